@@ -1,0 +1,92 @@
+"""Assessments: pure functions from observations to judgements.
+
+No plotting, notebook or rendering imports here. :func:`scorecard` brings the pieces
+together for one area and period: value, target, RAG, direction of travel and rank.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from perfkit.assess.aggregate import aggregate, reporting_period, year_to_date
+from perfkit.assess.benchmark import ordinal, rank_in_group
+from perfkit.assess.direction import direction
+from perfkit.assess.rag import rag
+from perfkit.catalogue import Catalogue
+from perfkit.periods import Period
+
+__all__ = ["aggregate", "direction", "ordinal", "rag", "rank_in_group", "reporting_period", "scorecard", "year_to_date"]
+
+
+def _values(obs: pd.DataFrame, catalogue: Catalogue, periods: dict[str, Period]) -> pd.DataFrame:
+    """Each indicator's aggregated value, for all areas, at its own period in ``periods``."""
+    parts = []
+    for target in sorted(set(periods.values())):
+        codes = [c for c, p in periods.items() if p == target]
+        found = aggregate(obs[obs["indicator"].isin(codes)], catalogue, target)
+        parts.append(found[found["indicator"].isin(codes)])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["indicator", "area_code"])
+
+
+def _commentary(obs: pd.DataFrame, area: str, periods: dict[str, Period]) -> pd.DataFrame:
+    rows = obs[obs["area_code"].eq(area) & (obs["commentary"].notna() | obs["actions"].notna())]
+    keep = pd.Series([periods[c].contains(p) for c, p in zip(rows["indicator"], rows["period"])], index=rows.index, dtype=bool)
+    rows = rows[keep].sort_values("period_start")
+    return rows.groupby("indicator")[["commentary", "actions"]].last()
+
+
+def _ranks(values: pd.DataFrame, catalogue: Catalogue, area: str) -> pd.DataFrame:
+    rows = []
+    for code, group in values.groupby("indicator"):
+        ind = catalogue[code]
+        if not ind.comparator_group:
+            continue
+        members = set(catalogue.groups[ind.comparator_group].codes) | {area}
+        ranked = rank_in_group(group[group["area_code"].isin(members)], ind.polarity.value)
+        rows.append(ranked[ranked["area_code"].eq(area)][["indicator", "rank", "rank_of", "quartile", "group_median"]])
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["indicator", "rank", "rank_of", "quartile", "group_median"])
+
+
+def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str, indicators: list[str] | None = None) -> pd.DataFrame:
+    """One row per indicator: the assessment of ``area`` for a report for ``period``.
+
+    Columns: indicator, title, unit, polarity, decimals, period (the indicator's own
+    reporting period), value, numerator, denominator, status, status_reason, target,
+    tolerance, rag, previous_period, previous_value, direction_previous, last_year_period,
+    last_year_value, direction_last_year, rank, rank_of, quartile, group_median,
+    commentary, actions.
+    """
+    codes = list(indicators) if indicators is not None else list(catalogue)
+    now = {c: reporting_period(catalogue[c].freq, period) for c in codes}
+    before = {c: p.prev() for c, p in now.items()}
+    year_ago = {c: p.same_period_last_year() for c, p in now.items()}
+    current_all = _values(obs, catalogue, now)
+    mine = lambda frame: frame[frame["area_code"].eq(area)].set_index("indicator")  # noqa: E731
+    current = mine(current_all)
+    prev = mine(_values(obs, catalogue, before))
+    last = mine(_values(obs, catalogue, year_ago))
+    cat = catalogue.to_frame().set_index("indicator").loc[codes]
+    card = pd.DataFrame(index=pd.Index(codes, name="indicator"))
+    for column in ("title", "directorate", "service", "unit", "polarity", "decimals", "frequency", "owner", "comparator_group"):
+        card[column] = cat[column]
+    card["period"] = pd.Series(now)
+    for column in ("area_name", "value", "numerator", "denominator", "status", "status_reason"):
+        card[column] = current[column] if column in current else None
+    card["status"] = card["status"].fillna("missing")
+    card["status_reason"] = card["status_reason"].where(card.index.isin(current.index), "no data for this period")
+    targets = {c: catalogue[c].target_for(now[c]) for c in codes}
+    card["target"] = pd.Series({c: t.value if t else None for c, t in targets.items()}, dtype=float)
+    card["tolerance"] = pd.Series({c: t.tolerance if t else None for c, t in targets.items()}, dtype=float)
+    card["rag"] = rag(card["value"], card["target"], card["tolerance"], card["polarity"], card["decimals"])
+    threshold = cat["no_change_threshold"]
+    for name, frame, periods in (("previous", prev, before), ("last_year", last, year_ago)):
+        card[f"{name}_period"] = pd.Series(periods)
+        card[f"{name}_value"] = frame["value"] if "value" in frame else None
+        card[f"direction_{name}"] = direction(card["value"], card[f"{name}_value"], card["polarity"], threshold, card["decimals"])
+    ranks = _ranks(current_all, catalogue, area).set_index("indicator")
+    for column in ("rank", "rank_of", "quartile", "group_median"):
+        card[column] = ranks[column] if column in ranks else None
+    notes = _commentary(obs, area, now)
+    card["commentary"] = notes["commentary"] if "commentary" in notes else None
+    card["actions"] = notes["actions"] if "actions" in notes else None
+    return card.reset_index()

@@ -1,0 +1,185 @@
+"""Aggregate observations to a longer period, by each indicator's rule.
+
+- ``rate``: sum numerators and denominators, then recompute (never average percentages);
+- ``sum``: add the values; ``mean``: average the values;
+- ``latest``: a snapshot, the value of the last period (also how year-to-date cumulative
+  indicators are read).
+
+A suppressed part makes the whole suppressed (it is never counted as zero); a missing part
+leaves the result marked incomplete, with how many parts were found.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from perfkit.catalogue import Catalogue
+from perfkit.periods import Freq, Period
+
+__all__ = ["aggregate", "year_to_date", "reporting_period"]
+
+RESULT_COLUMNS = [
+    "indicator",
+    "area_code",
+    "area_name",
+    "period",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "status_reason",
+    "parts_found",
+    "parts_expected",
+]
+_LIVE = ("ok", "provisional")
+
+
+def reporting_period(freq: Freq, period: Period) -> Period | None:
+    """The period an indicator of ``freq`` is reported for in a report for ``period``.
+
+    Finer indicators are aggregated up to ``period``; coarser ones (an annual indicator in
+    a quarterly report) show their latest period that has ended by the end of ``period``.
+
+    >>> from perfkit.periods import parse_period
+    >>> reporting_period(Freq.YEAR, parse_period("2025/26 Q2"))
+    Period('2024/25')
+    >>> reporting_period(Freq.MONTH, parse_period("2025/26 Q2"))
+    Period('2025/26 Q2')
+    """
+    if _finer_or_same(freq, period.freq):
+        return period
+    candidate = period.within(freq)
+    return candidate if candidate.end <= period.end else candidate.prev()
+
+
+def _finer_or_same(freq: Freq, than: Freq) -> bool:
+    order = [Freq.YEAR, Freq.QUARTER, Freq.MONTH]
+    return order.index(freq) >= order.index(than)
+
+
+def _count(first: Period, last: Period, freq: Freq) -> int:
+    """How many periods of ``freq`` run from the start of ``first`` to the end of ``last``."""
+    return len(Period.containing(first.start, freq).range_to(Period.containing(last.end, freq)))
+
+
+def _window(obs: pd.DataFrame, catalogue: Catalogue, first: Period, last: Period) -> pd.DataFrame:
+    """Rows of each indicator's own frequency between the start of first and end of last."""
+    freq = {code: ind.freq.value for code, ind in catalogue.items()}
+    starts = pd.to_datetime(obs["period_start"])
+    keep = obs["indicator"].map(freq).eq(obs["period_type"]) & (starts >= pd.Timestamp(first.start)) & (
+        starts <= pd.Timestamp(last.end)
+    )
+    return obs[keep]
+
+
+def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period, expected: pd.Series) -> pd.DataFrame:
+    if rows.empty:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    rows = rows.sort_values("period_start")
+    live = rows["status"].isin(_LIVE)
+    work = rows.assign(
+        live_value=rows["value"].where(live),
+        live_num=rows["numerator"].where(live),
+        live_den=rows["denominator"].where(live),
+        no_counts=live & (rows["numerator"].isna() | rows["denominator"].isna()),
+        suppressed=rows["status"].eq("suppressed"),
+        provisional=rows["status"].eq("provisional"),
+        is_live=live,
+    )
+    g = work.groupby(["indicator", "area_code"], sort=False)
+    out = g.agg(
+        area_name=("area_name", "last"),
+        num=("live_num", lambda s: s.sum(min_count=1)),
+        den=("live_den", lambda s: s.sum(min_count=1)),
+        total=("live_value", lambda s: s.sum(min_count=1)),
+        mean=("live_value", "mean"),
+        last_value=("value", "last"),
+        last_status=("status", "last"),
+        last_reason=("status_reason", "last"),
+        last_start=("period_start", "last"),
+        no_counts=("no_counts", "any"),
+        suppressed=("suppressed", "any"),
+        provisional=("provisional", "any"),
+        live=("is_live", "sum"),
+        found=("status", "size"),
+    ).reset_index()
+    cat = catalogue.to_frame().set_index("indicator")
+    rule = out["indicator"].map(cat["aggregation"])
+    mult = out["indicator"].map(cat["multiplier"]).astype(float)
+    rate = (out["num"] / out["den"].where(out["den"] != 0)) * mult
+    rate = rate.where(~out["no_counts"])
+    value = np.select(
+        [rule.eq("rate"), rule.eq("sum"), rule.eq("mean"), rule.eq("latest")],
+        [rate, out["total"], out["mean"], out["last_value"]],
+        default=np.nan,
+    )
+    is_latest = rule.eq("latest")
+    expected_n = out["indicator"].map(expected).astype(int)
+    status = np.select(
+        [
+            is_latest & ~out["last_status"].isin(_LIVE),
+            ~is_latest & out["suppressed"],
+            pd.isna(value),
+            is_latest & out["last_status"].eq("provisional"),
+            ~is_latest & out["provisional"],
+        ],
+        [out["last_status"], "suppressed", "missing", "provisional", "provisional"],
+        default="ok",
+    )
+    reason = np.select(
+        [
+            is_latest,
+            out["suppressed"],
+            rule.eq("rate") & out["no_counts"],
+            pd.isna(value),
+            out["found"] < expected_n,
+        ],
+        [
+            out["last_reason"],
+            "includes a suppressed period",
+            "no numerator and denominator to recompute the rate",
+            "no data",
+            "incomplete: " + out["found"].astype(str) + " of " + expected_n.astype(str) + " periods",
+        ],
+        default=None,
+    )
+    result = pd.DataFrame(
+        {
+            "indicator": out["indicator"],
+            "area_code": out["area_code"],
+            "area_name": out["area_name"],
+            "period": [target] * len(out),
+            "value": pd.Series(value, dtype=float).where(pd.Series(status).isin(_LIVE).to_numpy()),
+            "numerator": out["num"].where(rule.eq("rate")),
+            "denominator": out["den"].where(rule.eq("rate")),
+            "status": status,
+            "status_reason": reason,
+            "parts_found": out["found"],
+            "parts_expected": expected_n,
+        }
+    )
+    return result[RESULT_COLUMNS]
+
+
+def aggregate(obs: pd.DataFrame, catalogue: Catalogue, period: Period) -> pd.DataFrame:
+    """Each indicator's value for ``period``, from observations of its own frequency.
+
+    Indicators coarser than ``period`` are left out (see :func:`reporting_period`).
+    """
+    return _aggregate_span(obs, catalogue, period, period, period)
+
+
+def year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period) -> pd.DataFrame:
+    """Each indicator's value from the start of the financial year to the end of ``period``.
+
+    Cumulative indicators already hold year-to-date values, so their latest value is used.
+    """
+    return _aggregate_span(obs, catalogue, period.financial_year, period, period)
+
+
+def _aggregate_span(obs: pd.DataFrame, catalogue: Catalogue, first: Period, last: Period, label: Period) -> pd.DataFrame:
+    codes = [c for c, ind in catalogue.items() if _finer_or_same(ind.freq, label.freq)]
+    expected = pd.Series({c: _count(first, last, catalogue[c].freq) for c in codes}, dtype=int)
+    rows = _window(obs[obs["indicator"].isin(codes)], catalogue, first, last)
+    return _combine(rows, catalogue, label, expected)

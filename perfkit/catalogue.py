@@ -1,0 +1,360 @@
+"""The indicator catalogue: what each indicator means and how it is judged.
+
+Defined in YAML under ``params/indicators/`` (one or more files, each with a list under
+``indicators:``) and checked on load. Comparator groups live in ``params/comparators/``
+and the reporting calendar in ``params/calendar.yaml``; see README for the layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from perfkit.errors import ConfigError, PeriodError
+from perfkit.periods import Freq, Period, parse_period
+
+__all__ = [
+    "Aggregation",
+    "Calendar",
+    "Catalogue",
+    "ComparatorGroup",
+    "Council",
+    "Indicator",
+    "Polarity",
+    "Target",
+    "Unit",
+    "load_catalogue",
+    "load_council",
+]
+
+
+class Polarity(str, Enum):
+    """Which way is better."""
+
+    HIGHER = "higher"
+    LOWER = "lower"
+    NEUTRAL = "neutral"
+
+
+class Unit(str, Enum):
+    """What a value measures; rates say their base."""
+
+    PERCENT = "%"
+    COUNT = "count"
+    DAYS = "days"
+    WEEKS = "weeks"
+    GBP = "GBP"
+    RATE_1K = "rate per 1,000"
+    RATE_10K = "rate per 10,000"
+    RATE_100K = "rate per 100,000"
+    SCORE = "score"
+
+    @property
+    def multiplier(self) -> float:
+        """Factor that turns numerator / denominator into a value of this unit."""
+        return {"%": 100.0, "rate per 1,000": 1e3, "rate per 10,000": 1e4, "rate per 100,000": 1e5}.get(
+            self.value, 1.0
+        )
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """Smallest and largest value that can be real (None: unbounded)."""
+        if self is Unit.PERCENT:
+            return (0.0, 100.0)
+        return (None, None) if self in (Unit.GBP, Unit.SCORE) else (0.0, None)
+
+
+class Aggregation(str, Enum):
+    """How values of shorter periods make a longer one."""
+
+    RATE = "rate"  # sum numerators and denominators, then recompute
+    SUM = "sum"  # add the values (counts)
+    LATEST = "latest"  # a snapshot: the value of the last period
+    MEAN = "mean"  # the mean of the values
+
+
+FREQUENCIES = {"monthly": Freq.MONTH, "quarterly": Freq.QUARTER, "annual": Freq.YEAR}
+
+
+class Target(BaseModel):
+    """A target and its amber tolerance, in the indicator's unit."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: float
+    tolerance: float | None = Field(default=None, ge=0)
+
+
+class Indicator(BaseModel):
+    """One indicator's definition."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,31}$")
+    title: str = Field(min_length=3)
+    definition: str = Field(min_length=3)
+    unit: Unit
+    polarity: Polarity
+    frequency: str
+    aggregation: Aggregation
+    cumulative: bool = False
+    decimals: int = Field(default=1, ge=0, le=4)
+    tolerance: float = Field(default=0.0, ge=0)
+    no_change_threshold: float = Field(default=0.0, ge=0)
+    targets: dict[str, float | Target] = Field(default_factory=dict)
+    owner: str
+    directorate: str
+    service: str
+    source: str
+    framework: str = "local"
+    comparator_group: str | None = None
+
+    @field_validator("frequency")
+    @classmethod
+    def _frequency(cls, value: str) -> str:
+        if value not in FREQUENCIES:
+            raise ValueError(f"must be one of {', '.join(FREQUENCIES)}")
+        return value
+
+    @model_validator(mode="after")
+    def _targets(self) -> Indicator:
+        for label in self.targets:
+            try:
+                period = parse_period(str(label))
+            except PeriodError as exc:
+                raise ValueError(f"targets: {exc}") from None
+            if period.freq not in (Freq.YEAR, self.freq):
+                raise ValueError(
+                    f"targets: '{label}' is a {period.freq.value} but this indicator is "
+                    f"{self.frequency}: give a target per financial year or per {self.freq.value}"
+                )
+        if self.targets and self.polarity is Polarity.NEUTRAL:
+            raise ValueError("targets: an indicator with no polarity cannot have a target (nothing is better)")
+        if self.cumulative and self.aggregation is not Aggregation.LATEST:
+            raise ValueError("aggregation: a cumulative (year-to-date) indicator aggregates by 'latest'")
+        if self.aggregation is Aggregation.RATE and self.unit in (Unit.GBP, Unit.SCORE):
+            raise ValueError(f"aggregation: 'rate' needs a unit with a base, not {self.unit.value!r}")
+        return self
+
+    @property
+    def freq(self) -> Freq:
+        """The length of the periods this indicator is reported for."""
+        return FREQUENCIES[self.frequency]
+
+    def target_for(self, period: Period) -> Target | None:
+        """The target of ``period``, else of its financial year, else None."""
+        by_period = {parse_period(str(k)): v for k, v in self.targets.items()}
+        found = by_period.get(period, by_period.get(period.financial_year))
+        if found is None:
+            return None
+        target = found if isinstance(found, Target) else Target(value=found)
+        if target.tolerance is None:
+            target = Target(value=target.value, tolerance=self.tolerance)
+        return target
+
+
+class ComparatorGroup(BaseModel):
+    """A named set of areas to benchmark against."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    members: dict[str, str]  # area code -> area name
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.members)
+
+
+class Calendar(BaseModel):
+    """The financial years perfkit reports on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    first_year: str
+    last_year: str
+
+    @field_validator("first_year", "last_year")
+    @classmethod
+    def _year(cls, value: str) -> str:
+        period = parse_period(str(value))
+        if period.freq is not Freq.YEAR:
+            raise ValueError(f"{value!r} is not a financial year such as '2025/26'")
+        return period.label
+
+    @property
+    def years(self) -> list[Period]:
+        return parse_period(self.first_year).range_to(parse_period(self.last_year))
+
+    def covers(self, period: Period) -> bool:
+        return parse_period(self.first_year).start <= period.start <= parse_period(self.last_year).end
+
+
+class Catalogue(Mapping[str, Indicator]):
+    """Indicators by code, with the comparator groups and calendar they refer to."""
+
+    def __init__(
+        self,
+        indicators: Mapping[str, Indicator],
+        groups: Mapping[str, ComparatorGroup] | None = None,
+        calendar: Calendar | None = None,
+    ) -> None:
+        self._indicators = dict(indicators)
+        self.groups = dict(groups or {})
+        self.calendar = calendar
+
+    def __getitem__(self, code: str) -> Indicator:
+        try:
+            return self._indicators[code]
+        except KeyError:
+            raise ConfigError(f"no indicator {code!r} in the catalogue; see `perfkit indicators`") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._indicators)
+
+    def __len__(self) -> int:
+        return len(self._indicators)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per indicator, with the columns assessments need."""
+        rows = [
+            {
+                **ind.model_dump(exclude={"targets"}),
+                "unit": ind.unit.value,
+                "polarity": ind.polarity.value,
+                "aggregation": ind.aggregation.value,
+                "multiplier": ind.unit.multiplier,
+            }
+            for ind in self._indicators.values()
+        ]
+        return pd.DataFrame(rows).rename(columns={"code": "indicator"})
+
+    def targets_frame(self, periods: list[Period]) -> pd.DataFrame:
+        """Target and tolerance of every indicator for each of ``periods`` (where set)."""
+        rows = []
+        for ind in self._indicators.values():
+            for period in periods:
+                target = ind.target_for(period)
+                if target is not None:
+                    rows.append((ind.code, period, target.value, target.tolerance))
+        return pd.DataFrame(rows, columns=["indicator", "period", "target", "tolerance"])
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read it as UTF-8 YAML: {exc}") from None
+
+
+def _explain(path: Path, what: str, exc: ValidationError) -> ConfigError:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(whole entry)"
+        bad = err.get("input")
+        shown = "" if isinstance(bad, dict) else f" (got {bad!r})"
+        lines.append(f"{path}: {what}: key '{key}': {err['msg']}{shown}")
+    return ConfigError("\n".join(lines))
+
+
+def _load_groups(folder: Path) -> dict[str, ComparatorGroup]:
+    groups: dict[str, ComparatorGroup] = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        data = _read_yaml(path)
+        try:
+            group = ComparatorGroup.model_validate(data)
+        except ValidationError as exc:
+            raise _explain(path, "comparator group", exc) from None
+        if group.code in groups:
+            raise ConfigError(f"{path}: comparator group '{group.code}' is defined twice")
+        groups[group.code] = group
+    return groups
+
+
+def _load_calendar(path: Path) -> Calendar | None:
+    if not path.is_file():
+        return None
+    try:
+        return Calendar.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise _explain(path, "calendar", exc) from None
+
+
+def _check_references(path: Path, ind: Indicator, groups: Mapping[str, ComparatorGroup], calendar: Calendar | None) -> None:
+    where = f"{path}: indicator {ind.code}"
+    if ind.comparator_group and ind.comparator_group not in groups:
+        known = ", ".join(sorted(groups)) or "none defined"
+        raise ConfigError(
+            f"{where}: key 'comparator_group': unknown group {ind.comparator_group!r} "
+            f"(known: {known}); add it under params/comparators/ or fix the name"
+        )
+    for label in ind.targets:
+        if calendar and not calendar.covers(parse_period(str(label))):
+            raise ConfigError(
+                f"{where}: key 'targets.{label}': period outside the calendar "
+                f"{calendar.first_year} to {calendar.last_year} (params/calendar.yaml)"
+            )
+
+
+def load_catalogue(params: str | Path) -> Catalogue:
+    """Read and check every indicator under ``params/indicators/``.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, the indicator and the key, for an unknown polarity or unit, a
+        missing field, a duplicate code, an unknown comparator group or a target for a
+        period that does not exist or lies outside the calendar.
+    """
+    params = Path(params)
+    groups = _load_groups(params / "comparators")
+    calendar = _load_calendar(params / "calendar.yaml")
+    folder = params / "indicators"
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not files:
+        raise ConfigError(f"{folder}: no indicator files (*.yaml) found; see README, 'Indicator catalogue'")
+    indicators: dict[str, Indicator] = {}
+    seen_in: dict[str, Path] = {}
+    for path in files:
+        data = _read_yaml(path)
+        entries = data.get("indicators") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise ConfigError(f"{path}: expected a list under the key 'indicators'")
+        for number, entry in enumerate(entries, start=1):
+            code = entry.get("code", f"#{number}") if isinstance(entry, dict) else f"#{number}"
+            try:
+                ind = Indicator.model_validate(entry)
+            except ValidationError as exc:
+                raise _explain(path, f"indicator {code}", exc) from None
+            if ind.code in indicators:
+                raise ConfigError(
+                    f"{path}: indicator {ind.code}: key 'code': duplicate code, already defined in {seen_in[ind.code]}"
+                )
+            _check_references(path, ind, groups, calendar)
+            indicators[ind.code] = ind
+            seen_in[ind.code] = path
+    return Catalogue(indicators, groups, calendar)
+
+
+class Council(BaseModel):
+    """The council the reports are for (``params/council.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    area_code: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,24}$")
+    area_name: str
+
+
+def load_council(params: str | Path) -> Council:
+    """Read ``params/council.yaml``."""
+    path = Path(params) / "council.yaml"
+    if not path.is_file():
+        raise ConfigError(f"{path}: missing; it names the council (name, area_code, area_name)")
+    try:
+        return Council.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise _explain(path, "council", exc) from None

@@ -1,0 +1,220 @@
+"""The ``perfkit`` command (also ``python -m perfkit``)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from perfkit import __version__, api
+from perfkit.errors import IngestError, PerfkitError
+from perfkit.paths import project
+
+app = typer.Typer(
+    help="perfkit: committee-ready performance reports from indicator data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+_state = {"debug": False}
+
+StoreOpt = Annotated[
+    Optional[Path],
+    typer.Option("--store", help="DuckDB store file (default: $PERFKIT_STORE or data/perfkit.duckdb).", show_default=False),
+]
+
+
+def _store(store: Path | None) -> Path:
+    return project(store=store).store
+
+
+def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
+    try:
+        return action()
+    except PerfkitError as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        raise typer.Exit(1) from None
+    except (OSError, KeyboardInterrupt) as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except Exception as exc:  # noqa: BLE001 - never a traceback without --debug
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]unexpected error:[/] {type(exc).__name__}: {exc} (run again with --debug for details)")
+        raise typer.Exit(1) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"perfkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """perfkit: committee-ready performance reports from indicator data."""
+    _state["debug"] = debug or bool(os.environ.get("PERFKIT_DEBUG"))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="CSV or XLSX files in the canonical layout (see README).")],
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Import the valid rows; save the rejected ones to <file>.rejected.csv."),
+    ] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Validate data files and import them into the store, all or nothing."""
+
+    def action() -> None:
+        from perfkit.ingest import ingest as run_ingest
+
+        try:
+            reports = run_ingest(paths, _store(store), api.catalogue(), skip_invalid=skip_invalid)
+        except IngestError as exc:
+            err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+            raise typer.Exit(1) from None
+        table = Table("file", "batch", "added", "revised", "unchanged", "rejected", title="Import")
+        for rep in reports:
+            r = rep.result
+            table.add_row(r.file_name, str(r.batch_id), str(r.added), str(r.revised), str(r.unchanged), str(r.rejected))
+        out.print(table)
+        for rep in reports:
+            if rep.rejects_path:
+                out.print(f"rejected rows of {rep.path.name} saved to {rep.rejects_path}")
+        out.print(f"store: {_store(store)}")
+
+    _run(action)
+
+
+@app.command()
+def indicators(
+    directorate: Annotated[Optional[str], typer.Option("--directorate", help="Only this directorate's indicators.")] = None,
+) -> None:
+    """List the indicator catalogue (params/indicators/)."""
+
+    def action() -> None:
+        cat = api.catalogue()
+        table = Table("code", "title", "unit", "polarity", "frequency", "directorate", "comparators", title="Indicators")
+        count = 0
+        for ind in cat.values():
+            if directorate and ind.directorate.lower() != directorate.lower():
+                continue
+            count += 1
+            table.add_row(
+                ind.code, ind.title, ind.unit.value, ind.polarity.value, ind.frequency, ind.directorate, ind.comparator_group or ""
+            )
+        out.print(table)
+        out.print(f"{count} indicator(s)")
+
+    _run(action)
+
+
+@app.command()
+def show(
+    code: Annotated[str, typer.Argument(help="Indicator code, e.g. HSG_RENT (see `perfkit indicators`).")],
+    period: Annotated[Optional[str], typer.Option("--period", help="Period, e.g. '2025/26 Q2' (default: latest).")] = None,
+    area: Annotated[Optional[str], typer.Option("--area", help="Area code (default: the council's own).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Show one indicator: value, target, RAG, direction of travel and rank."""
+
+    def action() -> None:
+        code_ = code.upper()
+        api.catalogue()[code_]  # an unknown code is a clear error
+        when = period or api.latest_period(code_, area, store=store)
+        card = api.scorecard(when, area=area, indicators=[code_], store=store)
+        out.print(_describe(card.iloc[0]))
+
+    _run(action)
+
+
+_POLARITY = {"higher": "higher is better", "lower": "lower is better", "neutral": "no polarity"}
+
+
+def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
+    """The terminal view of one scorecard row."""
+    from perfkit.assess import ordinal
+    from perfkit.formatting import format_value
+
+    fmt = lambda v: format_value(v, row["unit"], row["decimals"])  # noqa: E731
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    grid.add_row("Indicator", f"{row['indicator']}: {row['title']}")
+    grid.add_row("About", f"{_POLARITY[row['polarity']]}; {row['frequency']}; {row['directorate']}, {row['service']}")
+    grid.add_row("Owner", row["owner"])
+    grid.add_row("Area", f"{row['area_name'] or ''}".strip() or "(no data)")
+    grid.add_row("Period", row["period"].label)
+    status = "" if row["status"] == "ok" else f" ({row['status']}: {row['status_reason']})"
+    grid.add_row("Value", fmt(row["value"]) + status)
+    if row["target"] == row["target"]:
+        points = " percentage points" if row["unit"] == "%" else ""
+        tolerance = f"{row['tolerance']:.{row['decimals']}f}{points}"
+        grid.add_row("Target", f"{fmt(row['target'])} (amber within {tolerance})")
+    else:
+        grid.add_row("Target", "no target")
+    grid.add_row("RAG", row["rag"].upper() if row["rag"] in ("green", "amber", "red") else row["rag"])
+    for name in ("previous", "last_year"):
+        grid.add_row(f"vs {row[f'{name}_period'].label}", f"{fmt(row[f'{name}_value'])}: {row[f'direction_{name}']}")
+    if row["rank_of"] == row["rank_of"] and row["rank_of"]:
+        quartile = f"quartile {int(row['quartile'])}, " if row["quartile"] == row["quartile"] else ""
+        grid.add_row(
+            "Rank",
+            f"{ordinal(row['rank'], int(row['rank_of']))} ({quartile}group median {fmt(row['group_median'])})",
+        )
+    for key in ("commentary", "actions"):
+        if isinstance(row[key], str):
+            grid.add_row(key.capitalize(), row[key])
+    return grid
+
+
+@app.command()
+def demo(
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data.")] = 20250401,
+    store: StoreOpt = None,
+) -> None:
+    """Generate the fictional demo council's data and import it into the store."""
+
+    def action() -> None:
+        from perfkit.demo import write_demo_files
+        from perfkit.ingest import ingest as run_ingest
+
+        proj = project(store=store)
+        files = write_demo_files(api.catalogue(), api.council(), proj.demo_data, seed=seed)
+        reports = run_ingest(files, proj.store, api.catalogue())
+        added = sum(r.result.added for r in reports)
+        revised = sum(r.result.revised for r in reports)
+        unchanged = sum(r.result.unchanged for r in reports)
+        out.print(
+            f"demo data for {api.council().name} (fictional): {len(files)} files, "
+            f"{added} added, {revised} revised, {unchanged} unchanged; store: {proj.store}"
+        )
+
+    _run(action)
+
+
+def run() -> None:
+    """Entry point for ``python -m perfkit``."""
+    app(prog_name="perfkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(run())

@@ -1,0 +1,216 @@
+"""A fictional council's data, generated deterministically from a seed.
+
+Kestrel Vale Borough Council (``params/council.yaml``) and its 15 comparator authorities
+(``params/comparators/demo_neighbours.yaml``) are invented; their codes start with ZZ, which
+no ONS code does. :func:`write_demo_files` writes five financial years of observations for
+every indicator in the catalogue as canonical CSV files, one per directorate; ``perfkit
+demo`` then imports them through the same ingest path as real data. Values stay within each
+unit's range; the home council's latest period is partly provisional, a few returns are
+missing, small published counts are suppressed ("c"), and off-target results carry the
+owner's commentary and actions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from perfkit.atomic import write_text
+from perfkit.catalogue import Catalogue, Council, Indicator, Unit
+from perfkit.ingest.read import KNOWN
+from perfkit.periods import Period, parse_period
+
+__all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "write_demo_files"]
+
+DEMO_YEARS = ("2021/22", "2025/26")
+DEFAULT_SEED = 20250401
+
+
+class Sim(NamedTuple):
+    """How to simulate one indicator: level at the start, change a year, noise, base size."""
+
+    base: float
+    drift: float
+    noise: float
+    size: int | None  # denominator (cases, population) or None for a plain value
+
+
+SIMULATION = {
+    "CS_REREF": Sim(22, -0.6, 2.0, 360),
+    "CS_REPEAT_CP": Sim(23, -0.3, 3.0, 45),
+    "CS_CLA_RATE": Sim(70, 1.0, 1.5, 45000),
+    "CS_CP_RATE": Sim(42, 0.5, 2.0, 45000),
+    "CS_ASSESS_45": Sim(82, 0.8, 3.0, 140),
+    "CS_PLACEMENT_3": Sim(10.5, -0.1, 0.8, 320),
+    "CS_CARE_LEAVERS_EET": Sim(52, 1.0, 3.0, 150),
+    "CS_CP_VISITS": Sim(93, 0.3, 1.5, 300),
+    "CS_SW_VACANCY": Sim(18, -0.4, 1.5, 180),
+    "CS_CASELOAD": Sim(17.5, -0.2, 0.8, None),
+    "CS_EHCP_20WK": Sim(55, 2.0, 5.0, 110),
+    "CS_REFERRALS": Sim(120, 1.0, 12, None),
+    "ASC_REABLE_91": Sim(80, 0.5, 2.5, 95),
+    "ASC_ADMIT_65": Sim(600, -10, 20, 52000),
+    "ASC_ADMIT_18_64": Sim(15, -0.3, 1.5, 160000),
+    "ASC_LD_EMPLOY": Sim(5.2, 0.2, 0.3, 820),
+    "ASC_LD_HOME": Sim(78, 0.4, 1.0, 820),
+    "ASC_SG_RISK": Sim(89, 0.3, 2.5, 60),
+    "ASC_REVIEWS": Sim(62, 1.5, 2.0, 3100),
+    "ASC_DIRECT_PAY": Sim(26, 0.3, 0.7, 3100),
+    "ASC_DOLS_21": Sim(20, 1.0, 4.0, 150),
+    "ASC_CARER_ASSESS": Sim(95, 2.0, 10, None),
+    "ASC_WAITING": Sim(360, -8, 20, None),
+    "ASC_HOMECARE_COST": Sim(22.5, 1.1, 0.4, None),
+    "HSG_TA": Sim(420, 15, 15, None),
+    "HSG_BB_FAMILIES": Sim(2, 0.3, 1.5, None),
+    "HSG_RELET_DAYS": Sim(34, -1.0, 4.0, 40),
+    "HSG_RENT": Sim(97.0, 0.1, 0.4, None),
+    "HSG_PREVENT": Sim(52, 0.8, 3.0, 210),
+    "HSG_RFT": Sim(88, 0.4, 1.5, 1500),
+    "HSG_EMERG": Sim(97.5, 0.1, 0.8, 420),
+    "HSG_DECENT": Sim(96, 0.6, 0.5, 12000),
+    "HSG_TSM_SAT": Sim(69, 1.0, 2.0, 1100),
+    "HSG_MAJOR_PLAN": Sim(87, 0.5, 6.0, 16),
+    "HSG_MINOR_PLAN": Sim(84, 0.3, 3.0, 120),
+    "HSG_NEW_AFFORD": Sim(220, 10, 30, None),
+    "RES_HB_NEW_DAYS": Sim(20, -0.5, 1.5, 900),
+    "RES_HB_CHANGE_DAYS": Sim(8, -0.2, 0.8, 15000),
+    "RES_CTAX": Sim(96.2, 0.05, 0.3, None),
+    "RES_NNDR": Sim(97.8, 0.05, 0.3, None),
+    "RES_INVOICES": Sim(92, 0.5, 1.5, 4000),
+    "RES_SICKNESS": Sim(9.6, -0.2, 0.3, None),
+    "RES_FOI": Sim(86, 0.8, 3.0, 90),
+    "RES_COMPLAINTS": Sim(80, 1.0, 3.5, 120),
+    "RES_CALLS": Sim(88, 0.3, 2.0, 25000),
+    "RES_TURNOVER": Sim(12, 0.2, 0.6, 4200),
+    "RES_CTR_CLAIMANTS": Sim(14000, -100, 80, None),
+    "RES_BEN_COST": Sim(63, -0.8, 2.0, None),
+}
+
+_COMMENTARY = (
+    "Performance is below target. Demand rose over the period while two posts were vacant; "
+    "the service expects to recover as new staff complete induction.",
+    "Below target this period. A backlog built up after a system change and is being cleared; "
+    "weekly monitoring is in place.",
+    "Off target. The service has reviewed the cases behind the figure and found recording "
+    "delays as well as real slippage.",
+)
+_ACTIONS = (
+    "Recovery plan agreed with the service director; progress reported monthly to the "
+    "directorate leadership team.",
+    "Temporary staff brought in for three months; process review to report next quarter.",
+    "Case audit of all late cases and a refreshed practice standard issued to teams.",
+)
+
+
+def _rng(seed: int, *keys: str) -> np.random.Generator:
+    return np.random.default_rng([seed, *(zlib.crc32(k.encode()) for k in keys)])
+
+
+def _periods(ind: Indicator) -> list[Period]:
+    first, last = (parse_period(y) for y in DEMO_YEARS)
+    return first.subperiods(ind.freq)[0].range_to(last.subperiods(ind.freq)[-1])
+
+
+def _areas(ind: Indicator, catalogue: Catalogue, council: Council) -> dict[str, str]:
+    areas = {council.area_code: council.area_name}
+    if ind.comparator_group:
+        areas.update(catalogue.groups[ind.comparator_group].members)
+    return areas
+
+
+def _fmt(x: float, decimals: int) -> str:
+    return f"{x:.{decimals}f}"
+
+
+def _off_target(ind: Indicator, period: Period, value: float) -> bool:
+    target = ind.target_for(period)
+    if target is None or value != value:
+        return False
+    return value < target.value if ind.polarity.value == "higher" else value > target.value
+
+
+def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> Iterator[dict[str, str]]:
+    sim = SIMULATION.get(ind.code, Sim(50.0, 0.0, 2.0, None))
+    periods = _periods(ind)
+    low, high = ind.unit.bounds
+    for number, (code, name) in enumerate(_areas(ind, catalogue, council).items()):
+        home = code == council.area_code
+        rng = _rng(seed, ind.code, code)
+        scale = 1.0 if home else float(rng.uniform(0.6, 1.6))
+        offset = 0.0 if home else float(rng.normal(0, 1.5 * sim.noise))
+        for i, period in enumerate(periods):
+            years = (period.start.year - periods[0].start.year) + (period.start.month - 4) / 12
+            level = sim.base + offset + sim.drift * years + float(rng.normal(0, sim.noise))
+            row = {"indicator": ind.code, "area_code": code, "area_name": name, "period": period.label}
+            if home and rng.random() < 0.015:
+                row.update(status="missing", note="Return not received from the service")
+                yield row
+                continue
+            if not home and rng.random() < 0.02:
+                row.update(value="x")
+                yield row
+                continue
+            level *= scale if ind.unit is Unit.COUNT else 1.0
+            level = float(np.clip(level, -np.inf if low is None else low, np.inf if high is None else high))
+            value = _fill_numbers(row, ind, sim, level, scale, rng)
+            if not home and _small_count(ind, row):
+                yield {**{k: row[k] for k in ("indicator", "area_code", "area_name", "period")}, "value": "c"}
+                continue
+            if home and i == len(periods) - 1 and rng.random() < 0.4:
+                row.update(status="provisional", note="Provisional until the annual return is signed off")
+            if home and period.financial_year == periods[-1].financial_year and _off_target(ind, period, value):
+                pick = int(rng.integers(len(_COMMENTARY)))
+                row.update(commentary=_COMMENTARY[pick], actions=_ACTIONS[pick])
+            yield row
+
+
+def _fill_numbers(row: dict, ind: Indicator, sim: Sim, level: float, scale: float, rng: np.random.Generator) -> float:
+    """Put value (and numerator/denominator where the indicator has them) into ``row``."""
+    if sim.size is None:
+        value = round(level, ind.decimals)
+        row["value"] = _fmt(value, ind.decimals)
+        return value
+    size = max(1, int(rng.poisson(sim.size * scale)))
+    mult = ind.unit.multiplier
+    if ind.unit is Unit.PERCENT:
+        num = int(rng.binomial(size, min(max(level / 100.0, 0.0), 1.0)))
+    else:  # rates per N, or an average such as days per case
+        num = int(round(level * size / mult)) if ind.unit.multiplier == 1 else int(rng.poisson(level * size / mult))
+    value = round(num / size * mult, ind.decimals)
+    row.update(numerator=str(num), denominator=str(size), value=_fmt(value, ind.decimals))
+    return value
+
+
+def _small_count(ind: Indicator, row: dict) -> bool:
+    """Published figures hide counts of 1 to 4 (and rates built from them)."""
+    count = row.get("numerator") or (row.get("value") if ind.unit is Unit.COUNT else None)
+    return count is not None and 1 <= float(count) <= 4
+
+
+def write_demo_files(catalogue: Catalogue, council: Council, folder: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write the demo observations as canonical CSV files, one per directorate.
+
+    The same seed always gives byte-identical files.
+    """
+    folder = Path(folder)
+    by_directorate: dict[str, list[dict[str, str]]] = {}
+    for ind in catalogue.values():
+        by_directorate.setdefault(ind.directorate, []).extend(_rows(ind, catalogue, council, seed))
+    written = []
+    for directorate, rows in sorted(by_directorate.items()):
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=KNOWN, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        slug = re.sub(r"[^a-z0-9]+", "_", directorate.lower()).strip("_")
+        path = folder / f"demo_{slug}.csv"
+        write_text(path, out.getvalue())
+        written.append(path)
+    return written

@@ -1,0 +1,171 @@
+"""Read a CSV or XLSX file in perfkit's canonical layout into a frame of text cells.
+
+Nothing is interpreted here except the file's shape: encoding, delimiter, header row and
+column names. Every cell stays text; :mod:`perfkit.ingest.validate` reads the values.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.errors import IngestError
+
+__all__ = ["REQUIRED", "OPTIONAL", "read_table"]
+
+REQUIRED = ["indicator", "area_code", "area_name", "period"]
+OPTIONAL = ["value", "numerator", "denominator", "status", "note", "commentary", "actions"]
+KNOWN = REQUIRED + OPTIONAL
+_HEADER_SCAN = 10
+
+
+def _column_name(raw: object) -> str:
+    return re.sub(r"[\s\-]+", "_", str(raw if raw is not None else "").strip().lower())
+
+
+def _fail(path: Path, msg: str) -> IngestError:
+    return IngestError(f"{path.name}: {msg}")
+
+
+def _check_header(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """Refuse a header that is not perfkit's layout, saying what would fix it."""
+    if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
+        sep = next(s for s in ";\t|" if s in header[0])
+        shown = {";": "semicolon", "\t": "tab", "|": "pipe"}[sep]
+        raise _fail(path, f"row 1: columns are separated by {shown}s ({header[0][:60]!r}); save the file as CSV with commas")
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        for offset, row in enumerate(rows[:_HEADER_SCAN], start=2):
+            names = [_column_name(c) for c in row]
+            if all(c in names for c in REQUIRED):
+                title = next((str(c) for c in header if c), "")
+                raise _fail(
+                    path,
+                    f"row 1: the header is on row {offset}, below {offset - 1} title row(s) "
+                    f"(row 1 says {title!r}); delete the rows above the header so it is row 1",
+                )
+        raise _fail(
+            path,
+            f"row 1: missing column(s) {', '.join(missing)}; found {', '.join(h or '(blank)' for h in header)}. "
+            f"The canonical layout has {', '.join(REQUIRED)} and value or numerator/denominator (see README)",
+        )
+    unknown = [h for h in header if h not in KNOWN]
+    if unknown:
+        raise _fail(
+            path,
+            f"row 1: unknown column(s) {', '.join(repr(u) for u in unknown)}; perfkit reads "
+            f"{', '.join(KNOWN)}: rename or delete the others",
+        )
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise _fail(path, f"row 1: column(s) {', '.join(dupes)} appear more than once; keep one of each")
+    if "value" not in header and "numerator" not in header:
+        raise _fail(path, "row 1: there is neither a value nor a numerator column; add one (see README)")
+
+
+def _decode(path: Path, data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start : exc.start + 1]
+        hint = " (in Windows-1252/Latin-1 that byte is '£')" if byte == b"\xa3" else ""
+        raise _fail(
+            path,
+            f"row {line}: the file is not UTF-8: byte 0x{byte.hex()} at position {exc.start}{hint}; "
+            "save it as 'CSV UTF-8 (Comma delimited)'",
+        ) from None
+
+
+def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame]:
+    data = path.read_bytes()
+    if not data.strip(b"\xef\xbb\xbf \r\n\t"):
+        raise _fail(path, "the file is empty; it needs a header row and at least one data row")
+    text = _decode(path, data)
+    first_lines = list(csv.reader(io.StringIO("\n".join(text.splitlines()[: _HEADER_SCAN + 1]))))
+    header = [_column_name(c) for c in first_lines[0]]
+    _check_header(path, header, first_lines[1:])
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            header=0,
+            names=header,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        found = re.search(r"line (\d+), saw (\d+)", str(exc))
+        where = f"row {found[1]}: has {found[2]} fields but the header has {len(header)}" if found else str(exc)
+        raise _fail(path, f"{where}; check for an unquoted comma (quote text that holds commas)") from None
+    # spreadsheet row numbers (the header is row 1), then drop wholly blank lines
+    frame.insert(0, "row", range(2, len(frame) + 2))
+    frame = frame[frame[header].ne("").any(axis=1)].reset_index(drop=True)
+    return header, frame
+
+
+def _excel_text(cell: object) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.datetime):
+        return f"{cell:%Y-%m}" if cell.day == 1 and cell.time() == dt.time() else cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame]:
+    try:
+        import openpyxl
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
+        raise _fail(path, "reading .xlsx needs openpyxl: pip install openpyxl") from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise _fail(path, f"cannot open it as an Excel workbook ({exc}); save it again as .xlsx") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_excel_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    if not any(c.strip() for r in rows for c in r):
+        raise _fail(path, "the first sheet is empty; it needs a header row and at least one data row")
+    header = [_column_name(c) for c in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    _check_header(path, header, rows[1:])
+    body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
+    frame = pd.DataFrame(body, columns=header, dtype=str)
+    frame.insert(0, "row", range(2, len(frame) + 2))
+    frame = frame[frame[header].ne("").any(axis=1)].reset_index(drop=True)
+    return header, frame
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a canonical CSV or XLSX file.
+
+    Returns a frame of text cells with every canonical column (absent optional ones
+    blank) and ``row``, the spreadsheet row number of each line (the header is row 1).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        header, frame = _read_csv(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        header, frame = _read_xlsx(path)
+    else:
+        raise _fail(path, f"files of type {suffix or '(none)'} are not read; use .csv (UTF-8) or .xlsx")
+    if frame.empty:
+        raise _fail(path, "the file has a header but no data rows")
+    for column in OPTIONAL:
+        if column not in header:
+            frame[column] = ""
+    return frame[["row", *KNOWN]]

@@ -1,0 +1,271 @@
+"""The store: one DuckDB file of observations, their revisions and import batches.
+
+Observations are keyed by indicator, area and period (its length and start date). Writing
+a batch is one transaction: an identical row is a no-op, a changed row moves its old
+version to ``revisions`` and the new version wins, and the batch is recorded with its
+counts. A failure or crash part-way leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+import pandas as pd
+
+from perfkit.errors import StoreError
+from perfkit.periods import Freq, Period
+
+__all__ = ["BatchResult", "Store", "OBSERVATION_COLUMNS"]
+
+KEY = ["indicator", "area_code", "period_type", "period_start"]
+#: Columns of a clean frame handed to :meth:`Store.write_batch`, in order.
+OBSERVATION_COLUMNS = [
+    *KEY,
+    "period",
+    "area_name",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "status_reason",
+    "commentary",
+    "actions",
+]
+_COMPARED = [c for c in OBSERVATION_COLUMNS if c not in KEY]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id BIGINT PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    added BIGINT NOT NULL,
+    revised BIGINT NOT NULL,
+    unchanged BIGINT NOT NULL,
+    rejected BIGINT NOT NULL,
+    perfkit_version VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS observations (
+    indicator VARCHAR NOT NULL,
+    area_code VARCHAR NOT NULL,
+    period_type VARCHAR NOT NULL CHECK (period_type IN ('year', 'quarter', 'month')),
+    period_start DATE NOT NULL,
+    period VARCHAR NOT NULL,
+    area_name VARCHAR NOT NULL,
+    value DOUBLE,
+    numerator DOUBLE,
+    denominator DOUBLE,
+    status VARCHAR NOT NULL CHECK (status IN ('ok', 'provisional', 'suppressed', 'missing')),
+    status_reason VARCHAR,
+    commentary VARCHAR,
+    actions VARCHAR,
+    batch_id BIGINT NOT NULL,
+    PRIMARY KEY (indicator, area_code, period_type, period_start)
+);
+CREATE TABLE IF NOT EXISTS revisions (
+    indicator VARCHAR NOT NULL,
+    area_code VARCHAR NOT NULL,
+    period_type VARCHAR NOT NULL,
+    period_start DATE NOT NULL,
+    period VARCHAR NOT NULL,
+    area_name VARCHAR NOT NULL,
+    value DOUBLE,
+    numerator DOUBLE,
+    denominator DOUBLE,
+    status VARCHAR NOT NULL,
+    status_reason VARCHAR,
+    commentary VARCHAR,
+    actions VARCHAR,
+    batch_id BIGINT NOT NULL,
+    new_value DOUBLE,
+    new_status VARCHAR NOT NULL,
+    revised_by_batch BIGINT NOT NULL,
+    revised_at TIMESTAMP NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one import did."""
+
+    batch_id: int
+    file_name: str
+    added: int
+    revised: int
+    unchanged: int
+    rejected: int
+
+
+class Store:
+    """A perfkit DuckDB store.
+
+    Use as a context manager; ``read_only=True`` lets several readers share the file.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}: run `perfkit demo` or `perfkit ingest FILE` first")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+        if not read_only:
+            self.con.execute("BEGIN")
+            self.con.execute(_SCHEMA)
+            self.con.execute("COMMIT")
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    # ----- writing ------------------------------------------------------------------
+    def write_batches(self, batches: Iterable[tuple[pd.DataFrame, dict]]) -> list[BatchResult]:
+        """Write several batches in one transaction: all of them, or none.
+
+        Each item is a clean frame with :data:`OBSERVATION_COLUMNS` and a dict with
+        ``file_name``, ``sha256``, ``source``, ``rejected`` and ``perfkit_version``.
+        """
+        results = []
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for frame, meta in batches:
+                results.append(self._write_one(frame, meta))
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return results
+
+    def _write_one(self, frame: pd.DataFrame, meta: dict) -> BatchResult:
+        con = self.con
+        batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
+        now = dt.datetime.now().replace(microsecond=0)
+        stage = frame[OBSERVATION_COLUMNS].copy()
+        stage["batch_id"] = batch_id
+        con.register("stage_df", stage)
+        try:
+            con.execute("CREATE OR REPLACE TEMP TABLE stage AS SELECT * FROM stage_df")
+        finally:
+            con.unregister("stage_df")
+        on_key = " AND ".join(f"s.{k} = o.{k}" for k in KEY)
+        differs = " OR ".join(f"s.{c} IS DISTINCT FROM o.{c}" for c in _COMPARED)
+        added, revised = con.execute(
+            f"""SELECT count(*) FILTER (WHERE o.indicator IS NULL),
+                       count(*) FILTER (WHERE o.indicator IS NOT NULL AND ({differs}))
+                FROM stage s LEFT JOIN observations o ON {on_key}"""
+        ).fetchall()[0]
+        cols = ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
+        con.execute(
+            f"""INSERT INTO revisions
+                SELECT {cols}, o.batch_id, s.value, s.status, ?, ?
+                FROM stage s JOIN observations o ON {on_key} WHERE {differs}""",
+            [batch_id, now],
+        )
+        updates = ", ".join(f"{c} = excluded.{c}" for c in [*_COMPARED, "batch_id"])
+        con.execute(
+            f"""INSERT INTO observations
+                SELECT s.* FROM stage s LEFT JOIN observations o ON {on_key}
+                WHERE o.indicator IS NULL OR ({differs})
+                ON CONFLICT DO UPDATE SET {updates}"""
+        )
+        con.execute("DROP TABLE stage")
+        unchanged = len(stage) - added - revised
+        con.execute(
+            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                meta["file_name"],
+                meta["sha256"],
+                meta.get("source", "canonical"),
+                now,
+                added,
+                revised,
+                unchanged,
+                meta.get("rejected", 0),
+                meta["perfkit_version"],
+            ],
+        )
+        return BatchResult(batch_id, meta["file_name"], added, revised, unchanged, meta.get("rejected", 0))
+
+    # ----- reading ------------------------------------------------------------------
+    def observations(
+        self,
+        indicators: Iterable[str] | None = None,
+        areas: Iterable[str] | None = None,
+        start: Period | None = None,
+        end: Period | None = None,
+    ) -> pd.DataFrame:
+        """Stored observations, filtered in DuckDB, with ``period`` as :class:`Period` values.
+
+        ``start`` and ``end`` keep observations whose period lies between the start of
+        ``start`` and the end of ``end``.
+        """
+        where, args = [], []
+        if indicators is not None:
+            where.append("list_contains(?, indicator)")
+            args.append(list(indicators))
+        if areas is not None:
+            where.append("list_contains(?, area_code)")
+            args.append(list(areas))
+        if start is not None:
+            where.append("period_start >= ?")
+            args.append(start.start)
+        if end is not None:
+            where.append("period_start <= ?")
+            args.append(end.end)
+        sql = "SELECT * FROM observations"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        frame = self.con.execute(sql + " ORDER BY indicator, area_code, period_start, period_type", args).df()
+        return with_periods(frame)
+
+    def revisions(self, indicator: str | None = None) -> pd.DataFrame:
+        """Every earlier version of a row, with the batch that replaced it."""
+        sql = "SELECT * FROM revisions"
+        args = []
+        if indicator is not None:
+            sql += " WHERE indicator = ?"
+            args.append(indicator)
+        return with_periods(self.con.execute(sql + " ORDER BY revised_by_batch, indicator, area_code, period_start", args).df())
+
+    def batches(self) -> pd.DataFrame:
+        """Every import batch, oldest first."""
+        return self.con.execute("SELECT * FROM batches ORDER BY batch_id").df()
+
+    def areas(self) -> pd.DataFrame:
+        """Area codes with their most recent name."""
+        return self.con.execute(
+            "SELECT area_code, arg_max(area_name, period_start) AS area_name FROM observations GROUP BY 1 ORDER BY 1"
+        ).df()
+
+    def is_empty(self) -> bool:
+        return self.con.execute("SELECT count(*) FROM observations").fetchall()[0][0] == 0
+
+
+def with_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn the stored period columns into one column of :class:`Period` values."""
+    if frame.empty:
+        frame["period"] = pd.Series(dtype=object)
+        return frame
+    pairs = frame[["period_type", "period_start"]].drop_duplicates()
+    lookup = {
+        (t, s): Period.containing(pd.Timestamp(s).date(), Freq(t)) for t, s in pairs.itertuples(index=False)
+    }
+    frame = frame.copy()
+    frame["period"] = [lookup[k] for k in zip(frame["period_type"], frame["period_start"])]
+    return frame

@@ -1,0 +1,90 @@
+"""Shared fixtures: the repo's params, fresh stores, the demo store, the public data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from perfkit.catalogue import Catalogue, load_catalogue, load_council
+from perfkit.demo import write_demo_files
+from perfkit.ingest import ingest
+from perfkit.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+PARAMS = ROOT / "params"
+SHARED_DATA = ROOT.parent / "shared" / "data" / "public"
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    return load_catalogue(PARAMS)
+
+
+@pytest.fixture(scope="session")
+def council():
+    return load_council(PARAMS)
+
+
+@pytest.fixture(scope="session")
+def demo_files(tmp_path_factory, catalogue, council) -> list[Path]:
+    return write_demo_files(catalogue, council, tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def demo_store_master(tmp_path_factory, demo_files, catalogue) -> Path:
+    path = tmp_path_factory.mktemp("store") / "demo.duckdb"
+    ingest(demo_files, path, catalogue, today=TODAY)
+    return path
+
+
+@pytest.fixture()
+def demo_store(tmp_path, demo_store_master) -> Path:
+    """A private copy of the demo store that a test may change."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_store_master, path)
+    return path
+
+
+@pytest.fixture()
+def project_dir(tmp_path, monkeypatch) -> Path:
+    """A throwaway project folder with the repo's params, as PERFKIT_HOME."""
+    shutil.copytree(PARAMS, tmp_path / "params")
+    monkeypatch.setenv("PERFKIT_HOME", str(tmp_path))
+    monkeypatch.delenv("PERFKIT_STORE", raising=False)
+    return tmp_path
+
+
+@pytest.fixture()
+def shared_data() -> Path:
+    """../shared/data/public: skipped where absent, a failure under CI."""
+    if not SHARED_DATA.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but the public data folder {SHARED_DATA} is missing")
+        pytest.skip(f"{SHARED_DATA} is not beside this clone (only the developers' checkout has it)")
+    return SHARED_DATA
+
+
+def dump_store(path: Path) -> dict[str, pd.DataFrame]:
+    """Every table of a store, sorted, for byte-for-byte comparisons."""
+    if not path.exists():
+        return {}
+    with Store(path, read_only=True) as db:
+        tables = [r[0] for r in db.con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
+        return {t: db.con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in tables}
+
+
+def assert_same_store(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> None:
+    assert before.keys() == after.keys()
+    for name in before:
+        pd.testing.assert_frame_equal(before[name], after[name], check_exact=True, obj=name)
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
