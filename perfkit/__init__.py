@@ -1,4 +1,9 @@
-"""perfkit: committee-ready performance reports from indicator data."""
+"""perfkit: committee-ready performance reports from indicator data.
+
+>>> import perfkit
+>>> perfkit.parse_period("Q3 2025/26").same_period_last_year()
+Period('2024/25 Q3')
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
+from perfkit.api import get_catalogue, get_council, latest_period, observations, scorecard  # noqa: E402
 from perfkit.errors import ConfigError, IngestError, PerfkitError, PeriodError, StoreError  # noqa: E402
 from perfkit.periods import Freq, Period, parse_period  # noqa: E402
 
@@ -21,5 +27,10 @@ __all__ = [
     "PeriodError",
     "StoreError",
     "__version__",
+    "get_catalogue",
+    "get_council",
+    "latest_period",
+    "observations",
     "parse_period",
+    "scorecard",
 ]

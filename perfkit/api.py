@@ -1,9 +1,9 @@
 """The analyst's entry points: the store and catalogue of the current project, in a line.
 
-The CLI uses the same functions, so ``perfkit show`` and a notebook agree.
+The CLI uses the same functions, so ``perfkit show`` and a notebook agree::
 
->>> import perfkit  # doctest: +SKIP
->>> perfkit.scorecard("2025/26 Q2", directorate="Housing")  # doctest: +SKIP
+    import perfkit
+    perfkit.scorecard("2025/26 Q2", directorate="Housing")
 """
 
 from __future__ import annotations
@@ -20,19 +20,19 @@ from perfkit.paths import project
 from perfkit.periods import Period, parse_period
 from perfkit.store import Store
 
-__all__ = ["catalogue", "council", "latest_period", "observations", "scorecard"]
+__all__ = ["get_catalogue", "get_council", "latest_period", "observations", "scorecard"]
 
 
 def _period(value: str | Period) -> Period:
     return value if isinstance(value, Period) else parse_period(value)
 
 
-def catalogue(params: str | Path | None = None) -> Catalogue:
+def get_catalogue(params: str | Path | None = None) -> Catalogue:
     """The indicator catalogue of the project (``params/indicators/``)."""
     return _load_catalogue(params or project().params)
 
 
-def council(params: str | Path | None = None) -> Council:
+def get_council(params: str | Path | None = None) -> Council:
     """The council the project reports on (``params/council.yaml``)."""
     return load_council(params or project().params)
 
@@ -53,7 +53,7 @@ def observations(
 
 def latest_period(indicator: str, area: str | None = None, store: str | Path | None = None) -> Period:
     """The most recent period with a stored value of ``indicator`` for ``area``."""
-    area = area or council().area_code
+    area = area or get_council().area_code
     obs = observations([indicator], [area], store=store)
     if obs.empty:
         raise StoreError(f"no stored values of {indicator} for area {area}; check the code or import data")
@@ -73,7 +73,7 @@ def scorecard(
     ``area`` defaults to the council's own; ``directorate`` keeps that directorate's
     indicators. See :func:`perfkit.assess.scorecard` for the columns.
     """
-    cat = catalogue(params)
+    cat = get_catalogue(params)
     codes = list(indicators) if indicators else list(cat)
     for code in codes:
         cat[code]  # noqa: B018 - raises a clear error for an unknown code
@@ -82,6 +82,6 @@ def scorecard(
         if not codes:
             names = sorted({i.directorate for i in cat.values()})
             raise ConfigError(f"no indicators for directorate {directorate!r}; known: {', '.join(names)}")
-    area = area or council(params).area_code
+    area = area or get_council(params).area_code
     obs = observations(codes, store=store)
     return _scorecard(obs, cat, _period(period), area, codes)

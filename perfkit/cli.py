@@ -87,7 +87,7 @@ def ingest(
         from perfkit.ingest import ingest as run_ingest
 
         try:
-            reports = run_ingest(paths, _store(store), api.catalogue(), skip_invalid=skip_invalid)
+            reports = run_ingest(paths, _store(store), api.get_catalogue(), skip_invalid=skip_invalid)
         except IngestError as exc:
             err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
             raise typer.Exit(1) from None
@@ -111,7 +111,7 @@ def indicators(
     """List the indicator catalogue (params/indicators/)."""
 
     def action() -> None:
-        cat = api.catalogue()
+        cat = api.get_catalogue()
         table = Table("code", "title", "unit", "polarity", "frequency", "directorate", "comparators", title="Indicators")
         count = 0
         for ind in cat.values():
@@ -138,7 +138,7 @@ def show(
 
     def action() -> None:
         code_ = code.upper()
-        api.catalogue()[code_]  # an unknown code is a clear error
+        api.get_catalogue()[code_]  # an unknown code is a clear error
         when = period or api.latest_period(code_, area, store=store)
         card = api.scorecard(when, area=area, indicators=[code_], store=store)
         out.print(_describe(card.iloc[0]))
@@ -198,13 +198,13 @@ def demo(
         from perfkit.ingest import ingest as run_ingest
 
         proj = project(store=store)
-        files = write_demo_files(api.catalogue(), api.council(), proj.demo_data, seed=seed)
-        reports = run_ingest(files, proj.store, api.catalogue())
+        files = write_demo_files(api.get_catalogue(), api.get_council(), proj.demo_data, seed=seed)
+        reports = run_ingest(files, proj.store, api.get_catalogue())
         added = sum(r.result.added for r in reports)
         revised = sum(r.result.revised for r in reports)
         unchanged = sum(r.result.unchanged for r in reports)
         out.print(
-            f"demo data for {api.council().name} (fictional): {len(files)} files, "
+            f"demo data for {api.get_council().name} (fictional): {len(files)} files, "
             f"{added} added, {revised} revised, {unchanged} unchanged; store: {proj.store}"
         )
 

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PARAMS = ROOT / "params"
 SHARED_DATA = ROOT.parent / "shared" / "data" / "public"
 TODAY = dt.date(2026, 11, 23)
+BAD_INPUTS = Path(__file__).parent / "bad_inputs"
 
 
 @pytest.fixture(scope="session")

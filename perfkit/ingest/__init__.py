@@ -1,6 +1,6 @@
 """Import data files into the store: read, validate, then write all or nothing.
 
->>> # perfkit.ingest(["returns.csv"], store_path, catalogue)  # doctest: +SKIP
+``perfkit ingest FILE...`` calls :func:`ingest`; so can a notebook.
 """
 
 from __future__ import annotations

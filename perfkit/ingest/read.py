@@ -32,8 +32,11 @@ def _fail(path: Path, msg: str) -> IngestError:
     return IngestError(f"{path.name}: {msg}")
 
 
-def _check_header(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    """Refuse a header that is not perfkit's layout, saying what would fix it."""
+def _check_header(path: Path, raw: list[str], rows: list[list[str]]) -> list[str]:
+    """Column names of the raw header row; refuse one that is not perfkit's layout."""
+    header = [_column_name(c) for c in raw]
+    while header and header[-1] == "" and not any(len(r) >= len(header) and r[len(header) - 1] for r in rows):
+        header.pop()
     if len(header) == 1 and any(sep in header[0] for sep in ";\t|"):
         sep = next(s for s in ";\t|" if s in header[0])
         shown = {";": "semicolon", "\t": "tab", "|": "pipe"}[sep]
@@ -43,7 +46,7 @@ def _check_header(path: Path, header: list[str], rows: list[list[str]]) -> None:
         for offset, row in enumerate(rows[:_HEADER_SCAN], start=2):
             names = [_column_name(c) for c in row]
             if all(c in names for c in REQUIRED):
-                title = next((str(c) for c in header if c), "")
+                title = next((str(c).strip() for c in raw if str(c).strip()), "")
                 raise _fail(
                     path,
                     f"row 1: the header is on row {offset}, below {offset - 1} title row(s) "
@@ -66,6 +69,7 @@ def _check_header(path: Path, header: list[str], rows: list[list[str]]) -> None:
         raise _fail(path, f"row 1: column(s) {', '.join(dupes)} appear more than once; keep one of each")
     if "value" not in header and "numerator" not in header:
         raise _fail(path, "row 1: there is neither a value nor a numerator column; add one (see README)")
+    return header
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -88,8 +92,7 @@ def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame]:
         raise _fail(path, "the file is empty; it needs a header row and at least one data row")
     text = _decode(path, data)
     first_lines = list(csv.reader(io.StringIO("\n".join(text.splitlines()[: _HEADER_SCAN + 1]))))
-    header = [_column_name(c) for c in first_lines[0]]
-    _check_header(path, header, first_lines[1:])
+    header = _check_header(path, first_lines[0], first_lines[1:])
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -136,10 +139,7 @@ def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame]:
         book.close()
     if not any(c.strip() for r in rows for c in r):
         raise _fail(path, "the first sheet is empty; it needs a header row and at least one data row")
-    header = [_column_name(c) for c in rows[0]]
-    while header and header[-1] == "":
-        header.pop()
-    _check_header(path, header, rows[1:])
+    header = _check_header(path, rows[0], rows[1:])
     body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
     frame = pd.DataFrame(body, columns=header, dtype=str)
     frame.insert(0, "row", range(2, len(frame) + 2))

@@ -85,41 +85,52 @@ class _Checks:
 
 
 def _parse_numbers(text: pd.Series) -> pd.DataFrame:
-    """Split number cells into value, decimals shown, and whether £ or % was written."""
-    parts = text.str.extract(_NUMBER)
-    digits = parts["num"].str.replace(",", "", regex=False)
-    value = pd.to_numeric(digits, errors="coerce").astype(float)
-    value = value.where(parts["neg"].isna(), -value)
-    decimals = parts["d1"].fillna(parts["d2"]).fillna(parts["d3"]).str.len().fillna(0).astype(int)
-    return pd.DataFrame(
-        {
-            "number": value,
-            "decimals": decimals,
-            "gbp": parts["gbp"].notna(),
-            "pct": parts["pct"].notna(),
-        }
-    )
+    """Split number cells into value, decimals shown, and whether £ or % was written.
+
+    Plain numbers ("123", "-4.5") take a vectorised path; only the other cells go through
+    the full pattern (thousands separators, £, %).
+    """
+    text = text.astype(str)
+    plain = text.str.fullmatch(r"-?\d+(?:\.\d+)?").fillna(False).astype(bool)
+    number = pd.to_numeric(text.where(plain), errors="coerce").astype(float)
+    dot = text.where(plain).str.find(".")
+    decimals = (text.str.len() - dot - 1).where(dot.fillna(-1) >= 0, 0).fillna(0).astype(int)
+    gbp = pd.Series(False, index=text.index)
+    pct = pd.Series(False, index=text.index)
+    rest = text.ne("") & ~plain
+    if rest.any():
+        parts = text[rest].str.extract(_NUMBER)
+        value = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce").astype(float)
+        number[rest] = value.where(parts["neg"].isna(), -value)
+        shown = parts["d1"].fillna(parts["d2"]).fillna(parts["d3"]).str.len().fillna(0).astype(int)
+        decimals[rest] = shown
+        gbp[rest] = parts["gbp"].notna()
+        pct[rest] = parts["pct"].notna()
+    return pd.DataFrame({"number": number, "decimals": decimals, "gbp": gbp, "pct": pct})
 
 
 def _periods(frame: pd.DataFrame, checks: _Checks, today: dt.date) -> pd.Series:
+    """Parse each distinct period label once; add period_type, period_start, period_label."""
     parsed, errors = {}, {}
     for label in frame["period"].unique():
         try:
             parsed[label] = parse_period(label)
         except PeriodError as exc:
             errors[label] = str(exc)
-    period = frame["period"].map(parsed)
     bad = frame["period"].isin(list(errors))
+    frame["period_type"] = frame["period"].map({k: p.freq.value for k, p in parsed.items()})
+    frame["period_start"] = frame["period"].map({k: p.start for k, p in parsed.items()})
+    frame["period_label"] = frame["period"].map({k: p.label for k, p in parsed.items()})
     checks.add(bad, "period", frame["period"].map(errors), "write the period as '2025/26', '2025/26 Q3' or '2025-11'")
-    future = {p for p in parsed.values() if p.start > today}
-    is_future = period.isin(list(future))
+    future = [label for label, p in parsed.items() if p.start > today]
+    is_future = frame["period"].isin(future)
     checks.add(
         is_future,
         "period",
         f"the period starts after today ({today:%Y-%m-%d})",
         "check the year; perfkit stores only periods that have started",
     )
-    return period
+    return frame["period_type"].notna()
 
 
 def _cell_numbers(frame: pd.DataFrame, ind: pd.DataFrame, checks: _Checks) -> dict[str, pd.DataFrame]:
@@ -226,13 +237,13 @@ def validate(frame: pd.DataFrame, catalogue: Catalogue, file_name: str, today: d
     clash = frame["area_code"].isin(names.loc[names["area_code"].duplicated(), "area_code"])
     checks.add(clash, "area_name", "the same area code has different names in this file", "use one name per area code")
 
-    period = _periods(frame, checks, today)
+    has_period = _periods(frame, checks, today)
     freq = ind["frequency"].map({"monthly": "month", "quarterly": "quarter", "annual": "year"})
-    period_type = period.map(lambda p: p.freq.value, na_action="ignore")
+    period_type = frame["period_type"]
     checks.add(
-        known & period.notna() & period_type.ne(freq),
+        known & has_period & period_type.ne(freq),
         "period",
-        "is a " + period_type.fillna("?").astype(str) + " but " + frame["indicator"] + " is " + ind["frequency"].fillna("?").astype(str),
+        "is a " + period_type.astype(object).fillna("?").astype(str) + " but " + frame["indicator"] + " is " + ind["frequency"].fillna("?").astype(str),
         "give a period of the indicator's frequency",
     )
 
@@ -242,7 +253,7 @@ def validate(frame: pd.DataFrame, catalogue: Catalogue, file_name: str, today: d
     multiplier = ind["multiplier"].astype(float)
     live = status.isin(["ok", "provisional"])
     checks.add(
-        live & value.isna() & (num.isna() | den.isna()),
+        live & frame["value"].eq("") & (num.isna() | den.isna()),
         "value",
         "no value, and no numerator and denominator to compute one",
         "give a value (or both numerator and denominator), or set status to missing with a note",
@@ -278,7 +289,7 @@ def validate(frame: pd.DataFrame, catalogue: Catalogue, file_name: str, today: d
     checks.add(value < low, "value", "is below zero, which this unit cannot be", "check the sign")
     checks.add(value > high, "value", "is above 100, which a percentage cannot be", "check the value")
 
-    key = ["indicator", "area_code", "period"]
+    key = ["indicator", "area_code", "period_label"]
     first_row = frame.groupby(key, sort=False)["row"].transform("first")
     checks.add(
         frame.duplicated(key, keep="first"),
@@ -298,8 +309,8 @@ def validate(frame: pd.DataFrame, catalogue: Catalogue, file_name: str, today: d
             "indicator": frame["indicator"],
             "area_code": frame["area_code"],
             "period_type": period_type,
-            "period_start": period.map(lambda p: p.start, na_action="ignore"),
-            "period": period.map(lambda p: p.label, na_action="ignore"),
+            "period_start": frame["period_start"],
+            "period": frame["period_label"],
             "area_name": frame["area_name"],
             "value": final_value,
             "numerator": num,

@@ -1,0 +1,187 @@
+"""Ingest: what is accepted, what is refused (and that the store is untouched), revisions."""
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from perfkit.errors import IngestError, PerfkitError
+from perfkit.ingest import ingest
+from perfkit.store import Store
+
+from .conftest import TODAY, assert_same_store, dump_store, write_csv
+
+BAD = Path(__file__).parent / "bad_inputs"
+HEADER = "indicator,area_code,area_name,period,value,numerator,denominator,status,note\n"
+
+# file -> (fragments the message must hold, row and column of the problem, or None for a file-level problem)
+CORPUS = {
+    "wrong_delimiter.csv": (["semicolon", "save the file as CSV with commas"], None),
+    "missing_column.csv": (["missing column(s) area_name"], None),
+    "unknown_indicator.csv": (["unknown indicator", "HSG_NOPE", "perfkit indicators"], (3, "indicator")),
+    "bad_period.csv": (["2025/27", "second year must follow"], (2, "period")),
+    "non_numeric.csv": (["not a number", "four hundred"], (2, "value")),
+    "numerator_over_denominator.csv": (["larger than the denominator"], (2, "numerator")),
+    "negative_count.csv": (["below zero", "'-5'"], (2, "value")),
+    "duplicate_key.csv": (["more than once", "first on row 2"], (4, "period")),
+    "empty.csv": (["empty"], None),
+    "header_only.csv": (["no data rows"], None),
+    "title_row.xlsx": (["header is on row 3", "Quarterly performance returns", "delete the rows above"], None),
+    "latin1_pound.csv": (["not UTF-8", "0xa3", "'£'", "CSV UTF-8"], None),
+    "mixed_suppression.csv": (["mixes a suppression code with numbers", "status says there is a value"], (2, "value")),
+    "future_period.csv": (["starts after today"], (2, "period")),
+    "percent_over_100.csv": (["above 100"], (2, "value")),
+    "wrong_frequency.csv": (["is a month but HSG_TA is quarterly"], (2, "period")),
+    "value_mismatch.csv": (["does not match numerator / denominator (25.0)"], (2, "value")),
+    "unknown_status.csv": (["unknown status", "estimated"], (2, "status")),
+    "blank_value.csv": (["no value, and no numerator and denominator"], (2, "value")),
+    "ragged_row.csv": (["row 3", "fields but the header has 9", "quote text that holds commas"], None),
+    "percent_sign_on_count.csv": (["has a % sign but the indicator is not a percentage"], (2, "value")),
+    "unknown_column.csv": (["unknown column(s) 'valeu'"], None),
+    "ambiguous_number.csv": (["not a number", "1.234,5"], (2, "value")),
+    "blank_area.csv": (["area_code", "is blank"], (2, "area_code")),
+    "numerator_without_denominator.csv": (["a numerator without a denominator"], (2, "denominator")),
+    "zero_denominator_with_value.csv": (["the denominator is zero"], (2, "value")),
+    "area_name_clash.csv": (["different names"], (2, "area_name")),
+    "not_a_table.json": ([".json are not read", "use .csv (UTF-8) or .xlsx"], None),
+    "suppressed_with_numbers.csv": (["status says there is no value but numbers are given"], (2, "status")),
+    "excel_text_in_number.xlsx": (["not a number", "n/a"], (3, "value")),
+    "not_really_excel.xlsx": (["cannot open it as an Excel workbook"], None),
+}
+
+
+def test_corpus_is_complete():
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(CORPUS)
+    assert len(CORPUS) >= 20
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_bad_file_is_refused_and_store_is_byte_for_byte_unchanged(name, demo_store, catalogue):
+    fragments, where = CORPUS[name]
+    before = dump_store(demo_store)
+    with pytest.raises(IngestError) as info:
+        ingest([BAD / name], demo_store, catalogue, today=TODAY)
+    message = str(info.value)
+    assert name in message
+    for fragment in fragments:
+        assert fragment in message, message
+    if where:
+        row, column = where
+        assert any(p.row == row and p.column == column for p in info.value.problems), info.value.problems
+        assert f"row {row}, column {column}" in message
+    assert_same_store(before, dump_store(demo_store))
+
+
+def test_one_bad_file_stops_the_good_one_too(tmp_path, demo_store, catalogue):
+    good = write_csv(tmp_path / "good.csv", HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,999,,,,\n")
+    before = dump_store(demo_store)
+    with pytest.raises(IngestError):
+        ingest([good, BAD / "negative_count.csv"], demo_store, catalogue, today=TODAY)
+    assert_same_store(before, dump_store(demo_store))
+
+
+def test_messages_are_capped_but_every_problem_is_kept(tmp_path, catalogue):
+    rows = "".join(f"HSG_TA,ZZ0000001,Kestrel Vale,{2000 + i // 4}/{(i // 4 + 1) % 100:02d} Q{i % 4 + 1},bad{i},,,,\n" for i in range(60))
+    path = write_csv(tmp_path / "many.csv", HEADER + rows)
+    with pytest.raises(IngestError) as info:
+        ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+    assert len(info.value.problems) >= 60
+    assert "more problem(s)" in str(info.value)
+    assert str(info.value).count("not a number") == 25
+
+
+def test_normalises_what_a_person_would_expect(tmp_path, catalogue):
+    text = (
+        "\ufeff Indicator , Area Code ,area_name,PERIOD,value,numerator,denominator,status,note\n"
+        " hsg_ta ,ZZ0000001, Kestrel Vale ,Q1 2025/26,\"1,234\",,,,\n"
+        "CS_REREF,ZZ0000001,Kestrel Vale,2025-26 Q1,45%,45,100,provisional,\n"
+        "ASC_HOMECARE_COST,ZZ0000001,Kestrel Vale,FY2024/25,\"£1,200.50\",,,,\n"
+        "CS_REPEAT_CP,ZZ0000002,Ashcombe Vale,2025/26 Q1,c,,,,\n"
+        "CS_REPEAT_CP,ZZ0000003,Brackwater,2025/26 Q1,,x,,,\n"
+        "RES_CALLS,ZZ0000001,Kestrel Vale,2025-05,,\"22,000\",\"25,000\",,\n"
+        "\n"
+    )
+    path = write_csv(tmp_path / "messy.csv", text)
+    store = tmp_path / "s.duckdb"
+    [report] = ingest([path], store, catalogue, today=TODAY)
+    assert report.result.added == 6
+    with Store(store, read_only=True) as db:
+        obs = db.observations().set_index("indicator")
+    assert obs.loc["HSG_TA", "value"] == 1234 and obs.loc["HSG_TA", "period"].label == "2025/26 Q1"
+    assert obs.loc["HSG_TA", "area_name"] == "Kestrel Vale"
+    assert obs.loc["CS_REREF", "value"] == 45 and obs.loc["CS_REREF", "status"] == "provisional"
+    assert obs.loc["ASC_HOMECARE_COST", "value"] == 1200.5
+    assert obs.loc["RES_CALLS", "value"] == pytest.approx(88.0)  # computed from the counts
+    cp = obs.loc["CS_REPEAT_CP"].set_index("area_code")
+    assert cp.loc["ZZ0000002", "status"] == "suppressed" and "confidential" in cp.loc["ZZ0000002", "status_reason"]
+    assert pd.isna(cp.loc["ZZ0000002", "value"])  # suppressed is not zero
+    assert cp.loc["ZZ0000003", "status"] == "missing" and cp.loc["ZZ0000003", "status_reason"].startswith("x")
+
+
+def test_excel_with_numbers_stored_as_text_and_month_dates(tmp_path, catalogue):
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "area_code", "area_name", "period", "value", "numerator", "denominator"])
+    sheet.append(["RES_CALLS", "ZZ0000001", "Kestrel Vale", dt.datetime(2025, 5, 1), None, "900", "1000"])
+    sheet.append(["HSG_TA", "ZZ0000001", "Kestrel Vale", "2025/26 Q1", 401.0, None, None])
+    sheet.append(["HSG_TA", "ZZ0000001", "Kestrel Vale", "2025/26 Q2", " 402 ", None, None])
+    path = tmp_path / "returns.xlsx"
+    book.save(path)
+    [report] = ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+    assert report.result.added == 3
+    with Store(tmp_path / "s.duckdb", read_only=True) as db:
+        obs = db.observations()
+    assert sorted(obs["period"].map(str)) == ["2025-05", "2025/26 Q1", "2025/26 Q2"]
+    assert sorted(obs["value"]) == [90.0, 401.0, 402.0]
+
+
+def test_skip_invalid_writes_good_rows_and_saves_rejects(tmp_path, catalogue):
+    path = write_csv(
+        tmp_path / "returns.csv",
+        HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,400,,,,\nHSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,-4,,,,\n",
+    )
+    [report] = ingest([path], tmp_path / "s.duckdb", catalogue, skip_invalid=True, today=TODAY)
+    assert (report.result.added, report.result.rejected) == (1, 1)
+    rejects = pd.read_csv(report.rejects_path, dtype=str)
+    assert rejects["row"].tolist() == ["3"] and rejects["value"].tolist() == ["-4"]
+    assert "below zero" in rejects["problem"].item()
+    with Store(tmp_path / "s.duckdb", read_only=True) as db:
+        assert db.batches()["rejected"].tolist() == [1]
+        assert db.observations()["value"].tolist() == [400.0]
+
+
+def test_reimport_is_a_no_op_and_a_change_is_a_revision(tmp_path, catalogue):
+    store = tmp_path / "s.duckdb"
+    first = write_csv(tmp_path / "q1.csv", HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,400,,,provisional,\n"
+                      "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,410,,,,\n")
+    ingest([first], store, catalogue, today=TODAY)
+    before = dump_store(store)
+    [again] = ingest([first], store, catalogue, today=TODAY)
+    assert (again.result.added, again.result.revised, again.result.unchanged) == (0, 0, 2)
+    after = dump_store(store)
+    pd.testing.assert_frame_equal(before["observations"], after["observations"])
+    assert after["revisions"].empty and len(after["batches"]) == 2  # the no-op import is still recorded
+
+    revised = write_csv(tmp_path / "q1_final.csv", HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,395,,,,\n")
+    [rev] = ingest([revised], store, catalogue, today=TODAY)
+    assert (rev.result.added, rev.result.revised, rev.result.unchanged) == (0, 1, 0)
+    with Store(store, read_only=True) as db:
+        current = db.observations().set_index(db.observations()["period"].map(str))
+        history = db.revisions("HSG_TA")
+        batches = db.batches()
+    assert current.loc["2025/26 Q1", "value"] == 395 and current.loc["2025/26 Q1", "status"] == "ok"
+    assert current.loc["2025/26 Q1", "batch_id"] == rev.result.batch_id
+    [old] = history.to_dict("records")
+    assert (old["value"], old["status"], old["new_value"], old["new_status"]) == (400, "provisional", 395, "ok")
+    assert old["batch_id"] == 1 and old["revised_by_batch"] == rev.result.batch_id
+    assert batches["file_name"].tolist() == ["q1.csv", "q1.csv", "q1_final.csv"]
+    assert batches[["added", "revised", "unchanged"]].values.tolist() == [[2, 0, 0], [0, 0, 2], [0, 1, 0]]
+    assert all(len(h) == 64 for h in batches["sha256"])
+
+
+def test_every_error_is_a_perfkit_error(tmp_path, catalogue):
+    with pytest.raises(PerfkitError, match="no such file"):
+        ingest([tmp_path / "absent.csv"], tmp_path / "s.duckdb", catalogue)

@@ -1,0 +1,137 @@
+"""The store survives failures: an exception or a killed process mid-import changes nothing."""
+
+import csv
+import io
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from perfkit.errors import IngestError, StoreError
+from perfkit.ingest import ingest
+from perfkit.store import Store
+
+from .conftest import PARAMS, TODAY, assert_same_store, dump_store, write_csv
+
+HEADER = "indicator,area_code,area_name,period,value,numerator,denominator,status,note\n"
+
+
+def _two_files(tmp_path):
+    a = write_csv(tmp_path / "a.csv", HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,1,,,,\nHSG_TA,ZZ0000001,Kestrel Vale,2021/22 Q1,999,,,,\n")
+    b = write_csv(tmp_path / "b.csv", HEADER + "HSG_TA,ZZ0000002,Ashcombe Vale,2025/26 Q1,2,,,,\n")
+    return a, b
+
+
+def test_exception_mid_import_rolls_back_everything(tmp_path, demo_store, catalogue, monkeypatch):
+    before = dump_store(demo_store)
+    original = Store._write_one
+    calls = []
+
+    def fail_on_second(self, frame, meta):
+        calls.append(meta["file_name"])
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return original(self, frame, meta)
+
+    monkeypatch.setattr(Store, "_write_one", fail_on_second)
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest(_two_files(tmp_path), demo_store, catalogue, today=TODAY)
+    assert calls == ["a.csv", "b.csv"]
+    assert_same_store(before, dump_store(demo_store))
+
+
+@pytest.mark.parametrize("when", ["after_rows", "before_commit"])
+def test_killed_process_mid_import_leaves_store_as_it_was(tmp_path, demo_store, when):
+    before = dump_store(demo_store)
+    a, b = _two_files(tmp_path)
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        import datetime as dt
+        from perfkit.store import Store
+        from perfkit.catalogue import load_catalogue
+        from perfkit.ingest import ingest
+
+        original = Store._write_one
+        done = []
+        def crash(self, frame, meta):
+            result = original(self, frame, meta)
+            done.append(result)
+            if {when!r} == "after_rows" or len(done) == 2:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return result
+        Store._write_one = crash
+        ingest([{str(a)!r}, {str(b)!r}], {str(demo_store)!r}, load_catalogue({str(PARAMS)!r}), today=dt.date(2026, 11, 23))
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == -9, proc.stderr
+    assert_same_store(before, dump_store(demo_store))
+    # and the store still takes a good import afterwards
+    from perfkit.catalogue import load_catalogue
+
+    [report, _] = ingest([a, b], demo_store, load_catalogue(PARAMS), today=TODAY)
+    assert report.result.revised == 2
+
+
+def test_read_only_store_must_exist(tmp_path):
+    with pytest.raises(StoreError, match="perfkit demo"):
+        Store(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_observations_filters_in_the_database(demo_store):
+    from perfkit.periods import parse_period
+
+    with Store(demo_store, read_only=True) as db:
+        some = db.observations(["HSG_TA"], ["ZZ0000001"], parse_period("2024/25"), parse_period("2024/25"))
+    assert set(some["indicator"]) == {"HSG_TA"} and set(some["area_code"]) == {"ZZ0000001"}
+    assert [p.label for p in some["period"]] == [f"2024/25 Q{i}" for i in range(1, 5)]
+
+
+cells = st.one_of(
+    st.sampled_from(["", "c", "x", "low", "45%", "£12", "1,234", "-3", "0", "12.5", "1e5", "abc", " 7 "]),
+    st.text(max_size=8),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(-10, 10_000).map(str),
+)
+rows = st.lists(
+    st.tuples(
+        st.sampled_from(["HSG_TA", "CS_REREF", "RES_CALLS", "ASC_HOMECARE_COST", "NOPE", ""]),
+        st.sampled_from(["ZZ0000001", "ZZ0000002", "", "bad code!"]),
+        st.sampled_from(["Kestrel Vale", "Ashcombe Vale", ""]),
+        st.sampled_from(["2025/26 Q1", "2025-05", "2024/25", "Q5 2025/26", "2025/27", "", "2090/91 Q1"]),
+        cells,
+        cells,
+        cells,
+        st.sampled_from(["", "ok", "provisional", "suppressed", "missing", "weird"]),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows)
+def test_random_rows_never_raise_anything_but_perfkit_errors(catalogue, data):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["indicator", "area_code", "area_name", "period", "value", "numerator", "denominator", "status"])
+    writer.writerows(data)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        store = Path(folder) / "s.duckdb"
+        try:
+            [report] = ingest([path], store, catalogue, today=TODAY)
+        except IngestError:
+            assert not store.exists() or dump_store(store)["observations"].empty
+            return
+        with Store(store, read_only=True) as db:
+            assert len(db.observations()) == report.result.added
+        assert os.path.getsize(store) > 0
