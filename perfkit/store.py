@@ -38,20 +38,8 @@ OBSERVATION_COLUMNS = [
 ]
 _COMPARED = [c for c in OBSERVATION_COLUMNS if c not in KEY]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS batches (
-    batch_id BIGINT PRIMARY KEY,
-    file_name VARCHAR NOT NULL,
-    sha256 VARCHAR NOT NULL,
-    source VARCHAR NOT NULL,
-    imported_at TIMESTAMP NOT NULL,
-    added BIGINT NOT NULL,
-    revised BIGINT NOT NULL,
-    unchanged BIGINT NOT NULL,
-    rejected BIGINT NOT NULL,
-    perfkit_version VARCHAR NOT NULL
-);
-CREATE TABLE IF NOT EXISTS observations (
+# An observation's columns, shared by the current rows and their earlier versions.
+_ROW = """
     indicator VARCHAR NOT NULL,
     area_code VARCHAR NOT NULL,
     period_type VARCHAR NOT NULL CHECK (period_type IN ('year', 'quarter', 'month')),
@@ -65,24 +53,25 @@ CREATE TABLE IF NOT EXISTS observations (
     status_reason VARCHAR,
     commentary VARCHAR,
     actions VARCHAR,
-    batch_id BIGINT NOT NULL,
+    batch_id BIGINT NOT NULL"""
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id BIGINT PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    added BIGINT NOT NULL,
+    revised BIGINT NOT NULL,
+    unchanged BIGINT NOT NULL,
+    rejected BIGINT NOT NULL,
+    perfkit_version VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS observations ({_ROW},
     PRIMARY KEY (indicator, area_code, period_type, period_start)
 );
-CREATE TABLE IF NOT EXISTS revisions (
-    indicator VARCHAR NOT NULL,
-    area_code VARCHAR NOT NULL,
-    period_type VARCHAR NOT NULL,
-    period_start DATE NOT NULL,
-    period VARCHAR NOT NULL,
-    area_name VARCHAR NOT NULL,
-    value DOUBLE,
-    numerator DOUBLE,
-    denominator DOUBLE,
-    status VARCHAR NOT NULL,
-    status_reason VARCHAR,
-    commentary VARCHAR,
-    actions VARCHAR,
-    batch_id BIGINT NOT NULL,
+CREATE TABLE IF NOT EXISTS revisions ({_ROW},
     new_value DOUBLE,
     new_status VARCHAR NOT NULL,
     revised_by_batch BIGINT NOT NULL,
