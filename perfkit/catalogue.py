@@ -7,6 +7,7 @@ and the reporting calendar in ``params/calendar.yaml``; see README for the layou
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from pathlib import Path
@@ -177,6 +178,21 @@ class Calendar(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     first_year: str
     last_year: str
+    meetings: dict[str, dt.date] = Field(default_factory=dict)  # period label -> committee date
+
+    @field_validator("meetings")
+    @classmethod
+    def _meetings(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
+        for label in value:
+            try:
+                parse_period(str(label))
+            except PeriodError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    def meeting_for(self, period: Period) -> dt.date | None:
+        """The committee meeting date set for ``period``, if any."""
+        return {parse_period(str(k)): v for k, v in self.meetings.items()}.get(period)
 
     @field_validator("first_year", "last_year")
     @classmethod

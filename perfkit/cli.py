@@ -146,6 +146,32 @@ def show(
     _run(action)
 
 
+@app.command()
+def build(
+    period: Annotated[Optional[str], typer.Option("--period", help="Reporting period, e.g. '2025/26 Q2' (default: the latest complete quarter).")] = None,
+    directorate: Annotated[Optional[list[str]], typer.Option("--directorate", help="Directorate slug (repeat for more; default: all).")] = None,
+    report: Annotated[Optional[list[str]], typer.Option("--report", help="Report name from params/reports.yaml (repeat for more; default: the default reports).")] = None,
+    formats: Annotated[str, typer.Option("--format", help="Comma-separated output formats: html, pdf.")] = "html,pdf",
+    jobs: Annotated[int, typer.Option("--jobs", min=1, help="Reports built at once, each in its own process.")] = 1,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Execute the report notebooks for a period and render them to HTML and PDF, with an index."""
+
+    def action() -> None:
+        from perfkit.build_cli import run_build
+
+        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err)
+        if code:
+            raise typer.Exit(code)
+
+    _run(action)
+
+
+def out_console() -> Console:
+    return out
+
+
 _POLARITY = {"higher": "higher is better", "lower": "lower is better", "neutral": "no polarity"}
 
 

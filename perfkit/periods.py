@@ -144,6 +144,20 @@ class Period:
         return year if self.freq is Freq.YEAR else f"{year} Q{self.index % 4 + 1}"
 
     @property
+    def span(self) -> str:
+        """The months covered, for readers: 'July to September 2025', 'April 2025 to March 2026'.
+
+        >>> parse_period("2025/26 Q2").span, parse_period("2025-11").span
+        ('July to September 2025', 'November 2025')
+        """
+        first, last = self.start, self.end
+        if self.freq is Freq.MONTH:
+            return f"{first:%B %Y}"
+        if first.year == last.year:
+            return f"{first:%B} to {last:%B %Y}"
+        return f"{first:%B %Y} to {last:%B %Y}"
+
+    @property
     def slug(self) -> str:
         """A path-safe form: '2025-26', '2025-26-q3' or '2025-11'."""
         return self.label.replace("/", "-").replace(" ", "-").lower()

@@ -15,7 +15,19 @@ from perfkit.assess.rag import rag
 from perfkit.catalogue import Catalogue
 from perfkit.periods import Period
 
-__all__ = ["aggregate", "direction", "ordinal", "rag", "rank_in_group", "reporting_period", "scorecard", "year_to_date"]
+__all__ = [
+    "aggregate",
+    "direction",
+    "headline_counts",
+    "notable_movements",
+    "ordinal",
+    "rag",
+    "rank_in_group",
+    "reporting_period",
+    "scorecard",
+    "trend",
+    "year_to_date",
+]
 
 
 def _values(obs: pd.DataFrame, catalogue: Catalogue, periods: dict[str, Period]) -> pd.DataFrame:
@@ -67,7 +79,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     last = mine(_values(obs, catalogue, year_ago))
     cat = catalogue.to_frame().set_index("indicator").loc[codes]
     card = pd.DataFrame(index=pd.Index(codes, name="indicator"))
-    for column in ("title", "directorate", "service", "unit", "polarity", "decimals", "frequency", "owner", "comparator_group"):
+    for column in ("title", "directorate", "service", "unit", "polarity", "decimals", "frequency", "owner", "source", "framework", "comparator_group"):
         card[column] = cat[column]
     card["period"] = pd.Series(now)
     for column in ("area_name", "value", "numerator", "denominator", "status", "status_reason"):
@@ -82,6 +94,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     for name, frame, periods in (("previous", prev, before), ("last_year", last, year_ago)):
         card[f"{name}_period"] = pd.Series(periods)
         card[f"{name}_value"] = frame["value"] if "value" in frame else None
+        card[f"change_{name}"] = card["value"] - card[f"{name}_value"]
         card[f"direction_{name}"] = direction(card["value"], card[f"{name}_value"], card["polarity"], threshold, card["decimals"])
     ranks = _ranks(current_all, catalogue, area).set_index("indicator")
     for column in ("rank", "rank_of", "quartile", "group_median"):
@@ -90,3 +103,66 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     card["commentary"] = notes["commentary"] if "commentary" in notes else None
     card["actions"] = notes["actions"] if "actions" in notes else None
     return card.reset_index()
+
+
+def trend(obs: pd.DataFrame, catalogue: Catalogue, code: str, area: str, last: Period, count: int = 8) -> pd.DataFrame:
+    """The ``count`` reporting periods of ``code`` up to ``last``, aggregated like the scorecard.
+
+    Columns: period, value, status, target (where one is set). Periods with no data are
+    kept, with a missing value, so gaps show as gaps.
+    """
+    ind = catalogue[code]
+    end = reporting_period(ind.freq, last)
+    periods = end.shift(1 - count).range_to(end)
+    rows = obs[obs["indicator"].eq(code) & obs["area_code"].eq(area)]
+    out = []
+    for period in periods:
+        found = aggregate(rows, catalogue, period)
+        hit = found[found["indicator"].eq(code)]
+        target = ind.target_for(period)
+        out.append(
+            {
+                "period": period,
+                "value": hit["value"].iloc[0] if len(hit) else float("nan"),
+                "status": hit["status"].iloc[0] if len(hit) else "missing",
+                "target": target.value if target else float("nan"),
+            }
+        )
+    return pd.DataFrame(out)
+
+
+RAG_ORDER = ["green", "amber", "red", "no target", "no data"]
+DIRECTION_ORDER = ["improved", "no change", "worsened", "up", "down", "not comparable"]
+
+
+def headline_counts(card: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """How many indicators are at each RAG and direction of travel (vs the previous period).
+
+    One row per group of ``by`` (e.g. "directorate"), or one row in all; columns in the
+    order of :data:`RAG_ORDER` then ``dot_`` + :data:`DIRECTION_ORDER`, plus ``total``.
+    """
+    keys = [by] if by else []
+    frame = card.assign(_all="All") if not by else card
+    group = by or "_all"
+    rag_counts = pd.crosstab(frame[group], frame["rag"]).reindex(columns=RAG_ORDER, fill_value=0)
+    dot = pd.crosstab(frame[group], frame["direction_previous"]).reindex(columns=DIRECTION_ORDER, fill_value=0)
+    out = rag_counts.join(dot.add_prefix("dot_"))
+    out["total"] = frame.groupby(group).size()
+    return out.reset_index().rename(columns={"_all": "group"}) if not keys else out.reset_index()
+
+
+def notable_movements(card: pd.DataFrame, count: int = 3) -> pd.DataFrame:
+    """The indicators that improved and worsened most since the previous period.
+
+    Size of a move is the change relative to the previous value; indicators without
+    polarity or without both values are left out. Returns up to ``count`` of each, with a
+    ``movement`` column ("improved" / "worsened") and ``relative_change``.
+    """
+    moved = card[card["direction_previous"].isin(["improved", "worsened"])].copy()
+    moved["relative_change"] = (moved["change_previous"] / moved["previous_value"].abs()).where(moved["previous_value"] != 0)
+    moved["size"] = moved["relative_change"].abs()
+    parts = [
+        moved[moved["direction_previous"].eq(kind)].nlargest(count, "size").assign(movement=kind)
+        for kind in ("improved", "worsened")
+    ]
+    return pd.concat(parts, ignore_index=True).drop(columns="size")

@@ -1,0 +1,227 @@
+"""``perfkit build``: execute report notebooks with papermill, render them, write the index.
+
+Each job is one (report, directorate or indicator, period). Params are checked and every
+job's parameters are matched against its notebook's ``parameters`` cell before any kernel
+starts. A failing notebook is saved with papermill's error banner and the batch carries on.
+Every output file is written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from perfkit.atomic import atomic_path, write_text
+from perfkit.errors import ConfigError, PerfkitError
+from perfkit.params import ReportDef, ReportParams, load_params
+from perfkit.paths import Project
+from perfkit.periods import Freq, Period
+from perfkit.report.blocks import PROVENANCE_MIME
+
+__all__ = ["FORMATS", "Job", "JobResult", "latest_complete_period", "plan", "run_jobs"]
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One report to build."""
+
+    report: ReportDef
+    period: Period
+    subject: str  # directorate slug, indicator code, or "corporate"
+    folder: str  # the directorate slug the outputs go under
+
+    @property
+    def name(self) -> str:
+        return self.report.name if self.report.per != "indicator" else f"{self.report.name}_{self.subject.lower()}"
+
+    def parameters(self, store: Path) -> dict:
+        params: dict = {"period": self.period.label, "store": str(store)}
+        if self.report.per == "directorate":
+            params["directorate"] = self.subject
+        elif self.report.per == "indicator":
+            params["indicator"] = self.subject
+        return params
+
+    def outputs(self, out: Path) -> Path:
+        """The folder of this job's files, checked to lie inside ``out``."""
+        folder = (out / self.period.slug / self.folder).resolve()
+        if out.resolve() not in folder.parents:
+            raise ConfigError(f"output folder {folder} would lie outside {out}; check the directorate slug")
+        return folder
+
+
+@dataclass
+class JobResult:
+    """What happened to one job."""
+
+    job: Job
+    status: str  # "built" or "failed"
+    files: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def latest_complete_period(store: Path, area: str, today: dt.date | None = None) -> Period:
+    """The latest quarter that has ended and for which the store holds the council's data."""
+    from perfkit.store import Store
+
+    today = today or dt.date.today()
+    with Store(store, read_only=True) as db:
+        found = db.con.execute(
+            "SELECT max(period_start) FROM observations WHERE area_code = ? AND period_type IN ('month', 'quarter') "
+            "AND period_start <= ?",
+            [area, today],
+        ).fetchall()[0][0]
+    if found is None:
+        raise PerfkitError(f"the store {store} holds no monthly or quarterly data for {area}; run `perfkit demo` or ingest data")
+    quarter = Period.containing(found, Freq.QUARTER)
+    return quarter if quarter.end < today else quarter.prev()
+
+
+def plan(params: ReportParams, period: Period, directorates: list[str] | None, reports: list[str] | None) -> list[Job]:
+    """The jobs for a build: default reports, or those named, for the directorates named."""
+    chosen = [params.report(r) for r in reports] if reports else [r for r in params.reports.values() if r.default]
+    slugs = [params.directorate(d).slug for d in directorates] if directorates else list(params.directorates)
+    jobs = []
+    for report in chosen:
+        if report.per == "council":
+            jobs.append(Job(report, period, "corporate", "corporate"))
+        for slug in slugs:
+            if report.per == "directorate":
+                jobs.append(Job(report, period, slug, slug))
+            elif report.per == "indicator":
+                jobs += [Job(report, period, code, slug) for code in params.indicators_of(slug)]
+    return jobs
+
+
+def check_parameters(jobs: list[Job], notebooks: Path, store: Path) -> None:
+    """Each job's parameters must be exactly those its notebook's parameters cell declares."""
+    import papermill
+
+    declared: dict[str, set[str]] = {}
+    for job in jobs:
+        nb_path = notebooks / job.report.notebook
+        if job.report.notebook not in declared:
+            declared[job.report.notebook] = set(papermill.inspect_notebook(str(nb_path)))
+        given = set(job.parameters(store))
+        unknown, missing = given - declared[job.report.notebook], declared[job.report.notebook] - given
+        if unknown or missing:
+            raise ConfigError(
+                f"{nb_path}: the parameters cell declares {sorted(declared[job.report.notebook])} but the build "
+                f"passes {sorted(given)} (unknown: {sorted(unknown)}, missing: {sorted(missing)}); "
+                "make the notebook's parameters cell and params/reports.yaml agree"
+            )
+
+
+def _failure_text(exc: BaseException, nb: nbformat.NotebookNode | None) -> str:
+    cell = ""
+    if nb is not None:
+        for index, c in enumerate(nb.cells):
+            if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
+                cell = f"cell {index}: "
+                break
+    name = getattr(exc, "ename", type(exc).__name__)
+    value = getattr(exc, "evalue", str(exc))
+    return f"{cell}{name}: {value}"
+
+
+def _record(nb: nbformat.NotebookNode, job: Job, store: Path) -> None:
+    """Copy the provenance output into the notebook's metadata (for the index and audits)."""
+    record = {"report": job.report.name, "subject": job.subject, "period": job.period.label, "parameters": job.parameters(store)}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if PROVENANCE_MIME in output.get("data", {}):
+                record.update(output["data"][PROVENANCE_MIME])
+    nb.metadata["perfkit"] = record
+
+
+def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...]) -> JobResult:
+    """Execute one notebook into ``out`` and render it; never raises for a notebook error."""
+    import papermill
+
+    from perfkit.render.exporters import to_html, to_pdf
+
+    folder = job.outputs(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    result = JobResult(job, "built")
+    target = folder / f"{job.name}.ipynb"
+    started = time.perf_counter()
+    with atomic_path(target) as tmp:
+        try:
+            papermill.execute_notebook(
+                str(project.root / "notebooks" / job.report.notebook),
+                str(tmp),
+                parameters=job.parameters(project.store),
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                request_save_on_cell_execute=False,
+            )
+        except Exception as exc:  # noqa: BLE001 - papermill saved the notebook with its error banner
+            failed = nbformat.read(tmp, as_version=4) if tmp.stat().st_size else None
+            result.status, result.error = "failed", _failure_text(exc, failed)
+    result.seconds["execute"] = time.perf_counter() - started
+    result.files["ipynb"] = str(target)
+    if result.status == "failed":
+        return result
+    nb = nbformat.read(target, as_version=4)
+    _record(nb, job, project.store)
+    with atomic_path(target) as tmp:
+        nbformat.write(nb, tmp)
+    renderers: dict[str, Callable] = {"html": lambda: write_text(folder / f"{job.name}.html", to_html(nb)), "pdf": lambda: _write_pdf(folder / f"{job.name}.pdf", to_pdf(nb))}
+    for fmt in formats:
+        started = time.perf_counter()
+        try:
+            renderers[fmt]()
+            result.files[fmt] = str(folder / f"{job.name}.{fmt}")
+        except Exception as exc:  # noqa: BLE001 - a render failure is this job's failure, not the batch's
+            result.status, result.error = "failed", f"rendering {fmt}: {type(exc).__name__}: {exc}"
+        result.seconds[fmt] = time.perf_counter() - started
+    return result
+
+
+def _write_pdf(path: Path, data: bytes) -> None:
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+
+
+def run_jobs(
+    jobs: list[Job],
+    project: Project,
+    out: Path,
+    formats: tuple[str, ...],
+    workers: int = 1,
+    on_done: Callable[[JobResult], None] | None = None,
+) -> list[JobResult]:
+    """Run every job (in ``workers`` processes when more than one); the batch never stops early."""
+    os.environ["PERFKIT_HOME"] = str(project.root)  # kernels find the project and store
+    os.environ["PERFKIT_STORE"] = str(project.store)
+    results: list[JobResult] = []
+    if workers <= 1:
+        for job in jobs:
+            results.append(run_job(job, project, out, formats))
+            if on_done:
+                on_done(results[-1])
+        return results
+    done: dict[int, JobResult] = {}
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(run_job, job, project, out, formats): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            done[futures[future]] = future.result()
+            if on_done:
+                on_done(done[futures[future]])
+    return [done[i] for i in sorted(done)]
+
+
+def load_checked(project: Project) -> ReportParams:
+    """Params, checked before anything runs."""
+    return load_params(project.params, project.root / "notebooks")

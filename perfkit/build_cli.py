@@ -1,0 +1,83 @@
+"""The terminal side of ``perfkit build``: progress, the summary table, the exit code."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from perfkit.build import FORMATS, JobResult, check_parameters, latest_complete_period, load_checked, plan, run_jobs
+from perfkit.catalogue import load_council
+from perfkit.errors import ConfigError
+from perfkit.paths import project
+from perfkit.periods import parse_period
+from perfkit.render.index import write_index
+from perfkit.store import Store
+
+__all__ = ["run_build"]
+
+
+def _ensure_data(proj, out: Console) -> None:  # noqa: ANN001 - a Project
+    empty = not proj.store.exists()
+    if not empty:
+        with Store(proj.store, read_only=True) as db:
+            empty = db.is_empty()
+    if empty:
+        from perfkit.demo import write_demo_files
+        from perfkit.ingest import ingest
+
+        out.print(f"The store {proj.store} is empty: generating the fictional demo council's data first (as `perfkit demo`).")
+        from perfkit.catalogue import load_catalogue
+
+        catalogue = load_catalogue(proj.params)
+        ingest(write_demo_files(catalogue, load_council(proj.params), proj.demo_data), proj.store, catalogue)
+
+
+def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console) -> int:  # noqa: ANN001
+    """Build, show progress and a summary; return the exit code (1 when any report failed)."""
+    proj = project(store=store)
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise ConfigError(f"--format: unknown format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
+    params = load_checked(proj)
+    _ensure_data(proj, out_console)
+    council = load_council(proj.params)
+    when = parse_period(period) if period else latest_complete_period(proj.store, council.area_code)
+    todo = plan(params, when, directorates, reports)
+    check_parameters(todo, proj.root / "notebooks", proj.store)
+    out = (out_dir or proj.outputs).resolve()
+    out_console.print(f"Building {len(todo)} report(s) for {when.label} ({when.span}) into {out}")
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=out_console, transient=False) as progress:
+        task = progress.add_task("building", total=len(todo))
+
+        def done(result: JobResult) -> None:
+            mark = "built" if result.status == "built" else "[red]FAILED[/]"
+            progress.console.print(f"  {mark} {result.job.folder}/{result.job.name} ({sum(result.seconds.values()):.1f} s)")
+            progress.advance(task)
+
+        results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done)
+    index = write_index(out, council.name)
+    _summary(results, out_console, time.perf_counter() - started, index)
+    failed = [r for r in results if r.status != "built"]
+    for r in failed:
+        err_console.print(f"[bold red]failed:[/] {r.job.folder}/{r.job.name}: {r.error}; the executed notebook is {r.files.get('ipynb')}")
+    return 1 if failed else 0
+
+
+def _summary(results: list[JobResult], out: Console, seconds: float, index: Path) -> None:
+    table = Table("report", "status", "execute s", "html s", "pdf s", title="Build summary")
+    for r in results:
+        table.add_row(
+            f"{r.job.folder}/{r.job.name}",
+            r.status,
+            *(f"{r.seconds[k]:.1f}" if k in r.seconds else "–" for k in ("execute", "html", "pdf")),
+        )
+    out.print(table)
+    built = sum(r.status == "built" for r in results)
+    out.print(f"{built} built, {len(results) - built} failed in {seconds:.1f} s; index: {index}")

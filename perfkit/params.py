@@ -1,0 +1,197 @@
+"""Report params: directorates, report definitions and committee meeting dates.
+
+``params/directorates/*.yaml`` holds one directorate each (its committee, officer, paper
+letter, contact, indicators and the narrative of the fixed sections);
+``params/reports.yaml`` which notebooks are built, and for whom; ``params/calendar.yaml``
+the meeting date for each period. Everything is checked before any kernel starts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from perfkit.catalogue import Catalogue, _explain, _read_yaml, load_catalogue
+from perfkit.errors import ConfigError
+from perfkit.periods import Period
+
+__all__ = ["Contact", "Corporate", "Directorate", "ReportDef", "ReportParams", "load_params"]
+
+SLUG = r"^[a-z0-9](?:[a-z0-9_-]{0,40}[a-z0-9])?$"
+
+
+class Contact(BaseModel):
+    """A person named in a paper."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=2)
+    role: str = Field(min_length=2)
+    phone: str | None = None
+    email: str | None = None
+
+
+class Narrative(BaseModel):
+    """Text of the fixed sections; paragraphs are separate list items."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    summary: list[str] = Field(min_length=1)
+    financial: list[str] = Field(min_length=1)
+    legal: list[str] = Field(min_length=1)
+    recommendations: list[str] = Field(min_length=1)
+    background_papers: list[str] = Field(min_length=1)
+
+
+class Directorate(BaseModel):
+    """One directorate's paper settings (``params/directorates/<slug>.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=2)
+    slug: str
+    committee: str = Field(min_length=3)
+    officer: str = Field(min_length=3)  # "Report of the <officer>"
+    paper: str = Field(pattern=r"^[A-Z0-9]{1,3}$")
+    status: Literal["public", "internal"] = "public"
+    draft: bool = False
+    contact: Contact
+    signed_by: Contact
+    indicators: list[str] | None = None  # default: every indicator of this directorate
+    narrative: Narrative
+
+    @field_validator("slug")
+    @classmethod
+    def _slug(cls, value: str) -> str:
+        import re
+
+        if not re.fullmatch(SLUG, value):
+            raise ValueError(
+                f"{value!r} is not a path-safe slug: use lower-case letters, digits, '-' and '_' "
+                "(no '/', '..' or spaces)"
+            )
+        return value
+
+
+class Corporate(BaseModel):
+    """The corporate overview's paper settings (``params/corporate.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    committee: str = Field(min_length=3)
+    officer: str = Field(min_length=3)
+    paper: str = Field(pattern=r"^[A-Z0-9]{1,3}$")
+    status: Literal["public", "internal"] = "public"
+    draft: bool = False
+    contact: Contact
+    signed_by: Contact
+
+
+class ReportDef(BaseModel):
+    """A notebook and who it is built for."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(pattern=SLUG)
+    notebook: str = Field(pattern=r"^[A-Za-z0-9_\-]+\.ipynb$")
+    title: str
+    per: Literal["directorate", "council", "indicator"]
+    default: bool = True
+
+
+class ReportParams:
+    """Everything a build needs from ``params/``, checked."""
+
+    def __init__(
+        self,
+        root: Path,
+        catalogue: Catalogue,
+        directorates: dict[str, Directorate],
+        reports: dict[str, ReportDef],
+        corporate: Corporate,
+    ) -> None:
+        self.root = root
+        self.corporate = corporate
+        self.catalogue = catalogue
+        self.directorates = directorates
+        self.reports = reports
+
+    def meeting(self, period: Period) -> dt.date | None:
+        """The committee meeting date for ``period`` (params/calendar.yaml: meetings)."""
+        return self.catalogue.calendar.meeting_for(period) if self.catalogue.calendar else None
+
+    def indicators_of(self, slug: str) -> list[str]:
+        """The indicator codes of a directorate's paper, in catalogue order."""
+        d = self.directorates[slug]
+        if d.indicators is not None:
+            return list(d.indicators)
+        return [c for c, i in self.catalogue.items() if i.directorate == d.name]
+
+    def directorate(self, slug: str) -> Directorate:
+        try:
+            return self.directorates[slug]
+        except KeyError:
+            raise ConfigError(f"no directorate {slug!r}; known: {', '.join(self.directorates)} (params/directorates/)") from None
+
+    def report(self, name: str) -> ReportDef:
+        try:
+            return self.reports[name]
+        except KeyError:
+            raise ConfigError(f"no report {name!r}; known: {', '.join(self.reports)} (params/reports.yaml)") from None
+
+
+def _load_directorates(folder: Path, catalogue: Catalogue) -> dict[str, Directorate]:
+    found: dict[str, Directorate] = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            d = Directorate.model_validate(_read_yaml(path))
+        except ValidationError as exc:
+            raise _explain(path, "directorate", exc) from None
+        if d.slug in found:
+            raise ConfigError(f"{path}: key 'slug': {d.slug!r} is already used by another directorate")
+        for code in d.indicators or []:
+            if code not in catalogue:
+                raise ConfigError(f"{path}: key 'indicators': unknown indicator {code!r}; see `perfkit indicators`")
+        if d.indicators is None and not any(i.directorate == d.name for i in catalogue.values()):
+            raise ConfigError(f"{path}: key 'name': no indicator in the catalogue has directorate {d.name!r}")
+        found[d.slug] = d
+    if not found:
+        raise ConfigError(f"{folder}: no directorate files (*.yaml); see README, 'Report params'")
+    return found
+
+
+def _load_reports(path: Path, notebooks: Path) -> dict[str, ReportDef]:
+    data = _read_yaml(path) if path.is_file() else None
+    if not isinstance(data, dict) or not isinstance(data.get("reports"), list):
+        raise ConfigError(f"{path}: expected a list under the key 'reports'")
+    reports = {}
+    for number, entry in enumerate(data["reports"], start=1):
+        try:
+            r = ReportDef.model_validate(entry)
+        except ValidationError as exc:
+            raise _explain(path, f"report #{number}", exc) from None
+        if not (notebooks / r.notebook).is_file():
+            raise ConfigError(f"{path}: report {r.name}: key 'notebook': {notebooks / r.notebook} does not exist")
+        reports[r.name] = r
+    return reports
+
+
+def _load_corporate(path: Path) -> Corporate:
+    if not path.is_file():
+        raise ConfigError(f"{path}: missing; it sets the corporate overview's committee, officer and paper letter")
+    try:
+        return Corporate.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise _explain(path, "corporate overview", exc) from None
+
+
+def load_params(root: str | Path, notebooks: str | Path | None = None) -> ReportParams:
+    """Read and check the catalogue, directorates, reports and meeting dates under ``root``."""
+    root = Path(root)
+    notebooks = Path(notebooks) if notebooks else root.parent / "notebooks"
+    catalogue = load_catalogue(root)
+    return ReportParams(
+        root,
+        catalogue,
+        _load_directorates(root / "directorates", catalogue),
+        _load_reports(root / "reports.yaml", notebooks),
+        _load_corporate(root / "corporate.yaml"),
+    )

@@ -1,0 +1,107 @@
+"""nbconvert exporters for perfkit's reports: self-contained HTML and typst (then PDF).
+
+Both drop code, prompts, the parameters cells, notebook-only documentation cells
+(tagged ``perfkit-doc``), streams and tracebacks. The paper's title, language and footer
+come from the metadata output the header block emits (:class:`perfkit.report.blocks.Meta`).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters import TemplateExporter
+from nbconvert.filters import DataTypeFilter
+from nbconvert.preprocessors import ExtractOutputPreprocessor, TagRemovePreprocessor
+
+from perfkit import __version__
+from perfkit.report.blocks import META_MIME, TYPST_MIME
+from perfkit.report.escape import typst_string, typst_text
+
+__all__ = ["HIDDEN_TAGS", "paper_meta", "to_html", "to_pdf", "to_typst"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+HIDDEN_TAGS = {"parameters", "injected-parameters", "perfkit-doc"}
+_FILTERS = {
+    "typst_string": typst_string,
+    "typst_text": typst_text,
+    "svg_base64": lambda svg: base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+}
+
+
+def paper_meta(nb: nbformat.NotebookNode) -> dict:
+    """The first perfkit metadata output of the notebook (title, lang, committee ...)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if META_MIME in data:
+                meta = dict(data[META_MIME])
+                meta["footer"] = " – ".join(str(meta[k]) for k in ("paper", "committee", "meeting") if meta.get(k))
+                return meta
+    name = nb.metadata.get("papermill", {}).get("input_path", "report")
+    return {"title": Path(str(name)).stem.replace("_", " ").capitalize(), "lang": "en-GB", "footer": ""}
+
+
+def _exporter(template: str, mimetype: str, priority: list[str]) -> TemplateExporter:
+    exporter = TemplateExporter(
+        template_name=template,
+        template_file="index.html.j2" if mimetype == "text/html" else "index.typ.j2",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        filters={**_FILTERS, "filter_data_type": DataTypeFilter(display_data_priority=priority)},
+    )
+    exporter.output_mimetype = mimetype
+    exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+    return exporter
+
+
+def _resources(nb: nbformat.NotebookNode) -> dict:
+    css = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
+    return {"perfkit": paper_meta(nb), "perfkit_css": css, "perfkit_version": __version__}
+
+
+def _toc(body: str) -> str:
+    """A table of contents from the h2 headings, placed after the paper header."""
+    entries = re.findall(r"<h2 id='([^']+)'>(.*?)</h2>", body)
+    if not entries:
+        return body
+    items = "".join(f"<li><a href='#{ident}'>{text}</a></li>" for ident, text in entries)
+    nav = f"<nav class='toc' aria-labelledby='toc-heading'><h2 id='toc-heading'>Contents</h2><ul>{items}</ul></nav>"
+    if "</header>" in body:
+        return body.replace("</header>", "</header>" + nav, 1)
+    return body.replace("<main id=\"main\">", "<main id=\"main\">" + nav, 1)
+
+
+def to_html(nb: nbformat.NotebookNode) -> str:
+    """The notebook as one self-contained HTML page."""
+    exporter = _exporter("perfkit_html", "text/html", ["text/html", "image/svg+xml", "image/png", "text/plain"])
+    body, _ = exporter.from_notebook_node(nb, resources=_resources(nb))
+    return _toc(body)
+
+
+def to_typst(nb: nbformat.NotebookNode) -> tuple[str, dict[str, bytes]]:
+    """The notebook as typst source, with the image files it refers to."""
+    exporter = _exporter("perfkit_typst", TYPST_MIME, [TYPST_MIME, "image/svg+xml", "image/png", "text/plain"])
+    extract = ExtractOutputPreprocessor(extract_output_types={"image/png"})
+    exporter.register_preprocessor(extract, enabled=True)
+    source, resources = exporter.from_notebook_node(nb, resources={**_resources(nb), "unique_key": "figure"})
+    return source, dict(resources.get("outputs", {}))
+
+
+def to_pdf(nb: nbformat.NotebookNode) -> bytes:
+    """The notebook as a tagged PDF/UA-1 document, compiled with typst."""
+    import typst
+
+    source, files = to_typst(nb)
+    with tempfile.TemporaryDirectory(prefix="perfkit-typst-") as folder:
+        root = Path(folder)
+        (root / "main.typ").write_text(source, encoding="utf-8")
+        for name, data in files.items():
+            (root / name).write_bytes(data)
+        return typst.compile(str(root / "main.typ"), root=str(root), pdf_standards="ua-1")
+

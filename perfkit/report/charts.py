@@ -1,0 +1,151 @@
+"""Charts in the house style: tidy data in, SVG and alt text out.
+
+Charts are drawn with seaborn/matplotlib inside :func:`house_style` (a context manager, so
+nothing changes global state at import time) and saved as vector SVG. Colours are from a
+colour-blind-safe palette and every chart has alt text that says what it shows. No
+calculations here: the data arrive assessed.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pandas as pd
+
+from perfkit.formatting import format_value
+from perfkit.report.blocks import Chart
+
+__all__ = ["comparator_chart", "house_style", "sparkline_svg", "trend_alt", "trend_chart"]
+
+INK = "#1b1b1b"
+BLUE = "#0b5394"  # the council's own series
+GREY = "#7a7a7a"
+ORANGE = "#c55a11"  # target line (dashed, so not colour alone)
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    """Fonts, sizes and palette for perfkit charts, restored on exit."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    rc = {
+        "font.family": "DejaVu Sans",
+        "font.size": 9,
+        "axes.edgecolor": "#444444",
+        "axes.labelcolor": INK,
+        "axes.titlesize": 10,
+        "xtick.color": INK,
+        "ytick.color": INK,
+        "svg.hashsalt": "perfkit",  # stable ids, so the same data gives the same SVG
+        "svg.fonttype": "path",
+        "figure.dpi": 100,
+    }
+    with plt.rc_context(rc), sns.axes_style("whitegrid", {"grid.color": "#dddddd"}):
+        yield
+
+
+def _svg(fig) -> str:  # noqa: ANN001 - a matplotlib Figure
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None, "Creator": "perfkit"})
+    plt.close(fig)
+    return buffer.getvalue()
+
+
+def trend_alt(title: str, series: pd.DataFrame, unit: str, decimals: int) -> str:
+    """'Rent collected rose from 96.1% to 97.4% over 8 quarters; target 98.0%.'"""
+    known = series.dropna(subset=["value"])
+    if known.empty:
+        return f"{title}: no data for the periods shown."
+    first, last = known.iloc[0], known.iloc[-1]
+    fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
+    shown_first, shown_last = fmt(first["value"]), fmt(last["value"])
+    verb = "was unchanged at" if shown_first == shown_last else ("rose from" if last["value"] > first["value"] else "fell from")
+    middle = f" {shown_first}" if verb.endswith("at") else f" {shown_first} to {shown_last}"
+    span = f"between {first['period'].label} and {last['period'].label}"
+    target = last.get("target")
+    target_text = f"; target {fmt(target)}" if target == target and target is not None else ""
+    return f"{title} {verb}{middle} {span} ({len(known)} periods with data){target_text}."
+
+
+def trend_chart(title: str, series: pd.DataFrame, unit: str, decimals: int, width: float = 6.5, height: float = 2.6) -> Chart:
+    """Line chart of ``series`` (period, value, target) with the target as a dashed step line."""
+    import matplotlib.pyplot as plt
+
+    labels = [p.label.replace(" ", "\n") for p in series["period"]]  # "2025/26\nQ2": no overlap
+    with house_style():
+        fig, ax = plt.subplots(figsize=(width, height))
+        ax.plot(labels, series["value"], marker="o", color=BLUE, linewidth=2, label="Value")
+        if series["target"].notna().any():
+            ax.step(labels, series["target"], where="mid", linestyle="--", color=ORANGE, linewidth=1.5, label="Target")
+        ax.set_ylabel(unit if unit != "count" else "Number")
+        ax.legend(frameon=False, loc="best")
+        step = max(1, len(labels) // 8)
+        ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=0)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        svg = _svg(fig)
+    return Chart(svg=svg, alt=trend_alt(title, series, unit, decimals), caption=f"{title}: trend with target")
+
+
+def comparator_chart(title: str, values: pd.DataFrame, home: str, unit: str, decimals: int, median: float | None) -> Chart:
+    """Dot chart of the comparator group, sorted, the council highlighted by colour, shape and label."""
+    import matplotlib.pyplot as plt
+
+    data = values.dropna(subset=["value"]).sort_values("value")
+    fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
+    with house_style():
+        fig, ax = plt.subplots(figsize=(6.5, 0.22 * len(data) + 0.8))
+        others = data[data["area_code"] != home]
+        mine = data[data["area_code"] == home]
+        ax.scatter(others["value"], others["area_name"], color=GREY, s=25, marker="o", label="Comparators")
+        ax.scatter(mine["value"], mine["area_name"], color=BLUE, s=70, marker="D", label="This council")
+        if median is not None and median == median:
+            ax.axvline(median, color=ORANGE, linestyle="--", linewidth=1.2, label="Group median")
+        ax.legend(frameon=False, loc="lower right", fontsize=8)
+        for label in ax.get_yticklabels():
+            if label.get_text() in set(mine["area_name"]):
+                label.set_fontweight("bold")
+        svg = _svg(fig)
+    own = mine["value"].iloc[0] if len(mine) else None
+    alt = (
+        f"{title}: {len(data)} areas with values from {fmt(data['value'].min())} to {fmt(data['value'].max())}; "
+        f"this council {fmt(own)}; group median {fmt(median)}."
+    )
+    return Chart(svg=svg, alt=alt, caption=f"{title}: comparator group")
+
+
+def sparkline_svg(values: list[float | None], alt: str, width: int = 90, height: int = 22) -> str:
+    """A tiny inline SVG line of ``values`` (None leaves a gap) with a <title> for its alt text."""
+    known = [v for v in values if v is not None and v == v]
+    if not known:
+        return ""
+    low, high = min(known), max(known)
+    span = (high - low) or 1.0
+    step = width / max(1, len(values) - 1)
+    points, segments = [], []
+    for i, v in enumerate(values):
+        if v is None or v != v:
+            if points:
+                segments.append(points)
+            points = []
+            continue
+        points.append(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}")
+    if points:
+        segments.append(points)
+    lines = "".join(f"<polyline points='{' '.join(s)}' fill='none' stroke='{BLUE}' stroke-width='1.5'/>" for s in segments)
+    last = segments[-1][-1].split(",")
+    dot = f"<circle cx='{last[0]}' cy='{last[1]}' r='2' fill='{BLUE}'/>"
+    from perfkit.report.escape import html_text
+
+    return (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
+        f"role='img' aria-label='{html_text(alt)}'><title>{html_text(alt)}</title>{lines}{dot}</svg>"
+    )

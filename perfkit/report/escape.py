@@ -1,0 +1,34 @@
+"""Escaping people's text for HTML and typst: the one place it is done.
+
+Commentary and narrative come from people. In HTML every text goes through
+:func:`html_text`; in typst every text becomes a string literal (``#"..."``), which typst
+shows as it is, so ``#``, ``$``, ``*``, ``@``, ``_`` and ``//`` never act as markup.
+
+>>> html_text('<script>alert("x")</script>')
+'&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;'
+>>> typst_text('Cost #1 is $5 *now* @ref "quoted" \\\\ end')
+'#"Cost #1 is $5 *now* @ref \\\\"quoted\\\\" \\\\\\\\ end";'
+"""
+
+from __future__ import annotations
+
+import html
+
+__all__ = ["html_text", "typst_string", "typst_text"]
+
+
+def html_text(text: object) -> str:
+    """``text`` safe to place in HTML content or a quoted attribute."""
+    return html.escape("" if text is None else str(text), quote=True)
+
+
+def typst_string(text: object) -> str:
+    """``text`` as a typst string literal, e.g. for a function argument."""
+    raw = "" if text is None else str(text)
+    escaped = raw.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return f'"{escaped}"'
+
+
+def typst_text(text: object) -> str:
+    """``text`` as typst markup that shows it literally."""
+    return "#" + typst_string(text) + ";"  # the semicolon ends the expression: "#"x".y" would call .y

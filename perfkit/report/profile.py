@@ -1,0 +1,130 @@
+"""One indicator in depth: definition, long trend, year to date, comparators, data notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.assess import rank_in_group, reporting_period, scorecard, trend, year_to_date
+from perfkit.catalogue import Indicator
+from perfkit.formatting import format_value
+from perfkit.periods import Period, parse_period
+from perfkit.report.blocks import Block, Blocks, Cell, KeyValues, Paragraph, Section, Table
+from perfkit.report.charts import comparator_chart, trend_chart
+from perfkit.report.paper import Inputs, about, load_inputs, paper_header
+from perfkit.store import Store
+from perfkit.paths import project
+
+__all__ = ["IndicatorProfile"]
+
+
+@dataclass(frozen=True)
+class IndicatorProfile:
+    """Everything about one indicator for one period."""
+
+    indicator: Indicator
+    period: Period
+    card: pd.Series
+    inputs: Inputs
+    revisions: pd.DataFrame
+
+    @classmethod
+    def load(cls, indicator: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None) -> IndicatorProfile:
+        inputs = load_inputs([indicator.upper()], store, root)
+        ind = inputs.params.catalogue[indicator.upper()]
+        when = period if isinstance(period, Period) else parse_period(period)
+        card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, [ind.code]).iloc[0]
+        with Store(project(root=root, store=store).store, read_only=True) as db:
+            revisions = db.revisions(ind.code)
+        return cls(ind, when, card, inputs, revisions)
+
+    @property
+    def title(self) -> str:
+        return f"Indicator profile: {self.indicator.title}, {self.period.label}"
+
+    def _fmt(self, value: float | None) -> str:
+        return format_value(value, self.indicator.unit.value, self.indicator.decimals)
+
+    def header(self) -> Block:
+        slug = next((s for s, d in self.inputs.params.directorates.items() if d.name == self.indicator.directorate), None)
+        settings = self.inputs.params.directorates[slug] if slug else self.inputs.params.corporate
+        return paper_header(self.inputs, settings, self.period, self.title)
+
+    def definition(self) -> Block:
+        i = self.indicator
+        polarity = {"higher": "Higher is better", "lower": "Lower is better", "neutral": "No polarity"}[i.polarity.value]
+        facts = (
+            ("Code", i.code), ("Definition", i.definition), ("Unit", i.unit.value), ("Polarity", polarity),
+            ("Frequency", i.frequency), ("Owner", i.owner), ("Service", f"{i.directorate}, {i.service}"),
+            ("Source", i.source), ("Framework", i.framework),
+        )
+        return Section(1, "Definition", (KeyValues(f"{i.title}: definition", facts),), "definition")
+
+    def long_trend(self) -> Block:
+        i = self.indicator
+        native = reporting_period(i.freq, self.period)
+        first = parse_period(self.inputs.params.catalogue.calendar.first_year) if self.inputs.params.catalogue.calendar else native.shift(-20)
+        count = len(first.subperiods(i.freq)[0].range_to(native))
+        series = trend(self.inputs.rows, self.inputs.params.catalogue, i.code, self.inputs.council.area_code, native, count=count)
+        chart = trend_chart(i.title, series, i.unit.value, i.decimals, width=7.5, height=3.0)
+        c = self.card
+        text = (
+            f"In {c['period'].label} the value was {self._fmt(c['value'])} against a target of {self._fmt(c['target'])} "
+            f"({c['rag']}); {c['direction_previous']} since {c['previous_period'].label} and {c['direction_last_year']} "
+            f"since {c['last_year_period'].label}."
+        )
+        return Section(2, "Long-term trend", (text, chart), "trend")
+
+    def year_to_date(self) -> Block:
+        ytd = year_to_date(self.inputs.rows, self.inputs.params.catalogue, self.period)
+        mine = ytd[(ytd["indicator"] == self.indicator.code) & (ytd["area_code"] == self.inputs.council.area_code)]
+        if mine.empty:
+            text = f"No year-to-date figure: the indicator is reported {self.indicator.frequency}."
+        else:
+            row = mine.iloc[0]
+            text = (
+                f"Year to date ({self.period.financial_year.start:%B %Y} to {self.period.end:%B %Y}): "
+                f"{self._fmt(row['value'])} ({row['status']}"
+                + (f": {row['status_reason']}" if isinstance(row['status_reason'], str) else "")
+                + ")."
+            )
+        return Section(3, "Year to date", (text,), "ytd")
+
+    def comparators(self) -> Block:
+        i = self.indicator
+        if not i.comparator_group:
+            return Section(4, "Comparators", ("This indicator has no comparator group.",), "comparators")
+        native = self.card["period"]
+        group = self.inputs.params.catalogue.groups[i.comparator_group]
+        members = set(group.codes) | {self.inputs.council.area_code}
+        from perfkit.assess import aggregate
+
+        values = aggregate(self.inputs.rows[self.inputs.rows["area_code"].isin(members)], self.inputs.params.catalogue, native)
+        values = values[values["indicator"] == i.code]
+        ranked = rank_in_group(values, i.polarity.value)
+        chart = comparator_chart(f"{i.title}, {native.label}", ranked, self.inputs.council.area_code, i.unit.value, i.decimals, ranked["group_median"].iloc[0] if len(ranked) else None)
+        hidden = ranked[ranked["status"].isin(["suppressed", "missing"])]
+        notes = [f"Compared with {group.name} ({len(group.codes)} authorities)."]
+        if len(hidden):
+            notes.append("Not ranked (suppressed or missing): " + ", ".join(f"{r['area_name']} ({r['status']})" for _, r in hidden.iterrows()) + ".")
+        return Section(4, "Comparators", (*notes, chart), "comparators")
+
+    def data_notes(self) -> Block:
+        rows = self.inputs.rows
+        mine = rows[(rows["indicator"] == self.indicator.code) & (rows["area_code"] == self.inputs.council.area_code)]
+        flagged = mine[mine["status"] != "ok"]
+        table_rows = tuple(
+            (Cell(r["period"].label), Cell(r["status"]), Cell(r["status_reason"] or "")) for _, r in flagged.iterrows()
+        )
+        parts: list = [
+            f"{len(mine)} stored periods for {self.inputs.council.area_name}; {len(flagged)} not final or without a value; "
+            f"{len(self.revisions)} revisions recorded across all areas."
+        ]
+        if table_rows:
+            parts.append(Table("Periods that are provisional, suppressed or missing", ("Period", "Status", "Reason"), table_rows))
+        return Section(5, "Data notes", tuple(parts), "data-notes")
+
+    def about(self) -> Block:
+        return about(self.inputs, {"indicator": self.indicator.code, "period": self.period.label}, self.card.to_frame().T)
