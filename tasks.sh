@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # perfkit's two set-up commands (see README):
-#   ./tasks.sh demo   create .venv, install perfkit, generate the demo data and show it
+#   ./tasks.sh demo   create .venv, install perfkit, build every report on the demo data
 #   ./tasks.sh test   create .venv, install perfkit with its test tools, run the tests
 # Needs only python3 (3.11+) with venv; VENV=path picks another virtualenv folder.
 set -euo pipefail
@@ -22,8 +22,8 @@ setup() {  # $1: the pip extra to install ("" or "test")
 case "${1:-}" in
   demo)
     setup ""
-    "$VENV/bin/perfkit" demo
-    "$VENV/bin/perfkit" show HSG_RENT --period "2025/26 Q2"
+    shift
+    "$VENV/bin/perfkit" build "$@"
     ;;
   test)
     setup test

@@ -122,16 +122,15 @@ def check_parameters(jobs: list[Job], notebooks: Path, store: Path) -> None:
             )
 
 
-def _failure_text(exc: BaseException, nb: nbformat.NotebookNode | None) -> str:
-    cell = ""
-    if nb is not None:
-        for index, c in enumerate(nb.cells):
-            if any(o.get("output_type") == "error" for o in c.get("outputs", [])):
-                cell = f"cell {index}: "
-                break
+def _failure_text(exc: BaseException) -> str:
+    """'cell 5 (`paper.scorecard()`): ValueError: ...' from papermill's execution error."""
     name = getattr(exc, "ename", type(exc).__name__)
     value = getattr(exc, "evalue", str(exc))
-    return f"{cell}{name}: {value}"
+    source = str(getattr(exc, "source", "")).strip().splitlines()
+    where = ""
+    if hasattr(exc, "cell_index"):
+        where = f"cell {exc.cell_index}" + (f" (`{source[0][:60]}`)" if source else "") + ": "
+    return f"{where}{name}: {value}"
 
 
 def _record(nb: nbformat.NotebookNode, job: Job, store: Path) -> None:
@@ -167,8 +166,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...]) -> 
                 request_save_on_cell_execute=False,
             )
         except Exception as exc:  # noqa: BLE001 - papermill saved the notebook with its error banner
-            failed = nbformat.read(tmp, as_version=4) if tmp.stat().st_size else None
-            result.status, result.error = "failed", _failure_text(exc, failed)
+            result.status, result.error = "failed", _failure_text(exc)
     result.seconds["execute"] = time.perf_counter() - started
     result.files["ipynb"] = str(target)
     if result.status == "failed":

@@ -38,6 +38,8 @@ def _store(store: Path | None) -> Path:
 def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
     try:
         return action()
+    except typer.Exit:
+        raise
     except PerfkitError as exc:
         if _state["debug"]:
             raise

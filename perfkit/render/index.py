@@ -60,7 +60,7 @@ def write_index(out: Path, council: str) -> Path:
             status = "failed: see the notebook" if e["failed"] else "built"
             rows.append(
                 f"<tr><th scope='row'>{h(e['folder'].replace('-', ' ').capitalize())}</th><td>{h(e['report'].replace('_', ' '))}</td>"
-                f"{counts}<td>{h(status)}</td><td>{links}</td></tr>"
+                f"{counts}<td>{h(status)}</td><td class='files'>{links}</td></tr>"
             )
         head = "".join(f"<th scope='col'>{h(c)}</th>" for c in ("Directorate", "Report", *[r.capitalize() for r in RAGS], "Status", "Files"))
         sections.append(

@@ -1,0 +1,274 @@
+"""End to end: `perfkit build` on the demo store, checked as a reader and a clerk would.
+
+The HTML is parsed and opened in Debian's Chromium (axe-core for WCAG 2.x A/AA, a
+390-pixel phone viewport); the PDFs are read page by page; every scorecard figure is
+recomputed here from the stored rows with SQL of the test's own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from perfkit.catalogue import load_catalogue
+from perfkit.formatting import format_value
+from perfkit.periods import parse_period
+
+from .conftest import PARAMS, ROOT
+
+PERIOD = "2025/26 Q2"
+SLUG = "2025-26-q2"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def make_project(folder: Path, store: Path) -> Path:
+    shutil.copytree(PARAMS, folder / "params")
+    shutil.copytree(ROOT / "notebooks", folder / "notebooks")
+    (folder / "data").mkdir()
+    shutil.copy(store, folder / "data" / "perfkit.duckdb")
+    return folder
+
+
+def perfkit(project: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PERFKIT_HOME": str(project), "COLUMNS": "200"}
+    env.pop("PERFKIT_STORE", None)
+    return subprocess.run([sys.executable, "-m", "perfkit", *args], cwd=project, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, demo_store_master) -> Path:
+    project = make_project(tmp_path_factory.mktemp("built"), demo_store_master)
+    proc = perfkit(project, "build", "--period", PERIOD, "--jobs", "2")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "5 built, 0 failed" in proc.stdout
+    return project
+
+
+def directorates() -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text()) for p in (PARAMS / "directorates").glob("*.yaml")}
+
+
+def expected_values(store: Path, codes: list[str]) -> dict[str, str]:
+    """Each indicator's value for the report, recomputed with the test's own SQL."""
+    cat = load_catalogue(PARAMS)
+    q = parse_period(PERIOD)
+    con = duckdb.connect(str(store), read_only=True)
+    out = {}
+    for code in codes:
+        ind = cat[code]
+        if ind.frequency == "annual":
+            start, end = parse_period("2024/25").start, parse_period("2024/25").end
+        else:
+            start, end = q.start, q.end
+        rows = con.execute(
+            "SELECT period_start, value, numerator, denominator, status FROM observations "
+            "WHERE indicator = ? AND area_code = 'ZZ0000001' AND period_start BETWEEN ? AND ? ORDER BY period_start",
+            [code, start, end],
+        ).fetchall()
+        live = [r for r in rows if r[4] in ("ok", "provisional")]
+        if ind.aggregation.value == "rate":
+            value = sum(r[2] for r in live) / sum(r[3] for r in live) * ind.unit.multiplier
+        elif ind.aggregation.value == "sum":
+            value = sum(r[1] for r in live)
+        elif ind.aggregation.value == "mean":
+            value = sum(r[1] for r in live) / len(live)
+        else:
+            value = rows[-1][1] if rows and rows[-1][4] in ("ok", "provisional") else None
+        out[code] = format_value(value, ind.unit.value, ind.decimals) if value is not None else "–"
+    con.close()
+    return out
+
+
+def report_files(project: Path, slug: str, name: str = "directorate_report") -> dict[str, Path]:
+    folder = project / "outputs" / SLUG / slug
+    return {ext: folder / f"{name}.{ext}" for ext in ("ipynb", "html", "pdf")}
+
+
+@pytest.mark.parametrize("slug", sorted(d["slug"] for d in directorates().values()))
+def test_scorecard_and_header_equal_the_store_and_params(built, slug):
+    params = next(d for d in directorates().values() if d["slug"] == slug)
+    files = report_files(built, slug)
+    soup = BeautifulSoup(files["html"].read_text(), "html.parser")
+    cat = load_catalogue(PARAMS)
+    codes = [c for c, i in cat.items() if i.directorate == params["name"]]
+    expected = expected_values(built / "data" / "perfkit.duckdb", codes)
+    table = soup.select_one("table.scorecard")
+    found = {}
+    for tr in table.select("tbody tr"):
+        code = re.search(r"\[([A-Z0-9_]+)\]", tr.th.get_text()).group(1)
+        found[code] = tr.select("td")[1].get_text(" ", strip=True)
+    assert set(found) == set(codes)
+    for code in codes:
+        assert found[code].split(" (")[0] == expected[code], code
+    header = {th.get_text(strip=True): td.get_text(strip=True) for th, td in (tr.find_all(["th", "td"]) for tr in soup.select("table.header-table tr"))}
+    assert header["Committee"] == params["committee"]
+    assert header["Report of"] == f"the {params['officer']}"
+    assert header["Paper"] == params["paper"]
+    assert header["Date of meeting"] == "20 November 2025"
+    assert header["Status"] == params["status"].capitalize()
+    pdf_text = "\n".join(page.extract_text() for page in PdfReader(files["pdf"]).pages)
+    flat = " ".join(pdf_text.split())
+    for value in (params["committee"], params["officer"], *[v for v in expected.values() if v != "–"]):
+        assert value in flat, value
+
+
+def test_html_is_self_contained_without_code_and_with_alt_text(built):
+    for html_path in (built / "outputs" / SLUG).glob("*/*.html"):
+        text = html_path.read_text()
+        soup = BeautifulSoup(text, "html.parser")
+        assert soup.html["lang"] == "en-GB" and soup.title.get_text().strip()
+        assert not soup.select(".jp-InputArea, .input_area, .prompt, .jp-InputPrompt, .jp-OutputPrompt")
+        assert "In&nbsp;[" not in text and "Traceback" not in text and "injected-parameters" not in text
+        assert "paper = DirectoratePaper.load" not in text
+        for tag in soup.find_all(["script", "link", "img", "iframe", "source"]):
+            for attr in ("src", "href"):
+                assert not str(tag.get(attr, "")).startswith(("http://", "https://", "//")), (html_path, tag)
+        assert not soup.find_all("script")  # nothing to fetch or run: no require.js, no MathJax
+        for img in soup.find_all("img"):
+            assert img.get("alt", "").strip(), img
+        for svg in soup.find_all("svg"):
+            assert svg.find("title") or svg.get("aria-label"), svg
+        for table in soup.select("table.data"):
+            assert table.caption and table.caption.get_text(strip=True)
+            assert table.select("thead th[scope=col]")
+        assert soup.select("nav.toc a[href^='#']")
+
+
+def test_charts_have_alt_text_that_states_the_trend(built):
+    soup = BeautifulSoup(report_files(built, "housing")["html"].read_text(), "html.parser")
+    alts = [img["alt"] for img in soup.select("img.chart")]
+    assert alts and all(re.search(r"(rose from|fell from|was unchanged at) .+ between \d{4}/\d{2}", a) for a in alts), alts
+
+
+def _browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    return sync_playwright()
+
+
+def test_real_browser_axe_and_phone_width(built):
+    from axe_playwright_python.sync_playwright import Axe
+
+    pages = sorted((built / "outputs" / SLUG).glob("*/*.html")) + [built / "outputs" / "index.html"]
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    with _browser() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        try:
+            for path in pages:
+                page = browser.new_page(viewport={"width": 390, "height": 844})
+                requests = []
+                page.on("request", lambda r: requests.append(r.url))
+                page.goto(path.as_uri())
+                results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+                assert results.violations_count == 0, (path, results.generate_report())
+                widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+                assert widths[0] <= widths[1], (path, widths)  # no page-level horizontal scroll at 390 px
+                assert all(u.startswith(("file:", "data:")) for u in requests), requests
+                page.close()
+        finally:
+            browser.close()
+
+
+def test_pdf_is_a4_tagged_titled_with_footer(built):
+    for slug in ("housing", "resources"):
+        params = next(d for d in directorates().values() if d["slug"] == slug)
+        files = report_files(built, slug)
+        reader = PdfReader(files["pdf"])
+        root = reader.trailer["/Root"]
+        assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"]
+        assert str(root["/Lang"]).lower().startswith("en")
+        assert reader.metadata.title == f"{params['name']} performance report: {PERIOD} ({parse_period(PERIOD).span})"
+        portrait = 0
+        for number, page in enumerate(reader.pages, start=1):
+            size = sorted((round(float(page.mediabox.width)), round(float(page.mediabox.height))))
+            assert size == [595, 842], size  # A4 in points, portrait or landscape
+            portrait += float(page.mediabox.width) < float(page.mediabox.height)
+            text = " ".join(page.extract_text().split())
+            assert f"Page {number} of {len(reader.pages)}" in text
+            assert f"Paper {params['paper']} – {params['committee']} – 20 November 2025" in text
+        assert portrait >= 2 and portrait < len(reader.pages)  # the scorecard appendix is landscape
+        first = " ".join(reader.pages[0].extract_text().split())
+        assert "1. Summary and purpose" in first or "Summary and purpose" in first
+
+
+def test_provenance_in_metadata_and_about_block(built):
+    files = report_files(built, "housing")
+    meta = json.loads(files["ipynb"].read_text())["metadata"]["perfkit"]
+    facts = meta["provenance"]
+    assert re.fullmatch(r"[0-9a-f]{16}", facts["data snapshot"])
+    assert meta["parameters"]["directorate"] == "housing" and meta["period"] == PERIOD
+    assert sum(meta["rag_counts"].values()) == 12
+    soup = BeautifulSoup(files["html"].read_text(), "html.parser")
+    about = soup.find("h2", id="about").find_next("table").get_text(" ", strip=True)
+    assert facts["data snapshot"] in about and facts["perfkit version"] in about
+
+
+def test_index_lists_every_report_with_working_links(built):
+    soup = BeautifulSoup((built / "outputs" / "index.html").read_text(), "html.parser")
+    links = [a["href"] for a in soup.select("a[href]") if not a["href"].startswith("#")]
+    assert len(links) == 5 * 3
+    for href in links:
+        assert (built / "outputs" / href).is_file(), href
+    rows = soup.select("tbody tr")
+    assert len(rows) == 5 and all("built" in r.get_text() for r in rows)
+
+
+def test_a_failing_notebook_does_not_stop_the_batch(tmp_path, demo_store_master):
+    project = make_project(tmp_path, demo_store_master)
+    nb = json.loads((project / "notebooks" / "corporate_overview.ipynb").read_text())
+    nb["cells"] = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "id": "boom",
+                        "source": ["raise ValueError('deliberate failure for the test')"]})
+    (project / "notebooks" / "broken.ipynb").write_text(json.dumps(nb))
+    reports = yaml.safe_load((project / "params" / "reports.yaml").read_text())
+    reports["reports"].append({"name": "broken", "notebook": "broken.ipynb", "title": "Broken", "per": "council"})
+    (project / "params" / "reports.yaml").write_text(yaml.safe_dump(reports))
+    # commentary from a person, with markup that must not act in HTML or typst
+    hostile = "<script>alert(1)</script> <img src=x onerror=alert(2)> #strong $x$ *bold* @ref"
+    csv = project / "hostile.csv"
+    csv.write_text(f'indicator,area_code,area_name,period,value,commentary\nHSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,503,"{hostile}"\n')
+    assert perfkit(project, "ingest", str(csv)).returncode == 0
+    proc = perfkit(project, "build", "--period", PERIOD, "--directorate", "housing", "--format", "html,pdf")
+    assert proc.returncode == 1
+    assert "2 built, 1 failed" in proc.stdout
+    assert "corporate/broken" in proc.stderr and "ValueError: deliberate failure for the test" in proc.stderr and "(`raise ValueError" in proc.stderr
+    failed = project / "outputs" / SLUG / "corporate" / "broken.ipynb"
+    kept = json.loads(failed.read_text())
+    assert any(o.get("output_type") == "error" for c in kept["cells"] for o in c.get("outputs", []))
+    assert not (project / "outputs" / SLUG / "corporate" / "broken.html").exists()
+    assert report_files(project, "housing")["pdf"].is_file()
+    html = report_files(project, "housing")["html"].read_text()
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.find_all("script") and not soup.find_all(attrs={"onerror": True})
+    assert hostile in soup.get_text()
+    pdf_text = " ".join(" ".join(p.extract_text() for p in PdfReader(report_files(project, "housing")["pdf"]).pages).split())
+    assert "#strong $x$ *bold* @ref" in pdf_text
+    assert not list(project.glob("outputs/**/.*.tmp*"))  # no half-written files left behind
+
+
+def test_notebooks_are_stored_without_outputs():
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, path
+        tags = [t for c in nb["cells"] for t in c["metadata"].get("tags", [])]
+        assert tags.count("parameters") == 1, path
