@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -66,7 +67,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     _summary(results, out_console, time.perf_counter() - started, index)
     failed = [r for r in results if r.status != "built"]
     for r in failed:
-        err_console.print(f"[bold red]failed:[/] {r.job.folder}/{r.job.name}: {r.error}; the executed notebook is {r.files.get('ipynb')}")
+        err_console.print(f"[bold red]failed:[/] {r.job.folder}/{r.job.name}: {escape(r.error)}; the executed notebook is {r.files.get('ipynb')}", soft_wrap=True)
     return 1 if failed else 0
 
 

@@ -229,6 +229,9 @@ class Catalogue(Mapping[str, Indicator]):
         except KeyError:
             raise ConfigError(f"no indicator {code!r} in the catalogue; see `perfkit indicators`") from None
 
+    def __contains__(self, code: object) -> bool:
+        return code in self._indicators
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._indicators)
 

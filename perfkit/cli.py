@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from perfkit import __version__, api
@@ -43,17 +44,17 @@ def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
     except PerfkitError as exc:
         if _state["debug"]:
             raise
-        err.print(f"[bold red]error:[/] {exc}", markup=True, soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
     except (OSError, KeyboardInterrupt) as exc:
         if _state["debug"]:
             raise
-        err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
     except Exception as exc:  # noqa: BLE001 - never a traceback without --debug
         if _state["debug"]:
             raise
-        err.print(f"[bold red]unexpected error:[/] {type(exc).__name__}: {exc} (run again with --debug for details)")
+        err.print(f"[bold red]unexpected error:[/] {type(exc).__name__}: {escape(str(exc))} (run again with --debug for details)")
         raise typer.Exit(1) from None
 
 
@@ -91,7 +92,7 @@ def ingest(
         try:
             reports = run_ingest(paths, _store(store), api.get_catalogue(), skip_invalid=skip_invalid)
         except IngestError as exc:
-            err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None
         table = Table("file", "batch", "added", "revised", "unchanged", "rejected", title="Import")
         for rep in reports:
@@ -166,6 +167,24 @@ def build(
         code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err)
         if code:
             raise typer.Exit(code)
+
+    _run(action)
+
+
+@app.command()
+def lab(store: StoreOpt = None) -> None:
+    """Open JupyterLab on notebooks/ with the project's store configured (needs perfkit[lab])."""
+
+    def action() -> None:
+        import importlib.util
+        import subprocess
+
+        if importlib.util.find_spec("jupyterlab") is None:
+            raise PerfkitError("JupyterLab is not installed: pip install 'perfkit[lab]' (or pip install jupyterlab)")
+        proj = project(store=store)
+        env = {**os.environ, "PERFKIT_HOME": str(proj.root), "PERFKIT_STORE": str(proj.store)}
+        out.print(f"JupyterLab on {proj.root / 'notebooks'} with the store {proj.store}")
+        raise typer.Exit(subprocess.call([sys.executable, "-m", "jupyterlab", "--notebook-dir", str(proj.root / "notebooks")], env=env))
 
     _run(action)
 

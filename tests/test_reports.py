@@ -272,3 +272,45 @@ def test_notebooks_are_stored_without_outputs():
                 assert cell["outputs"] == [] and cell["execution_count"] is None, path
         tags = [t for c in nb["cells"] for t in c["metadata"].get("tags", [])]
         assert tags.count("parameters") == 1, path
+
+
+@pytest.mark.parametrize("name", ["directorate_report", "corporate_overview", "indicator_profile", "analyst_starter"])
+def test_each_notebook_runs_as_it_is_on_the_demo_data(tmp_path, demo_store_master, name, monkeypatch):
+    """What an analyst gets in JupyterLab: the defaults in the parameters cell just work."""
+    import nbformat
+    import papermill
+
+    project = make_project(tmp_path, demo_store_master)
+    monkeypatch.setenv("PERFKIT_HOME", str(project))
+    monkeypatch.delenv("PERFKIT_STORE", raising=False)
+    out = tmp_path / f"{name}.ipynb"
+    papermill.execute_notebook(str(project / "notebooks" / f"{name}.ipynb"), str(out), kernel_name="python3", progress_bar=False, cwd=str(project / "notebooks"))
+    nb = nbformat.read(out, as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert not errors
+    shown = [o for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
+    assert len(shown) >= 3  # the cells display report blocks or tables
+
+
+def test_lab_says_how_to_install_jupyterlab(built):
+    import importlib.util
+
+    proc = perfkit(built, "lab")
+    if importlib.util.find_spec("jupyterlab") is None:
+        assert proc.returncode == 1 and "pip install 'perfkit[lab]'" in proc.stderr
+    else:  # pragma: no cover - only where the lab extra is installed
+        pytest.fail("this test expects the test environment without JupyterLab")
+
+
+def test_build_on_a_fresh_checkout_creates_the_demo_data_and_picks_the_latest_period(tmp_path):
+    shutil.copytree(PARAMS, tmp_path / "params")
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    proc = perfkit(tmp_path, "build", "--report", "corporate_overview", "--format", "html")
+    assert proc.returncode == 0, proc.stderr
+    assert "is empty: generating the fictional demo council's data" in proc.stdout
+    assert "for 2025/26 Q4 (January to March 2026)" in proc.stdout  # the demo's latest complete quarter
+    html = tmp_path / "outputs" / "2025-26-q4" / "corporate" / "corporate_overview.html"
+    soup = BeautifulSoup(html.read_text(), "html.parser")
+    assert soup.h1.get_text() == "Corporate performance overview: 2025/26 Q4 (January to March 2026)"
+    rows = soup.select("table.data tbody tr")
+    assert {r.th.get_text() for r in rows[:4]} == {"Adult Social Care", "Children's Services", "Housing", "Resources and Benefits"}

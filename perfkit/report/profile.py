@@ -66,7 +66,7 @@ class IndicatorProfile:
         i = self.indicator
         native = reporting_period(i.freq, self.period)
         first = parse_period(self.inputs.params.catalogue.calendar.first_year) if self.inputs.params.catalogue.calendar else native.shift(-20)
-        count = len(first.subperiods(i.freq)[0].range_to(native))
+        count = len(first.subperiods(native.freq)[0].range_to(native))
         series = trend(self.inputs.rows, self.inputs.params.catalogue, i.code, self.inputs.council.area_code, native, count=count)
         chart = trend_chart(i.title, series, i.unit.value, i.decimals, width=7.5, height=3.0)
         c = self.card

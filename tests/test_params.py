@@ -1,0 +1,96 @@
+"""Report params are checked before any kernel starts, with the file and key named."""
+
+import shutil
+
+import pytest
+import yaml
+
+from perfkit.build import Job, check_parameters, plan
+from perfkit.errors import ConfigError
+from perfkit.params import load_params
+from perfkit.periods import parse_period
+
+from .conftest import PARAMS, ROOT
+
+
+@pytest.fixture()
+def params_dir(tmp_path):
+    shutil.copytree(PARAMS, tmp_path / "params")
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    return tmp_path / "params"
+
+
+def _edit(path, **changes):
+    data = yaml.safe_load(path.read_text())
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def test_demo_params_load():
+    params = load_params(PARAMS, ROOT / "notebooks")
+    assert set(params.directorates) == {"housing", "childrens-services", "adult-social-care", "resources"}
+    assert len(params.indicators_of("housing")) == 12
+    assert params.meeting(parse_period("2025/26 Q2")).isoformat() == "2025-11-20"
+
+
+@pytest.mark.parametrize(
+    "changes, fragments",
+    [
+        ({"slug": "../x"}, ["housing.yaml", "'slug'", "path-safe"]),
+        ({"slug": "a/b"}, ["'slug'", "path-safe"]),
+        ({"slug": ""}, ["'slug'", "path-safe"]),
+        ({"committee": None}, ["housing.yaml", "'committee'", "Field required"]),
+        ({"indicators": ["HSG_TA", "NOPE"]}, ["housing.yaml", "'indicators'", "NOPE"]),
+        ({"paper": "paper e"}, ["'paper'"]),
+        ({"status": "secret"}, ["'status'", "public", "internal"]),
+    ],
+)
+def test_bad_directorate_is_named(params_dir, changes, fragments):
+    _edit(params_dir / "directorates" / "housing.yaml", **changes)
+    with pytest.raises(ConfigError) as info:
+        load_params(params_dir, params_dir.parent / "notebooks")
+    for fragment in fragments:
+        assert fragment in str(info.value)
+
+
+def test_report_with_missing_notebook_is_named(params_dir):
+    data = yaml.safe_load((params_dir / "reports.yaml").read_text())
+    data["reports"][0]["notebook"] = "nowhere.ipynb"
+    (params_dir / "reports.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(ConfigError, match="reports.yaml: report directorate_report: key 'notebook'"):
+        load_params(params_dir, params_dir.parent / "notebooks")
+
+
+def test_bad_meeting_date_is_named(params_dir):
+    data = yaml.safe_load((params_dir / "calendar.yaml").read_text())
+    data["meetings"]["2025/26 Q5"] = "2026-01-01"
+    (params_dir / "calendar.yaml").write_text(yaml.safe_dump(data))
+    with pytest.raises(ConfigError, match="calendar.yaml.*meetings"):
+        load_params(params_dir, params_dir.parent / "notebooks")
+
+
+def test_plan_and_parameter_check(params_dir, tmp_path):
+    params = load_params(params_dir, params_dir.parent / "notebooks")
+    jobs = plan(params, parse_period("2025/26 Q2"), None, None)
+    assert sorted((j.report.name, j.subject) for j in jobs) == sorted(
+        [("directorate_report", s) for s in params.directorates] + [("corporate_overview", "corporate")]
+    )
+    check_parameters(jobs, params_dir.parent / "notebooks", tmp_path / "s.duckdb")  # agrees: no error
+    profiles = plan(params, parse_period("2025/26 Q2"), ["housing"], ["indicator_profile"])
+    assert len(profiles) == 12 and profiles[0].name.startswith("indicator_profile_hsg_")
+    # a notebook whose parameters cell does not declare what the build passes is refused
+    notebook = params_dir.parent / "notebooks" / "corporate_overview.ipynb"
+    notebook.write_text(notebook.read_text().replace('store = None', 'shop = None'))
+    with pytest.raises(ConfigError, match=r"unknown: \['store'\], missing: \['shop'\]"):
+        check_parameters(jobs, params_dir.parent / "notebooks", tmp_path / "s.duckdb")
+
+
+def test_outputs_never_leave_the_output_folder(tmp_path):
+    params = load_params(PARAMS, ROOT / "notebooks")
+    job = Job(params.report("directorate_report"), parse_period("2025/26 Q2"), "x", "../../etc")
+    with pytest.raises(ConfigError, match="outside"):
+        job.outputs(tmp_path / "outputs")
