@@ -9,7 +9,6 @@ every badge has an icon and a word.
 from __future__ import annotations
 
 import base64
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +23,7 @@ __all__ = [
     "Block",
     "Blocks",
     "Chart",
+    "Keep",
     "Meta",
     "PageBreak",
     "PaperHeader",
@@ -81,17 +81,16 @@ class Blocks(Block):
 
 
 @dataclass(frozen=True)
-class Raw(Block):
-    """Pre-built HTML and typst (already escaped by the caller)."""
+class Keep(Block):
+    """Blocks kept together on one page in the PDF (an exception's facts and its chart)."""
 
-    html_: str
-    typst_: str
+    items: tuple[Block, ...]
 
     def html(self) -> str:
-        return self.html_
+        return "<div class='keep'>" + "\n".join(b.html() for b in self.items) + "</div>"
 
     def typst(self) -> str:
-        return self.typst_
+        return "#block(breakable: false, width: 100%)[\n" + "\n".join(b.typst() for b in self.items) + "\n]\n"
 
 
 @dataclass(frozen=True)
@@ -337,11 +336,6 @@ def direction_badge(label: str, change: float | None) -> Cell:
     word = label.capitalize()
     text = f"{arrow} {word}".strip()
     return Cell(text=text, html_=f"<span class='dot'><span aria-hidden='true'>{arrow}</span> {h(word)}</span>", typst_=tt(text))
-
-
-def meta_json(data: dict) -> str:
-    """Metadata as sorted JSON (for tests and notebook metadata)."""
-    return json.dumps(data, sort_keys=True, default=str)
 
 
 @dataclass(frozen=True)

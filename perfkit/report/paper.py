@@ -24,6 +24,7 @@ from perfkit.report.blocks import (
     Blocks,
     Cell,
     Heading,
+    Keep,
     KeyValues,
     PROVENANCE_MIME,
     Meta,
@@ -96,8 +97,7 @@ def about(inputs: Inputs, parameters: dict, card: pd.DataFrame | None = None) ->
         record["rag_counts"] = card["rag"].value_counts().to_dict()
     return Blocks(
         (
-            Heading("About this report", 2, "about"),
-            KeyValues("How this report was produced", tuple(facts.items())),
+            Keep((Heading("About this report", 2, "about"), KeyValues("How this report was produced", tuple(facts.items())))),
             Meta(record, PROVENANCE_MIME),
         )
     )
@@ -259,7 +259,7 @@ class DirectoratePaper:
                 ),
             )
             chart = trend_chart(ind.title, series, ind.unit.value, ind.decimals)
-            items += [Heading(f"{r['title']} [{r['indicator']}]", 3), facts, chart]
+            items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), facts, chart)))
         return Blocks(tuple(items))
 
     def about(self) -> Block:
