@@ -14,8 +14,20 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
-from perfkit.api import get_catalogue, get_council, latest_period, observations, scorecard  # noqa: E402
-from perfkit.errors import ConfigError, IngestError, PerfkitError, PeriodError, StoreError  # noqa: E402
+from perfkit.api import (  # noqa: E402
+    get_catalogue,
+    get_council,
+    latest_period,
+    observations,
+    scorecard,
+)
+from perfkit.errors import (  # noqa: E402
+    ConfigError,
+    IngestError,
+    PerfkitError,
+    PeriodError,
+    StoreError,
+)
 from perfkit.periods import Freq, Period, parse_period  # noqa: E402
 
 __all__ = [

@@ -7,10 +7,25 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
-from perfkit.build import FORMATS, JobResult, check_parameters, latest_complete_period, load_checked, plan, run_jobs
+from perfkit.build import (
+    FORMATS,
+    JobResult,
+    check_parameters,
+    latest_complete_period,
+    load_checked,
+    plan,
+    run_jobs,
+)
 from perfkit.catalogue import load_council
 from perfkit.errors import ConfigError
 from perfkit.paths import project

@@ -15,7 +15,14 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from perfkit.errors import ConfigError, PeriodError
 from perfkit.periods import Freq, Period, parse_period
@@ -224,10 +231,7 @@ class Catalogue(Mapping[str, Indicator]):
         self.calendar = calendar
 
     def __getitem__(self, code: str) -> Indicator:
-        try:
-            return self._indicators[code]
-        except KeyError:
-            raise ConfigError(f"no indicator {code!r} in the catalogue; see `perfkit indicators`") from None
+        return lookup(self._indicators, code, f"no indicator {code!r} in the catalogue; see `perfkit indicators`")
 
     def __contains__(self, code: object) -> bool:
         return code in self._indicators
@@ -263,11 +267,29 @@ class Catalogue(Mapping[str, Indicator]):
         return pd.DataFrame(rows, columns=["indicator", "period", "target", "tolerance"])
 
 
+def lookup(mapping: Mapping[str, Any], key: str, message: str) -> Any:
+    """``mapping[key]``, or a :class:`ConfigError` with ``message``."""
+    try:
+        return mapping[key]
+    except KeyError:
+        raise ConfigError(message) from None
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read it as UTF-8 YAML: {exc}") from None
+
+
+def read_model(path: Path, model: type[BaseModel], what: str, purpose: str) -> Any:
+    """Read ``path`` as one ``model``; a missing file or bad key names the file and key."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: missing; it {purpose}")
+    try:
+        return model.model_validate(_read_yaml(path))
+    except ValidationError as exc:
+        raise _explain(path, what, exc) from None
 
 
 def _explain(path: Path, what: str, exc: ValidationError) -> ConfigError:
@@ -283,11 +305,7 @@ def _explain(path: Path, what: str, exc: ValidationError) -> ConfigError:
 def _load_groups(folder: Path) -> dict[str, ComparatorGroup]:
     groups: dict[str, ComparatorGroup] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        data = _read_yaml(path)
-        try:
-            group = ComparatorGroup.model_validate(data)
-        except ValidationError as exc:
-            raise _explain(path, "comparator group", exc) from None
+        group = read_model(path, ComparatorGroup, "comparator group", "defines a comparator group")
         if group.code in groups:
             raise ConfigError(f"{path}: comparator group '{group.code}' is defined twice")
         groups[group.code] = group
@@ -297,10 +315,7 @@ def _load_groups(folder: Path) -> dict[str, ComparatorGroup]:
 def _load_calendar(path: Path) -> Calendar | None:
     if not path.is_file():
         return None
-    try:
-        return Calendar.model_validate(_read_yaml(path))
-    except ValidationError as exc:
-        raise _explain(path, "calendar", exc) from None
+    return read_model(path, Calendar, "calendar", "sets the reporting years and meeting dates")
 
 
 def _check_references(path: Path, ind: Indicator, groups: Mapping[str, ComparatorGroup], calendar: Calendar | None) -> None:
@@ -370,10 +385,4 @@ class Council(BaseModel):
 
 def load_council(params: str | Path) -> Council:
     """Read ``params/council.yaml``."""
-    path = Path(params) / "council.yaml"
-    if not path.is_file():
-        raise ConfigError(f"{path}: missing; it names the council (name, area_code, area_name)")
-    try:
-        return Council.model_validate(_read_yaml(path))
-    except ValidationError as exc:
-        raise _explain(path, "council", exc) from None
+    return read_model(Path(params) / "council.yaml", Council, "council", "names the council (name, area_code, area_name)")

@@ -14,7 +14,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from perfkit.catalogue import Catalogue, _explain, _read_yaml, load_catalogue
+from perfkit.catalogue import (
+    Catalogue,
+    _explain,
+    _read_yaml,
+    load_catalogue,
+    lookup,
+    read_model,
+)
 from perfkit.errors import ConfigError
 from perfkit.periods import Period
 
@@ -126,25 +133,17 @@ class ReportParams:
         return [c for c, i in self.catalogue.items() if i.directorate == d.name]
 
     def directorate(self, slug: str) -> Directorate:
-        try:
-            return self.directorates[slug]
-        except KeyError:
-            raise ConfigError(f"no directorate {slug!r}; known: {', '.join(self.directorates)} (params/directorates/)") from None
+        known = ", ".join(self.directorates)
+        return lookup(self.directorates, slug, f"no directorate {slug!r}; known: {known} (params/directorates/)")
 
     def report(self, name: str) -> ReportDef:
-        try:
-            return self.reports[name]
-        except KeyError:
-            raise ConfigError(f"no report {name!r}; known: {', '.join(self.reports)} (params/reports.yaml)") from None
+        return lookup(self.reports, name, f"no report {name!r}; known: {', '.join(self.reports)} (params/reports.yaml)")
 
 
 def _load_directorates(folder: Path, catalogue: Catalogue) -> dict[str, Directorate]:
     found: dict[str, Directorate] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        try:
-            d = Directorate.model_validate(_read_yaml(path))
-        except ValidationError as exc:
-            raise _explain(path, "directorate", exc) from None
+        d = read_model(path, Directorate, "directorate", "describes a directorate's paper")
         if d.slug in found:
             raise ConfigError(f"{path}: key 'slug': {d.slug!r} is already used by another directorate")
         for code in d.indicators or []:
@@ -174,15 +173,6 @@ def _load_reports(path: Path, notebooks: Path) -> dict[str, ReportDef]:
     return reports
 
 
-def _load_corporate(path: Path) -> Corporate:
-    if not path.is_file():
-        raise ConfigError(f"{path}: missing; it sets the corporate overview's committee, officer and paper letter")
-    try:
-        return Corporate.model_validate(_read_yaml(path))
-    except ValidationError as exc:
-        raise _explain(path, "corporate overview", exc) from None
-
-
 def load_params(root: str | Path, notebooks: str | Path | None = None) -> ReportParams:
     """Read and check the catalogue, directorates, reports and meeting dates under ``root``."""
     root = Path(root)
@@ -193,5 +183,5 @@ def load_params(root: str | Path, notebooks: str | Path | None = None) -> Report
         catalogue,
         _load_directorates(root / "directorates", catalogue),
         _load_reports(root / "reports.yaml", notebooks),
-        _load_corporate(root / "corporate.yaml"),
+        read_model(root / "corporate.yaml", Corporate, "corporate overview", "sets the corporate overview's committee and paper"),
     )

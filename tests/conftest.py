@@ -89,3 +89,21 @@ def assert_same_store(before: dict[str, pd.DataFrame], after: dict[str, pd.DataF
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+def edit_yaml(path: Path, **changes) -> None:
+    """Set (or, with None, delete) top-level keys of a YAML file."""
+    import yaml
+
+    data = yaml.safe_load(path.read_text())
+    apply_changes(data, changes)
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def apply_changes(data: dict, changes: dict) -> None:
+    """Set keys of ``data``; a value of None deletes the key."""
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value

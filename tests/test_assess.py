@@ -5,7 +5,15 @@ import math
 import pandas as pd
 import pytest
 
-from perfkit.assess import aggregate, direction, rag, rank_in_group, reporting_period, scorecard, year_to_date
+from perfkit.assess import (
+    aggregate,
+    direction,
+    rag,
+    rank_in_group,
+    reporting_period,
+    scorecard,
+    year_to_date,
+)
 from perfkit.catalogue import Catalogue, ComparatorGroup, Indicator
 from perfkit.periods import Freq, parse_period
 

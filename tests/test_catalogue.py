@@ -7,7 +7,7 @@ from perfkit.catalogue import Aggregation, Polarity, Unit, load_catalogue
 from perfkit.errors import ConfigError
 from perfkit.periods import parse_period
 
-from .conftest import PARAMS
+from .conftest import PARAMS, apply_changes
 
 
 def test_demo_catalogue_loads(catalogue):
@@ -34,11 +34,7 @@ def _edit(params, code, **changes):
         data = yaml.safe_load(path.read_text())
         for entry in data["indicators"]:
             if entry["code"] == code:
-                for key, value in changes.items():
-                    if value is None:
-                        entry.pop(key, None)
-                    else:
-                        entry[key] = value
+                apply_changes(entry, changes)
                 path.write_text(yaml.safe_dump(data, sort_keys=False))
                 return path
     raise AssertionError(code)

@@ -10,7 +10,7 @@ from perfkit.errors import ConfigError
 from perfkit.params import load_params
 from perfkit.periods import parse_period
 
-from .conftest import PARAMS, ROOT
+from .conftest import PARAMS, ROOT, edit_yaml
 
 
 @pytest.fixture()
@@ -18,16 +18,6 @@ def params_dir(tmp_path):
     shutil.copytree(PARAMS, tmp_path / "params")
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
     return tmp_path / "params"
-
-
-def _edit(path, **changes):
-    data = yaml.safe_load(path.read_text())
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
 def test_demo_params_load():
@@ -50,7 +40,7 @@ def test_demo_params_load():
     ],
 )
 def test_bad_directorate_is_named(params_dir, changes, fragments):
-    _edit(params_dir / "directorates" / "housing.yaml", **changes)
+    edit_yaml(params_dir / "directorates" / "housing.yaml", **changes)
     with pytest.raises(ConfigError) as info:
         load_params(params_dir, params_dir.parent / "notebooks")
     for fragment in fragments:

@@ -122,15 +122,17 @@ class PaperHeader(Block):
     paper: str
     status: str
 
-    def html(self) -> str:
-        rows = [
+    def _rows(self) -> list[tuple[str, str]]:
+        return [
             ("Committee", self.committee),
             ("Date of meeting", self.meeting),
             ("Report of", self.report_of),
             ("Paper", self.paper),
             ("Status", self.status),
         ]
-        cells = "".join(f"<tr><th scope='row'>{h(k)}</th><td>{h(v)}</td></tr>" for k, v in rows)
+
+    def html(self) -> str:
+        cells = "".join(f"<tr><th scope='row'>{h(k)}</th><td>{h(v)}</td></tr>" for k, v in self._rows())
         return (
             f"<header class='paper-header'><p class='council'>{h(self.council)}</p>"
             f"<h1>{h(self.title)}</h1>"
@@ -138,14 +140,7 @@ class PaperHeader(Block):
         )
 
     def typst(self) -> str:
-        rows = [
-            ("Committee", self.committee),
-            ("Date of meeting", self.meeting),
-            ("Report of", self.report_of),
-            ("Paper", self.paper),
-            ("Status", self.status),
-        ]
-        cells = ", ".join(f"[*{k}*], [{tt(v)}]" for k, v in rows)
+        cells = ", ".join(f"[*{k}*], [{tt(v)}]" for k, v in self._rows())
         return (
             f"#text(size: 10pt, fill: rgb(\"#444444\"))[{tt(self.council)}]\n"
             f"#title[{tt(self.title)}]\n"
@@ -291,7 +286,7 @@ class Table(Block):
             for i, cell in enumerate(row):
                 tag = "th scope='row'" if i == 0 and self.row_headers else "td"
                 close = "th" if i == 0 and self.row_headers else "td"
-                cls = f" class='num'" if cell.align == "right" else ""
+                cls = " class='num'" if cell.align == "right" else ""
                 cells.append(f"<{tag}{cls}>{cell.as_html()}</{close}>")
             body.append("<tr>" + "".join(cells) + "</tr>")
         cls = f" {h(self.css)}" if self.css else ""

@@ -9,7 +9,15 @@ import pandas as pd
 
 from perfkit.assess import headline_counts, notable_movements, scorecard
 from perfkit.periods import Period, parse_period
-from perfkit.report.blocks import Block, Cell, Paragraph, Section, Table, direction_badge, rag_badge
+from perfkit.report.blocks import (
+    Block,
+    Cell,
+    Paragraph,
+    Section,
+    Table,
+    direction_badge,
+    rag_badge,
+)
 from perfkit.report.paper import Inputs, about, fmt, load_inputs, paper_header
 
 __all__ = ["CorporateOverview"]

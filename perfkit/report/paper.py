@@ -20,13 +20,13 @@ from perfkit.paths import project
 from perfkit.periods import Period, parse_period
 from perfkit.provenance import provenance
 from perfkit.report.blocks import (
+    PROVENANCE_MIME,
     Block,
     Blocks,
     Cell,
     Heading,
     Keep,
     KeyValues,
-    PROVENANCE_MIME,
     Meta,
     PageBreak,
     PaperHeader,

@@ -7,15 +7,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.assess import rank_in_group, reporting_period, scorecard, trend, year_to_date
+from perfkit.assess import (
+    rank_in_group,
+    reporting_period,
+    scorecard,
+    trend,
+    year_to_date,
+)
 from perfkit.catalogue import Indicator
 from perfkit.formatting import format_value
+from perfkit.paths import project
 from perfkit.periods import Period, parse_period
-from perfkit.report.blocks import Block, Blocks, Cell, KeyValues, Paragraph, Section, Table
+from perfkit.report.blocks import Block, Cell, KeyValues, Section, Table
 from perfkit.report.charts import comparator_chart, trend_chart
 from perfkit.report.paper import Inputs, about, load_inputs, paper_header
 from perfkit.store import Store
-from perfkit.paths import project
 
 __all__ = ["IndicatorProfile"]
 
