@@ -143,7 +143,7 @@ def _record(nb: nbformat.NotebookNode, job: Job, store: Path) -> None:
     nb.metadata["perfkit"] = record
 
 
-def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...]) -> JobResult:
+def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], engine: str = "nbconvert") -> JobResult:
     """Execute one notebook into ``out`` and render it; never raises for a notebook error."""
     import papermill
 
@@ -175,7 +175,12 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...]) -> 
     _record(nb, job, project.store)
     with atomic_path(target) as tmp:
         nbformat.write(nb, tmp)
-    renderers: dict[str, Callable] = {"html": lambda: write_text(folder / f"{job.name}.html", to_html(nb)), "pdf": lambda: _write_pdf(folder / f"{job.name}.pdf", to_pdf(nb))}
+    if engine == "quarto":
+        return _render_quarto(result, nb, folder, job.name, formats)
+    renderers: dict[str, Callable] = {
+        "html": lambda: write_text(folder / f"{job.name}.html", to_html(nb)),
+        "pdf": lambda: _write_pdf(folder / f"{job.name}.pdf", to_pdf(nb)),
+    }
     for fmt in formats:
         started = time.perf_counter()
         try:
@@ -184,6 +189,18 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...]) -> 
         except Exception as exc:  # noqa: BLE001 - a render failure is this job's failure, not the batch's
             result.status, result.error = "failed", f"rendering {fmt}: {type(exc).__name__}: {exc}"
         result.seconds[fmt] = time.perf_counter() - started
+    return result
+
+
+def _render_quarto(result: JobResult, nb: nbformat.NotebookNode, folder: Path, name: str, formats: tuple[str, ...]) -> JobResult:
+    from perfkit.render.quarto import render_with_quarto
+
+    started = time.perf_counter()
+    try:
+        result.files.update(render_with_quarto(nb, folder, name, formats))
+    except Exception as exc:  # noqa: BLE001 - this job's failure, not the batch's
+        result.status, result.error = "failed", f"quarto: {exc}"
+    result.seconds["quarto"] = time.perf_counter() - started
     return result
 
 
@@ -199,6 +216,7 @@ def run_jobs(
     formats: tuple[str, ...],
     workers: int = 1,
     on_done: Callable[[JobResult], None] | None = None,
+    engine: str = "nbconvert",
 ) -> list[JobResult]:
     """Run every job (in ``workers`` processes when more than one); the batch never stops early."""
     os.environ["PERFKIT_HOME"] = str(project.root)  # kernels find the project and store
@@ -206,13 +224,13 @@ def run_jobs(
     results: list[JobResult] = []
     if workers <= 1:
         for job in jobs:
-            results.append(run_job(job, project, out, formats))
+            results.append(run_job(job, project, out, formats, engine))
             if on_done:
                 on_done(results[-1])
         return results
     done: dict[int, JobResult] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(run_job, job, project, out, formats): i for i, job in enumerate(jobs)}
+        futures = {pool.submit(run_job, job, project, out, formats, engine): i for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             done[futures[future]] = future.result()
             if on_done:

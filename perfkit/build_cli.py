@@ -52,13 +52,20 @@ def _ensure_data(proj, out: Console) -> None:  # noqa: ANN001 - a Project
         ingest(write_demo_files(catalogue, load_council(proj.params), proj.demo_data), proj.store, catalogue)
 
 
-def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console) -> int:  # noqa: ANN001
+def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert") -> int:  # noqa: ANN001
     """Build, show progress and a summary; return the exit code (1 when any report failed)."""
     proj = project(store=store)
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
         raise ConfigError(f"--format: unknown format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
+    if engine not in ("nbconvert", "quarto"):
+        raise ConfigError(f"--engine: unknown engine {engine!r}; use nbconvert (the default) or quarto")
+    if engine == "quarto":
+        from perfkit.render.quarto import quarto_binary
+
+        if quarto_binary() is None:
+            raise ConfigError("--engine quarto: the quarto command is not on PATH; install Quarto or use the default engine")
     params = load_checked(proj)
     _ensure_data(proj, out_console)
     council = load_council(proj.params)
@@ -77,7 +84,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
             progress.console.print(f"  {mark} {result.job.folder}/{result.job.name} ({sum(result.seconds.values()):.1f} s)")
             progress.advance(task)
 
-        results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done)
+        results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done, engine=engine)
     index = write_index(out, council.name)
     _summary(results, out_console, time.perf_counter() - started, index)
     failed = [r for r in results if r.status != "built"]

@@ -157,6 +157,7 @@ def build(
     formats: Annotated[str, typer.Option("--format", help="Comma-separated output formats: html, pdf.")] = "html,pdf",
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Reports built at once, each in its own process.")] = 1,
     out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="Renderer: nbconvert (built in) or quarto (needs quarto on PATH).")] = "nbconvert",
     store: StoreOpt = None,
 ) -> None:
     """Execute the report notebooks for a period and render them to HTML and PDF, with an index."""
@@ -164,7 +165,7 @@ def build(
     def action() -> None:
         from perfkit.build_cli import run_build
 
-        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err)
+        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine)
         if code:
             raise typer.Exit(code)
 

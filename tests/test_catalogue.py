@@ -89,3 +89,14 @@ def test_broken_yaml_names_the_file(params):
     (params / "indicators" / "housing.yaml").write_text("indicators: [\n  - code: X\n")
     with pytest.raises(ConfigError, match="housing.yaml"):
         load_catalogue(params)
+
+
+def test_council_colour_must_be_readable(params):
+    from perfkit.catalogue import load_council
+
+    from .conftest import edit_yaml
+
+    assert load_council(params).colour == "#0b5394"
+    edit_yaml(params / "council.yaml", colour="#ffbf47")
+    with pytest.raises(ConfigError, match="council.yaml.*'colour'.*4.5:1"):
+        load_council(params)

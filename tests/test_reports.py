@@ -128,6 +128,7 @@ def test_html_is_self_contained_without_code_and_with_alt_text(built):
         text = html_path.read_text()
         soup = BeautifulSoup(text, "html.parser")
         assert soup.html["lang"] == "en-GB" and soup.title.get_text().strip()
+        assert "--link: #0b5394" in soup.style.get_text()  # the council's colour from params/council.yaml
         assert not soup.select(".jp-InputArea, .input_area, .prompt, .jp-InputPrompt, .jp-OutputPrompt")
         assert "In&nbsp;[" not in text and "Traceback" not in text and "injected-parameters" not in text
         assert "paper = DirectoratePaper.load" not in text
@@ -314,3 +315,21 @@ def test_build_on_a_fresh_checkout_creates_the_demo_data_and_picks_the_latest_pe
     assert soup.h1.get_text() == "Corporate performance overview: 2025/26 Q4 (January to March 2026)"
     rows = soup.select("table.data tbody tr")
     assert {r.th.get_text() for r in rows[:4]} == {"Adult Social Care", "Children's Services", "Housing", "Resources and Benefits"}
+
+
+def test_quarto_engine(tmp_path, demo_store_master):
+    """The one test allowed to skip: quarto-cli cannot be installed from the registries CI reaches."""
+    from perfkit.render.quarto import quarto_binary
+
+    project = make_project(tmp_path, demo_store_master)
+    if quarto_binary() is None:
+        proc = perfkit(project, "build", "--engine", "quarto", "--period", PERIOD)
+        assert proc.returncode == 1 and "quarto command is not on PATH" in proc.stderr
+        pytest.skip("quarto is not installed here (quarto-cli is not installable from PyPI); the refusal was checked")
+    proc = perfkit(project, "build", "--engine", "quarto", "--period", PERIOD, "--directorate", "housing", "--report", "directorate_report")
+    assert proc.returncode == 0, proc.stderr
+    files = report_files(project, "housing")
+    assert "Housing and Communities Scrutiny Committee" in files["html"].read_text()
+    reader = PdfReader(files["pdf"])
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert sorted((round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height)))) == [595, 842]

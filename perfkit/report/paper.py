@@ -84,6 +84,7 @@ def paper_header(inputs: Inputs, settings: Directorate | Corporate, period: Peri
         "meeting": meeting,
         "paper": f"Paper {settings.paper}",
         "status": status,
+        "colour": inputs.council.colour,
     }
     head = PaperHeader(inputs.council.name, settings.committee, meeting, title, f"the {settings.officer}", settings.paper, status)
     return Blocks((Meta(meta), head))
