@@ -113,6 +113,7 @@ class DirectoratePaper:
     card: pd.DataFrame
     inputs: Inputs
     parameters: dict
+    trends: dict[str, pd.DataFrame]  # each indicator's last 8 reporting periods, for sparklines and charts
 
     @classmethod
     def load(cls, directorate: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None) -> DirectoratePaper:
@@ -123,8 +124,10 @@ class DirectoratePaper:
         codes = params.indicators_of(d.slug)
         inputs = load_inputs(codes, store, root)
         when = period if isinstance(period, Period) else parse_period(period)
-        card = scorecard(inputs.rows, params.catalogue, when, inputs.council.area_code, codes)
-        return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label})
+        area = inputs.council.area_code
+        card = scorecard(inputs.rows, params.catalogue, when, area, codes)
+        trends = {c: trend(inputs.rows[inputs.rows["area_code"] == area], params.catalogue, c, area, when) for c in codes}
+        return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, trends)
 
     # ----- the paper, in order ------------------------------------------------------
     @property
@@ -188,7 +191,7 @@ class DirectoratePaper:
         return Blocks((Heading("Contact point", 2, "contact"), KeyValues("Contact point for this report", tuple(items))))
 
     def _spark(self, code: str) -> Cell:
-        series = trend(self.inputs.rows, self.inputs.params.catalogue, code, self.inputs.council.area_code, self.period)
+        series = self.trends[code]
         ind = self.inputs.params.catalogue[code]
         alt = trend_alt(ind.title, series, ind.unit.value, ind.decimals)
         svg = sparkline_svg(list(series["value"]), alt)
@@ -248,7 +251,7 @@ class DirectoratePaper:
         cat = self.inputs.params.catalogue
         for _, r in off.iterrows():
             ind = cat[r["indicator"]]
-            series = trend(self.inputs.rows, cat, r["indicator"], self.inputs.council.area_code, self.period)
+            series = self.trends[r["indicator"]]
             facts = KeyValues(
                 f"{r['title']}: {RAG_WORD[r['rag']]}",
                 (
