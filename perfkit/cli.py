@@ -82,6 +82,10 @@ def ingest(
         bool,
         typer.Option("--skip-invalid", help="Import the valid rows; save the rejected ones to <file>.rejected.csv."),
     ] = False,
+    source: Annotated[
+        Optional[str],
+        typer.Option("--source", help="Source mapping for a published file: a name in params/sources/ or a YAML path."),
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Validate data files and import them into the store, all or nothing."""
@@ -89,8 +93,14 @@ def ingest(
     def action() -> None:
         from perfkit.ingest import ingest as run_ingest
 
+        mapping = None
+        if source:
+            from perfkit.ingest.sources import load_mapping
+
+            named = project().params / "sources" / f"{source}.yaml"
+            mapping = load_mapping(named if named.is_file() else Path(source))
         try:
-            reports = run_ingest(paths, _store(store), api.get_catalogue(), skip_invalid=skip_invalid)
+            reports = run_ingest(paths, _store(store), api.get_catalogue(), skip_invalid=skip_invalid, mapping=mapping)
         except IngestError as exc:
             err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None

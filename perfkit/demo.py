@@ -137,7 +137,7 @@ def _off_target(ind: Indicator, period: Period, value: float) -> bool:
 
 
 def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> Iterator[dict[str, str]]:
-    sim = SIMULATION.get(ind.code, Sim(50.0, 0.0, 2.0, None))
+    sim = SIMULATION[ind.code]
     periods = _periods(ind)
     low, high = ind.unit.bounds
     for number, (code, name) in enumerate(_areas(ind, catalogue, council).items()):
@@ -202,7 +202,8 @@ def write_demo_files(catalogue: Catalogue, council: Council, folder: str | Path,
     folder = Path(folder)
     by_directorate: dict[str, list[dict[str, str]]] = {}
     for ind in catalogue.values():
-        by_directorate.setdefault(ind.directorate, []).extend(_rows(ind, catalogue, council, seed))
+        if ind.code in SIMULATION:  # published-data indicators come from real files, not the demo
+            by_directorate.setdefault(ind.directorate, []).extend(_rows(ind, catalogue, council, seed))
     written = []
     for directorate, rows in sorted(by_directorate.items()):
         out = io.StringIO()

@@ -71,6 +71,13 @@ CREATE TABLE IF NOT EXISTS batches (
 CREATE TABLE IF NOT EXISTS observations ({_ROW},
     PRIMARY KEY (indicator, area_code, period_type, period_start)
 );
+CREATE TABLE IF NOT EXISTS area_attributes (
+    area_code VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    batch_id BIGINT NOT NULL,
+    PRIMARY KEY (area_code, key, value)
+);
 CREATE TABLE IF NOT EXISTS revisions ({_ROW},
     new_value DOUBLE,
     new_status VARCHAR NOT NULL,
@@ -173,6 +180,13 @@ class Store:
                 ON CONFLICT DO UPDATE SET {updates}"""
         )
         con.execute("DROP TABLE stage")
+        attributes = meta.get("attributes")
+        if attributes is not None and len(attributes):
+            con.register("attr_df", attributes[["area_code", "key", "value"]].assign(batch_id=batch_id))
+            try:
+                con.execute("INSERT INTO area_attributes SELECT * FROM attr_df ON CONFLICT DO NOTHING")
+            finally:
+                con.unregister("attr_df")
         unchanged = len(stage) - added - revised
         con.execute(
             "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -231,6 +245,13 @@ class Store:
             sql += " WHERE indicator = ?"
             args.append(indicator)
         return with_periods(self.con.execute(sql + " ORDER BY revised_by_batch, indicator, area_code, period_start", args).df())
+
+    def area_attributes(self, key: str | None = None) -> pd.DataFrame:
+        """Facts about areas kept from published files: other codes, DfE number, region, level."""
+        sql, args = "SELECT area_code, key, value FROM area_attributes", []
+        if key is not None:
+            sql, args = sql + " WHERE key = ?", [key]
+        return self.con.execute(sql + " ORDER BY ALL", args).df()
 
     def batches(self) -> pd.DataFrame:
         """Every import batch, oldest first."""

@@ -18,6 +18,7 @@ from perfkit.atomic import atomic_path
 from perfkit.catalogue import Catalogue
 from perfkit.errors import IngestError
 from perfkit.ingest.read import read_table
+from perfkit.ingest.sources import SourceMapping, apply_mapping
 from perfkit.ingest.validate import PROBLEM_COLUMNS, Problem, validate
 from perfkit.store import OBSERVATION_COLUMNS, BatchResult, Store
 
@@ -69,6 +70,7 @@ def ingest(
     catalogue: Catalogue,
     skip_invalid: bool = False,
     today: dt.date | None = None,
+    mapping: SourceMapping | None = None,
 ) -> list[IngestReport]:
     """Validate every file, then write them to the store in one transaction.
 
@@ -85,6 +87,9 @@ def ingest(
         ``<name>.rejected.csv``; otherwise one bad row means nothing is written.
     today
         The date a period must have started by (default: today).
+    mapping
+        A source mapping (``params/sources/*.yaml``) for a published file's own layout;
+        without one the files must be in the canonical layout.
 
     Raises
     ------
@@ -95,18 +100,25 @@ def ingest(
     checked = []
     for raw_path in paths:
         path = Path(raw_path)
-        raw = read_table(path)
-        clean, problems = validate(raw, catalogue, path.name, today=today)
-        checked.append((path, raw, clean, problems))
+        if mapping is None:
+            raw, attributes = read_table(path), None
+        else:
+            raw, attributes = apply_mapping(path, mapping)
+        tolerance = mapping.value_tolerance if mapping else None
+        clean, problems = validate(raw, catalogue, path.name, today=today, value_tolerance=tolerance)
+        if attributes is not None:
+            attributes = attributes[attributes["area_code"].isin(clean["area_code"])]
+        checked.append((path, raw, clean, problems, attributes))
     all_problems = pd.concat([c[3] for c in checked], ignore_index=True) if checked else pd.DataFrame()
     if len(all_problems) and not skip_invalid:
         raise _error(all_problems)
     batches = []
-    for path, _raw, clean, problems in checked:
+    for path, _raw, clean, problems, attributes in checked:
         meta = {
             "file_name": path.name,
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            "source": "canonical",
+            "source": mapping.name if mapping else "canonical",
+            "attributes": attributes,
             "rejected": int(problems["row"].nunique()),
             "perfkit_version": __version__,
         }
@@ -114,7 +126,7 @@ def ingest(
     with Store(store) as db:
         results = db.write_batches(batches)
     reports = []
-    for (path, raw, _clean, problems), result in zip(checked, results):
+    for (path, raw, _clean, problems, _attributes), result in zip(checked, results):
         rejects = _write_rejects(path, raw, problems) if len(problems) else None
         reports.append(IngestReport(path, result, rejects))
     return reports

@@ -10,13 +10,14 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from perfkit.errors import IngestError
 
-__all__ = ["REQUIRED", "OPTIONAL", "read_table"]
+__all__ = ["REQUIRED", "OPTIONAL", "read_raw", "read_table"]
 
 REQUIRED = ["indicator", "area_code", "area_name", "period"]
 OPTIONAL = ["value", "numerator", "denominator", "status", "note", "commentary", "actions"]
@@ -86,13 +87,25 @@ def _decode(path: Path, data: bytes) -> str:
         ) from None
 
 
-def _read_csv(path: Path) -> tuple[list[str], pd.DataFrame]:
+HeaderRule = Callable[[Path, list[str], list[list[str]]], list[str]]
+
+
+def _plain_header(path: Path, raw: list[str], rows: list[list[str]]) -> list[str]:
+    """Any header: names normalised; blank or repeated names numbered so each is unique."""
+    names: list[str] = []
+    for number, cell in enumerate(raw, start=1):
+        name = _column_name(cell) or f"column_{number}"
+        names.append(name if name not in names else f"{name}_{number}")
+    return names
+
+
+def _read_csv(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataFrame]:
     data = path.read_bytes()
     if not data.strip(b"\xef\xbb\xbf \r\n\t"):
         raise _fail(path, "the file is empty; it needs a header row and at least one data row")
     text = _decode(path, data)
     first_lines = list(csv.reader(io.StringIO("\n".join(text.splitlines()[: _HEADER_SCAN + 1]))))
-    header = _check_header(path, first_lines[0], first_lines[1:])
+    header = header_rule(path, first_lines[0], first_lines[1:])
     try:
         frame = pd.read_csv(
             io.StringIO(text),
@@ -123,7 +136,7 @@ def _excel_text(cell: object) -> str:
     return str(cell)
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame]:
+def _read_xlsx(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataFrame]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
@@ -139,11 +152,26 @@ def _read_xlsx(path: Path) -> tuple[list[str], pd.DataFrame]:
         book.close()
     if not any(c.strip() for r in rows for c in r):
         raise _fail(path, "the first sheet is empty; it needs a header row and at least one data row")
-    header = _check_header(path, rows[0], rows[1:])
+    header = header_rule(path, rows[0], rows[1:])
     body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
     frame = pd.DataFrame(body, columns=header, dtype=str)
     frame.insert(0, "row", range(2, len(frame) + 2))
     frame = frame[frame[header].ne("").any(axis=1)].reset_index(drop=True)
+    return header, frame
+
+
+def _read(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataFrame]:
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".csv", ".txt"):
+        header, frame = _read_csv(path, header_rule)
+    elif suffix in (".xlsx", ".xlsm"):
+        header, frame = _read_xlsx(path, header_rule)
+    else:
+        raise _fail(path, f"files of type {suffix or '(none)'} are not read; use .csv (UTF-8) or .xlsx")
+    if frame.empty:
+        raise _fail(path, "the file has a header but no data rows")
     return header, frame
 
 
@@ -153,19 +181,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
     Returns a frame of text cells with every canonical column (absent optional ones
     blank) and ``row``, the spreadsheet row number of each line (the header is row 1).
     """
-    path = Path(path)
-    if not path.is_file():
-        raise IngestError(f"{path}: no such file")
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt"):
-        header, frame = _read_csv(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        header, frame = _read_xlsx(path)
-    else:
-        raise _fail(path, f"files of type {suffix or '(none)'} are not read; use .csv (UTF-8) or .xlsx")
-    if frame.empty:
-        raise _fail(path, "the file has a header but no data rows")
+    header, frame = _read(Path(path), _check_header)
     for column in OPTIONAL:
         if column not in header:
             frame[column] = ""
     return frame[["row", *KNOWN]]
+
+
+def read_raw(path: str | Path) -> pd.DataFrame:
+    """Read any CSV or XLSX file as text cells, with normalised column names and ``row``."""
+    return _read(Path(path), _plain_header)[1]

@@ -202,7 +202,13 @@ def _status(frame: pd.DataFrame, nums: dict[str, pd.DataFrame], checks: _Checks)
     return status, reason
 
 
-def validate(frame: pd.DataFrame, catalogue: Catalogue, file_name: str, today: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def validate(
+    frame: pd.DataFrame,
+    catalogue: Catalogue,
+    file_name: str,
+    today: dt.date | None = None,
+    value_tolerance: float | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Check a frame from :func:`perfkit.ingest.read.read_table`.
 
     Returns
@@ -210,6 +216,9 @@ def validate(frame: pd.DataFrame, catalogue: Catalogue, file_name: str, today: d
     clean, problems
         ``clean`` holds the rows with no problem, in :data:`OBSERVATION_COLUMNS` plus
         ``row``; ``problems`` one row per problem (file, row, column, value, problem, fix).
+
+    ``value_tolerance`` widens how far a given value may be from numerator / denominator
+    (default: half a unit of the last decimal written), for publishers that round counts.
     """
     today = today or dt.date.today()
     text = [c for c in frame.columns if c != "row"]
@@ -271,6 +280,8 @@ def validate(frame: pd.DataFrame, catalogue: Catalogue, file_name: str, today: d
     computed = (num / den.where(den != 0)) * multiplier
     shown = nums["value"]["decimals"]
     tolerance = 0.5 * np.power(10.0, -shown) + 1e-9
+    if value_tolerance is not None:  # a publisher that rounds its counts (DfE: to the nearest 10)
+        tolerance = np.maximum(tolerance, value_tolerance + 1e-9)
     checks.add(
         value.notna() & computed.notna() & ((value - computed).abs() > tolerance),
         "value",

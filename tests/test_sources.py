@@ -1,0 +1,125 @@
+"""Published files in through their shipped mappings, checked against the files themselves."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from perfkit.errors import IngestError
+from perfkit.ingest import ingest
+from perfkit.ingest.sources import load_mapping
+from perfkit.store import Store
+
+from .conftest import PARAMS, TODAY, assert_same_store, dump_store
+
+C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
+PLANNING = "trafford_planning_applications_major.csv"
+
+
+def mapping(name):
+    return load_mapping(PARAMS / "sources" / f"{name}.yaml")
+
+
+@pytest.fixture()
+def public_store(tmp_path, shared_data, catalogue):
+    store = tmp_path / "public.duckdb"
+    ingest([shared_data / C1], store, catalogue, today=TODAY, mapping=mapping("dfe_c1_referrals"))
+    ingest([shared_data / PLANNING], store, catalogue, today=TODAY, mapping=mapping("lginform_planning_major"))
+    return store
+
+
+def test_c1_rates_match_the_published_percentages(public_store, shared_data):
+    raw = pd.read_csv(shared_data / C1, dtype=str, keep_default_na=False)
+    la = raw[raw["geographic_level"] == "Local authority"]
+    with Store(public_store, read_only=True) as db:
+        obs = db.observations(["DFE_REREF"])
+    checked = 0
+    for _, r in la.iterrows():
+        if not (r["rereferral_count"].isdigit() and r["referral_count"].isdigit()):
+            continue
+        year = int(r["time_period"])
+        label = f"{year - 1}/{year % 100:02d}"  # reporting year 2025 = financial year 2024/25
+        rows = obs[(obs["period"].map(lambda p: p.label) == label) & (obs["area_name"] == r["la_name"])]
+        assert len(rows) == 1, (r["la_name"], label)
+        row = rows.iloc[0]
+        recomputed = row["numerator"] / row["denominator"] * 100
+        assert (row["numerator"], row["denominator"]) == (int(r["rereferral_count"]), int(r["referral_count"]))
+        assert round(recomputed + 1e-9, 1) == pytest.approx(float(r["rereferral_percent"]), abs=0.05 + 1e-9)
+        checked += 1
+    assert checked > 1900
+
+
+def test_suppressed_cells_keep_their_code(public_store, shared_data):
+    raw = pd.read_csv(shared_data / C1, dtype=str, keep_default_na=False)
+    coded = raw[raw["rereferral_percent"].isin(["c", "x", "u"])]
+    with Store(public_store, read_only=True) as db:
+        obs = db.observations(["DFE_REREF"])
+    hidden = obs[obs["status"].isin(["suppressed", "missing"])]
+    assert len(hidden) == len(coded)
+    for code, status in (("c", "suppressed"), ("u", "suppressed"), ("x", "missing")):
+        mine = hidden[hidden["status_reason"].str.startswith(f"{code}:")]
+        assert len(mine) == (coded["rereferral_percent"] == code).sum() and (mine["status"] == status).all()
+    assert hidden[["value", "numerator", "denominator"]].isna().all().all()  # never zero
+
+
+def test_reorganised_authorities_keep_one_series_and_both_codes(public_store):
+    with Store(public_store, read_only=True) as db:
+        obs = db.observations(["DFE_REREF"])
+        attributes = db.area_attributes()
+    for name, current, old, number in (("North Yorkshire", "E06000065", "E10000023", "815"), ("Somerset", "E06000066", "E10000027", "933")):
+        series = obs[obs["area_name"] == name]
+        assert set(series["area_code"]) == {current}
+        assert len(series) == 13  # 2013 to 2025: one unbroken series
+        codes = set(attributes[(attributes["area_code"] == current) & (attributes["key"] == "code")]["value"])
+        assert codes == {current, old}
+        assert set(attributes[(attributes["area_code"] == current) & (attributes["key"] == "dfe_number")]["value"]) == {number}
+
+
+def test_lginform_quarters_and_areas(public_store, shared_data):
+    raw = pd.read_csv(shared_data / PLANNING)
+    with Store(public_store, read_only=True) as db:
+        obs = db.observations(["PLAN_MAJOR_13WK"])
+    assert len(obs) == len(raw)
+    assert {p.label for p in obs["period"]} == set(raw["period"])
+    trafford = obs[obs["area_name"] == "Trafford"]
+    trafford = trafford.set_index(trafford["period"].map(lambda p: p.label))
+    expected = raw[raw["area_name"] == "Trafford"].set_index("period")["value"]
+    assert (trafford.loc[expected.index, "value"].to_numpy() == expected.to_numpy()).all()
+
+
+def test_reimport_of_a_published_file_changes_nothing(public_store, shared_data, catalogue):
+    before = dump_store(public_store)
+    [report] = ingest([shared_data / C1], public_store, catalogue, today=TODAY, mapping=mapping("dfe_c1_referrals"))
+    assert report.result.added == 0 and report.result.revised == 0
+    after = dump_store(public_store)
+    pd.testing.assert_frame_equal(before["observations"], after["observations"])
+    assert_same_store({k: v for k, v in before.items() if k != "batches"}, {k: v for k, v in after.items() if k != "batches"})
+
+
+def test_renamed_column_in_a_new_release_uses_the_alternatives(tmp_path, shared_data, catalogue):
+    text = (shared_data / C1).read_text().replace("rereferral_count", "number_of_rereferrals", 1)
+    renamed = tmp_path / "c1_next_release.csv"
+    renamed.write_text(text)
+    [report] = ingest([renamed], tmp_path / "s.duckdb", catalogue, today=TODAY, mapping=mapping("dfe_c1_referrals"))
+    assert report.result.added == 2132
+    unknown = tmp_path / "c1_unknown.csv"
+    unknown.write_text(text.replace("number_of_rereferrals", "rereferrals_12m", 1))
+    with pytest.raises(IngestError, match=r"none of the columns \['rereferral_count', 'number_of_rereferrals'\]"):
+        ingest([unknown], tmp_path / "s.duckdb", catalogue, today=TODAY, mapping=mapping("dfe_c1_referrals"))
+
+
+def test_cli_ingest_with_a_named_source(tmp_path, shared_data):
+    import os
+    import subprocess
+    import sys
+
+    shutil.copytree(PARAMS, tmp_path / "params")
+    env = {**os.environ, "PERFKIT_HOME": str(tmp_path), "COLUMNS": "200"}
+    proc = subprocess.run([sys.executable, "-m", "perfkit", "ingest", "--source", "lginform_planning_major", str(shared_data / PLANNING)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    con = duckdb.connect(str(tmp_path / "data" / "perfkit.duckdb"), read_only=True)
+    assert con.execute("SELECT source FROM batches").fetchall() == [("LG Inform major planning applications in time",)]
