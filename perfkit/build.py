@@ -49,6 +49,7 @@ class Job:
             params["directorate"] = self.subject
         elif self.report.per == "indicator":
             params["indicator"] = self.subject
+            params["area"] = None  # the council's own
         return params
 
     def outputs(self, out: Path) -> Path:

@@ -291,6 +291,9 @@ def test_each_notebook_runs_as_it_is_on_the_demo_data(tmp_path, demo_store_maste
     assert not errors
     shown = [o for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
     assert len(shown) >= 3  # the cells display report blocks or tables
+    if name == "indicator_profile":
+        html = " ".join(o["data"]["text/html"] for o in shown)
+        assert "Statistical process control" in html and "XmR chart of 60 points" in html  # 5 years of months
 
 
 def test_lab_says_how_to_install_jupyterlab(built):

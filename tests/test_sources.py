@@ -123,3 +123,24 @@ def test_cli_ingest_with_a_named_source(tmp_path, shared_data):
     assert proc.returncode == 0, proc.stderr
     con = duckdb.connect(str(tmp_path / "data" / "perfkit.duckdb"), read_only=True)
     assert con.execute("SELECT source FROM batches").fetchall() == [("LG Inform major planning applications in time",)]
+
+
+def test_indicator_profile_with_spc_for_a_real_series(tmp_path, public_store, monkeypatch):
+    import nbformat
+    import papermill
+
+    from .conftest import ROOT
+
+    shutil.copytree(PARAMS, tmp_path / "params")
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    monkeypatch.setenv("PERFKIT_HOME", str(tmp_path))
+    out = tmp_path / "profile.ipynb"
+    papermill.execute_notebook(
+        str(tmp_path / "notebooks" / "indicator_profile.ipynb"), str(out), kernel_name="python3", progress_bar=False,
+        parameters={"indicator": "DFE_REREF", "period": "2024/25", "area": "E08000009", "store": str(public_store)},
+    )
+    nb = nbformat.read(out, as_version=4)
+    html = " ".join(o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
+    assert "Indicator profile: Re-referrals to children&#x27;s social care within 12 months (DfE), Trafford, 2024/25" in html
+    assert "XmR chart of 13 points" in html  # reporting years 2013 to 2025
+    assert "Variation: " in html and "Assurance: no target" in html

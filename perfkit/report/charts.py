@@ -149,3 +149,46 @@ def sparkline_svg(values: list[float | None], alt: str, width: int = 90, height:
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}' "
         f"role='img' aria-label='{html_text(alt)}'><title>{html_text(alt)}</title>{lines}{dot}</svg>"
     )
+
+
+SPC_STYLE = {  # colour and marker: MDC colours, and a shape so colour is never alone
+    "common cause": ("#7a7a7a", "o", "Common cause"),
+    "special cause improvement": ("#0b5394", "s", "Special cause: improvement"),
+    "special cause concern": ("#c55a11", "X", "Special cause: concern"),
+    "special cause neutral high": ("#5b2c83", "^", "Special cause: neutral (high)"),
+    "special cause neutral low": ("#5b2c83", "v", "Special cause: neutral (low)"),
+}
+
+
+def spc_chart(title: str, periods: list, points: pd.DataFrame, unit: str, decimals: int, target: float | None, variation: str, assurance: str | None) -> Chart:
+    """An XmR chart in the Making Data Count style: mean, process limits, coloured and shaped points."""
+    import matplotlib.pyplot as plt
+
+    labels = [p.label.replace(" ", "\n") for p in periods]
+    x = list(range(len(labels)))
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7.5, 3.2))
+        ax.plot(x, points["value"], color="#9a9a9a", linewidth=1, zorder=1)
+        ax.plot(x, points["mean"], color=INK, linewidth=1.2, label="Mean")
+        ax.plot(x, points["upl"], color=GREY, linestyle="--", linewidth=1, label="Process limits")
+        ax.plot(x, points["lpl"], color=GREY, linestyle="--", linewidth=1)
+        if target is not None and target == target:
+            ax.axhline(target, color=ORANGE, linestyle=":", linewidth=1.5, label="Target")
+        for kind, (colour, marker, name) in SPC_STYLE.items():
+            mask = points["point_type"] == kind
+            if mask.any():
+                ax.scatter([x[i] for i in range(len(x)) if mask.iloc[i]], points["value"][mask], color=colour, marker=marker, s=30, zorder=3, label=name)
+        step = max(1, len(labels) // 10)
+        ax.set_xticks(x[::step], labels[::step])
+        ax.set_ylabel(unit if unit != "count" else "Number")
+        ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        svg = _svg(fig)
+    fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
+    last = points.iloc[-1]
+    alt = (
+        f"{title}: XmR chart of {len(points)} points; mean {fmt(last['mean'])}, process limits {fmt(last['lpl'])} to "
+        f"{fmt(last['upl'])}. Variation: {variation}. Assurance: {assurance or 'no target'}."
+    )
+    return Chart(svg=svg, alt=alt, caption=f"{title}: statistical process control chart", width_cm=16.0)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.assess import headline_counts, notable_movements, ordinal, scorecard, trend
-from perfkit.catalogue import Council, load_council
+from perfkit.catalogue import Council, Indicator, load_council
 from perfkit.formatting import format_value
 from perfkit.params import Corporate, Directorate, ReportParams, load_params
 from perfkit.paths import project
@@ -37,7 +37,7 @@ from perfkit.report.blocks import (
     rag_badge,
 )
 from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
-from perfkit.report.escape import typst_string
+from perfkit.report.escape import html_text, typst_string, typst_text
 from perfkit.store import Store
 
 __all__ = ["DirectoratePaper", "about", "load_inputs", "paper_header"]
@@ -70,6 +70,30 @@ def _date(value: object) -> str:
 
 def fmt(row: pd.Series, column: str) -> str:
     return format_value(row[column], row["unit"], row["decimals"])
+
+
+SPC_SHORT = {
+    "common cause": "common cause",
+    "special cause improvement": "improving",
+    "special cause concern": "concern",
+    "special cause neutral high": "unusually high",
+    "special cause neutral low": "unusually low",
+}
+ASSURANCE_SHORT = {"consistently pass": "will pass", "consistently fail": "will fail", "inconsistent (hit and miss)": "hit and miss"}
+
+
+def spc_icons(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> str:
+    """'SPC: improving; hit and miss' from the indicator's own series, or '' under 12 points."""
+    from perfkit.assess.spc import spc
+    from perfkit.report.profile import own_series
+
+    series = own_series(rows, ind.code, area, period.end)
+    if len(series) < 12:
+        return ""
+    target = ind.target_for(series["period"].iloc[-1])
+    result = spc(series["value"].tolist(), ind.polarity.value, target.value if target else None)
+    text = f"SPC: {SPC_SHORT[result.variation]}"
+    return text + (f"; {ASSURANCE_SHORT[result.assurance]}" if result.assurance else "")
 
 
 def paper_header(inputs: Inputs, settings: Directorate | Corporate, period: Period, title: str) -> Block:
@@ -114,6 +138,7 @@ class DirectoratePaper:
     inputs: Inputs
     parameters: dict
     trends: dict[str, pd.DataFrame]  # each indicator's last 8 reporting periods, for sparklines and charts
+    spc_icons: dict[str, str]  # "SPC: common cause; hit and miss" for indicators with 12+ points
 
     @classmethod
     def load(cls, directorate: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None) -> DirectoratePaper:
@@ -127,7 +152,8 @@ class DirectoratePaper:
         area = inputs.council.area_code
         card = scorecard(inputs.rows, params.catalogue, when, area, codes)
         trends = {c: trend(inputs.rows[inputs.rows["area_code"] == area], params.catalogue, c, area, when) for c in codes}
-        return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, trends)
+        icons = {c: spc_icons(inputs.rows, params.catalogue[c], area, when) for c in codes}
+        return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, trends, icons)
 
     # ----- the paper, in order ------------------------------------------------------
     @property
@@ -195,12 +221,14 @@ class DirectoratePaper:
         ind = self.inputs.params.catalogue[code]
         alt = trend_alt(ind.title, series, ind.unit.value, ind.decimals)
         svg = sparkline_svg(list(series["value"]), alt)
+        icons = self.spc_icons.get(code, "")
         if not svg:
-            return Cell("no data")
+            return Cell(icons or "no data")
         return Cell(
             text=alt,
-            html_=svg,
-            typst_=f"#box(image(bytes({typst_string(svg)}), format: \"svg\", alt: {typst_string(alt)}, height: 0.55cm))",
+            html_=svg + (f"<br><span class='spc'>{html_text(icons)}</span>" if icons else ""),
+            typst_=f"#box(image(bytes({typst_string(svg)}), format: \"svg\", alt: {typst_string(alt)}, height: 0.55cm))"
+            + (f" #linebreak() #text(size: 6.5pt)[{typst_text(icons)}]" if icons else ""),
         )
 
     def scorecard(self) -> Block:
@@ -237,6 +265,8 @@ class DirectoratePaper:
         note = Paragraph(
             "RAG: ✓ Green, target met; ▲ Amber, missed by no more than the tolerance; ✕ Red, missed by more. "
             "Arrows show which way the value moved; the word says whether that is better or worse. "
+            "SPC (statistical process control, NHS Making Data Count): whether the latest point is common-cause "
+            "variation, an improvement or a concern, and whether the target will be met reliably. "
             "Annual indicators show their latest completed year.",
             "note",
         )

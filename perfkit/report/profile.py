@@ -35,20 +35,25 @@ class IndicatorProfile:
     card: pd.Series
     inputs: Inputs
     revisions: pd.DataFrame
+    area: str
 
     @classmethod
-    def load(cls, indicator: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None) -> IndicatorProfile:
+    def load(
+        cls, indicator: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None, area: str | None = None
+    ) -> IndicatorProfile:
+        """Profile ``indicator`` for ``area`` (default: the council's own area code)."""
         inputs = load_inputs([indicator.upper()], store, root)
+        area = area or inputs.council.area_code
         ind = inputs.params.catalogue[indicator.upper()]
         when = period if isinstance(period, Period) else parse_period(period)
-        card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, [ind.code]).iloc[0]
+        card = scorecard(inputs.rows, inputs.params.catalogue, when, area, [ind.code]).iloc[0]
         with Store(project(root=root, store=store).store, read_only=True) as db:
             revisions = db.revisions(ind.code)
-        return cls(ind, when, card, inputs, revisions)
+        return cls(ind, when, card, inputs, revisions, area)
 
     @property
     def title(self) -> str:
-        return f"Indicator profile: {self.indicator.title}, {self.period.label}"
+        return f"Indicator profile: {self.indicator.title}, {self.card['area_name'] or self.area}, {self.period.label}"
 
     def _fmt(self, value: float | None) -> str:
         return format_value(value, self.indicator.unit.value, self.indicator.decimals)
@@ -73,7 +78,7 @@ class IndicatorProfile:
         native = reporting_period(i.freq, self.period)
         first = parse_period(self.inputs.params.catalogue.calendar.first_year) if self.inputs.params.catalogue.calendar else native.shift(-20)
         count = len(first.subperiods(native.freq)[0].range_to(native))
-        series = trend(self.inputs.rows, self.inputs.params.catalogue, i.code, self.inputs.council.area_code, native, count=count)
+        series = trend(self.inputs.rows, self.inputs.params.catalogue, i.code, self.area, native, count=count)
         chart = trend_chart(i.title, series, i.unit.value, i.decimals, width=7.5, height=3.0)
         c = self.card
         text = (
@@ -85,7 +90,7 @@ class IndicatorProfile:
 
     def year_to_date(self) -> Block:
         ytd = year_to_date(self.inputs.rows, self.inputs.params.catalogue, self.period)
-        mine = ytd[(ytd["indicator"] == self.indicator.code) & (ytd["area_code"] == self.inputs.council.area_code)]
+        mine = ytd[(ytd["indicator"] == self.indicator.code) & (ytd["area_code"] == self.area)]
         if mine.empty:
             text = f"No year-to-date figure: the indicator is reported {self.indicator.frequency}."
         else:
@@ -104,33 +109,60 @@ class IndicatorProfile:
             return Section(4, "Comparators", ("This indicator has no comparator group.",), "comparators")
         native = self.card["period"]
         group = self.inputs.params.catalogue.groups[i.comparator_group]
-        members = set(group.codes) | {self.inputs.council.area_code}
+        members = set(group.codes) | {self.area}
         from perfkit.assess import aggregate
 
         values = aggregate(self.inputs.rows[self.inputs.rows["area_code"].isin(members)], self.inputs.params.catalogue, native)
         values = values[values["indicator"] == i.code]
         ranked = rank_in_group(values, i.polarity.value)
-        chart = comparator_chart(f"{i.title}, {native.label}", ranked, self.inputs.council.area_code, i.unit.value, i.decimals, ranked["group_median"].iloc[0] if len(ranked) else None)
+        chart = comparator_chart(f"{i.title}, {native.label}", ranked, self.area, i.unit.value, i.decimals, ranked["group_median"].iloc[0] if len(ranked) else None)
         hidden = ranked[ranked["status"].isin(["suppressed", "missing"])]
         notes = [f"Compared with {group.name} ({len(group.codes)} authorities)."]
         if len(hidden):
             notes.append("Not ranked (suppressed or missing): " + ", ".join(f"{r['area_name']} ({r['status']})" for _, r in hidden.iterrows()) + ".")
         return Section(4, "Comparators", (*notes, chart), "comparators")
 
+    def spc(self) -> Block:
+        """Statistical process control of the indicator's own series (12 points or more)."""
+        from perfkit.assess.spc import spc as analyse
+        from perfkit.report.charts import spc_chart
+
+        i = self.indicator
+        series = own_series(self.inputs.rows, i.code, self.area, self.card["period"].end)
+        if len(series) < 12:
+            return Section(6, "Statistical process control", (f"Only {len(series)} points: SPC needs at least 12.",), "spc")
+        target = i.target_for(series["period"].iloc[-1])
+        result = analyse(series["value"].tolist(), i.polarity.value, target.value if target else None)
+        chart = spc_chart(i.title, list(series["period"]), result.points, i.unit.value, i.decimals, target.value if target else None, result.variation, result.assurance)
+        text = (
+            f"Variation: {result.variation} (from the latest point). "
+            f"Assurance: {result.assurance or 'no target, so no assurance icon'}. "
+            "Limits follow NHS England's Making Data Count method (mean +/- 2.66 x average moving range)."
+        )
+        return Section(6, "Statistical process control", (text, chart, *result.warnings), "spc")
+
     def data_notes(self) -> Block:
         rows = self.inputs.rows
-        mine = rows[(rows["indicator"] == self.indicator.code) & (rows["area_code"] == self.inputs.council.area_code)]
+        mine = rows[(rows["indicator"] == self.indicator.code) & (rows["area_code"] == self.area)]
         flagged = mine[mine["status"] != "ok"]
         table_rows = tuple(
             (Cell(r["period"].label), Cell(r["status"]), Cell(r["status_reason"] or "")) for _, r in flagged.iterrows()
         )
         parts: list = [
-            f"{len(mine)} stored periods for {self.inputs.council.area_name}; {len(flagged)} not final or without a value; "
+            f"{len(mine)} stored periods for {self.card['area_name'] or self.area}; {len(flagged)} not final or without a value; "
             f"{len(self.revisions)} revisions recorded across all areas."
         ]
         if table_rows:
             parts.append(Table("Periods that are provisional, suppressed or missing", ("Period", "Status", "Reason"), table_rows))
         return Section(5, "Data notes", tuple(parts), "data-notes")
 
+
     def about(self) -> Block:
-        return about(self.inputs, {"indicator": self.indicator.code, "period": self.period.label}, self.card.to_frame().T)
+        return about(self.inputs, {"indicator": self.indicator.code, "period": self.period.label, "area": self.area}, self.card.to_frame().T)
+
+
+def own_series(rows: pd.DataFrame, code: str, area: str, until) -> pd.DataFrame:  # noqa: ANN001 - a date
+    """The indicator's stored values for one area, in its own frequency, with a value, up to ``until``."""
+    mine = rows[(rows["indicator"] == code) & (rows["area_code"] == area) & rows["status"].isin(["ok", "provisional"])]
+    mine = mine[pd.to_datetime(mine["period_start"]) <= pd.Timestamp(until)].dropna(subset=["value"])
+    return mine.sort_values("period_start")[["period", "value"]].reset_index(drop=True)
