@@ -15,6 +15,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+source"
 
 from perfkit.api import (  # noqa: E402
+    benchmark,
     get_catalogue,
     get_council,
     latest_period,
@@ -39,6 +40,7 @@ __all__ = [
     "PeriodError",
     "StoreError",
     "__version__",
+    "benchmark",
     "get_catalogue",
     "get_council",
     "latest_period",

@@ -20,7 +20,7 @@ from perfkit.paths import project
 from perfkit.periods import Period, parse_period
 from perfkit.store import Store
 
-__all__ = ["get_catalogue", "get_council", "latest_period", "observations", "scorecard"]
+__all__ = ["benchmark", "get_catalogue", "get_council", "latest_period", "observations", "scorecard"]
 
 
 def _period(value: str | Period) -> Period:
@@ -85,3 +85,48 @@ def scorecard(
     area = area or get_council(params).area_code
     obs = observations(codes, store=store)
     return _scorecard(obs, cat, _period(period), area, codes)
+
+
+def benchmark(
+    indicator: str,
+    area: str,
+    period: str | Period,
+    neighbours: str | Path | None = None,
+    store: str | Path | None = None,
+    params: str | Path | None = None,
+) -> pd.DataFrame:
+    """Rank, quartile, median and gaps of ``area`` within its comparator groups.
+
+    Groups: the indicator's comparator group (params), the DfE statistical neighbours when
+    ``neighbours`` names the DfE file and the area has a DfE number, the area's region, and
+    England (every local authority), as far as the store knows them.
+    """
+    from perfkit.assess import aggregate
+    from perfkit.assess.benchmark import benchmark as run
+    from perfkit.comparators import load_statistical_neighbours, neighbour_group
+
+    cat = get_catalogue(params)
+    ind = cat[indicator.upper()]
+    when = _period(period)
+    with Store(project(store=store).store, read_only=True) as db:
+        rows = db.observations([ind.code])
+        attributes = db.area_attributes()
+    values = aggregate(rows, cat, when)
+    values = values[values["indicator"] == ind.code]
+    if area not in set(values["area_code"]):
+        raise StoreError(f"no {ind.code} value for area {area} in {when.label}; check the area code and period")
+    level = attributes[attributes["key"] == "level"]
+    las = set(level[level["value"] == "Local authority"]["area_code"]) or set(values["area_code"])
+    groups: dict[str, set[str]] = {}
+    if ind.comparator_group:
+        groups[cat.groups[ind.comparator_group].name] = set(cat.groups[ind.comparator_group].codes)
+    if neighbours is not None:
+        group = neighbour_group(load_statistical_neighbours(neighbours), attributes[attributes["key"] == "dfe_number"], area)
+        groups[group.name] = set(group.codes)
+    region = attributes[(attributes["key"] == "region") & (attributes["area_code"] == area)]["value"]
+    if len(region):
+        same = attributes[(attributes["key"] == "region") & (attributes["value"] == region.iloc[0])]["area_code"]
+        names = dict(zip(values["area_code"], values["area_name"]))
+        groups[f"Region: {names.get(region.iloc[0], region.iloc[0])}"] = set(same) & las
+    groups["England (all local authorities)"] = las
+    return run(values, area, ind.polarity.value, groups)

@@ -244,6 +244,31 @@ def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     return grid
 
 
+@app.command("benchmark")
+def benchmark_cmd(
+    code: Annotated[str, typer.Argument(help="Indicator code, e.g. DFE_REREF.")],
+    area: Annotated[str, typer.Option("--area", help="Area code, e.g. E08000009.")],
+    period: Annotated[str, typer.Option("--period", help="Period, e.g. '2024/25'.")],
+    neighbours: Annotated[Optional[Path], typer.Option("--neighbours", help="DfE statistical neighbour file (CSV).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Rank, quartile, median and gaps of an area within its comparator groups, region and England."""
+
+    def action() -> None:
+        from perfkit.formatting import format_value
+
+        ind = api.get_catalogue()[code.upper()]
+        table = api.benchmark(code, area, period, neighbours=neighbours, store=store)
+        fmt = lambda v: format_value(v, ind.unit.value, ind.decimals)  # noqa: E731
+        grid = Table("group", "value", "position", "quartile", "median", "gap to median", "best quartile from", "gap to best quartile", title=f"{ind.code}: {ind.title}, {area}, {period}")
+        for _, r in table.iterrows():
+            quartile = "–" if r["quartile"] != r["quartile"] else str(int(r["quartile"]))
+            grid.add_row(r["group"], fmt(r["value"]), r["position"], quartile, fmt(r["median"]), fmt(r["gap_to_median"]), fmt(r["best_quartile_threshold"]), fmt(r["gap_to_best_quartile"]))
+        out.print(grid)
+
+    _run(action)
+
+
 @app.command()
 def demo(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data.")] = 20250401,

@@ -144,3 +144,62 @@ def test_indicator_profile_with_spc_for_a_real_series(tmp_path, public_store, mo
     assert "Indicator profile: Re-referrals to children&#x27;s social care within 12 months (DfE), Trafford, 2024/25" in html
     assert "XmR chart of 13 points" in html  # reporting years 2013 to 2025
     assert "Variation: " in html and "Assurance: no target" in html
+
+
+def test_statistical_neighbour_file_is_read_as_published(shared_data):
+    from perfkit.comparators import load_statistical_neighbours
+
+    sn = load_statistical_neighbours(shared_data / "New_Statistical_Neighbour_Groupings_April_2021.csv")
+    assert sn.groupby("la_number").size().eq(10).all()  # ten neighbours each, the trailing comma ignored
+    trafford = sn[sn["la_number"] == "358"].sort_values("rank")
+    assert trafford["neighbour"].tolist()[:3] == ["919", "305", "334"] and trafford["closeness"].iloc[0] == "Very Close"
+    assert sn[sn["la_name"] == "Poole (Pre LG)"]["pre_lg"].all()
+    assert sn["la_name"].iloc[0] == "City of London"  # the byte-order mark did not stick to the header
+
+
+@pytest.mark.parametrize("dfe_number", ["358", "815", "201"])
+def test_benchmark_equals_an_independent_computation(public_store, shared_data, dfe_number, monkeypatch):
+    import math
+
+    import perfkit
+
+    raw = pd.read_csv(shared_data / C1, dtype=str, keep_default_na=False)
+    year = raw[(raw["time_period"] == "2025") & (raw["geographic_level"] == "Local authority")]
+    # rates are recomputed from the counts (more precise than the published 1 d.p.), as perfkit does
+    counts = year[["rereferral_count", "referral_count"]].apply(pd.to_numeric, errors="coerce")
+    recomputed = counts["rereferral_count"] / counts["referral_count"] * 100
+    year = year.assign(pct=recomputed.fillna(pd.to_numeric(year["rereferral_percent"], errors="coerce")))
+    me = year[year["old_la_code"] == dfe_number].iloc[0]
+    sn_file = shared_data / "New_Statistical_Neighbour_Groupings_April_2021.csv"
+    sn = pd.read_csv(sn_file, encoding="utf-8-sig", dtype=str)
+    row = sn[sn["LA num"] == dfe_number].iloc[0]
+    neighbour_numbers = [row[f"SN{i}"] for i in range(1, 11)]
+
+    def me_value(row: pd.Series) -> float:
+        return float(year.loc[year["old_la_code"] == row["old_la_code"], "pct"].iloc[0])
+
+    def expected(members: pd.DataFrame) -> tuple:
+        ranked = members.dropna(subset=["pct"])  # suppressed values are not ranked
+        better = (ranked["pct"] < me["pct"]).sum()  # lower is better; ties share the better rank
+        rank, n = better + 1, len(ranked)
+        return rank, n, math.ceil(4 * rank / n), ranked["pct"].median()
+
+    monkeypatch.delenv("PERFKIT_HOME", raising=False)
+    table = perfkit.benchmark("DFE_REREF", me["new_la_code"], "2024/25", neighbours=sn_file, store=public_store, params=PARAMS).set_index("group")
+    groups = {
+        next(g for g in table.index if g.startswith("Statistical neighbours")): year[year["old_la_code"].isin(neighbour_numbers + [dfe_number])],
+        f"Region: {me['region_name']}": year[year["region_code"] == me["region_code"]],
+        "England (all local authorities)": year,
+    }
+    for name, members in groups.items():
+        rank, n, quartile, median = expected(members)
+        got = table.loc[name]
+        assert (got["rank"], got["rank_of"], got["quartile"]) == (rank, n, quartile), name
+        assert got["median"] == pytest.approx(median), name
+        assert got["position"] == perfkit.assess.ordinal(rank, n)
+        ranked = members.dropna(subset=["pct"]).sort_values("pct")
+        positions = ranked["pct"].rank(method="min")
+        threshold = ranked.loc[(4 * positions / n).apply(math.ceil) == 1, "pct"].max()  # weakest value in quartile 1
+        assert got["gap_to_median"] == pytest.approx(me_value(me) - median)
+        assert got["best_quartile_threshold"] == pytest.approx(threshold)
+        assert got["gap_to_best_quartile"] == pytest.approx(max(0.0, me_value(me) - threshold))

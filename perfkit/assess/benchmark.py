@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["rank_in_group", "ordinal"]
+__all__ = ["benchmark", "ordinal", "rank_in_group"]
 
 
 def rank_in_group(values: pd.DataFrame, polarity: str) -> pd.DataFrame:
@@ -47,3 +47,47 @@ def ordinal(rank: float, of: int) -> str:
     r = int(rank)
     suffix = "th" if 10 <= r % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(r % 10, "th")
     return f"{r}{suffix} of {of}"
+
+
+def benchmark(values: pd.DataFrame, area: str, polarity: str, groups: dict[str, set[str]]) -> pd.DataFrame:
+    """How ``area`` compares within each named set of areas (it is added to each set).
+
+    ``values`` has area_code, value and status for one indicator and period. One row per
+    group: rank, rank_of, quartile, median, gap_to_median (value - median), the best
+    quartile's threshold (the weakest value still in quartile 1) and the gap to it (0 when
+    already there, else how far the value must move), and "4th of 11".
+
+    >>> df = pd.DataFrame({"area_code": list("ABCDE"), "value": [10.0, 20.0, 30.0, 40.0, 50.0], "status": ["ok"] * 5})
+    >>> benchmark(df, "D", "lower", {"all": set("ABCDE")})[["rank", "quartile", "median", "gap_to_median", "best_quartile_threshold", "gap_to_best_quartile"]].values.tolist()
+    [[4.0, 4.0, 30.0, 10.0, 10.0, 30.0]]
+    """
+    rows = []
+    for label, members in groups.items():
+        ranked = rank_in_group(values[values["area_code"].isin(set(members) | {area})], polarity)
+        mine = ranked[ranked["area_code"] == area]
+        value = mine["value"].iloc[0] if len(mine) and mine["rank"].notna().iloc[0] else np.nan
+        rank = mine["rank"].iloc[0] if len(mine) else np.nan
+        first = ranked[ranked["quartile"] == 1]["value"]
+        threshold = (first.max() if polarity == "lower" else first.min()) if len(first) else np.nan
+        if polarity == "neutral" or value != value:
+            gap = np.nan
+        elif polarity == "lower":
+            gap = max(0.0, value - threshold)
+        else:
+            gap = max(0.0, threshold - value)
+        n = int(ranked["rank_of"].iloc[0]) if len(ranked) else 0
+        rows.append(
+            {
+                "group": label,
+                "value": value,
+                "rank": rank,
+                "rank_of": n,
+                "position": ordinal(rank, n),
+                "quartile": mine["quartile"].iloc[0] if len(mine) else np.nan,
+                "median": ranked["group_median"].iloc[0] if len(ranked) else np.nan,
+                "gap_to_median": value - ranked["group_median"].iloc[0] if len(ranked) else np.nan,
+                "best_quartile_threshold": threshold if polarity != "neutral" else np.nan,
+                "gap_to_best_quartile": gap,
+            }
+        )
+    return pd.DataFrame(rows)
