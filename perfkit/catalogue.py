@@ -382,6 +382,7 @@ class Council(BaseModel):
     area_code: str = Field(pattern=r"^[A-Za-z0-9_\-]{1,24}$")
     area_name: str
     colour: str = Field(default="#0b5394", pattern=r"^#[0-9a-fA-F]{6}$")  # links and rules in reports
+    disclosure_threshold: int = Field(default=5, ge=2, le=100)  # public reports hide counts 1 to this - 1
 
     @field_validator("colour")
     @classmethod

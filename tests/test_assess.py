@@ -168,3 +168,19 @@ def test_scorecard_brings_it_together():
     assert (pct["rank"], pct.rank_of, pct.quartile, pct.group_median) == (2, 3, 3, 90.0)
     neutral = card.loc["NEUTRAL"]
     assert neutral.status == "missing" and neutral.rag == "no data" and neutral.direction_previous == "not comparable"
+
+
+def test_disclosure_control_suppresses_small_counts_and_rates_built_from_them():
+    from perfkit.assess.disclosure import suppress_small_numbers
+
+    data = obs(("COUNT", "A", "2025-04", 0, None, None), ("COUNT", "A", "2025-05", 4, None, None), ("COUNT", "A", "2025-06", 5, None, None),
+               ("PCT", "A", "2025-04", 75.0, 3, 4), ("PCT", "A", "2025-05", 30.0, 30, 100), ("PCT", "A", "2025-06", 4.0, 4, 100))
+    out = suppress_small_numbers(data, CAT, threshold=5).set_index(["indicator", data["period"].map(str)])
+    assert out.loc[("COUNT", "2025-04"), "value"] == 0 and out.loc[("COUNT", "2025-06"), "status"] == "ok"  # zero is not disclosive
+    for key in [("COUNT", "2025-05"), ("PCT", "2025-04"), ("PCT", "2025-06")]:
+        assert out.loc[key, "status"] == "suppressed" and math.isnan(out.loc[key, "value"]) and math.isnan(out.loc[key, "numerator"])
+    assert out.loc[("PCT", "2025-05"), "value"] == 30
+    # the quarter's total cannot reveal the suppressed month: it is suppressed as well
+    quarter = one(aggregate(suppress_small_numbers(data, CAT), CAT, parse_period("2025/26 Q1")), "COUNT")
+    assert quarter.status == "suppressed" and math.isnan(quarter.value)
+    assert data.loc[1, "value"] == 4  # the input is not changed

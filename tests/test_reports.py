@@ -25,7 +25,7 @@ from perfkit.catalogue import load_catalogue
 from perfkit.formatting import format_value
 from perfkit.periods import parse_period
 
-from .conftest import PARAMS, ROOT
+from .conftest import PARAMS, ROOT, edit_yaml
 
 PERIOD = "2025/26 Q2"
 SLUG = "2025-26-q2"
@@ -77,6 +77,10 @@ def expected_values(store: Path, codes: list[str]) -> dict[str, str]:
             [code, start, end],
         ).fetchall()
         live = [r for r in rows if r[4] in ("ok", "provisional")]
+        # public reports hide counts of 1 to 4 and rates built from them (disclosure control)
+        if any((ind.unit.value == "count" and 1 <= (r[1] or 0) < 5) or any(x is not None and 1 <= x < 5 for x in r[2:4]) for r in live):
+            out[code] = "–"
+            continue
         if ind.aggregation.value == "rate":
             value = sum(r[2] for r in live) / sum(r[3] for r in live) * ind.unit.multiplier
         elif ind.aggregation.value == "sum":
@@ -336,3 +340,35 @@ def test_quarto_engine(tmp_path, demo_store_master):
     reader = PdfReader(files["pdf"])
     assert "/StructTreeRoot" in reader.trailer["/Root"]
     assert sorted((round(float(reader.pages[0].mediabox.width)), round(float(reader.pages[0].mediabox.height)))) == [595, 842]
+
+
+def test_public_reports_never_contain_suppressed_small_numbers(tmp_path, demo_store_master):
+    project = make_project(tmp_path, demo_store_master)
+    small = project / "small.csv"
+    small.write_text(
+        "indicator,area_code,area_name,period,value\n"
+        "HSG_BB_FAMILIES,ZZ0000001,Kestrel Vale,2025/26 Q1,3\n"
+        "HSG_BB_FAMILIES,ZZ0000001,Kestrel Vale,2025/26 Q2,4\n"
+    )
+    assert perfkit(project, "ingest", str(small)).returncode == 0
+    args = ("build", "--period", PERIOD, "--directorate", "housing", "--report", "directorate_report")
+    assert perfkit(project, *args).returncode == 0
+    internal_out = tmp_path / "internal"
+    edit_yaml(project / "params" / "directorates" / "housing.yaml", status="internal")
+    assert perfkit(project, *args, "--out", str(internal_out)).returncode == 0
+
+    def leaks(folder: Path) -> list[str]:
+        files = {ext: folder / SLUG / "housing" / f"directorate_report.{ext}" for ext in ("html", "pdf", "ipynb")}
+        soup = BeautifulSoup(files["html"].read_text(), "html.parser")
+        row = next(tr for tr in soup.select("table.scorecard tbody tr") if "[HSG_BB_FAMILIES]" in tr.th.get_text())
+        texts = [row.get_text(" ", strip=True), " ".join(i.get("alt", "") for i in soup.find_all("img")), soup.get_text(" ")]
+        texts += [" ".join(p.extract_text() for p in PdfReader(files["pdf"]).pages), files["ipynb"].read_text()]
+        patterns = [r"\b4 \(2025/26 Q2\)", r"Families with children in bed and breakfast[^.]*?\b[34]\b(?! weeks)", r"\| 4 \|"]
+        found = [p for t in texts for p in patterns if re.search(p, " ".join(t.split()))]
+        value_cell = row.select("td")[1].get_text(" ", strip=True)
+        return found + [f"cell:{value_cell}"]
+
+    public = leaks(project / "outputs")
+    assert public == ["cell:– (suppressed)"], public
+    internal = leaks(internal_out)  # the same report marked internal shows the number: the check can fail
+    assert "cell:4" in internal and len(internal) > 1

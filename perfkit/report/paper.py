@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfkit.assess.disclosure import suppress_small_numbers
 from perfkit.assess import headline_counts, notable_movements, ordinal, scorecard, trend
 from perfkit.catalogue import Council, Indicator, load_council
 from perfkit.formatting import format_value
@@ -53,6 +54,14 @@ class Inputs:
     council: Council
     rows: pd.DataFrame
     root: Path
+
+    def for_audience(self, status: str) -> Inputs:
+        """The inputs a report for ``status`` may see: a public report's rows have small
+        numbers suppressed before anything is assessed or shown (:mod:`perfkit.assess.disclosure`)."""
+        if status != "public":
+            return self
+        rows = suppress_small_numbers(self.rows, self.params.catalogue, self.council.disclosure_threshold)
+        return Inputs(self.params, self.council, rows, self.root)
 
 
 def load_inputs(indicators: list[str] | None, store: str | Path | None = None, root: str | Path | None = None) -> Inputs:
@@ -147,7 +156,7 @@ class DirectoratePaper:
         params = load_params(proj.params, proj.root / "notebooks")
         d = params.directorate(directorate)
         codes = params.indicators_of(d.slug)
-        inputs = load_inputs(codes, store, root)
+        inputs = load_inputs(codes, store, root).for_audience(d.status)
         when = period if isinstance(period, Period) else parse_period(period)
         area = inputs.council.area_code
         card = scorecard(inputs.rows, params.catalogue, when, area, codes)

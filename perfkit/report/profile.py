@@ -45,6 +45,7 @@ class IndicatorProfile:
         inputs = load_inputs([indicator.upper()], store, root)
         area = area or inputs.council.area_code
         ind = inputs.params.catalogue[indicator.upper()]
+        inputs = inputs.for_audience(_settings(inputs, ind).status)
         when = period if isinstance(period, Period) else parse_period(period)
         card = scorecard(inputs.rows, inputs.params.catalogue, when, area, [ind.code]).iloc[0]
         with Store(project(root=root, store=store).store, read_only=True) as db:
@@ -59,9 +60,7 @@ class IndicatorProfile:
         return format_value(value, self.indicator.unit.value, self.indicator.decimals)
 
     def header(self) -> Block:
-        slug = next((s for s, d in self.inputs.params.directorates.items() if d.name == self.indicator.directorate), None)
-        settings = self.inputs.params.directorates[slug] if slug else self.inputs.params.corporate
-        return paper_header(self.inputs, settings, self.period, self.title)
+        return paper_header(self.inputs, _settings(self.inputs, self.indicator), self.period, self.title)
 
     def definition(self) -> Block:
         i = self.indicator
@@ -159,6 +158,12 @@ class IndicatorProfile:
 
     def about(self) -> Block:
         return about(self.inputs, {"indicator": self.indicator.code, "period": self.period.label, "area": self.area}, self.card.to_frame().T)
+
+
+def _settings(inputs: Inputs, ind: Indicator):  # noqa: ANN202 - Directorate or Corporate
+    """The paper settings an indicator's profile follows: its directorate's, else the corporate ones."""
+    slug = next((s for s, d in inputs.params.directorates.items() if d.name == ind.directorate), None)
+    return inputs.params.directorates[slug] if slug else inputs.params.corporate
 
 
 def own_series(rows: pd.DataFrame, code: str, area: str, until) -> pd.DataFrame:  # noqa: ANN001 - a date

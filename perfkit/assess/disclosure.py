@@ -1,0 +1,57 @@
+"""Disclosure control for public reports: small numbers never leave perfkit.
+
+A public report reads its rows through :func:`suppress_small_numbers` before anything is
+assessed, charted or displayed, so no HTML, PDF or executed notebook holds the number.
+
+- Primary: a count from 1 to ``threshold - 1`` (default 1-4), and any row whose numerator
+  or denominator is that small (a rate built from it), becomes "suppressed".
+- Secondary: an aggregate that includes a suppressed part is itself suppressed (see
+  :mod:`perfkit.assess.aggregate`), so a suppressed month cannot be recovered from its
+  quarter or year; :func:`secondary_suppression` does the same for a table of parts and
+  its total, hiding the next smallest part when only one part is hidden.
+Zero is not suppressed, and suppressed is never zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from perfkit.catalogue import Catalogue
+
+__all__ = ["DEFAULT_THRESHOLD", "secondary_suppression", "suppress_small_numbers"]
+
+DEFAULT_THRESHOLD = 5
+
+
+def suppress_small_numbers(rows: pd.DataFrame, catalogue: Catalogue, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
+    """A copy of stored ``rows`` with small counts and the rates built from them suppressed."""
+    out = rows.copy()
+    units = out["indicator"].map({c: i.unit.value for c, i in catalogue.items()})
+    small = lambda s: s.ge(1) & s.lt(threshold)  # noqa: E731
+    live = out["status"].isin(["ok", "provisional"])
+    mask = live & ((units.eq("count") & small(out["value"])) | small(out["numerator"]) | small(out["denominator"]))
+    out.loc[mask, ["value", "numerator", "denominator"]] = np.nan
+    out.loc[mask, "status"] = "suppressed"
+    out.loc[mask, "status_reason"] = f"small number (1 to {threshold - 1}) withheld from public reports"
+    return out
+
+
+def secondary_suppression(parts: pd.Series, total: float, hidden: pd.Series) -> tuple[pd.Series, bool]:
+    """Which parts of a total to hide so no hidden part can be worked out from the others.
+
+    ``hidden`` flags the parts already suppressed. When exactly one part is hidden and the
+    total is shown, the smallest other part is hidden too. Returns the new flags and
+    whether the total may be shown.
+
+    >>> flags, show_total = secondary_suppression(pd.Series([3, 10, 12]), 25, pd.Series([True, False, False]))
+    >>> flags.tolist(), show_total
+    ([True, True, False], True)
+    """
+    hidden = hidden.copy()
+    if hidden.sum() == 1 and total == total:
+        visible = parts[~hidden]
+        if visible.empty:
+            return hidden, False
+        hidden[visible.idxmin()] = True
+    return hidden, True
