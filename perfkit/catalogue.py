@@ -121,6 +121,7 @@ class Indicator(BaseModel):
     source: str
     framework: str = "local"
     comparator_group: str | None = None
+    outcome: str | None = None  # for a unit cost: the outcome indicator it buys (value for money)
 
     @field_validator("frequency")
     @classmethod
@@ -320,6 +321,8 @@ def _load_calendar(path: Path) -> Calendar | None:
 
 def _check_references(path: Path, ind: Indicator, groups: Mapping[str, ComparatorGroup], calendar: Calendar | None) -> None:
     where = f"{path}: indicator {ind.code}"
+    if ind.outcome and ind.unit is not Unit.GBP:
+        raise ConfigError(f"{where}: key 'outcome': only a cost (unit GBP) is paired with an outcome for value for money")
     if ind.comparator_group and ind.comparator_group not in groups:
         known = ", ".join(sorted(groups)) or "none defined"
         raise ConfigError(
@@ -371,6 +374,9 @@ def load_catalogue(params: str | Path) -> Catalogue:
             _check_references(path, ind, groups, calendar)
             indicators[ind.code] = ind
             seen_in[ind.code] = path
+    for ind in indicators.values():
+        if ind.outcome and ind.outcome not in indicators:
+            raise ConfigError(f"{seen_in[ind.code]}: indicator {ind.code}: key 'outcome': unknown indicator {ind.outcome!r}")
     return Catalogue(indicators, groups, calendar)
 
 

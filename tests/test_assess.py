@@ -184,3 +184,15 @@ def test_disclosure_control_suppresses_small_counts_and_rates_built_from_them():
     quarter = one(aggregate(suppress_small_numbers(data, CAT), CAT, parse_period("2025/26 Q1")), "COUNT")
     assert quarter.status == "suppressed" and math.isnan(quarter.value)
     assert data.loc[1, "value"] == 4  # the input is not changed
+
+
+def test_value_for_money_pairs_cost_and_outcome_by_area():
+    from perfkit.assess.benchmark import value_for_money
+
+    cost = pd.DataFrame({"area_code": list("ABCD"), "area_name": list("ABCD"), "value": [10.0, 20.0, 30.0, 40.0],
+                         "status": ["ok", "ok", "ok", "suppressed"]})
+    outcome = pd.DataFrame({"area_code": list("ABCE"), "value": [1.0, 3.0, 2.0, 9.0], "status": ["ok"] * 4})
+    vfm = value_for_money(cost, outcome)
+    assert vfm["area_code"].tolist() == ["A", "B", "C"]  # D suppressed, E has no cost
+    assert vfm[["cost", "outcome"]].values.tolist() == [[10, 1], [20, 3], [30, 2]]
+    assert (vfm["cost_median"].iloc[0], vfm["outcome_median"].iloc[0]) == (20, 2)

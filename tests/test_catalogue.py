@@ -100,3 +100,13 @@ def test_council_colour_must_be_readable(params):
     edit_yaml(params / "council.yaml", colour="#ffbf47")
     with pytest.raises(ConfigError, match="council.yaml.*'colour'.*4.5:1"):
         load_council(params)
+
+
+def test_value_for_money_outcome_must_be_a_known_indicator_of_a_cost(params):
+    _edit(params, "RES_BEN_COST", outcome="NOPE")
+    with pytest.raises(ConfigError, match="RES_BEN_COST: key 'outcome': unknown indicator 'NOPE'"):
+        load_catalogue(params)
+    _edit(params, "RES_BEN_COST", outcome="RES_HB_NEW_DAYS")
+    _edit(params, "HSG_TA", outcome="HSG_RENT")
+    with pytest.raises(ConfigError, match="HSG_TA: key 'outcome': only a cost"):
+        load_catalogue(params)

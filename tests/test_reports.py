@@ -279,6 +279,21 @@ def test_notebooks_are_stored_without_outputs():
         assert tags.count("parameters") == 1, path
 
 
+def test_indicator_profile_of_a_unit_cost_shows_value_for_money(tmp_path, demo_store_master, monkeypatch):
+    import nbformat
+    import papermill
+
+    project = make_project(tmp_path, demo_store_master)
+    monkeypatch.setenv("PERFKIT_HOME", str(project))
+    out = tmp_path / "vfm.ipynb"
+    papermill.execute_notebook(str(project / "notebooks" / "indicator_profile.ipynb"), str(out), kernel_name="python3",
+                               progress_bar=False, parameters={"indicator": "RES_BEN_COST", "period": PERIOD})
+    nb = nbformat.read(out, as_version=4)
+    html = " ".join(o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
+    assert "Value for money: Cost of benefits administration per claim against Days to process new Housing Benefit claims" in html
+    assert "for 16 comparator areas" in html
+
+
 @pytest.mark.parametrize("name", ["directorate_report", "corporate_overview", "indicator_profile", "analyst_starter"])
 def test_each_notebook_runs_as_it_is_on_the_demo_data(tmp_path, demo_store_master, name, monkeypatch):
     """What an analyst gets in JupyterLab: the defaults in the parameters cell just work."""

@@ -69,6 +69,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     commentary, actions.
     """
     codes = list(indicators) if indicators is not None else list(catalogue)
+    obs = obs[obs["indicator"].isin(codes)]
     now = {c: reporting_period(catalogue[c].freq, period) for c in codes}
     before = {c: p.prev() for c, p in now.items()}
     year_ago = {c: p.same_period_last_year() for c, p in now.items()}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["benchmark", "ordinal", "rank_in_group"]
+__all__ = ["benchmark", "ordinal", "rank_in_group", "value_for_money"]
 
 
 def rank_in_group(values: pd.DataFrame, polarity: str) -> pd.DataFrame:
@@ -91,3 +91,17 @@ def benchmark(values: pd.DataFrame, area: str, polarity: str, groups: dict[str, 
             }
         )
     return pd.DataFrame(rows)
+
+
+def value_for_money(cost: pd.DataFrame, outcome: pd.DataFrame) -> pd.DataFrame:
+    """Cost and outcome side by side for each area that has both (values as assessed).
+
+    ``cost`` and ``outcome`` have area_code, area_name, value and status for one period.
+    Returns area_code, area_name, cost, outcome and the group medians of each.
+    """
+    live = lambda f: f[f["status"].isin(["ok", "provisional"])].dropna(subset=["value"])  # noqa: E731
+    both = live(cost)[["area_code", "area_name", "value"]].merge(
+        live(outcome)[["area_code", "value"]], on="area_code", suffixes=("_cost", "_outcome")
+    )
+    both = both.rename(columns={"value_cost": "cost", "value_outcome": "outcome"})
+    return both.assign(cost_median=both["cost"].median(), outcome_median=both["outcome"].median())

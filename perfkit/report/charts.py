@@ -192,3 +192,35 @@ def spc_chart(title: str, periods: list, points: pd.DataFrame, unit: str, decima
         f"{fmt(last['upl'])}. Variation: {variation}. Assurance: {assurance or 'no target'}."
     )
     return Chart(svg=svg, alt=alt, caption=f"{title}: statistical process control chart", width_cm=16.0)
+
+
+def value_for_money_chart(cost_title: str, outcome_title: str, data: pd.DataFrame, home: str, cost_unit: str, outcome_unit: str, outcome_polarity: str) -> Chart:
+    """Cost against outcome for the comparator group: medians split it into four quadrants."""
+    import matplotlib.pyplot as plt
+
+    others, mine = data[data["area_code"] != home], data[data["area_code"] == home]
+    with house_style():
+        fig, ax = plt.subplots(figsize=(6.5, 4.2))
+        ax.scatter(others["cost"], others["outcome"], color=GREY, s=30, marker="o", label="Comparators")
+        ax.scatter(mine["cost"], mine["outcome"], color=BLUE, s=90, marker="D", label="This council")
+        for _, r in mine.iterrows():
+            ax.annotate(r["area_name"], (r["cost"], r["outcome"]), textcoords="offset points", xytext=(6, 6), fontweight="bold")
+        ax.axvline(data["cost_median"].iloc[0], color=ORANGE, linestyle="--", linewidth=1, label="Group medians")
+        ax.axhline(data["outcome_median"].iloc[0], color=ORANGE, linestyle="--", linewidth=1)
+        better = "top" if outcome_polarity == "higher" else "bottom"
+        ax.text(0.01, 0.99 if better == "top" else 0.01, "Lower cost, better outcome", transform=ax.transAxes,
+                va="top" if better == "top" else "bottom", fontsize=8, style="italic")
+        ax.set_xlabel(f"{cost_title} ({cost_unit})")
+        ax.set_ylabel(f"{outcome_title} ({outcome_unit})")
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        svg = _svg(fig)
+    own = mine.iloc[0] if len(mine) else None
+    where = ""
+    if own is not None:
+        cheaper = "below" if own["cost"] < own["cost_median"] else "at or above"
+        good = (own["outcome"] > own["outcome_median"]) == (outcome_polarity == "higher")
+        where = f" This council's cost is {cheaper} the median and its outcome is {'better' if good else 'not better'} than the median."
+    alt = f"Value for money: {cost_title} against {outcome_title} for {len(data)} comparator areas.{where}"
+    return Chart(svg=svg, alt=alt, caption=f"Value for money: {cost_title} against {outcome_title}")

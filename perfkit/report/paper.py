@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.assess.disclosure import suppress_small_numbers
 from perfkit.assess import headline_counts, notable_movements, ordinal, scorecard, trend
+from perfkit.assess.disclosure import suppress_small_numbers
 from perfkit.catalogue import Council, Indicator, load_council
 from perfkit.formatting import format_value
 from perfkit.params import Corporate, Directorate, ReportParams, load_params

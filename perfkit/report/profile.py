@@ -42,9 +42,11 @@ class IndicatorProfile:
         cls, indicator: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None, area: str | None = None
     ) -> IndicatorProfile:
         """Profile ``indicator`` for ``area`` (default: the council's own area code)."""
-        inputs = load_inputs([indicator.upper()], store, root)
-        area = area or inputs.council.area_code
+        inputs = load_inputs(None, store, root)
         ind = inputs.params.catalogue[indicator.upper()]
+        paired = [c for c, i in inputs.params.catalogue.items() if c == ind.outcome or i.outcome == ind.code]
+        inputs = Inputs(inputs.params, inputs.council, inputs.rows[inputs.rows["indicator"].isin([ind.code, *paired])], inputs.root)
+        area = area or inputs.council.area_code
         inputs = inputs.for_audience(_settings(inputs, ind).status)
         when = period if isinstance(period, Period) else parse_period(period)
         card = scorecard(inputs.rows, inputs.params.catalogue, when, area, [ind.code]).iloc[0]
@@ -139,6 +141,28 @@ class IndicatorProfile:
             "Limits follow NHS England's Making Data Count method (mean +/- 2.66 x average moving range)."
         )
         return Section(6, "Statistical process control", (text, chart, *result.warnings), "spc")
+
+    def value_for_money(self) -> Block:
+        """Unit cost against the outcome it buys, across the comparator group."""
+        from perfkit.assess import aggregate
+        from perfkit.assess.benchmark import value_for_money
+        from perfkit.report.charts import value_for_money_chart
+
+        cat = self.inputs.params.catalogue
+        cost = self.indicator if self.indicator.outcome else next((i for i in cat.values() if i.outcome == self.indicator.code), None)
+        if cost is None or not cost.comparator_group:
+            return Section(7, "Value for money", ("This indicator is not paired with a unit cost.",), "value-for-money")
+        outcome = cat[cost.outcome]
+        period = self.card["period"] if self.indicator is cost else reporting_period(cost.freq, self.period)
+        rows = self.inputs.rows
+        members = set(cat.groups[cost.comparator_group].codes) | {self.area}
+        values = aggregate(rows[rows["area_code"].isin(members)], cat, period)
+        data = value_for_money(values[values["indicator"] == cost.code], values[values["indicator"] == outcome.code])
+        if data.empty:
+            return Section(7, "Value for money", (f"No areas have both figures for {period.label}.",), "value-for-money")
+        chart = value_for_money_chart(cost.title, outcome.title, data, self.area, cost.unit.value, outcome.unit.value, outcome.polarity.value)
+        text = f"{cost.title} against {outcome.title}, {period.label}, for {len(data)} areas of {cat.groups[cost.comparator_group].name}."
+        return Section(7, "Value for money", (text, chart), "value-for-money")
 
     def data_notes(self) -> Block:
         rows = self.inputs.rows
