@@ -13,7 +13,7 @@ from perfkit.ingest import ingest
 from perfkit.ingest.sources import load_mapping
 from perfkit.store import Store
 
-from .conftest import PARAMS, TODAY, assert_same_store, dump_store
+from .conftest import PARAMS, SHARED_DATA, TODAY, assert_same_store, dump_store
 
 C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
 PLANNING = "trafford_planning_applications_major.csv"
@@ -203,3 +203,29 @@ def test_benchmark_equals_an_independent_computation(public_store, shared_data, 
         assert got["gap_to_median"] == pytest.approx(me_value(me) - median)
         assert got["best_quartile_threshold"] == pytest.approx(threshold)
         assert got["gap_to_best_quartile"] == pytest.approx(max(0.0, me_value(me) - threshold))
+
+
+def test_comparator_chart_for_a_real_series_has_england_and_the_group(public_store, monkeypatch, tmp_path):
+    from perfkit.report import IndicatorProfile
+
+    shutil.copytree(PARAMS, tmp_path / "params")
+    from .conftest import ROOT
+
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    monkeypatch.setenv("PERFKIT_HOME", str(tmp_path))
+    profile = IndicatorProfile.load("PLAN_MAJOR_13WK", "2025/26 Q2", store=public_store, area="E08000009")
+    section = profile.comparators()
+    chart = section.paragraphs[-1]
+    raw = pd.read_csv(SHARED_DATA / PLANNING)
+    q = raw[raw["period"] == "2025/26 Q2"].set_index("area_code")["value"]
+    assert f"England {q['E92000001']:.0f}%" in chart.alt and f"this council {q['E08000009']:.0f}%" in chart.alt
+    assert "16 areas" in chart.alt  # Trafford and its 15 CIPFA neighbours
+
+
+def test_group_from_a_csv_list(tmp_path):
+    from perfkit.comparators import group_from_list
+
+    path = tmp_path / "cipfa_neighbours.csv"
+    path.write_text("\ufeffArea Code,Area Name\nE08000010,Wigan\nE06000055,Bedford\n", encoding="utf-8")
+    group = group_from_list(path)
+    assert group.members == {"E08000010": "Wigan", "E06000055": "Bedford"} and group.code == "cipfa_neighbours"

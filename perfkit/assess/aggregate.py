@@ -114,8 +114,13 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period, expected:
         [rate, out["total"], out["mean"], out["last_value"]],
         default=np.nan,
     )
-    is_latest = rule.eq("latest")
     expected_n = out["indicator"].map(expected).astype(int)
+    # a period of the indicator's own length needs no aggregation: its stored value stands,
+    # except that a rate with counts is recomputed from them (more precise than the rounding
+    # it was published with); a published rate without counts is kept, never averaged
+    single = (expected_n == 1) & (out["found"] == 1)
+    is_latest = rule.eq("latest") | (single & ~(rule.eq("rate") & ~out["no_counts"]))
+    value = np.where(is_latest, out["last_value"], value)
     status = np.select(
         [
             is_latest & ~out["last_status"].isin(_LIVE),

@@ -95,8 +95,12 @@ def trend_chart(title: str, series: pd.DataFrame, unit: str, decimals: int, widt
     return Chart(svg=svg, alt=trend_alt(title, series, unit, decimals), caption=f"{title}: trend with target")
 
 
-def comparator_chart(title: str, values: pd.DataFrame, home: str, unit: str, decimals: int, median: float | None) -> Chart:
-    """Dot chart of the comparator group, sorted, the council highlighted by colour, shape and label."""
+def comparator_chart(
+    title: str, values: pd.DataFrame, home: str, unit: str, decimals: int, median: float | None, england: float | None = None
+) -> Chart:
+    """Dot chart of the comparator group, sorted, the council highlighted by colour, shape and label.
+
+    The group median is a dashed line and England (when given) a dotted one."""
     import matplotlib.pyplot as plt
 
     data = values.dropna(subset=["value"]).sort_values("value")
@@ -109,6 +113,8 @@ def comparator_chart(title: str, values: pd.DataFrame, home: str, unit: str, dec
         ax.scatter(mine["value"], mine["area_name"], color=BLUE, s=70, marker="D", label="This council")
         if median is not None and median == median:
             ax.axvline(median, color=ORANGE, linestyle="--", linewidth=1.2, label="Group median")
+        if england is not None and england == england:
+            ax.axvline(england, color=INK, linestyle=":", linewidth=1.2, label="England")
         ax.legend(frameon=False, loc="lower right", fontsize=8)
         for label in ax.get_yticklabels():
             if label.get_text() in set(mine["area_name"]):
@@ -117,7 +123,8 @@ def comparator_chart(title: str, values: pd.DataFrame, home: str, unit: str, dec
     own = mine["value"].iloc[0] if len(mine) else None
     alt = (
         f"{title}: {len(data)} areas with values from {fmt(data['value'].min())} to {fmt(data['value'].max())}; "
-        f"this council {fmt(own)}; group median {fmt(median)}."
+        f"this council {fmt(own)}; group median {fmt(median)}"
+        + (f"; England {fmt(england)}." if england is not None and england == england else ".")
     )
     return Chart(svg=svg, alt=alt, caption=f"{title}: comparator group")
 

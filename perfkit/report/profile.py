@@ -25,6 +25,8 @@ from perfkit.store import Store
 
 __all__ = ["IndicatorProfile"]
 
+ENGLAND = "E92000001"  # the ONS code of England, as published national rows carry it
+
 
 @dataclass(frozen=True)
 class IndicatorProfile:
@@ -116,7 +118,10 @@ class IndicatorProfile:
         values = aggregate(self.inputs.rows[self.inputs.rows["area_code"].isin(members)], self.inputs.params.catalogue, native)
         values = values[values["indicator"] == i.code]
         ranked = rank_in_group(values, i.polarity.value)
-        chart = comparator_chart(f"{i.title}, {native.label}", ranked, self.area, i.unit.value, i.decimals, ranked["group_median"].iloc[0] if len(ranked) else None)
+        everyone = aggregate(self.inputs.rows[self.inputs.rows["area_code"] == ENGLAND], self.inputs.params.catalogue, native)
+        england = everyone.loc[everyone["indicator"] == i.code, "value"]
+        median = ranked["group_median"].iloc[0] if len(ranked) else None
+        chart = comparator_chart(f"{i.title}, {native.label}", ranked, self.area, i.unit.value, i.decimals, median, england.iloc[0] if len(england) else None)
         hidden = ranked[ranked["status"].isin(["suppressed", "missing"])]
         notes = [f"Compared with {group.name} ({len(group.codes)} authorities)."]
         if len(hidden):
