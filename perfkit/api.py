@@ -13,8 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.assess import scorecard as _scorecard
-from perfkit.catalogue import Catalogue, Council, load_council
+from perfkit.catalogue import Catalogue
 from perfkit.catalogue import load_catalogue as _load_catalogue
+from perfkit.council import Council, load_council
 from perfkit.errors import ConfigError, StoreError
 from perfkit.paths import project
 from perfkit.periods import Period, parse_period

@@ -26,7 +26,7 @@ from perfkit.build import (
     plan,
     run_jobs,
 )
-from perfkit.catalogue import load_council
+from perfkit.council import load_council
 from perfkit.errors import ConfigError
 from perfkit.paths import project
 from perfkit.periods import parse_period

@@ -23,7 +23,8 @@ from typing import NamedTuple
 import numpy as np
 
 from perfkit.atomic import write_text
-from perfkit.catalogue import Catalogue, Council, Indicator, Unit
+from perfkit.catalogue import Catalogue, Indicator, Unit
+from perfkit.council import Council
 from perfkit.ingest.read import KNOWN
 from perfkit.periods import Period, parse_period
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perfkit.catalogue import Catalogue, load_catalogue, load_council
+from perfkit.catalogue import Catalogue, load_catalogue
+from perfkit.council import load_council
 from perfkit.demo import write_demo_files
 from perfkit.ingest import ingest
 from perfkit.store import Store

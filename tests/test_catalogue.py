@@ -92,7 +92,7 @@ def test_broken_yaml_names_the_file(params):
 
 
 def test_council_colour_must_be_readable(params):
-    from perfkit.catalogue import load_council
+    from perfkit.council import load_council
 
     from .conftest import edit_yaml
 

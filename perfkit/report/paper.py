@@ -14,7 +14,8 @@ import pandas as pd
 
 from perfkit.assess import headline_counts, notable_movements, ordinal, scorecard, trend
 from perfkit.assess.disclosure import suppress_small_numbers
-from perfkit.catalogue import Council, Indicator, load_council
+from perfkit.catalogue import Indicator
+from perfkit.council import Council, load_council
 from perfkit.formatting import format_value
 from perfkit.params import Corporate, Directorate, ReportParams, load_params
 from perfkit.paths import project
