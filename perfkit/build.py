@@ -9,6 +9,7 @@ Every output file is written atomically.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import time
 from collections.abc import Callable
@@ -65,7 +66,7 @@ class JobResult:
     """What happened to one job."""
 
     job: Job
-    status: str  # "built" or "failed"
+    status: str  # "built", "failed" or "skipped" (up to date)
     files: dict[str, str] = field(default_factory=dict)
     error: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
@@ -142,6 +143,32 @@ def _record(nb: nbformat.NotebookNode, job: Job, store: Path) -> None:
             if PROVENANCE_MIME in output.get("data", {}):
                 record.update(output["data"][PROVENANCE_MIME])
     nb.metadata["perfkit"] = record
+
+
+def job_key(job: Job) -> str:
+    """The report's place in the manifest: '<period-slug>/<folder>/<name>'."""
+    return f"{job.period.slug}/{job.folder}/{job.name}"
+
+
+def job_inputs(job: Job, params: ReportParams, project: Project, code: str) -> dict[str, str]:
+    """Hashes of everything the report depends on (see :mod:`perfkit.manifest`)."""
+    from perfkit.manifest import file_hash, rows_hash
+
+    return {
+        "notebook": file_hash([project.root / "notebooks" / job.report.notebook]),
+        "parameters": json.dumps(job.parameters(project.store), sort_keys=True),
+        "data": rows_hash(project.store, params.reads(job.report.per, job.subject)),
+        "params": file_hash(params.files(job.report.per, job.subject)),
+        "code": code,
+    }
+
+
+def remove_stale_temporaries(out: Path) -> int:
+    """Delete half-written files a killed build left (they never had a final name)."""
+    stale = [p for p in out.glob("**/.*.tmp*") if p.is_file()] if out.is_dir() else []
+    for path in stale:
+        path.unlink()
+    return len(stale)
 
 
 def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], engine: str = "nbconvert") -> JobResult:

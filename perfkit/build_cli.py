@@ -21,13 +21,17 @@ from perfkit.build import (
     FORMATS,
     JobResult,
     check_parameters,
+    job_inputs,
+    job_key,
     latest_complete_period,
     load_checked,
     plan,
+    remove_stale_temporaries,
     run_jobs,
 )
 from perfkit.council import load_council
 from perfkit.errors import ConfigError
+from perfkit.manifest import Manifest, code_hash
 from perfkit.paths import project
 from perfkit.periods import parse_period
 from perfkit.render.index import write_index
@@ -52,7 +56,7 @@ def _ensure_data(proj, out: Console) -> None:  # noqa: ANN001 - a Project
         ingest(write_demo_files(catalogue, load_council(proj.params), proj.demo_data), proj.store, catalogue)
 
 
-def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert") -> int:  # noqa: ANN001
+def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False) -> int:  # noqa: ANN001
     """Build, show progress and a summary; return the exit code (1 when any report failed)."""
     proj = project(store=store)
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
@@ -70,24 +74,45 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     _ensure_data(proj, out_console)
     council = load_council(proj.params)
     when = parse_period(period) if period else latest_complete_period(proj.store, council.area_code)
-    todo = plan(params, when, directorates, reports)
-    check_parameters(todo, proj.root / "notebooks", proj.store)
+    planned = plan(params, when, directorates, reports)
     out = (out_dir or proj.outputs).resolve()
-    out_console.print(f"Building {len(todo)} report(s) for {when.label} ({when.span}) into {out}")
+    removed = remove_stale_temporaries(out)
+    manifest = Manifest(out)
+    code = code_hash()
+    inputs = {job_key(j): job_inputs(j, params, proj, code) for j in planned}
+    todo = [j for j in planned if force or not manifest.up_to_date(job_key(j), inputs[job_key(j)], chosen)]
+    skipped = [JobResult(j, "skipped", dict(manifest.entries[job_key(j)].get("files", {}))) for j in planned if j not in todo]
+    if todo:
+        check_parameters(todo, proj.root / "notebooks", proj.store)
+    note = f"; removed {removed} half-written file(s) from an interrupted build" if removed else ""
+    out_console.print(f"{len(planned)} report(s) for {when.label} ({when.span}) in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
     started = time.perf_counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=out_console, transient=False) as progress:
         task = progress.add_task("building", total=len(todo))
 
         def done(result: JobResult) -> None:
+            key = job_key(result.job)
+            manifest.record(
+                key,
+                {
+                    "inputs": inputs[key],
+                    "status": result.status,
+                    "error": result.error,
+                    "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+                    "files": result.files,
+                    "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                },
+            )
             mark = "built" if result.status == "built" else "[red]FAILED[/]"
             progress.console.print(f"  {mark} {result.job.folder}/{result.job.name} ({sum(result.seconds.values()):.1f} s)")
             progress.advance(task)
 
-        results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done, engine=engine)
+        results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done, engine=engine) if todo else []
+    results = sorted(results + skipped, key=lambda r: planned.index(r.job))
     index = write_index(out, council.name)
     _summary(results, out_console, time.perf_counter() - started, index)
-    failed = [r for r in results if r.status != "built"]
+    failed = [r for r in results if r.status == "failed"]
     for r in failed:
         err_console.print(f"[bold red]failed:[/] {r.job.folder}/{r.job.name}: {escape(r.error)}; the executed notebook is {r.files.get('ipynb')}", soft_wrap=True)
     return 1 if failed else 0
@@ -102,5 +127,5 @@ def _summary(results: list[JobResult], out: Console, seconds: float, index: Path
             *(f"{r.seconds[k]:.1f}" if k in r.seconds else "–" for k in ("execute", "html", "pdf")),
         )
     out.print(table)
-    built = sum(r.status == "built" for r in results)
-    out.print(f"{built} built, {len(results) - built} failed in {seconds:.1f} s; index: {index}")
+    counts = {k: sum(r.status == k for r in results) for k in ("built", "skipped", "failed")}
+    out.print(f"{counts['built']} built, {counts['skipped']} up to date, {counts['failed']} failed in {seconds:.1f} s; index: {index}")

@@ -168,6 +168,7 @@ def build(
     jobs: Annotated[int, typer.Option("--jobs", min=1, help="Reports built at once, each in its own process.")] = 1,
     out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="Renderer: nbconvert (built in) or quarto (needs quarto on PATH).")] = "nbconvert",
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every report, even those up to date.")] = False,
     store: StoreOpt = None,
 ) -> None:
     """Execute the report notebooks for a period and render them to HTML and PDF, with an index."""
@@ -175,7 +176,7 @@ def build(
     def action() -> None:
         from perfkit.build_cli import run_build
 
-        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine)
+        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force)
         if code:
             raise typer.Exit(code)
 

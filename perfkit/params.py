@@ -117,6 +117,9 @@ class ReportParams:
     ) -> None:
         self.root = root
         self.corporate = corporate
+        self.directorate_files = {
+            d.slug: path for path in (root / "directorates").glob("*.yaml") for d in directorates.values() if path.stem and _slug_of(path) == d.slug
+        }
         self.catalogue = catalogue
         self.directorates = directorates
         self.reports = reports
@@ -132,12 +135,41 @@ class ReportParams:
             return list(d.indicators)
         return [c for c, i in self.catalogue.items() if i.directorate == d.name]
 
+    def reads(self, per: str, subject: str) -> list[str]:
+        """The indicators a report reads: the one place papers and the build manifest agree on.
+
+        ``per`` is "directorate" (subject: slug), "council" or "indicator" (subject: code; its
+        value-for-money partner is read with it).
+        """
+        if per == "directorate":
+            return self.indicators_of(subject)
+        if per == "council":
+            return [c for slug in self.directorates for c in self.indicators_of(slug)]
+        ind = self.catalogue[subject]
+        return [ind.code, *[c for c, i in self.catalogue.items() if c == ind.outcome or i.outcome == ind.code]]
+
+    def files(self, per: str, subject: str) -> list[Path]:
+        """The params files a report depends on."""
+        common = [self.root / n for n in ("council.yaml", "calendar.yaml", "reports.yaml", "corporate.yaml")]
+        common += sorted((self.root / "indicators").glob("*.yaml")) + sorted((self.root / "comparators").glob("*.yaml"))
+        if per == "directorate":
+            return [*common, self.directorate_files[subject]]
+        if per == "indicator":
+            name = self.catalogue[subject].directorate
+            return [*common, *[self.directorate_files[s] for s, d in self.directorates.items() if d.name == name]]
+        return common
+
     def directorate(self, slug: str) -> Directorate:
         known = ", ".join(self.directorates)
         return lookup(self.directorates, slug, f"no directorate {slug!r}; known: {known} (params/directorates/)")
 
     def report(self, name: str) -> ReportDef:
         return lookup(self.reports, name, f"no report {name!r}; known: {', '.join(self.reports)} (params/reports.yaml)")
+
+
+def _slug_of(path: Path) -> str | None:
+    data = _read_yaml(path)
+    return data.get("slug") if isinstance(data, dict) else None
 
 
 def _load_directorates(folder: Path, catalogue: Catalogue) -> dict[str, Directorate]:

@@ -51,7 +51,7 @@ def built(tmp_path_factory, demo_store_master) -> Path:
     project = make_project(tmp_path_factory.mktemp("built"), demo_store_master)
     proc = perfkit(project, "build", "--period", PERIOD, "--jobs", "2")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "5 built, 0 failed" in proc.stdout
+    assert "5 built, 0 up to date, 0 failed" in proc.stdout
     return project
 
 
@@ -253,7 +253,7 @@ def test_a_failing_notebook_does_not_stop_the_batch(tmp_path, demo_store_master)
     assert perfkit(project, "ingest", str(csv)).returncode == 0
     proc = perfkit(project, "build", "--period", PERIOD, "--directorate", "housing", "--format", "html,pdf")
     assert proc.returncode == 1
-    assert "2 built, 1 failed" in proc.stdout
+    assert "2 built, 0 up to date, 1 failed" in proc.stdout
     assert "corporate/broken" in proc.stderr and "ValueError: deliberate failure for the test" in proc.stderr and "(`raise ValueError" in proc.stderr
     failed = project / "outputs" / SLUG / "corporate" / "broken.ipynb"
     kept = json.loads(failed.read_text())

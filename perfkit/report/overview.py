@@ -33,10 +33,10 @@ class CorporateOverview:
 
     @classmethod
     def load(cls, period: str | Period, store: str | Path | None = None, root: str | Path | None = None) -> CorporateOverview:
-        inputs = load_inputs(None, store, root)
+        inputs = load_inputs("council", "corporate", store, root)
         inputs = inputs.for_audience(inputs.params.corporate.status)
         when = period if isinstance(period, Period) else parse_period(period)
-        codes = [c for slug in inputs.params.directorates for c in inputs.params.indicators_of(slug)]
+        codes = inputs.params.reads("council", "corporate")
         card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, codes)
         return cls(when, card, inputs)
 

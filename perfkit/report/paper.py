@@ -65,10 +65,11 @@ class Inputs:
         return Inputs(self.params, self.council, rows, self.root)
 
 
-def load_inputs(indicators: list[str] | None, store: str | Path | None = None, root: str | Path | None = None) -> Inputs:
-    """Read params and the stored rows of ``indicators`` (all areas: ranks need them)."""
+def load_inputs(per: str, subject: str, store: str | Path | None = None, root: str | Path | None = None) -> Inputs:
+    """Read params and the stored rows the report reads (``ReportParams.reads``; all areas: ranks need them)."""
     proj = project(root=root, store=store)
     params = load_params(proj.params, proj.root / "notebooks")
+    indicators = params.reads(per, subject)
     with Store(proj.store, read_only=True) as db:
         rows = db.observations(indicators)
     return Inputs(params, load_council(proj.params), rows, proj.root)
@@ -153,11 +154,11 @@ class DirectoratePaper:
     @classmethod
     def load(cls, directorate: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None) -> DirectoratePaper:
         """Read params and the store and assess the directorate's indicators for ``period``."""
-        proj = project(root=root, store=store)
-        params = load_params(proj.params, proj.root / "notebooks")
+        inputs = load_inputs("directorate", directorate, store, root)
+        params = inputs.params
         d = params.directorate(directorate)
         codes = params.indicators_of(d.slug)
-        inputs = load_inputs(codes, store, root).for_audience(d.status)
+        inputs = inputs.for_audience(d.status)
         when = period if isinstance(period, Period) else parse_period(period)
         area = inputs.council.area_code
         card = scorecard(inputs.rows, params.catalogue, when, area, codes)

@@ -44,10 +44,8 @@ class IndicatorProfile:
         cls, indicator: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None, area: str | None = None
     ) -> IndicatorProfile:
         """Profile ``indicator`` for ``area`` (default: the council's own area code)."""
-        inputs = load_inputs(None, store, root)
+        inputs = load_inputs("indicator", indicator.upper(), store, root)
         ind = inputs.params.catalogue[indicator.upper()]
-        paired = [c for c, i in inputs.params.catalogue.items() if c == ind.outcome or i.outcome == ind.code]
-        inputs = Inputs(inputs.params, inputs.council, inputs.rows[inputs.rows["indicator"].isin([ind.code, *paired])], inputs.root)
         area = area or inputs.council.area_code
         inputs = inputs.for_audience(_settings(inputs, ind).status)
         when = period if isinstance(period, Period) else parse_period(period)

@@ -1,0 +1,80 @@
+"""The build manifest: what each report was built from, so unchanged reports are skipped.
+
+``outputs/manifest.json`` records for each report the hashes of its inputs (notebook,
+parameters, the stored rows it reads, the params files it uses, perfkit's code and
+templates), its status, timings and files. A report is rebuilt when any hash differs, a
+file is missing, or it failed last time. The manifest is rewritten atomically after every
+report, so a build killed at any moment loses nothing it finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+
+from perfkit import __version__
+from perfkit.atomic import write_text
+
+__all__ = ["Manifest", "code_hash", "file_hash", "rows_hash"]
+
+MANIFEST = "manifest.json"
+_PACKAGE = Path(__file__).parent
+
+
+def file_hash(paths: Iterable[Path]) -> str:
+    """SHA-256 over the names and bytes of ``paths`` (sorted)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(p) for p in paths):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def code_hash() -> str:
+    """perfkit's version, its Python source and its report templates."""
+    files = [*_PACKAGE.rglob("*.py"), *_PACKAGE.rglob("*.j2"), *_PACKAGE.rglob("*.css"), *_PACKAGE.rglob("conf.json")]
+    return f"{__version__}:{file_hash(files)}"
+
+
+def rows_hash(store: Path, indicators: list[str] | None) -> str:
+    """A content hash of exactly the stored rows of ``indicators`` (order does not matter)."""
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        where, args = ("WHERE list_contains(?, indicator)", [indicators]) if indicators is not None else ("", [])
+        count, mix = con.execute(
+            "SELECT count(*), coalesce(bit_xor(hash(indicator, area_code, period_type, period_start, area_name, value, "
+            f"numerator, denominator, status, status_reason, commentary, actions)), 0) FROM observations {where}",
+            args,
+        ).fetchall()[0]
+    finally:
+        con.close()
+    return f"{count}:{mix:x}:duckdb{duckdb.__version__}"
+
+
+class Manifest:
+    """The manifest file under an output folder."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / MANIFEST
+        try:
+            self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8")).get("reports", {})
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def up_to_date(self, key: str, inputs: dict[str, str], formats: tuple[str, ...]) -> bool:
+        """Built from exactly these inputs, and every file still there."""
+        entry = self.entries.get(key)
+        if not entry or entry.get("status") != "built" or entry.get("inputs") != inputs:
+            return False
+        files = entry.get("files", {})
+        return all(fmt in files and Path(files[fmt]).is_file() for fmt in ("ipynb", *formats))
+
+    def record(self, key: str, entry: dict) -> None:
+        """Store one report's entry and rewrite the manifest atomically."""
+        self.entries[key] = entry
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_text(self.path, json.dumps({"version": 1, "reports": self.entries}, indent=1, sort_keys=True))

@@ -1,0 +1,117 @@
+"""Incremental and resumable builds: exactly the reports whose inputs changed are rebuilt."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from .conftest import edit_yaml
+from .test_reports import PERIOD, SLUG, make_project, perfkit
+
+ARGS = ("build", "--period", PERIOD, "--directorate", "housing", "--directorate", "resources", "--jobs", "2")
+REPORTS = {"housing/directorate_report", "resources/directorate_report", "corporate/corporate_overview"}
+
+
+def statuses(proc: subprocess.CompletedProcess) -> dict[str, str]:
+    """report -> built / skipped / failed, from the summary table."""
+    found = {}
+    for line in proc.stdout.splitlines():
+        m = re.match(r"[│|]\s*(\S+/\S+)\s*[│|]\s*(built|skipped|failed)\s*[│|]", line)
+        if m:
+            found[m.group(1)] = m.group(2)
+    return found
+
+
+def rebuilt(proc) -> set[str]:
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return {k for k, v in statuses(proc).items() if v == "built"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, demo_store_master):
+    folder = make_project(tmp_path_factory.mktemp("incremental"), demo_store_master)
+    first = perfkit(folder, *ARGS)
+    assert rebuilt(first) == REPORTS
+    return folder
+
+
+def mtimes(project):
+    return {p: p.stat().st_mtime_ns for p in (project / "outputs").glob("*/*/*.*")}
+
+
+def test_no_change_rebuilds_nothing_and_touches_no_file(project):
+    before = mtimes(project)
+    proc = perfkit(project, *ARGS)
+    assert rebuilt(proc) == set() and set(statuses(proc).values()) == {"skipped"}
+    assert mtimes(project) == before
+    manifest = json.loads((project / "outputs" / "manifest.json").read_text())["reports"]
+    entry = manifest[f"{SLUG}/housing/directorate_report"]
+    assert entry["status"] == "built" and set(entry["inputs"]) == {"notebook", "parameters", "data", "params", "code"}
+    assert entry["seconds"]["execute"] > 0 and entry["files"]["pdf"].endswith("directorate_report.pdf")
+
+
+def test_each_kind_of_input_rebuilds_exactly_its_reports(project, tmp_path):
+    # stored rows of one directorate: that directorate and the overview
+    new = tmp_path / "ta.csv"
+    new.write_text("indicator,area_code,area_name,period,value\nHSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,512\n")
+    assert perfkit(project, "ingest", str(new)).returncode == 0
+    assert rebuilt(perfkit(project, *ARGS)) == {"housing/directorate_report", "corporate/corporate_overview"}
+    # rows of another directorate's indicator: not housing's or resources' business
+    other = tmp_path / "cs.csv"
+    other.write_text("indicator,area_code,area_name,period,value\nCS_CASELOAD,ZZ0000001,Kestrel Vale,2025-08,19.5\n")
+    assert perfkit(project, "ingest", str(other)).returncode == 0
+    assert rebuilt(perfkit(project, *ARGS)) == {"corporate/corporate_overview"}
+    # one directorate's params file
+    path = project / "params" / "directorates" / "resources.yaml"
+    edit_yaml(path, officer="Director of Resources and Digital")
+    assert rebuilt(perfkit(project, *ARGS)) == {"resources/directorate_report"}
+    # the notebook the directorate papers use
+    nb_path = project / "notebooks" / "directorate_report.ipynb"
+    nb = json.loads(nb_path.read_text())
+    nb["cells"][0]["source"].append("\n\nEdited for the test.")
+    nb_path.write_text(json.dumps(nb, indent=1))
+    assert rebuilt(perfkit(project, *ARGS)) == {"housing/directorate_report", "resources/directorate_report"}
+    # a report that failed last time is tried again
+    manifest_path = project / "outputs" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["reports"][f"{SLUG}/corporate/corporate_overview"]["status"] = "failed"
+    manifest_path.write_text(json.dumps(manifest))
+    assert rebuilt(perfkit(project, *ARGS)) == {"corporate/corporate_overview"}
+    # a deleted output file is rebuilt; --force rebuilds everything
+    (project / "outputs" / SLUG / "housing" / "directorate_report.pdf").unlink()
+    assert rebuilt(perfkit(project, *ARGS)) == {"housing/directorate_report"}
+    assert rebuilt(perfkit(project, *ARGS, "--force")) == REPORTS
+
+
+def test_killed_build_resumes_without_redoing_work(tmp_path, demo_store_master):
+    project = make_project(tmp_path, demo_store_master)
+    env = {**os.environ, "PERFKIT_HOME": str(project), "COLUMNS": "200"}
+    env.pop("PERFKIT_STORE", None)
+    args = [sys.executable, "-m", "perfkit", "build", "--period", PERIOD, "--jobs", "1"]
+    proc = subprocess.Popen(args, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    manifest = project / "outputs" / "manifest.json"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if manifest.exists() and len(json.loads(manifest.read_text())["reports"]) >= 1:
+            break
+        time.sleep(0.2)
+    time.sleep(1.5)  # somewhere inside the next report
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = set(json.loads(manifest.read_text())["reports"])
+    assert 1 <= len(done_before) < 5
+    resumed = perfkit(project, "build", "--period", PERIOD, "--jobs", "1")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    result = statuses(resumed)
+    assert len(result) == 5
+    assert {k for k, v in result.items() if v == "skipped"} == {k.split("/", 1)[1] for k in done_before}
+    assert not list((project / "outputs").glob("**/.*.tmp*"))  # half-written files cleared, none left
+    for pdf in (project / "outputs" / SLUG).glob("*/*.pdf"):
+        assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.read_bytes().rstrip().endswith(b"%%EOF")
