@@ -175,8 +175,11 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     """Execute one notebook into ``out`` and render it; never raises for a notebook error."""
     import papermill
 
+    from perfkit.kernels import IPCKernelManager
     from perfkit.render.exporters import to_html, to_pdf
 
+    os.environ["PERFKIT_HOME"] = str(project.root)  # the kernel finds the project and store
+    os.environ["PERFKIT_STORE"] = str(project.store)
     folder = job.outputs(out)
     folder.mkdir(parents=True, exist_ok=True)
     result = JobResult(job, "built")
@@ -192,6 +195,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
+                kernel_manager_class=IPCKernelManager,
             )
         except Exception as exc:  # noqa: BLE001 - papermill saved the notebook with its error banner
             result.status, result.error = "failed", _failure_text(exc)
@@ -245,10 +249,14 @@ def run_jobs(
     workers: int = 1,
     on_done: Callable[[JobResult], None] | None = None,
     engine: str = "nbconvert",
+    scheduler: str | None = None,
 ) -> list[JobResult]:
-    """Run every job (in ``workers`` processes when more than one); the batch never stops early."""
-    os.environ["PERFKIT_HOME"] = str(project.root)  # kernels find the project and store
-    os.environ["PERFKIT_STORE"] = str(project.store)
+    """Run every job: here, in ``workers`` processes, or on a Dask cluster at ``scheduler``.
+
+    The batch never stops early; results come back in the order of ``jobs``.
+    """
+    if scheduler:
+        return _run_on_dask(jobs, project, out, formats, engine, scheduler, on_done)
     results: list[JobResult] = []
     if workers <= 1:
         for job in jobs:
@@ -259,6 +267,22 @@ def run_jobs(
     done: dict[int, JobResult] = {}
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(run_job, job, project, out, formats, engine): i for i, job in enumerate(jobs)}
+        for future in as_completed(futures):
+            done[futures[future]] = future.result()
+            if on_done:
+                on_done(done[futures[future]])
+    return [done[i] for i in sorted(done)]
+
+
+def _run_on_dask(jobs, project, out, formats, engine, scheduler, on_done) -> list[JobResult]:  # noqa: ANN001
+    """One Dask task per report; each returns its result (and so its manifest entry)."""
+    try:
+        from dask.distributed import Client, as_completed
+    except ImportError:
+        raise PerfkitError("--scheduler needs dask.distributed: pip install 'perfkit[dask]'") from None
+    done: dict[int, JobResult] = {}
+    with Client(scheduler) as client:
+        futures = {client.submit(run_job, job, project, out, formats, engine, pure=False): i for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             done[futures[future]] = future.result()
             if on_done:

@@ -169,6 +169,7 @@ def build(
     out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="Renderer: nbconvert (built in) or quarto (needs quarto on PATH).")] = "nbconvert",
     force: Annotated[bool, typer.Option("--force", help="Rebuild every report, even those up to date.")] = False,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (needs perfkit[dask]).")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Execute the report notebooks for a period and render them to HTML and PDF, with an index."""
@@ -176,7 +177,7 @@ def build(
     def action() -> None:
         from perfkit.build_cli import run_build
 
-        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force)
+        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force, scheduler=scheduler)
         if code:
             raise typer.Exit(code)
 

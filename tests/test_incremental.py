@@ -115,3 +115,26 @@ def test_killed_build_resumes_without_redoing_work(tmp_path, demo_store_master):
     assert not list((project / "outputs").glob("**/.*.tmp*"))  # half-written files cleared, none left
     for pdf in (project / "outputs" / SLUG).glob("*/*.pdf"):
         assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def _without_stamps(html: str) -> str:
+    return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", "<time>", html)
+
+
+def test_dask_local_cluster_build_equals_local_build(tmp_path, demo_store_master):
+    from dask.distributed import LocalCluster
+
+    local = make_project(tmp_path / "local", demo_store_master)
+    distributed = make_project(tmp_path / "dask", demo_store_master)
+    args = ("build", "--period", PERIOD, "--directorate", "housing", "--format", "html")
+    assert perfkit(local, *args).returncode == 0
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        proc = perfkit(distributed, *args, "--scheduler", cluster.scheduler_address)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert rebuilt(proc) == {"housing/directorate_report", "corporate/corporate_overview"}
+    for name in ("housing/directorate_report.html", "corporate/corporate_overview.html"):
+        a = (local / "outputs" / SLUG / name).read_text().replace(str(local), "<project>")
+        b = (distributed / "outputs" / SLUG / name).read_text().replace(str(distributed), "<project>")
+        assert _without_stamps(a) == _without_stamps(b), name
+    manifest = json.loads((distributed / "outputs" / "manifest.json").read_text())["reports"]
+    assert {e["status"] for e in manifest.values()} == {"built"}
