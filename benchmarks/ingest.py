@@ -32,7 +32,7 @@ def make_file(path: Path, rows: int, catalogue) -> None:
     areas = rows // per_area + 1
     rng = np.random.default_rng(1)
     frame = pd.DataFrame(
-        [(c, f"ZZ{a:07d}", f"Area {a}", m) for a in range(areas) for c in monthly for m in months][:rows],
+        [(c, f"BM{a:07d}", f"Benchmark area {a}", m) for a in range(areas) for c in monthly for m in months][:rows],
         columns=["indicator", "area_code", "area_name", "period"],
     )
     den = rng.integers(50, 5000, len(frame))

@@ -145,6 +145,15 @@ def _record(nb: nbformat.NotebookNode, job: Job, store: Path) -> None:
     nb.metadata["perfkit"] = record
 
 
+def _kernel_args() -> dict:
+    """papermill arguments: the worker's warm kernel, else a fresh kernel on IPC transport."""
+    from perfkit.kernels import IPCKernelManager
+
+    if "kernel" in _WARM:
+        return {"km": _WARM["kernel"].km}
+    return {"kernel_manager_class": IPCKernelManager}
+
+
 def job_key(job: Job) -> str:
     """The report's place in the manifest: '<period-slug>/<folder>/<name>'."""
     return f"{job.period.slug}/{job.folder}/{job.name}"
@@ -171,11 +180,24 @@ def remove_stale_temporaries(out: Path) -> int:
     return len(stale)
 
 
+_WARM: dict[str, object] = {}  # this worker process's warm kernel, when warm kernels are on
+
+
+def _start_warm_kernel(root: str, store: str) -> None:
+    """Worker initializer: set the project for kernels and start this worker's warm kernel."""
+    from multiprocessing.util import Finalize
+
+    from perfkit.kernels import WarmKernel
+
+    os.environ["PERFKIT_HOME"], os.environ["PERFKIT_STORE"] = root, store
+    _WARM["kernel"] = kernel = WarmKernel()
+    Finalize(kernel, kernel.shutdown, exitpriority=10)  # shut the kernel down when the worker exits
+
+
 def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], engine: str = "nbconvert") -> JobResult:
     """Execute one notebook into ``out`` and render it; never raises for a notebook error."""
     import papermill
 
-    from perfkit.kernels import IPCKernelManager
     from perfkit.render.exporters import to_html, to_pdf
 
     os.environ["PERFKIT_HOME"] = str(project.root)  # the kernel finds the project and store
@@ -195,10 +217,13 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,
-                kernel_manager_class=IPCKernelManager,
+                **_kernel_args(),
             )
         except Exception as exc:  # noqa: BLE001 - papermill saved the notebook with its error banner
             result.status, result.error = "failed", _failure_text(exc)
+        finally:
+            if "kernel" in _WARM:
+                _WARM["kernel"].reset()  # the next report starts clean
     result.seconds["execute"] = time.perf_counter() - started
     result.files["ipynb"] = str(target)
     if result.status == "failed":
@@ -250,6 +275,7 @@ def run_jobs(
     on_done: Callable[[JobResult], None] | None = None,
     engine: str = "nbconvert",
     scheduler: str | None = None,
+    warm_kernels: bool = True,
 ) -> list[JobResult]:
     """Run every job: here, in ``workers`` processes, or on a Dask cluster at ``scheduler``.
 
@@ -258,14 +284,15 @@ def run_jobs(
     if scheduler:
         return _run_on_dask(jobs, project, out, formats, engine, scheduler, on_done)
     results: list[JobResult] = []
-    if workers <= 1:
+    if workers <= 1 and not warm_kernels:
         for job in jobs:
             results.append(run_job(job, project, out, formats, engine))
             if on_done:
                 on_done(results[-1])
         return results
     done: dict[int, JobResult] = {}
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    warm = {"initializer": _start_warm_kernel, "initargs": (str(project.root), str(project.store))} if warm_kernels else {}
+    with ProcessPoolExecutor(max_workers=workers, **warm) as pool:
         futures = {pool.submit(run_job, job, project, out, formats, engine): i for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             done[futures[future]] = future.result()

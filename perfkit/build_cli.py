@@ -56,7 +56,7 @@ def _ensure_data(proj, out: Console) -> None:  # noqa: ANN001 - a Project
         ingest(write_demo_files(catalogue, load_council(proj.params), proj.demo_data), proj.store, catalogue)
 
 
-def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False, scheduler: str | None = None) -> int:  # noqa: ANN001
+def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False, scheduler: str | None = None, warm_kernels: bool = True) -> int:  # noqa: ANN001
     """Build, show progress and a summary; return the exit code (1 when any report failed)."""
     proj = project(store=store)
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
@@ -108,7 +108,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
             progress.console.print(f"  {mark} {result.job.folder}/{result.job.name} ({sum(result.seconds.values()):.1f} s)")
             progress.advance(task)
 
-        results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done, engine=engine, scheduler=scheduler) if todo else []
+        results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
     index = write_index(out, council.name)
     _summary(results, out_console, time.perf_counter() - started, index)

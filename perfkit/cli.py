@@ -169,6 +169,7 @@ def build(
     out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="Renderer: nbconvert (built in) or quarto (needs quarto on PATH).")] = "nbconvert",
     force: Annotated[bool, typer.Option("--force", help="Rebuild every report, even those up to date.")] = False,
+    cold_kernels: Annotated[bool, typer.Option("--cold-kernels", help="A new kernel for every report instead of one warm, reset kernel per worker.")] = False,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (needs perfkit[dask]).")] = None,
     store: StoreOpt = None,
 ) -> None:
@@ -177,7 +178,7 @@ def build(
     def action() -> None:
         from perfkit.build_cli import run_build
 
-        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force, scheduler=scheduler)
+        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force, scheduler=scheduler, warm_kernels=not cold_kernels)
         if code:
             raise typer.Exit(code)
 

@@ -40,3 +40,89 @@ def _remove_if_empty(folder: str) -> None:
         os.rmdir(folder)
     except OSError:
         pass
+
+
+# ----- warm kernels ---------------------------------------------------------------------
+# A build worker keeps one kernel running, with perfkit and its libraries imported, and
+# runs report after report in it. Between reports the user namespace is cleared and
+# matplotlib's and pandas' settings are reset; if a report left anything else changed (a
+# module attribute replaced, i.e. a monkeypatch), the kernel is restarted. Start-up and
+# imports are paid once per worker, not once per report.
+
+_WARM_UP = "import perfkit, perfkit.report, perfkit.render.exporters, matplotlib.pyplot, seaborn, pandas, numpy"
+_RESET = """\
+%reset -f
+import warnings as _w, matplotlib as _mpl, matplotlib.pyplot as _plt, pandas as _pd
+_plt.close("all")
+_mpl.rcdefaults()
+with _w.catch_warnings():
+    _w.simplefilter("ignore")
+    _pd.reset_option("all")
+del _w, _mpl, _plt, _pd
+"""
+_SNAPSHOT = """\
+import sys as _s
+_s._perfkit_baseline = {
+    _n: {k: id(v) for k, v in vars(_m).items() if not k.startswith("_")}
+    for _n, _m in list(_s.modules.items())
+    if _m is not None and _n.split(".")[0] in ("perfkit", "pandas", "numpy", "matplotlib", "seaborn")
+}
+del _s
+"""
+# dirty when a module attribute that existed after warm-up now points elsewhere (a monkeypatch)
+_CHECK = """\
+import sys as _s
+_dirty = [f"{_n}.{k}" for _n, _attrs in _s._perfkit_baseline.items() if _s.modules.get(_n) is not None
+          for k, i in _attrs.items() if id(vars(_s.modules[_n]).get(k)) != i]
+print(_dirty[0] if _dirty else "clean")
+del _s, _dirty
+"""
+
+
+class WarmKernel:
+    """One long-lived kernel for a build worker (see the comment above)."""
+
+    def __init__(self, kernel_name: str = "python3") -> None:
+
+        self.kernel_name = kernel_name
+        self.restarts = 0
+        self._start()
+
+    def _start(self) -> None:
+        """A new kernel (with new connection files), warmed up and snapshotted."""
+        from jupyter_client.utils import run_sync
+
+        self.km = IPCKernelManager(kernel_name=self.kernel_name)
+        run_sync(self.km.start_kernel)()
+        self._run(_WARM_UP, _SNAPSHOT)
+
+    def _run(self, *sources: str) -> list[str]:
+        """Run code cells in the kernel; return each cell's printed text."""
+        import nbformat
+        from nbclient import NotebookClient
+
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
+        NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=120).execute()
+        return ["".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream") for c in nb.cells]
+
+    def reset(self) -> bool:
+        """Clear the namespace and settings; restart if modules were changed. True if restarted."""
+        from jupyter_client.utils import run_sync
+
+        try:
+            if self._run(_RESET, _CHECK)[1].strip() == "clean":
+                return False
+        except Exception:  # noqa: BLE001 - a kernel that cannot even reset is replaced
+            pass
+        try:
+            run_sync(self.km.shutdown_kernel)(now=True)
+        except Exception:  # noqa: BLE001 - replaced either way
+            pass
+        self.restarts += 1
+        self._start()
+        return True
+
+    def shutdown(self) -> None:
+        from jupyter_client.utils import run_sync
+
+        run_sync(self.km.shutdown_kernel)(now=True)

@@ -138,3 +138,37 @@ def test_dask_local_cluster_build_equals_local_build(tmp_path, demo_store_master
         assert _without_stamps(a) == _without_stamps(b), name
     manifest = json.loads((distributed / "outputs" / "manifest.json").read_text())["reports"]
     assert {e["status"] for e in manifest.values()} == {"built"}
+
+
+POLLUTER = [
+    "import matplotlib as mpl, pandas as pd, perfkit.formatting, perfkit.report.paper\n",
+    "mpl.rcParams['lines.linewidth'] = 9\n",
+    "pd.set_option('display.precision', 1)\n",
+    "perfkit.formatting.format_value = lambda *a, **k: 'POLLUTED'\n",
+    "perfkit.report.paper.fmt = lambda *a, **k: 'POLLUTED'\n",
+]
+
+
+def test_warm_kernels_isolate_reports(tmp_path, demo_store_master):
+    """A report that changes global state cannot change the next one in the same warm kernel."""
+    warm = make_project(tmp_path / "warm", demo_store_master)
+    nb = json.loads((warm / "notebooks" / "corporate_overview.ipynb").read_text())
+    nb["cells"] = [c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", [])]
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "id": "dirty", "source": POLLUTER})
+    (warm / "notebooks" / "pollute.ipynb").write_text(json.dumps(nb))
+    reports = (warm / "params" / "reports.yaml").read_text()
+    (warm / "params" / "reports.yaml").write_text(
+        reports.replace("reports:\n", "reports:\n  - {name: pollute, notebook: pollute.ipynb, title: Pollute, per: council}\n", 1)
+    )
+    cold = make_project(tmp_path / "cold", demo_store_master)
+    args = ("build", "--period", PERIOD, "--directorate", "housing", "--format", "html", "--jobs", "1")
+    proc = perfkit(warm, *args)
+    assert rebuilt(proc) == {"corporate/pollute", "housing/directorate_report", "corporate/corporate_overview"}
+    order = [line.split()[1] for line in proc.stdout.splitlines() if line.strip().startswith("built ")]
+    assert order.index("corporate/pollute") < order.index("housing/directorate_report")  # the polluter ran first
+    assert rebuilt(perfkit(cold, *args, "--cold-kernels")) == {"housing/directorate_report", "corporate/corporate_overview"}
+    for name in ("housing/directorate_report.html", "corporate/corporate_overview.html"):
+        a = (warm / "outputs" / SLUG / name).read_text().replace(str(warm), "<project>")
+        b = (cold / "outputs" / SLUG / name).read_text().replace(str(cold), "<project>")
+        assert "POLLUTED" not in a
+        assert _without_stamps(a) == _without_stamps(b), name
