@@ -73,8 +73,9 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     params = load_checked(proj)
     _ensure_data(proj, out_console)
     council = load_council(proj.params)
-    when = parse_period(period) if period else latest_complete_period(proj.store, council.area_code)
-    planned = plan(params, when, directorates, reports)
+    periods = [parse_period(p) for p in ([period] if isinstance(period, str) else period or [])]
+    periods = periods or [latest_complete_period(proj.store, council.area_code)]
+    planned = [job for when in periods for job in plan(params, when, directorates, reports)]
     out = (out_dir or proj.outputs).resolve()
     removed = remove_stale_temporaries(out)
     manifest = Manifest(out)
@@ -85,7 +86,8 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     if todo:
         check_parameters(todo, proj.root / "notebooks", proj.store)
     note = f"; removed {removed} half-written file(s) from an interrupted build" if removed else ""
-    out_console.print(f"{len(planned)} report(s) for {when.label} ({when.span}) in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
+    named = ", ".join(f"{w.label} ({w.span})" for w in periods)
+    out_console.print(f"{len(planned)} report(s) for {named} in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
     started = time.perf_counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=out_console, transient=False) as progress:

@@ -161,7 +161,7 @@ def show(
 
 @app.command()
 def build(
-    period: Annotated[Optional[str], typer.Option("--period", help="Reporting period, e.g. '2025/26 Q2' (default: the latest complete quarter).")] = None,
+    period: Annotated[Optional[list[str]], typer.Option("--period", help="Reporting period, e.g. '2025/26 Q2' (repeat for more; default: the latest complete quarter).")] = None,
     directorate: Annotated[Optional[list[str]], typer.Option("--directorate", help="Directorate slug (repeat for more; default: all).")] = None,
     report: Annotated[Optional[list[str]], typer.Option("--report", help="Report name from params/reports.yaml (repeat for more; default: the default reports).")] = None,
     formats: Annotated[str, typer.Option("--format", help="Comma-separated output formats: html, pdf.")] = "html,pdf",

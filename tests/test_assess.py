@@ -196,3 +196,17 @@ def test_value_for_money_pairs_cost_and_outcome_by_area():
     assert vfm["area_code"].tolist() == ["A", "B", "C"]  # D suppressed, E has no cost
     assert vfm[["cost", "outcome"]].values.tolist() == [[10, 1], [20, 3], [30, 2]]
     assert (vfm["cost_median"].iloc[0], vfm["outcome_median"].iloc[0]) == (20, 2)
+
+
+@pytest.mark.parametrize("code", ["CS_REREF", "HSG_RENT", "CS_REFERRALS", "CS_CASELOAD", "HSG_TA", "HSG_DECENT"])
+def test_aggregating_many_periods_at_once_equals_one_at_a_time(demo_store_master, catalogue, code):
+    from perfkit.assess.aggregate import aggregate_periods
+    from perfkit.store import Store
+
+    with Store(demo_store_master, read_only=True) as db:
+        rows = db.observations([code])
+    length = Freq.YEAR if catalogue[code].freq is Freq.YEAR else Freq.QUARTER
+    periods = parse_period("2023/24").subperiods(length)[0].shift(-2).range_to(parse_period("2025/26").subperiods(length)[-1])
+    together = aggregate_periods(rows, catalogue, code, periods).set_index(["area_code", "period"]).sort_index()
+    apart = pd.concat([aggregate(rows, catalogue, p) for p in periods]).set_index(["area_code", "period"]).sort_index()
+    pd.testing.assert_frame_equal(together[["value", "numerator", "denominator", "status"]], apart[["value", "numerator", "denominator", "status"]], check_dtype=False)

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from perfkit.assess.aggregate import aggregate, reporting_period, year_to_date
+from perfkit.assess.aggregate import (
+    aggregate,
+    aggregate_periods,
+    reporting_period,
+    year_to_date,
+)
 from perfkit.assess.benchmark import ordinal, rank_in_group
 from perfkit.assess.direction import direction
 from perfkit.assess.rag import rag
@@ -116,16 +121,16 @@ def trend(obs: pd.DataFrame, catalogue: Catalogue, code: str, area: str, last: P
     end = reporting_period(ind.freq, last)
     periods = end.shift(1 - count).range_to(end)
     rows = obs[obs["indicator"].eq(code) & obs["area_code"].eq(area)]
+    found = aggregate_periods(rows, catalogue, code, periods).set_index("period")
     out = []
     for period in periods:
-        found = aggregate(rows, catalogue, period)
-        hit = found[found["indicator"].eq(code)]
         target = ind.target_for(period)
+        hit = found.loc[period] if period in found.index else None
         out.append(
             {
                 "period": period,
-                "value": hit["value"].iloc[0] if len(hit) else float("nan"),
-                "status": hit["status"].iloc[0] if len(hit) else "missing",
+                "value": hit["value"] if hit is not None else float("nan"),
+                "status": hit["status"] if hit is not None else "missing",
                 "target": target.value if target else float("nan"),
             }
         )

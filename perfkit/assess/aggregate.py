@@ -17,7 +17,7 @@ import pandas as pd
 from perfkit.catalogue import Catalogue
 from perfkit.periods import Freq, Period
 
-__all__ = ["aggregate", "year_to_date", "reporting_period"]
+__all__ = ["aggregate", "aggregate_periods", "year_to_date", "reporting_period"]
 
 RESULT_COLUMNS = [
     "indicator",
@@ -73,9 +73,11 @@ def _window(obs: pd.DataFrame, catalogue: Catalogue, first: Period, last: Period
     return obs[keep]
 
 
-def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period, expected: pd.Series) -> pd.DataFrame:
+def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Series, expected: pd.Series) -> pd.DataFrame:
+    """Aggregate ``rows`` to ``target`` (one period, or one per row for several at once)."""
     if rows.empty:
         return pd.DataFrame(columns=RESULT_COLUMNS)
+    rows = rows.assign(_target=target.to_numpy() if isinstance(target, pd.Series) else [target] * len(rows))
     rows = rows.sort_values("period_start")
     live = rows["status"].isin(_LIVE)
     work = rows.assign(
@@ -87,7 +89,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period, expected:
         provisional=rows["status"].eq("provisional"),
         is_live=live,
     )
-    g = work.groupby(["indicator", "area_code"], sort=False)
+    g = work.groupby(["indicator", "area_code", "_target"], sort=False)
     out = g.agg(
         area_name=("area_name", "last"),
         num=("live_num", lambda s: s.sum(min_count=1)),
@@ -154,7 +156,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period, expected:
             "indicator": out["indicator"],
             "area_code": out["area_code"],
             "area_name": out["area_name"],
-            "period": [target] * len(out),
+            "period": out["_target"],
             "value": pd.Series(value, dtype=float).where(pd.Series(status).isin(_LIVE).to_numpy()),
             "numerator": out["num"].where(rule.eq("rate")),
             "denominator": out["den"].where(rule.eq("rate")),
@@ -181,6 +183,20 @@ def year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period) -> pd.
     Cumulative indicators already hold year-to-date values, so their latest value is used.
     """
     return _aggregate_span(obs, catalogue, period.financial_year, period, period)
+
+
+def aggregate_periods(obs: pd.DataFrame, catalogue: Catalogue, code: str, periods: list[Period]) -> pd.DataFrame:
+    """``code`` aggregated to each of ``periods`` (all of one length) in one pass."""
+    freq = catalogue[code].freq
+    rows = obs[obs["indicator"].eq(code) & obs["period_type"].eq(freq.value)]
+    if rows.empty or not periods:
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    length = periods[0].freq
+    targets = {p: p.within(length) for p in set(rows["period"])}
+    mapped = rows["period"].map(targets)
+    keep = mapped.isin(set(periods))
+    expected = pd.Series({code: len(periods[0].subperiods(freq))}, dtype=int)
+    return _combine(rows[keep], catalogue, mapped[keep], expected)
 
 
 def _aggregate_span(obs: pd.DataFrame, catalogue: Catalogue, first: Period, last: Period, label: Period) -> pd.DataFrame:
