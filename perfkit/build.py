@@ -159,14 +159,15 @@ def job_key(job: Job) -> str:
     return f"{job.period.slug}/{job.folder}/{job.name}"
 
 
-def job_inputs(job: Job, params: ReportParams, project: Project, code: str) -> dict[str, str]:
+def job_inputs(job: Job, params: ReportParams, project: Project, code: str, area: str) -> dict[str, str]:
     """Hashes of everything the report depends on (see :mod:`perfkit.manifest`)."""
     from perfkit.manifest import file_hash, rows_hash
 
+    indicators = params.reads(job.report.per, job.subject)
     return {
         "notebook": file_hash([project.root / "notebooks" / job.report.notebook]),
         "parameters": json.dumps(job.parameters(project.store), sort_keys=True),
-        "data": rows_hash(project.store, params.reads(job.report.per, job.subject)),
+        "data": rows_hash(project.store, indicators, params.areas_read(indicators, area)),
         "params": file_hash(params.files(job.report.per, job.subject)),
         "code": code,
     }

@@ -40,11 +40,11 @@ def code_hash() -> str:
     return f"{__version__}:{file_hash(files)}"
 
 
-def rows_hash(store: Path, indicators: list[str] | None) -> str:
-    """A content hash of exactly the stored rows of ``indicators`` (order does not matter)."""
+def rows_hash(store: Path, indicators: list[str], areas: list[str]) -> str:
+    """A content hash of exactly the stored rows of ``indicators`` and ``areas`` (order does not matter)."""
     con = duckdb.connect(str(store), read_only=True)
     try:
-        where, args = ("WHERE list_contains(?, indicator)", [indicators]) if indicators is not None else ("", [])
+        where, args = "WHERE list_contains(?, indicator) AND list_contains(?, area_code)", [indicators, areas]
         count, mix = con.execute(
             "SELECT count(*), coalesce(bit_xor(hash(indicator, area_code, period_type, period_start, area_name, value, "
             f"numerator, denominator, status, status_reason, commentary, actions)), 0) FROM observations {where}",

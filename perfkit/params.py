@@ -27,6 +27,7 @@ from perfkit.periods import Period
 
 __all__ = ["Contact", "Corporate", "Directorate", "ReportDef", "ReportParams", "load_params"]
 
+ENGLAND = "E92000001"  # the ONS code of England, which published national rows carry
 SLUG = r"^[a-z0-9](?:[a-z0-9_-]{0,40}[a-z0-9])?$"
 
 
@@ -147,6 +148,11 @@ class ReportParams:
             return [c for slug in self.directorates for c in self.indicators_of(slug)]
         ind = self.catalogue[subject]
         return [ind.code, *[c for c, i in self.catalogue.items() if c == ind.outcome or i.outcome == ind.code]]
+
+    def areas_read(self, indicators: list[str], area: str) -> list[str]:
+        """The areas a report reads: ``area``, its indicators' comparator groups and England."""
+        groups = {self.catalogue[c].comparator_group for c in indicators} - {None}
+        return sorted({area, ENGLAND, *[m for g in groups for m in self.catalogue.groups[g].codes]})
 
     def files(self, per: str, subject: str) -> list[Path]:
         """The params files a report depends on."""

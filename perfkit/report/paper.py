@@ -65,14 +65,18 @@ class Inputs:
         return Inputs(self.params, self.council, rows, self.root)
 
 
-def load_inputs(per: str, subject: str, store: str | Path | None = None, root: str | Path | None = None) -> Inputs:
-    """Read params and the stored rows the report reads (``ReportParams.reads``; all areas: ranks need them)."""
+def load_inputs(
+    per: str, subject: str, store: str | Path | None = None, root: str | Path | None = None, area: str | None = None
+) -> Inputs:
+    """Read params and exactly the stored rows the report reads: its indicators
+    (``ReportParams.reads``) for ``area`` (default: the council) and its comparators."""
     proj = project(root=root, store=store)
     params = load_params(proj.params, proj.root / "notebooks")
+    council = load_council(proj.params)
     indicators = params.reads(per, subject)
     with Store(proj.store, read_only=True) as db:
-        rows = db.observations(indicators)
-    return Inputs(params, load_council(proj.params), rows, proj.root)
+        rows = db.observations(indicators, params.areas_read(indicators, area or council.area_code))
+    return Inputs(params, council, rows, proj.root)
 
 
 def _date(value: object) -> str:

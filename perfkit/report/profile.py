@@ -16,6 +16,7 @@ from perfkit.assess import (
 )
 from perfkit.catalogue import Indicator
 from perfkit.formatting import format_value
+from perfkit.params import ENGLAND
 from perfkit.paths import project
 from perfkit.periods import Period, parse_period
 from perfkit.report.blocks import Block, Cell, KeyValues, Section, Table
@@ -24,8 +25,6 @@ from perfkit.report.paper import Inputs, about, load_inputs, paper_header
 from perfkit.store import Store
 
 __all__ = ["IndicatorProfile"]
-
-ENGLAND = "E92000001"  # the ONS code of England, as published national rows carry it
 
 
 @dataclass(frozen=True)
@@ -44,7 +43,7 @@ class IndicatorProfile:
         cls, indicator: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None, area: str | None = None
     ) -> IndicatorProfile:
         """Profile ``indicator`` for ``area`` (default: the council's own area code)."""
-        inputs = load_inputs("indicator", indicator.upper(), store, root)
+        inputs = load_inputs("indicator", indicator.upper(), store, root, area)
         ind = inputs.params.catalogue[indicator.upper()]
         area = area or inputs.council.area_code
         inputs = inputs.for_audience(_settings(inputs, ind).status)
