@@ -14,7 +14,7 @@ measures on this machine:
 3. one directorate's data changed: which reports rebuild, and the time;
 4. scale: ingest throughput of a ``--scale-rows`` canonical file, and one report's build
    time on a store that large against the demo store;
-5. peak memory (RSS) of the build processes.
+5. peak memory (RSS) of the build processes, and of the scale ingest.
 
 Each figure prints as ``name: measured (target)`` and all go to benchmarks/results.json.
 Not yet measured here (see the closing notes): ploomber's executor and the no-kernel limit.
@@ -144,9 +144,10 @@ def main() -> None:
         results["one_directorate_change"] = {"seconds": changed, "built_and_skipped": count_built(proc), "rebuilt": sorted(set(re.findall(r"(\S+/\S+) *│ built", proc.stdout)))}
         demo_one, _ = perfkit(project, "build", "--period", "2025/26 Q2", "--directorate", "housing", "--report", "directorate_report", "--force", "--out", str(project / "demo_out"))
         results["one_report_demo_seconds"] = demo_one
+        results["peak_rss_mb_build"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         results["scale"] = scale(project, args.scale_rows)
         results["scale"]["one_report_ratio_to_demo"] = results["scale"]["one_report_seconds"] / demo_one
-    results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    results["peak_rss_mb_with_ingest"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     lines = [
         f"cold build, {args.quarters} quarters x 5 reports, html+pdf, --jobs 2: {results['cold_build_seconds']:.1f} s",
         *([f"speed-up against the plain way: {results['speedup_vs_plain']:.1f}x (target >= 6x; plain way {results['plain_way_seconds']:.1f} s)"] if "speedup_vs_plain" in results else []),
@@ -154,7 +155,8 @@ def main() -> None:
         f"one directorate's data changed: {results['one_directorate_change']['seconds']:.1f} s, rebuilt {results['one_directorate_change']['rebuilt']} (target: that directorate and the overview)",
         f"ingest: {results['scale']['rows_per_second']:,.0f} rows/s on {results['scale']['rows']:,} rows (target >= 250,000)",
         f"one report at scale / at demo size: {results['scale']['one_report_ratio_to_demo']:.2f} (target <= 1.5)",
-        f"peak RSS of any build process: {results['peak_rss_mb']:.0f} MB (target < 2048 MB)",
+        f"peak RSS of any build process: {results['peak_rss_mb_build']:.0f} MB (target < 2048 MB)",
+        f"peak RSS including the scale ingest: {results['peak_rss_mb_with_ingest']:.0f} MB",
     ]
     print("\n".join(lines))
     RESULTS.write_text(json.dumps(results, indent=1, default=str) + "\n")
