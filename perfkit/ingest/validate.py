@@ -111,19 +111,24 @@ def _parse_numbers(text: pd.Series) -> pd.DataFrame:
 
 def _periods(frame: pd.DataFrame, checks: _Checks, today: dt.date) -> pd.Series:
     """Parse each distinct period label once; add period_type, period_start, period_label."""
+    codes, labels = pd.factorize(frame["period"])  # parse each distinct label once, then index
     parsed, errors = {}, {}
-    for label in frame["period"].unique():
+    for label in labels:
         try:
             parsed[label] = parse_period(label)
         except PeriodError as exc:
             errors[label] = str(exc)
-    bad = frame["period"].isin(list(errors))
-    frame["period_type"] = frame["period"].map({k: p.freq.value for k, p in parsed.items()})
-    frame["period_start"] = frame["period"].map({k: p.start for k, p in parsed.items()})
-    frame["period_label"] = frame["period"].map({k: p.label for k, p in parsed.items()})
+
+    def spread(values: list) -> np.ndarray:
+        return np.asarray(values, dtype=object)[codes]
+
+    found = [parsed.get(label) for label in labels]
+    bad = pd.Series(spread([label in errors for label in labels]).astype(bool), index=frame.index)
+    frame["period_type"] = spread([p.freq.value if p else None for p in found])
+    frame["period_start"] = spread([p.start if p else None for p in found])
+    frame["period_label"] = spread([p.label if p else None for p in found])
     checks.add(bad, "period", frame["period"].map(errors), "write the period as '2025/26', '2025/26 Q3' or '2025-11'")
-    future = [label for label, p in parsed.items() if p.start > today]
-    is_future = frame["period"].isin(future)
+    is_future = pd.Series(spread([bool(p and p.start > today) for p in found]).astype(bool), index=frame.index)
     checks.add(
         is_future,
         "period",
@@ -231,7 +236,7 @@ def validate(
     cat = catalogue.to_frame().set_index("indicator")
     known = frame["indicator"].isin(cat.index)
     checks.add(~known, "indicator", "unknown indicator", "use a code from `perfkit indicators`, or add it to params/indicators/")
-    ind = cat.reindex(frame["indicator"]).reset_index(drop=True)
+    ind = cat[["unit", "frequency", "multiplier"]].reindex(frame["indicator"]).reset_index(drop=True)
     ind.index = frame.index
 
     for column, fix in (("area_code", "give the area's code, e.g. E08000009"), ("area_name", "give the area's name")):
@@ -295,8 +300,8 @@ def validate(
         "leave the value blank: there is no rate when nothing was counted",
     )
     bounds = {u.value: u.bounds for u in Unit}
-    low = ind["unit"].map(lambda u: bounds.get(u, (None, None))[0]).astype(float)
-    high = ind["unit"].map(lambda u: bounds.get(u, (None, None))[1]).astype(float)
+    low = ind["unit"].map({u: np.nan if b[0] is None else b[0] for u, b in bounds.items()}).astype(float)
+    high = ind["unit"].map({u: np.nan if b[1] is None else b[1] for u, b in bounds.items()}).astype(float)
     checks.add(value < low, "value", "is below zero, which this unit cannot be", "check the sign")
     checks.add(value > high, "value", "is above 100, which a percentage cannot be", "check the value")
 
