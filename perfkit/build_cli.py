@@ -112,7 +112,8 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
 
         results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
-    index = write_index(out, council.name)
+    names = {slug: d.name for slug, d in params.directorates.items()} | {"corporate": "Corporate overview"}
+    index = write_index(out, council.name, names)
     _summary(results, out_console, time.perf_counter() - started, index)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:

@@ -234,6 +234,7 @@ def test_index_lists_every_report_with_working_links(built):
         assert (built / "outputs" / href).is_file(), href
     rows = soup.select("tbody tr")
     assert len(rows) == 5 and all("built" in r.get_text() for r in rows)
+    assert {r.th.get_text() for r in rows} == {"Adult Social Care", "Children's Services", "Housing", "Resources and Benefits", "Corporate overview"}
 
 
 def test_a_failing_notebook_does_not_stop_the_batch(tmp_path, demo_store_master):

@@ -44,8 +44,12 @@ def _period_key(label: str):  # noqa: ANN202 - sort key
         return parse_period("1900/01")
 
 
-def write_index(out: Path, council: str) -> Path:
-    """Write ``out/index.html`` from the executed notebooks under ``out``."""
+def write_index(out: Path, council: str, names: dict[str, str] | None = None) -> Path:
+    """Write ``out/index.html`` from the executed notebooks under ``out``.
+
+    ``names`` maps output folders (directorate slugs) to the names readers know.
+    """
+    names = names or {}
     entries = _entries(out)
     css = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
     sections = []
@@ -59,7 +63,7 @@ def write_index(out: Path, council: str) -> Path:
             counts = "".join(f"<td class='num'>{int(e['rag'].get(r, 0))}</td>" for r in RAGS)
             status = "failed: see the notebook" if e["failed"] else "built"
             rows.append(
-                f"<tr><th scope='row'>{h(e['folder'].replace('-', ' ').capitalize())}</th><td>{h(e['report'].replace('_', ' '))}</td>"
+                f"<tr><th scope='row'>{h(names.get(e['folder'], e['folder'].replace('-', ' ').capitalize()))}</th><td>{h(e['report'].replace('_', ' '))}</td>"
                 f"{counts}<td>{h(status)}</td><td class='files'>{links}</td></tr>"
             )
         head = "".join(f"<th scope='col'>{h(c)}</th>" for c in ("Directorate", "Report", *[r.capitalize() for r in RAGS], "Status", "Files"))
