@@ -115,12 +115,11 @@ class ReportParams:
         directorates: dict[str, Directorate],
         reports: dict[str, ReportDef],
         corporate: Corporate,
+        directorate_files: dict[str, Path] | None = None,
     ) -> None:
         self.root = root
         self.corporate = corporate
-        self.directorate_files = {
-            d.slug: path for path in (root / "directorates").glob("*.yaml") for d in directorates.values() if path.stem and _slug_of(path) == d.slug
-        }
+        self.directorate_files = directorate_files or {}
         self.catalogue = catalogue
         self.directorates = directorates
         self.reports = reports
@@ -173,13 +172,10 @@ class ReportParams:
         return lookup(self.reports, name, f"no report {name!r}; known: {', '.join(self.reports)} (params/reports.yaml)")
 
 
-def _slug_of(path: Path) -> str | None:
-    data = _read_yaml(path)
-    return data.get("slug") if isinstance(data, dict) else None
-
-
-def _load_directorates(folder: Path, catalogue: Catalogue) -> dict[str, Directorate]:
+def _load_directorates(folder: Path, catalogue: Catalogue) -> tuple[dict[str, Directorate], dict[str, Path]]:
+    """Directorates by slug, and the file each came from."""
     found: dict[str, Directorate] = {}
+    files: dict[str, Path] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         d = read_model(path, Directorate, "directorate", "describes a directorate's paper")
         if d.slug in found:
@@ -190,9 +186,10 @@ def _load_directorates(folder: Path, catalogue: Catalogue) -> dict[str, Director
         if d.indicators is None and not any(i.directorate == d.name for i in catalogue.values()):
             raise ConfigError(f"{path}: key 'name': no indicator in the catalogue has directorate {d.name!r}")
         found[d.slug] = d
+        files[d.slug] = path
     if not found:
         raise ConfigError(f"{folder}: no directorate files (*.yaml); see README, 'Report params'")
-    return found
+    return found, files
 
 
 def _load_reports(path: Path, notebooks: Path) -> dict[str, ReportDef]:
@@ -216,10 +213,12 @@ def load_params(root: str | Path, notebooks: str | Path | None = None) -> Report
     root = Path(root)
     notebooks = Path(notebooks) if notebooks else root.parent / "notebooks"
     catalogue = load_catalogue(root)
+    directorates, files = _load_directorates(root / "directorates", catalogue)
     return ReportParams(
         root,
         catalogue,
-        _load_directorates(root / "directorates", catalogue),
+        directorates,
         _load_reports(root / "reports.yaml", notebooks),
         read_model(root / "corporate.yaml", Corporate, "corporate overview", "sets the corporate overview's committee and paper"),
+        files,
     )

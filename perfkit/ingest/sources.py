@@ -95,7 +95,7 @@ def _areas(frame: pd.DataFrame, mapping: SourceMapping, path: Path) -> pd.DataFr
         for value, cols in mapping.levels.items():
             rows = frame[level == value]
             parts.append(pd.DataFrame({"area_code": _pick(rows, cols.code, path, f"{value} codes"), "area_name": _pick(rows, cols.name, path, f"{value} names"), "level": value}))
-        return pd.concat(parts).loc[lambda d: d.index.isin(frame.index)]
+        return pd.concat(parts)
     if mapping.area is None:
         raise IngestError(f"{path.name}: the mapping {mapping.name!r} names no area columns (area: or levels:)")
     return pd.DataFrame({"area_code": _pick(frame, mapping.area.code, path, "area codes"), "area_name": _pick(frame, mapping.area.name, path, "area names"), "level": ""})

@@ -192,7 +192,7 @@ class Heading(Block):
     anchor: str = ""
 
     def html(self) -> str:
-        tag = f"h{self.level + 0}"
+        tag = f"h{self.level}"
         ident = f" id='{h(self.anchor)}'" if self.anchor else ""
         return f"<{tag}{ident}>{h(self.text)}</{tag}>"
 
