@@ -144,7 +144,7 @@ class PaperHeader(Block):
         return (
             f"#text(size: 10pt, fill: rgb(\"#444444\"))[{tt(self.council)}]\n"
             f"#title[{tt(self.title)}]\n"
-            f"#table(columns: (auto, 1fr), stroke: none, inset: (x: 0pt, y: 3pt), {cells})\n"
+            f"#table(columns: (auto, 1fr), column-gutter: 1em, stroke: none, inset: (x: 0pt, y: 3pt), {cells})\n"
         )
 
 
