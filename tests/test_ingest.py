@@ -185,3 +185,52 @@ def test_reimport_is_a_no_op_and_a_change_is_a_revision(tmp_path, catalogue):
 def test_every_error_is_a_perfkit_error(tmp_path, catalogue):
     with pytest.raises(PerfkitError, match="no such file"):
         ingest([tmp_path / "absent.csv"], tmp_path / "s.duckdb", catalogue)
+
+
+TRICKY = (
+    "\ufeffindicator,area_code,area_name,period,value,numerator,denominator,status,note,commentary\r\n"
+    'HSG_TA, ZZ0000001 ,"Kestrel Vale, Borough",2025/26 Q1,"1,234",,,,,"He said ""no"""\r\n'
+    "CS_REREF,ZZ0000001,Kestrel\u00a0Vale,2025/26 Q1,45%,45,100,provisional,,£ and é\r\n"
+    ",,,,,,,,,\r\n"
+    "CS_REPEAT_CP,ZZ0000002,Ashcombe Vale,2025/26 Q1,c,,,,,\r\n"
+)
+
+
+@pytest.mark.parametrize("text", [TRICKY, TRICKY.replace("\r\n", "\n"), HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,400,,,,\n"])
+def test_duckdb_reader_reads_exactly_what_the_pandas_reader_does(tmp_path, monkeypatch, text):
+    """Big CSV files are read by DuckDB; it must agree with read_table cell for cell and row for row."""
+    import duckdb
+
+    from perfkit.ingest import read
+
+    path = write_csv(tmp_path / "tricky.csv", text)
+    expected = read.read_table(path)
+    monkeypatch.setattr(read, "read_table", lambda p: pytest.fail("fell back to pandas on a well-formed file"))
+    con = duckdb.connect()
+    read.stage_table(con, path, "staged")
+    got = con.execute("SELECT * FROM staged ORDER BY row").df()
+    assert got.columns.tolist() == expected.columns.tolist()
+    assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()
+
+
+@pytest.mark.parametrize(
+    "line, found",
+    [
+        ("HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,1,234,,,,", "has 10 fields"),  # DuckDB alone drops the empty 10th
+        ("HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,1", None),  # short: read_table pads it with blanks
+        ('HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,400,,,,"two\nlines"', None),  # quoted line break: pandas reads it
+    ],
+)
+def test_lines_duckdb_would_bend_go_to_the_careful_reader(tmp_path, catalogue, line, found):
+    path = write_csv(tmp_path / "odd.csv", HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,400,,,,\n" + line + "\n")
+    if found is None:
+        [report] = ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+        assert report.result.added == 2
+        with Store(tmp_path / "s.duckdb", read_only=True) as db:
+            reasons = [r if isinstance(r, str) else None for r in db.observations()["status_reason"]]
+        assert reasons == [None, "two\nlines" if "two" in line else None]
+        return
+    with pytest.raises(IngestError) as info:
+        ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+    assert found in str(info.value)
+    assert not (tmp_path / "s.duckdb").exists(), "a refused first import must not leave an empty store"

@@ -135,3 +135,33 @@ def test_random_rows_never_raise_anything_but_perfkit_errors(catalogue, data):
         with Store(store, read_only=True) as db:
             assert len(db.observations()) == report.result.added
         assert os.path.getsize(store) > 0
+
+
+valid_rows = st.dictionaries(
+    st.tuples(st.sampled_from(["HSG_TA", "HSG_PREVENT"]), st.sampled_from(["ZZ0000001", "ZZ0000002"]), st.sampled_from(["2025/26 Q1", "2025/26 Q2", "2024/25 Q4"])),
+    st.integers(0, 100),
+    min_size=1,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(valid_rows, min_size=1, max_size=4))
+def test_keys_stay_unique_and_the_latest_import_wins(catalogue, imports):
+    """The store keeps one row per key by how it writes (no index does it): check it does."""
+    with tempfile.TemporaryDirectory() as folder:
+        store = Path(folder) / "s.duckdb"
+        expected, revised = {}, 0
+        for number, rows in enumerate(imports):
+            revised += sum(1 for k, v in rows.items() if k in expected and expected[k] != v)
+            path = Path(folder) / f"import_{number}.csv"
+            lines = [f"{i},{a},Area {a[-1]},{p},{v}" for (i, a, p), v in rows.items()]
+            path.write_text("indicator,area_code,area_name,period,value\n" + "\n".join(lines) + "\n", encoding="utf-8")
+            ingest([path], store, catalogue, today=TODAY)
+            expected.update(rows)
+        with Store(store, read_only=True) as db:
+            obs = db.observations()
+            revisions = db.revisions()
+        got = {(r.indicator, r.area_code, r.period.label): r.value for r in obs.itertuples()}
+        assert len(obs) == len(got) == len(expected)
+        assert got == expected
+        assert len(revisions) == revised

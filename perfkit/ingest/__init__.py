@@ -5,27 +5,33 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from perfkit import __version__
 from perfkit.atomic import atomic_path
 from perfkit.catalogue import Catalogue
 from perfkit.errors import IngestError
-from perfkit.ingest.read import read_table
+from perfkit.ingest.read import stage_table, unstage
 from perfkit.ingest.sources import SourceMapping, apply_mapping
-from perfkit.ingest.validate import PROBLEM_COLUMNS, Problem, validate
-from perfkit.store import OBSERVATION_COLUMNS, BatchResult, Store
+from perfkit.ingest.validate import PROBLEM_COLUMNS, Problem, check, drop
+from perfkit.store import BatchResult, Store
 
 __all__ = ["IngestReport", "Problem", "ingest", "MAX_SHOWN"]
 
 #: How many problems an error message lists before it says how many more there are.
 MAX_SHOWN = 25
+#: DuckDB's memory limit while importing (``PERFKIT_MEMORY_LIMIT`` overrides); beyond it
+#: the staged rows spill to ``<store>.tmp/``, so a file of any size imports in bounded memory.
+MEMORY_LIMIT = "1GB"
 
 
 @dataclass(frozen=True)
@@ -53,15 +59,41 @@ def _error(problems: pd.DataFrame) -> IngestError:
     return IngestError("\n".join(lines), _problem_list(problems))
 
 
-def _write_rejects(path: Path, raw: pd.DataFrame, problems: pd.DataFrame) -> Path:
+def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, problems: pd.DataFrame) -> Path:
     reasons = problems.assign(reason=problems["column"] + ": " + problems["problem"] + " (" + problems["fix"] + ")")
-    joined = reasons.groupby("row")["reason"].agg("; ".join)
-    rejects = raw[raw["row"].isin(joined.index)].copy()
-    rejects["problem"] = rejects["row"].map(joined)
+    joined = reasons.groupby("row")["reason"].agg("; ".join).rename("problem").reset_index()
+    con.register("rejected_df", joined)
+    try:
+        rejects = con.execute(f"SELECT r.*, j.problem FROM {raw} r JOIN rejected_df j USING (row) ORDER BY row").df()
+    finally:
+        con.unregister("rejected_df")
     target = path.with_name(f"{path.stem}.rejected.csv")
     with atomic_path(target) as tmp:
         rejects.to_csv(tmp, index=False)
     return target
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: SourceMapping | None) -> pd.DataFrame | None:
+    """Put ``path``'s text cells in ``table``; return the area attributes a mapping found."""
+    if mapping is None or mapping.layout == "canonical":
+        stage_table(con, path, table)
+        return None
+    raw, attributes = apply_mapping(path, mapping)
+    con.register(f"{table}_df", raw)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_file AS SELECT * FROM {table}_df")
+    finally:
+        con.unregister(f"{table}_df")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_file")
+    return attributes
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 24):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def ingest(
@@ -95,38 +127,57 @@ def ingest(
     ------
     IngestError
         Listing every problem (file, row, column, value, why, fix) when any row is bad
-        and ``skip_invalid`` is off. The store is unchanged.
+        and ``skip_invalid`` is off. The store is unchanged (and not created if absent).
+
+    Files are read and checked in DuckDB beside the store (temporary tables, spilled to
+    disk beyond DuckDB's memory limit), so a file of millions of rows never becomes
+    Python objects.
     """
-    checked = []
-    for raw_path in paths:
-        path = Path(raw_path)
-        if mapping is None:
-            raw, attributes = read_table(path), None
-        else:
-            raw, attributes = apply_mapping(path, mapping)
-        tolerance = mapping.value_tolerance if mapping else None
-        clean, problems = validate(raw, catalogue, path.name, today=today, value_tolerance=tolerance)
-        if attributes is not None:
-            attributes = attributes[attributes["area_code"].isin(clean["area_code"])]
-        checked.append((path, raw, clean, problems, attributes))
-    all_problems = pd.concat([c[3] for c in checked], ignore_index=True) if checked else pd.DataFrame()
-    if len(all_problems) and not skip_invalid:
-        raise _error(all_problems)
-    batches = []
-    for path, _raw, clean, problems, attributes in checked:
-        meta = {
-            "file_name": path.name,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            "source": mapping.name if mapping else "canonical",
-            "attributes": attributes,
-            "rejected": int(problems["row"].nunique()),
-            "perfkit_version": __version__,
-        }
-        batches.append((clean[OBSERVATION_COLUMNS], meta))
-    with Store(store) as db:
+    store = Path(store)
+    existed = store.exists()
+    db = Store(store)
+    try:
+        con = db.con
+        con.execute(f"SET memory_limit = '{os.environ.get('PERFKIT_MEMORY_LIMIT', MEMORY_LIMIT)}'")
+        with contextlib.suppress(duckdb.Error):  # in Jupyter, turning it off needs ipywidgets
+            con.execute("SET enable_progress_bar = false")
+        checked = []
+        for number, raw_path in enumerate(paths):
+            path = Path(raw_path)
+            raw = f"raw_{number}"
+            attributes = _stage(con, path, raw, mapping)
+            tolerance = mapping.value_tolerance if mapping else None
+            problems = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}")
+            if attributes is not None:
+                kept = {r[0] for r in con.execute(f"SELECT DISTINCT area_code FROM file_{number}_clean").fetchall()}
+                attributes = attributes[attributes["area_code"].isin(kept)]
+            checked.append((path, raw, f"file_{number}_clean", problems, attributes))
+        all_problems = pd.concat([c[3] for c in checked], ignore_index=True) if checked else pd.DataFrame()
+        if len(all_problems) and not skip_invalid:
+            raise _error(all_problems)
+        batches = []
+        for path, _raw, clean, problems, attributes in checked:
+            meta = {
+                "file_name": path.name,
+                "sha256": _sha256(path),
+                "source": mapping.name if mapping else "canonical",
+                "attributes": attributes,
+                "rejected": int(problems["row"].nunique()),
+                "perfkit_version": __version__,
+            }
+            batches.append((clean, meta))
         results = db.write_batches(batches)
-    reports = []
-    for (path, raw, _clean, problems, _attributes), result in zip(checked, results):
-        rejects = _write_rejects(path, raw, problems) if len(problems) else None
-        reports.append(IngestReport(path, result, rejects))
+        reports = []
+        for number, ((path, raw, _clean, problems, _attributes), result) in enumerate(zip(checked, results)):
+            rejects = _write_rejects(con, path, raw, problems) if len(problems) else None
+            reports.append(IngestReport(path, result, rejects))
+            drop(con, f"file_{number}")
+            unstage(con, raw)
+    except BaseException:
+        db.close()
+        if not existed:  # a refused first import leaves no empty store behind
+            for leftover in (store, store.with_name(store.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    db.close()
     return reports

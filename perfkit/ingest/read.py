@@ -13,11 +13,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from perfkit.errors import IngestError
 
-__all__ = ["REQUIRED", "OPTIONAL", "read_raw", "read_table"]
+__all__ = ["REQUIRED", "OPTIONAL", "read_raw", "read_table", "stage_table", "unstage"]
 
 REQUIRED = ["indicator", "area_code", "area_name", "period"]
 OPTIONAL = ["value", "numerator", "denominator", "status", "note", "commentary", "actions"]
@@ -191,3 +192,86 @@ def read_table(path: str | Path) -> pd.DataFrame:
 def read_raw(path: str | Path) -> pd.DataFrame:
     """Read any CSV or XLSX file as text cells, with normalised column names and ``row``."""
     return _read(Path(path), _plain_header)[1]
+
+
+_BLOCK = 1 << 24
+
+
+def _has_blank_line(path: Path) -> bool:
+    """Whether a line of the file is empty (DuckDB skips those; pandas keeps their row numbers)."""
+    tail = b""
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            joined = tail + block
+            if b"\n\n" in joined or b"\n\r\n" in joined:
+                return True
+            tail = block[-2:]
+    return False
+
+
+def _fast_header(path: Path) -> list[str] | None:
+    """The checked header of a CSV file DuckDB can read as pandas would, or None."""
+    with path.open("rb") as handle:
+        start = handle.read(1 << 16)
+    lines = start.splitlines()
+    if len(lines) < 2 or len(lines) <= _HEADER_SCAN and len(start) == 1 << 16:
+        return None
+    try:
+        text = b"\n".join(lines[: _HEADER_SCAN + 1]).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    first_lines = list(csv.reader(io.StringIO(text)))
+    if not first_lines or _has_blank_line(path):
+        return None
+    return _check_header(path, first_lines[0], first_lines[1:])
+
+
+def stage_table(con: duckdb.DuckDBPyConnection, path: str | Path, table: str) -> None:
+    """Put a canonical file's text cells into the temporary view ``table`` of ``con``.
+
+    The view has ``row`` and every canonical column, as :func:`read_table` returns them;
+    :func:`unstage` drops it.
+    A well-formed CSV file is read by DuckDB itself (in parallel, without Python objects,
+    within DuckDB's memory limit); anything else, and any file DuckDB refuses, goes through
+    :func:`read_table`, whose checks name the problem.
+    """
+    path = Path(path)
+    header = _fast_header(path) if path.suffix.lower() in (".csv", ".txt") and path.is_file() else None
+    if header is not None:
+        # An extra column catches lines with too many fields (DuckDB would drop trailing
+        # empty ones); padding with NULL while empty cells read as '' catches short lines.
+        columns = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in [*header, "_extra"]) + "}"
+        cells = ", ".join(c if c in header else f"'' AS {c}" for c in KNOWN)
+        ragged = " OR ".join(f"{c} IS NULL" for c in header) + " OR _extra IS NOT NULL"
+        try:
+            con.execute(
+                f"""CREATE OR REPLACE TEMP TABLE {table}_file AS SELECT * FROM read_csv(?, delim = ',', quote = '"',
+                    escape = '"', header = true, auto_detect = false, columns = {columns}, strict_mode = true,
+                    null_padding = true, nullstr = '\x01', encoding = 'utf-8')""",
+                [str(path)],
+            )
+            fits = not con.execute(f"SELECT count(*) FROM {table}_file WHERE {ragged}").fetchall()[0][0]
+        except duckdb.Error:
+            fits = False  # e.g. a quoted line break, which DuckDB's parallel reader refuses with padding
+        if fits:  # rowid is the line's place in the file: no second copy of the rows
+            con.execute(
+                f"""CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS row, {cells} FROM {table}_file
+                    WHERE concat({", ".join(header)}) <> ''"""
+            )
+            if con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]:
+                return
+            con.execute(f"DROP VIEW {table}")
+        con.execute(f"DROP TABLE IF EXISTS {table}_file")
+    frame = read_table(path)
+    con.register(f"{table}_df", frame)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_file AS SELECT row::BIGINT AS row, {', '.join(KNOWN)} FROM {table}_df")
+    finally:
+        con.unregister(f"{table}_df")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_file")
+
+
+def unstage(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop what :func:`stage_table` made."""
+    con.execute(f"DROP VIEW IF EXISTS {table}")
+    con.execute(f"DROP TABLE IF EXISTS {table}_file")

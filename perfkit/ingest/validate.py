@@ -1,8 +1,11 @@
-"""Check and normalise the text cells of a canonical table, all rows at once.
+"""Check and normalise the text cells of a canonical table, all rows at once, in DuckDB.
 
-Every check is a vectorised mask over the frame. A row that fails any check becomes one or
-more :class:`Problem` rows naming the file, row, column, value, what is wrong and the fix;
-the rows that pass become a clean frame ready for :meth:`perfkit.store.Store.write_batches`.
+The rows to check are a table (or registered frame) of text cells in the store's own
+connection, so a file of millions of rows is parsed, checked and written without passing
+through Python objects, on every core, within DuckDB's memory limit. Each check is one SQL
+condition; a row that fails any becomes one or more :class:`Problem` rows naming the file,
+row, column, value, what is wrong and the fix. The rows that pass become a temporary table
+ready for :meth:`perfkit.store.Store.write_batches`.
 """
 
 from __future__ import annotations
@@ -10,15 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-import numpy as np
+import duckdb
 import pandas as pd
 
 from perfkit.catalogue import Catalogue, Unit
 from perfkit.errors import PeriodError
+from perfkit.ingest.read import KNOWN
 from perfkit.periods import parse_period
 from perfkit.store import OBSERVATION_COLUMNS
 
-__all__ = ["Problem", "SUPPRESSION_CODES", "validate"]
+__all__ = ["Problem", "SUPPRESSION_CODES", "check", "drop", "validate"]
 
 #: Cell codes used in published statistics (DfE / Explore Education Statistics), and the
 #: status a cell holding one is stored with.
@@ -31,12 +35,16 @@ SUPPRESSION_CODES = {
 }
 STATUSES = ("ok", "provisional", "suppressed", "missing")
 NUMBER_COLUMNS = ("value", "numerator", "denominator")
+_PLAIN = r"-?\d+(?:\.\d+)?"
 _NUMBER = (
     r"^(?P<neg>-)?(?P<gbp>£)?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.(?P<d1>\d+))?|\d+(?:\.(?P<d2>\d+))?|\.(?P<d3>\d+))"
     r"(?P<pct>%)?$"
 )
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
+_SPACE = " \t\n\r\x0b\x0c"
+#: What a problem shows as the cell's value: the normalised text, the code upper-cased.
+_SHOWN = {"indicator": "indicator", "area_code": "area_code", "area_name": "area_name"}
 
 
 @dataclass(frozen=True)
@@ -54,157 +62,268 @@ class Problem:
         return f"{self.file}, row {self.row}, column {self.column}, value {self.value!r}: {self.problem}; {self.fix}"
 
 
-class _Checks:
-    """Collects problems as masks over the frame."""
-
-    def __init__(self, frame: pd.DataFrame, file_name: str) -> None:
-        self.frame = frame
-        self.file = file_name
-        self.parts: list[pd.DataFrame] = []
-
-    def add(self, mask: pd.Series, column: str, problem: str | pd.Series, fix: str | pd.Series) -> None:
-        mask = mask.fillna(False).astype(bool)
-        if not mask.any():
-            return
-        part = pd.DataFrame(
-            {
-                "file": self.file,
-                "row": self.frame.loc[mask, "row"].astype(int),
-                "column": column,
-                "value": self.frame.loc[mask, column].astype(str) if column in self.frame else "",
-                "problem": problem[mask] if isinstance(problem, pd.Series) else problem,
-                "fix": fix[mask] if isinstance(fix, pd.Series) else fix,
-            }
-        )
-        self.parts.append(part)
-
-    def result(self) -> pd.DataFrame:
-        if not self.parts:
-            return pd.DataFrame(columns=PROBLEM_COLUMNS)
-        return pd.concat(self.parts, ignore_index=True).sort_values(["row", "column"], kind="stable")
+def _q(text: str) -> str:
+    """A SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
 
 
-def _parse_numbers(text: pd.Series) -> pd.DataFrame:
-    """Split number cells into value, decimals shown, and whether £ or % was written.
-
-    Plain numbers ("123", "-4.5") take a vectorised path; only the other cells go through
-    the full pattern (thousands separators, £, %).
-    """
-    text = text.astype(str)
-    plain = text.str.fullmatch(r"-?\d+(?:\.\d+)?").fillna(False).astype(bool)
-    number = pd.to_numeric(text.where(plain), errors="coerce").astype(float)
-    dot = text.where(plain).str.find(".")
-    decimals = (text.str.len() - dot - 1).where(dot.fillna(-1) >= 0, 0).fillna(0).astype(int)
-    gbp = pd.Series(False, index=text.index)
-    pct = pd.Series(False, index=text.index)
-    rest = text.ne("") & ~plain
-    if rest.any():
-        parts = text[rest].str.extract(_NUMBER)
-        value = pd.to_numeric(parts["num"].str.replace(",", "", regex=False), errors="coerce").astype(float)
-        number[rest] = value.where(parts["neg"].isna(), -value)
-        shown = parts["d1"].fillna(parts["d2"]).fillna(parts["d3"]).str.len().fillna(0).astype(int)
-        decimals[rest] = shown
-        gbp[rest] = parts["gbp"].notna()
-        pct[rest] = parts["pct"].notna()
-    return pd.DataFrame({"number": number, "decimals": decimals, "gbp": gbp, "pct": pct})
+def _case(column: str, mapping: dict[str, str | None], default: str = "NULL") -> str:
+    whens = " ".join(f"WHEN {_q(k)} THEN {_q(v) if v is not None else 'NULL'}" for k, v in mapping.items())
+    return f"CASE {column} {whens} ELSE {default} END"
 
 
-def _periods(frame: pd.DataFrame, checks: _Checks, today: dt.date) -> pd.Series:
-    """Parse each distinct period label once; add period_type, period_start, period_label."""
-    codes, labels = pd.factorize(frame["period"])  # parse each distinct label once, then index
-    parsed, errors = {}, {}
+def _trimmed(column: str) -> str:
+    """SQL for a cell's text without surrounding white space, a no-break space read as a space.
+
+    Most cells need neither; testing the first and last character first is 4x faster."""
+    c = f"coalesce(CAST({column} AS VARCHAR), '')"
+    return (
+        f"CASE WHEN {c} = '' OR (ascii(left({c}, 1)) > 32 AND ascii(right({c}, 1)) > 32 AND NOT contains({c}, chr(160))) "
+        f"THEN {c} ELSE trim(replace({c}, chr(160), ' '), {_q(_SPACE)}) END"
+    )
+
+
+def _number_parts(column: str) -> str:
+    """SQL select items for the first pass over one number column: is it plain, and the
+    pattern's parts when it is not (thousands separators, £, %)."""
+    t = f"{column}_text"
+    return (
+        f"regexp_full_match({t}, {_q(_PLAIN)}) AS {column}_plain, "
+        f"CASE WHEN {t} <> '' AND NOT regexp_full_match({t}, {_q(_PLAIN)}) "
+        f"THEN regexp_extract({t}, {_q(_NUMBER)}, ['neg', 'gbp', 'num', 'd1', 'd2', 'd3', 'pct']) END AS {column}_parts"
+    )
+
+
+def _numbers(column: str) -> str:
+    """SQL select items reading one number column: value, decimals shown, £, %, code."""
+    t, p, c = f"{column}_text", f"{column}_parts", column
+    return f"""
+        CASE WHEN {c}_plain THEN TRY_CAST({t} AS DOUBLE)
+             WHEN {p}.num <> '' THEN TRY_CAST(replace({p}.num, ',', '') AS DOUBLE) * CASE WHEN {p}.neg = '-' THEN -1 ELSE 1 END
+        END AS {c},
+        CASE WHEN {c}_plain THEN CASE WHEN strpos({t}, '.') > 0 THEN length({t}) - strpos({t}, '.') ELSE 0 END
+             ELSE length(coalesce(nullif({p}.d1, ''), nullif({p}.d2, ''), nullif({p}.d3, ''), '')) END AS {c}_decimals,
+        coalesce({p}.gbp <> '', false) AS {c}_gbp,
+        coalesce({p}.pct <> '', false) AS {c}_pct,
+        CASE WHEN lower({t}) IN ({", ".join(_q(k) for k in SUPPRESSION_CODES)}) THEN lower({t}) END AS {c}_code"""
+
+
+def _period_table(con: duckdb.DuckDBPyConnection, source: str, name: str) -> None:
+    """Parse each distinct period label once (perfkit.periods is the one parser)."""
+    labels = [r[0] for r in con.execute(f"SELECT DISTINCT period_text FROM {source}").fetchall()]
+    rows = []
     for label in labels:
         try:
-            parsed[label] = parse_period(label)
+            p = parse_period(label)
+            rows.append((label, p.freq.value, p.start, p.label, None))
         except PeriodError as exc:
-            errors[label] = str(exc)
-
-    def spread(values: list) -> np.ndarray:
-        return np.asarray(values, dtype=object)[codes]
-
-    found = [parsed.get(label) for label in labels]
-    bad = pd.Series(spread([label in errors for label in labels]).astype(bool), index=frame.index)
-    frame["period_type"] = spread([p.freq.value if p else None for p in found])
-    frame["period_start"] = spread([p.start if p else None for p in found])
-    frame["period_label"] = spread([p.label if p else None for p in found])
-    checks.add(bad, "period", frame["period"].map(errors), "write the period as '2025/26', '2025/26 Q3' or '2025-11'")
-    is_future = pd.Series(spread([bool(p and p.start > today) for p in found]).astype(bool), index=frame.index)
-    checks.add(
-        is_future,
-        "period",
-        f"the period starts after today ({today:%Y-%m-%d})",
-        "check the year; perfkit stores only periods that have started",
+            rows.append((label, None, None, None, str(exc)))
+    frame = pd.DataFrame(rows, columns=["period_text", "period_type", "period_start", "period_label", "period_error"])
+    frame["period_start"] = pd.to_datetime(frame["period_start"]).dt.date
+    con.register(f"{name}_df", frame)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT period_text::VARCHAR AS period_text, period_type::VARCHAR AS period_type, "
+        f"period_start::DATE AS period_start, period_label::VARCHAR AS period_label, period_error::VARCHAR AS period_error FROM {name}_df"
     )
-    return frame["period_type"].notna()
+    con.unregister(f"{name}_df")
 
 
-def _cell_numbers(frame: pd.DataFrame, ind: pd.DataFrame, checks: _Checks) -> dict[str, pd.DataFrame]:
-    numbers = {}
+def _catalogue_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, name: str) -> None:
+    cat = catalogue.to_frame()[["indicator", "unit", "frequency", "multiplier"]].copy()
+    bounds = {u.value: u.bounds for u in Unit}
+    cat["low"] = cat["unit"].map(lambda u: bounds[u][0]).astype(float)
+    cat["high"] = cat["unit"].map(lambda u: bounds[u][1]).astype(float)
+    cat["freq"] = cat["frequency"].map({"monthly": "month", "quarterly": "quarter", "annual": "year"})
+    con.register(f"{name}_df", cat)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT indicator::VARCHAR AS indicator, unit::VARCHAR AS unit, "
+        f"frequency::VARCHAR AS frequency, freq::VARCHAR AS freq, multiplier::DOUBLE AS multiplier, "
+        f"low::DOUBLE AS low, high::DOUBLE AS high FROM {name}_df"
+    )
+    con.unregister(f"{name}_df")
+
+
+# (column, condition, problem, fix): each a SQL expression over the parsed table ``v``.
+# Conditions and messages may use any parsed column; problem and fix are SQL expressions.
+def _checks(today: dt.date) -> list[tuple[str, str, str, str]]:
+    number_fix = _q("write a number such as 1234 or 45.6, a suppression code (c, x, u, z, low), or leave it blank")
+    checks = [
+        ("indicator", "NOT known", _q("unknown indicator"), _q("use a code from `perfkit indicators`, or add it to params/indicators/")),
+        ("area_code", "area_code = ''", _q("is blank"), _q("give the area's code, e.g. E08000009")),
+        ("area_name", "area_name = ''", _q("is blank"), _q("give the area's name")),
+        ("area_code", "area_code <> '' AND NOT regexp_full_match(area_code, '[A-Za-z0-9_\\-]{1,24}')",
+         _q("has characters an area code does not"), _q("use letters, digits, '-' or '_' only")),
+        ("area_name", "name_clash", _q("the same area code has different names in this file"), _q("use one name per area code")),
+        ("period", "period_error IS NOT NULL", "period_error", _q("write the period as '2025/26', '2025/26 Q3' or '2025-11'")),
+        ("period", f"period_start > DATE '{today:%Y-%m-%d}'", _q(f"the period starts after today ({today:%Y-%m-%d})"),
+         _q("check the year; perfkit stores only periods that have started")),
+        ("period", "known AND period_type IS NOT NULL AND period_type <> freq",
+         "'is a ' || period_type || ' but ' || indicator || ' is ' || frequency", _q("give a period of the indicator's frequency")),
+    ]
     for column in NUMBER_COLUMNS:
-        text = frame[column]
-        parsed = _parse_numbers(text)
-        is_code = text.str.lower().isin(list(SUPPRESSION_CODES))
-        bad = text.ne("") & parsed["number"].isna() & ~is_code
-        checks.add(
-            bad,
-            column,
-            "not a number",
-            "write a number such as 1234 or 45.6, a suppression code (c, x, u, z, low), or leave it blank",
-        )
         is_value = column == "value"
-        checks.add(
-            parsed["pct"] & ~(is_value & ind["unit"].eq("%")),
-            column,
-            "has a % sign but " + ("the indicator is not a percentage" if is_value else "counts carry no % sign"),
-            "remove the % sign, or check the indicator code",
-        )
-        checks.add(
-            parsed["gbp"] & ~(is_value & ind["unit"].eq("GBP")),
-            column,
-            "has a £ sign but " + ("the indicator is not measured in GBP" if is_value else "counts carry no £ sign"),
-            "remove the £ sign, or check the indicator code",
-        )
-        parsed["code"] = text.str.lower().where(is_code)
-        numbers[column] = parsed
-    return numbers
+        checks += [
+            (column, f"{column}_text <> '' AND {column} IS NULL AND {column}_code IS NULL", _q("not a number"), number_fix),
+            (column, f"{column}_pct AND NOT {'coalesce(unit = ' + _q('%') + ', false)' if is_value else 'false'}",
+             _q("has a % sign but " + ("the indicator is not a percentage" if is_value else "counts carry no % sign")),
+             _q("remove the % sign, or check the indicator code")),
+            (column, f"{column}_gbp AND NOT {'coalesce(unit = ' + _q('GBP') + ', false)' if is_value else 'false'}",
+             _q("has a £ sign but " + ("the indicator is not measured in GBP" if is_value else "counts carry no £ sign")),
+             _q("remove the £ sign, or check the indicator code")),
+        ]
+    checks += [
+        ("status", f"given <> '' AND given NOT IN ({', '.join(_q(s) for s in STATUSES)})", _q("unknown status"),
+         _q(f"use one of {', '.join(STATUSES)}, or leave it blank for ok")),
+        ("value", "code IS NOT NULL AND has_number", _q("mixes a suppression code with numbers in the same row"),
+         _q("a suppressed row carries no numbers (they could reveal the suppressed count): blank them")),
+        ("status", "code IS NOT NULL AND given IN ('ok', 'provisional')",
+         _q("status says there is a value but a cell holds a suppression code"), _q("set status to suppressed or missing, or give the numbers")),
+        ("status", "given IN ('suppressed', 'missing') AND has_number", _q("status says there is no value but numbers are given"),
+         _q("blank the numbers, or change the status")),
+        ("value", "live AND value_text = '' AND (numerator IS NULL OR denominator IS NULL)",
+         _q("no value, and no numerator and denominator to compute one"),
+         _q("give a value (or both numerator and denominator), or set status to missing with a note")),
+        ("denominator", "numerator IS NOT NULL AND denominator IS NULL", _q("a numerator without a denominator"), _q("give both, or neither")),
+        ("numerator", "denominator IS NOT NULL AND numerator IS NULL AND value IS NULL", _q("a denominator without a numerator"), _q("give both, or neither")),
+        ("numerator", "numerator < 0", _q("is negative"), _q("counts cannot be below zero")),
+        ("denominator", "denominator < 0", _q("is negative"), _q("counts cannot be below zero")),
+        ("numerator", "unit = '%' AND numerator > denominator", _q("is larger than the denominator, which a percentage cannot be"),
+         _q("check the two counts have not been swapped")),
+        ("value", "value IS NOT NULL AND computed IS NOT NULL AND abs(value - computed) > tolerance",
+         "'does not match numerator / denominator (' || CAST(round(computed, 3) AS VARCHAR) || ')'",
+         _q("correct the value or the counts, or leave the value blank to have it computed")),
+        ("value", "value IS NOT NULL AND denominator = 0", _q("a value is given but the denominator is zero"),
+         _q("leave the value blank: there is no rate when nothing was counted")),
+        ("value", "value < low", _q("is below zero, which this unit cannot be"), _q("check the sign")),
+        ("value", "value > high", _q("is above 100, which a percentage cannot be"), _q("check the value")),
+        ("period", "first_row < row", "'the same indicator, area and period appear more than once; first on row ' || first_row",
+         _q("keep one row for each indicator, area and period")),
+    ]
+    return checks
 
 
-def _status(frame: pd.DataFrame, nums: dict[str, pd.DataFrame], checks: _Checks) -> tuple[pd.Series, pd.Series]:
-    given = frame["status"].str.lower()
-    checks.add(
-        given.ne("") & ~given.isin(STATUSES),
-        "status",
-        "unknown status",
-        f"use one of {', '.join(STATUSES)}, or leave it blank for ok",
+def check(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    catalogue: Catalogue,
+    file_name: str,
+    today: dt.date | None = None,
+    value_tolerance: float | None = None,
+    name: str = "checked",
+) -> pd.DataFrame:
+    """Check the text table ``source`` (``row`` and the canonical columns) in ``con``.
+
+    Creates the temporary view ``<name>_clean``: the rows with no problem, in
+    :data:`OBSERVATION_COLUMNS` plus ``row`` (valid while ``source`` exists; drop it with
+    :func:`drop`). Returns the problems, one row per problem (file, row, column, value,
+    problem, fix), in row order.
+
+    ``value_tolerance`` widens how far a given value may be from numerator / denominator
+    (default: half a unit of the last decimal written), for publishers that round counts.
+
+    The checks stream: the cells are parsed on the fly by a view, once for the problems
+    and once as the clean rows are written, and only small tables are kept (periods,
+    catalogue, repeated keys, clashing names), so memory does not grow with the file.
+    """
+    today = today or dt.date.today()
+    clean_text = ", ".join(f"{_trimmed(c)} AS {c}_text" for c in KNOWN)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_text AS SELECT CAST(row AS BIGINT) AS row, {clean_text} FROM {source}")
+    _period_table(con, f"{name}_text", f"{name}_periods")
+    _catalogue_table(con, catalogue, f"{name}_cat")
+    # Repeated keys: group 8-byte hashes first (cheap for millions of rows), then compare
+    # the real keys of the few rows whose hash repeats (a hash collision is not a repeat).
+    con.execute(
+        f"""CREATE OR REPLACE TEMP VIEW {name}_keys AS
+            SELECT r.row, upper(r.indicator_text) AS indicator, r.area_code_text AS area_code, r.area_name_text AS area_name,
+                   p.period_label
+            FROM {name}_text r LEFT JOIN {name}_periods p ON r.period_text = p.period_text"""
     )
-    code = nums["value"]["code"].fillna(nums["numerator"]["code"]).fillna(nums["denominator"]["code"])
-    has_code = code.notna()
-    has_number = pd.concat([nums[c]["number"].notna() for c in NUMBER_COLUMNS], axis=1).any(axis=1)
-    code_status = code.map({k: v[0] for k, v in SUPPRESSION_CODES.items()})
-    status = given.where(given.ne(""), code_status.fillna("ok"))
-    checks.add(
-        has_code & has_number,
-        "value",
-        "mixes a suppression code with numbers in the same row",
-        "a suppressed row carries no numbers (they could reveal the suppressed count): blank them",
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {name}_dups AS
+            WITH k AS (SELECT *, hash(indicator, area_code, period_label) AS h FROM {name}_keys),
+                 repeated AS (SELECT h FROM k GROUP BY h HAVING count(*) > 1)
+            SELECT indicator, area_code, period_label, min(row) AS first_row
+            FROM k SEMI JOIN repeated USING (h) GROUP BY ALL HAVING count(*) > 1"""
     )
-    checks.add(
-        has_code & given.isin(["ok", "provisional"]),
-        "status",
-        "status says there is a value but a cell holds a suppression code",
-        "set status to suppressed or missing, or give the numbers",
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {name}_clash AS
+            SELECT area_code FROM (SELECT DISTINCT area_code, area_name FROM {name}_keys WHERE area_code <> '')
+            GROUP BY 1 HAVING count(*) > 1"""
     )
-    checks.add(
-        given.isin(["suppressed", "missing"]) & has_number,
-        "status",
-        "status says there is no value but numbers are given",
-        "blank the numbers, or change the status",
+    tolerance = "0.5 * pow(10.0, -value_decimals) + 1e-9"
+    if value_tolerance is not None:  # a publisher that rounds its counts (DfE: to the nearest 10)
+        tolerance = f"greatest({tolerance}, {float(value_tolerance)} + 1e-9)"
+    codes = {k: v[0] for k, v in SUPPRESSION_CODES.items()}
+    reasons = {k: v[1] for k, v in SUPPRESSION_CODES.items()}
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW {name} AS
+        WITH t0 AS (
+            SELECT r.row, upper(r.indicator_text) AS indicator, r.area_code_text AS area_code,
+                   r.area_name_text AS area_name, r.period_text, r.value_text, r.numerator_text,
+                   r.denominator_text, r.status_text, lower(r.status_text) AS given, r.note_text,
+                   r.commentary_text, r.actions_text,
+                   {", ".join(_number_parts(c) for c in NUMBER_COLUMNS)}
+            FROM {name}_text r
+        ), t AS (
+            SELECT t0.*, {", ".join(_numbers(c) for c in NUMBER_COLUMNS)} FROM t0
+        ), s AS (
+            SELECT t.*, c.indicator IS NOT NULL AS known, c.unit, c.frequency, c.freq, c.multiplier, c.low, c.high,
+                   p.period_type, p.period_start, p.period_label, p.period_error,
+                   coalesce(value_code, numerator_code, denominator_code) AS code,
+                   (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL) AS has_number,
+                   numerator / nullif(denominator, 0) * c.multiplier AS computed,
+                   {tolerance} AS tolerance,
+                   t.area_code IN (SELECT area_code FROM {name}_clash) AS name_clash,
+                   d.first_row
+            FROM t LEFT JOIN {name}_cat c USING (indicator) LEFT JOIN {name}_periods p USING (period_text)
+                 LEFT JOIN {name}_dups d ON t.indicator = d.indicator AND t.area_code = d.area_code
+                      AND p.period_label IS NOT DISTINCT FROM d.period_label
+        ), u AS (
+            SELECT s.*, CASE WHEN given <> '' THEN given ELSE coalesce({_case("code", codes)}, 'ok') END AS status FROM s
+        )
+        SELECT u.*, status IN ('ok', 'provisional') AS live,
+               coalesce(nullif(note_text, ''), {_case("code", reasons)}) AS reason0
+        FROM u
+        """
     )
-    note = frame["note"]
-    reason = note.where(note.ne(""), code.map({k: v[1] for k, v in SUPPRESSION_CODES.items()}))
-    reason = reason.where(~status.isin(["suppressed", "missing"]) | reason.notna(), "no reason given")
-    reason = reason.where(status.ne("ok") | note.ne(""), None)
-    return status, reason
+    checks = _checks(today)
+    conditions = [f"coalesce({cond}, false)" for _column, cond, _problem, _fix in checks]
+    found = ", ".join(
+        f"CASE WHEN {when} THEN {{'seq': {seq}, 'column': {_q(column)}, 'value': {_SHOWN.get(column, column + '_text')}, "
+        f"'problem': {problem}, 'fix': {fix}}} END"
+        for seq, (when, (column, _cond, problem, fix)) in enumerate(zip(conditions, checks))
+    )
+    any_problem = " OR ".join(conditions)
+    problems = con.execute(
+        f"""SELECT {_q(file_name)} AS file, row, p.column AS "column", p.value, p.problem, p.fix FROM (
+                SELECT row, unnest([{found}]) AS p FROM {name} WHERE {any_problem})
+            WHERE p IS NOT NULL ORDER BY row, "column", p.seq"""
+    ).df()
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW {name}_clean AS
+        SELECT row, indicator, area_code, period_type, period_start, period_label AS period, area_name,
+               coalesce(value, computed) AS value, numerator, denominator,
+               CASE WHEN live AND denominator = 0 THEN 'missing' ELSE status END AS status,
+               CASE WHEN live AND denominator = 0 THEN 'denominator is zero: nothing was counted'
+                    WHEN status = 'ok' AND note_text = '' THEN NULL
+                    WHEN status IN ('suppressed', 'missing') AND reason0 IS NULL THEN 'no reason given'
+                    ELSE reason0 END AS status_reason,
+               nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions
+        FROM {name} WHERE NOT ({any_problem})
+        """
+    )
+    problems["row"] = problems["row"].astype(int)
+    return problems
+
+
+def drop(con: duckdb.DuckDBPyConnection, name: str = "checked") -> None:
+    """Drop what :func:`check` made."""
+    for view in ("_clean", "", "_keys", "_text"):
+        con.execute(f"DROP VIEW IF EXISTS {name}{view}")
+    for table in ("_periods", "_cat", "_dups", "_clash"):
+        con.execute(f"DROP TABLE IF EXISTS {name}{table}")
 
 
 def validate(
@@ -214,129 +333,20 @@ def validate(
     today: dt.date | None = None,
     value_tolerance: float | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Check a frame from :func:`perfkit.ingest.read.read_table`.
+    """Check a frame from :func:`perfkit.ingest.read.read_table` (in a scratch DuckDB).
 
     Returns
     -------
     clean, problems
         ``clean`` holds the rows with no problem, in :data:`OBSERVATION_COLUMNS` plus
         ``row``; ``problems`` one row per problem (file, row, column, value, problem, fix).
-
-    ``value_tolerance`` widens how far a given value may be from numerator / denominator
-    (default: half a unit of the last decimal written), for publishers that round counts.
     """
-    today = today or dt.date.today()
-    text = [c for c in frame.columns if c != "row"]
-    frame = frame.copy()
-    frame[text] = frame[text].apply(lambda s: s.astype(str).str.replace("\u00a0", " ", regex=False).str.strip())
-    frame["row"] = frame["row"].astype(int)
-    frame["indicator"] = frame["indicator"].str.upper()
-    checks = _Checks(frame, file_name)
-
-    cat = catalogue.to_frame().set_index("indicator")
-    known = frame["indicator"].isin(cat.index)
-    checks.add(~known, "indicator", "unknown indicator", "use a code from `perfkit indicators`, or add it to params/indicators/")
-    ind = cat[["unit", "frequency", "multiplier"]].reindex(frame["indicator"]).reset_index(drop=True)
-    ind.index = frame.index
-
-    for column, fix in (("area_code", "give the area's code, e.g. E08000009"), ("area_name", "give the area's name")):
-        checks.add(frame[column].eq(""), column, "is blank", fix)
-    checks.add(
-        frame["area_code"].ne("") & ~frame["area_code"].str.fullmatch(r"[A-Za-z0-9_\-]{1,24}"),
-        "area_code",
-        "has characters an area code does not",
-        "use letters, digits, '-' or '_' only",
-    )
-    names = frame.loc[frame["area_code"].ne(""), ["area_code", "area_name"]].drop_duplicates()
-    clash = frame["area_code"].isin(names.loc[names["area_code"].duplicated(), "area_code"])
-    checks.add(clash, "area_name", "the same area code has different names in this file", "use one name per area code")
-
-    has_period = _periods(frame, checks, today)
-    freq = ind["frequency"].map({"monthly": "month", "quarterly": "quarter", "annual": "year"})
-    period_type = frame["period_type"]
-    checks.add(
-        known & has_period & period_type.ne(freq),
-        "period",
-        "is a " + period_type.astype(object).fillna("?").astype(str) + " but " + frame["indicator"] + " is " + ind["frequency"].fillna("?").astype(str),
-        "give a period of the indicator's frequency",
-    )
-
-    nums = _cell_numbers(frame, ind, checks)
-    status, reason = _status(frame, nums, checks)
-    value, num, den = (nums[c]["number"] for c in NUMBER_COLUMNS)
-    multiplier = ind["multiplier"].astype(float)
-    live = status.isin(["ok", "provisional"])
-    checks.add(
-        live & frame["value"].eq("") & (num.isna() | den.isna()),
-        "value",
-        "no value, and no numerator and denominator to compute one",
-        "give a value (or both numerator and denominator), or set status to missing with a note",
-    )
-    checks.add(num.notna() & den.isna(), "denominator", "a numerator without a denominator", "give both, or neither")
-    checks.add(den.notna() & num.isna() & value.isna(), "numerator", "a denominator without a numerator", "give both, or neither")
-    for column, series in (("numerator", num), ("denominator", den)):
-        checks.add(series < 0, column, "is negative", "counts cannot be below zero")
-    checks.add(
-        ind["unit"].eq("%") & (num > den),
-        "numerator",
-        "is larger than the denominator, which a percentage cannot be",
-        "check the two counts have not been swapped",
-    )
-    computed = (num / den.where(den != 0)) * multiplier
-    shown = nums["value"]["decimals"]
-    tolerance = 0.5 * np.power(10.0, -shown) + 1e-9
-    if value_tolerance is not None:  # a publisher that rounds its counts (DfE: to the nearest 10)
-        tolerance = np.maximum(tolerance, value_tolerance + 1e-9)
-    checks.add(
-        value.notna() & computed.notna() & ((value - computed).abs() > tolerance),
-        "value",
-        "does not match numerator / denominator (" + computed.round(3).astype(str) + ")",
-        "correct the value or the counts, or leave the value blank to have it computed",
-    )
-    checks.add(
-        value.notna() & den.eq(0),
-        "value",
-        "a value is given but the denominator is zero",
-        "leave the value blank: there is no rate when nothing was counted",
-    )
-    bounds = {u.value: u.bounds for u in Unit}
-    low = ind["unit"].map({u: np.nan if b[0] is None else b[0] for u, b in bounds.items()}).astype(float)
-    high = ind["unit"].map({u: np.nan if b[1] is None else b[1] for u, b in bounds.items()}).astype(float)
-    checks.add(value < low, "value", "is below zero, which this unit cannot be", "check the sign")
-    checks.add(value > high, "value", "is above 100, which a percentage cannot be", "check the value")
-
-    key = ["indicator", "area_code", "period_label"]
-    first_row = frame.groupby(key, sort=False)["row"].transform("first")
-    checks.add(
-        frame.duplicated(key, keep="first"),
-        "period",
-        "the same indicator, area and period appear more than once; first on row " + first_row.astype(str),
-        "keep one row for each indicator, area and period",
-    )
-
-    zero_den = den.eq(0) & live
-    final_value = value.where(value.notna(), computed)
-    status = status.where(~zero_den, "missing")
-    reason = reason.where(~zero_den, "denominator is zero: nothing was counted")
-    problems = checks.result()
-    clean = pd.DataFrame(
-        {
-            "row": frame["row"],
-            "indicator": frame["indicator"],
-            "area_code": frame["area_code"],
-            "period_type": period_type,
-            "period_start": frame["period_start"],
-            "period": frame["period_label"],
-            "area_name": frame["area_name"],
-            "value": final_value,
-            "numerator": num,
-            "denominator": den,
-            "status": status,
-            "status_reason": reason,
-            "commentary": frame["commentary"].replace("", None),
-            "actions": frame["actions"].replace("", None),
-        }
-    )
-    clean = clean[~clean["row"].isin(problems["row"])].reset_index(drop=True)
-    return clean[["row", *OBSERVATION_COLUMNS]], problems.reset_index(drop=True)
-
+    con = duckdb.connect()
+    try:
+        con.register("source_df", frame)
+        problems = check(con, "source_df", catalogue, file_name, today, value_tolerance)
+        clean = con.execute(f"SELECT row, {', '.join(OBSERVATION_COLUMNS)} FROM checked_clean ORDER BY row").df()
+        drop(con)
+    finally:
+        con.close()
+    return clean, problems
