@@ -31,6 +31,7 @@ __all__ = [
     "reporting_period",
     "scorecard",
     "trend",
+    "trends",
     "year_to_date",
 ]
 
@@ -117,24 +118,36 @@ def trend(obs: pd.DataFrame, catalogue: Catalogue, code: str, area: str, last: P
     Columns: period, value, status, target (where one is set). Periods with no data are
     kept, with a missing value, so gaps show as gaps.
     """
-    ind = catalogue[code]
-    end = reporting_period(ind.freq, last)
-    periods = end.shift(1 - count).range_to(end)
-    rows = obs[obs["indicator"].eq(code) & obs["area_code"].eq(area)]
-    found = aggregate_periods(rows, catalogue, code, periods).set_index("period")
-    out = []
-    for period in periods:
-        target = ind.target_for(period)
-        hit = found.loc[period] if period in found.index else None
-        out.append(
-            {
-                "period": period,
-                "value": hit["value"] if hit is not None else float("nan"),
-                "status": hit["status"] if hit is not None else "missing",
-                "target": target.value if target else float("nan"),
-            }
-        )
-    return pd.DataFrame(out)
+    return trends(obs, catalogue, [code], area, last, count)[code]
+
+
+def trends(obs: pd.DataFrame, catalogue: Catalogue, codes: list[str], area: str, last: Period, count: int = 8) -> dict[str, pd.DataFrame]:
+    """:func:`trend` of each of ``codes``, aggregated together (one pass per reporting length)."""
+    rows = obs[obs["area_code"].eq(area)]
+    spans: dict[tuple[Period, Period], list[str]] = {}
+    for code in codes:
+        end = reporting_period(catalogue[code].freq, last)
+        spans.setdefault((end.shift(1 - count), end), []).append(code)
+    out = {}
+    for (first, end), group in spans.items():
+        periods = first.range_to(end)
+        found = aggregate_periods(rows, catalogue, group, periods).set_index(["indicator", "period"])
+        for code in group:
+            ind = catalogue[code]
+            frame = []
+            for period in periods:
+                target = ind.target_for(period)
+                hit = found.loc[(code, period)] if (code, period) in found.index else None
+                frame.append(
+                    {
+                        "period": period,
+                        "value": hit["value"] if hit is not None else float("nan"),
+                        "status": hit["status"] if hit is not None else "missing",
+                        "target": target.value if target else float("nan"),
+                    }
+                )
+            out[code] = pd.DataFrame(frame)
+    return out
 
 
 RAG_ORDER = ["green", "amber", "red", "no target", "no data"]

@@ -90,11 +90,9 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         is_live=live,
     )
     g = work.groupby(["indicator", "area_code", "_target"], sort=False)
+    sums = g[["live_num", "live_den", "live_value"]].sum(min_count=1)  # all missing: missing, not 0
     out = g.agg(
         area_name=("area_name", "last"),
-        num=("live_num", lambda s: s.sum(min_count=1)),
-        den=("live_den", lambda s: s.sum(min_count=1)),
-        total=("live_value", lambda s: s.sum(min_count=1)),
         mean=("live_value", "mean"),
         last_value=("value", "last"),
         last_status=("status", "last"),
@@ -105,7 +103,9 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         provisional=("provisional", "any"),
         live=("is_live", "sum"),
         found=("status", "size"),
-    ).reset_index()
+    )
+    out[["num", "den", "total"]] = sums.to_numpy()
+    out = out.reset_index()
     cat = catalogue.to_frame().set_index("indicator")
     rule = out["indicator"].map(cat["aggregation"])
     mult = out["indicator"].map(cat["multiplier"]).astype(float)
@@ -185,17 +185,18 @@ def year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period) -> pd.
     return _aggregate_span(obs, catalogue, period.financial_year, period, period)
 
 
-def aggregate_periods(obs: pd.DataFrame, catalogue: Catalogue, code: str, periods: list[Period]) -> pd.DataFrame:
-    """``code`` aggregated to each of ``periods`` (all of one length) in one pass."""
-    freq = catalogue[code].freq
-    rows = obs[obs["indicator"].eq(code) & obs["period_type"].eq(freq.value)]
+def aggregate_periods(obs: pd.DataFrame, catalogue: Catalogue, codes: str | list[str], periods: list[Period]) -> pd.DataFrame:
+    """Each of ``codes`` aggregated to each of ``periods`` (all of one length) in one pass."""
+    codes = [codes] if isinstance(codes, str) else list(codes)
+    own = obs["indicator"].map({c: catalogue[c].freq.value for c in codes})
+    rows = obs[own.notna() & own.eq(obs["period_type"])]
     if rows.empty or not periods:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     length = periods[0].freq
     targets = {p: p.within(length) for p in set(rows["period"])}
     mapped = rows["period"].map(targets)
     keep = mapped.isin(set(periods))
-    expected = pd.Series({code: len(periods[0].subperiods(freq))}, dtype=int)
+    expected = pd.Series({c: len(periods[0].subperiods(catalogue[c].freq)) for c in codes}, dtype=int)
     return _combine(rows[keep], catalogue, mapped[keep], expected)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.assess import headline_counts, notable_movements, ordinal, scorecard, trend
+from perfkit.assess import headline_counts, notable_movements, ordinal, scorecard, trends
 from perfkit.assess.disclosure import suppress_small_numbers
 from perfkit.catalogue import Indicator
 from perfkit.council import Council, load_council
@@ -166,9 +166,9 @@ class DirectoratePaper:
         when = period if isinstance(period, Period) else parse_period(period)
         area = inputs.council.area_code
         card = scorecard(inputs.rows, params.catalogue, when, area, codes)
-        trends = {c: trend(inputs.rows[inputs.rows["area_code"] == area], params.catalogue, c, area, when) for c in codes}
+        series = trends(inputs.rows, params.catalogue, codes, area, when)
         icons = {c: spc_icons(inputs.rows, params.catalogue[c], area, when) for c in codes}
-        return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, trends, icons)
+        return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, series, icons)
 
     # ----- the paper, in order ------------------------------------------------------
     @property
