@@ -150,7 +150,7 @@ def _kernel_args() -> dict:
     from perfkit.kernels import IPCKernelManager
 
     if "kernel" in _WARM:
-        return {"km": _WARM["kernel"].km}
+        return _WARM["kernel"].papermill_args
     return {"kernel_manager_class": IPCKernelManager}
 
 

@@ -50,8 +50,18 @@ def _remove_if_empty(folder: str) -> None:
 # imports are paid once per worker, not once per report.
 
 _WARM_UP = "import perfkit, perfkit.report, perfkit.render.exporters, matplotlib.pyplot, seaborn, pandas, numpy"
+# %reset -f, without the full garbage collection IPython runs after it (~0.3 s with pandas
+# and matplotlib loaded; reference counting frees the report's objects, and Python's own
+# collector still runs as usual). A function, because reset deletes the cell's globals.
 _RESET = """\
-%reset -f
+def _perfkit_reset(gc=__import__("gc"), ip=get_ipython()):
+    collect = gc.collect
+    gc.collect = lambda *args, **kwargs: 0
+    try:
+        ip.reset(new_session=False)
+    finally:
+        gc.collect = collect
+_perfkit_reset()
 import warnings as _w, matplotlib as _mpl, matplotlib.pyplot as _plt, pandas as _pd
 _plt.close("all")
 _mpl.rcdefaults()
@@ -89,12 +99,24 @@ class WarmKernel:
         self._start()
 
     def _start(self) -> None:
-        """A new kernel (with new connection files), warmed up and snapshotted."""
+        """A new kernel (with new connection files) and one client for it, warmed up and snapshotted.
+
+        The client is kept: a new client per notebook waits 0.2 s for the kernel's output
+        channel to fall quiet (jupyter_client's wait_for_ready), twice per report."""
         from jupyter_client.utils import run_sync
 
         self.km = IPCKernelManager(kernel_name=self.kernel_name)
         run_sync(self.km.start_kernel)()
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        run_sync(self.kc.wait_for_ready)(timeout=60)
         self._run(_WARM_UP, _SNAPSHOT)
+
+    @property
+    def papermill_args(self) -> dict:
+        """What papermill's execute_notebook needs to run a notebook in this kernel."""
+        _register_engine()
+        return {"engine_name": _ENGINE, "km": self.km, "kc": self.kc}
 
     def _run(self, *sources: str) -> list[str]:
         """Run code cells in the kernel; return each cell's printed text."""
@@ -102,7 +124,9 @@ class WarmKernel:
         from nbclient import NotebookClient
 
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in sources])
-        NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=120).execute()
+        client = NotebookClient(nb, km=self.km, kernel_name=self.kernel_name, timeout=120)
+        client.kc = self.kc  # NotebookClient() sets kc to None; a new one would cost 0.2 s
+        client.execute()
         return ["".join(o.get("text", "") for o in c.outputs if o.get("output_type") == "stream") for c in nb.cells]
 
     def reset(self) -> bool:
@@ -115,6 +139,7 @@ class WarmKernel:
         except Exception:  # noqa: BLE001 - a kernel that cannot even reset is replaced
             pass
         try:
+            self.kc.stop_channels()
             run_sync(self.km.shutdown_kernel)(now=True)
         except Exception:  # noqa: BLE001 - replaced either way
             pass
@@ -125,4 +150,36 @@ class WarmKernel:
     def shutdown(self) -> None:
         from jupyter_client.utils import run_sync
 
+        self.kc.stop_channels()
         run_sync(self.km.shutdown_kernel)(now=True)
+
+
+_ENGINE = "perfkit-warm"
+
+
+def _register_engine() -> None:
+    """papermill's nbclient engine, given the warm kernel's client as well as its manager.
+
+    papermill passes ``km`` through but nbclient's NotebookClient starts a new client for
+    every notebook, and a new client waits 0.2 s for the output channel to fall quiet.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class WarmKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(  # noqa: PLR0913 - papermill's engine signature
+            cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,  # noqa: ANN001
+            start_timeout=60, execution_timeout=None, kc=None, **kwargs,  # noqa: ANN001
+        ):
+            for unused in ("input_path", "timeout", "startup_timeout"):
+                kwargs.pop(unused, None)
+            client = PapermillNotebookClient(
+                nb_man, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+                log=logger, log_output=log_output, stdout_file=stdout_file, stderr_file=stderr_file, **kwargs,
+            )
+            client.kc = kc
+            return client.execute()
+
+    papermill_engines.register(_ENGINE, WarmKernelEngine)
