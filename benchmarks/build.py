@@ -151,7 +151,9 @@ def _warm_process(project: str) -> None:
     import perfkit.report  # noqa: F401 - imported once, as a warm kernel would
     from perfkit.render import exporters  # noqa: F401
 
+    main = sys.modules["__main__"]
     _SHELL["shell"] = InteractiveShell.instance()
+    sys.modules["__main__"] = main  # IPython installs its own; the pool finds its functions here
 
 
 def _run_in_process(job, project: str, out: str) -> None:
@@ -211,6 +213,8 @@ def ploomber_way(project: Path, periods: list[str]) -> float | None:
     if installed.returncode != 0:
         print(f"ploomber could not be installed: {installed.stderr[-500:]}", file=sys.stderr)
         return None
+    # nbconvert's templates are data files of perfkit's environment, not on the .pth path
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(Path(sys.prefix, "share", "jupyter")), os.environ.get("JUPYTER_PATH")]))
     seconds, proc = run([str(python), str(ROOT / "benchmarks" / "ploomber_grid.py"), str(project), *periods], project)
     return json.loads(proc.stdout.strip().splitlines()[-1])["seconds"]
 
