@@ -19,6 +19,7 @@ from rich.table import Table
 
 from perfkit.build import (
     FORMATS,
+    Job,
     JobResult,
     check_parameters,
     job_inputs,
@@ -107,7 +108,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
                 },
             )
             mark = "built" if result.status == "built" else "[red]FAILED[/]"
-            progress.console.print(f"  {mark} {result.job.folder}/{result.job.name} ({sum(result.seconds.values()):.1f} s)")
+            progress.console.print(f"  {mark} {_label(result.job, len(periods) > 1)} ({sum(result.seconds.values()):.1f} s)")
             progress.advance(task)
 
         results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
@@ -117,15 +118,25 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     _summary(results, out_console, time.perf_counter() - started, index)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
-        err_console.print(f"[bold red]failed:[/] {r.job.folder}/{r.job.name}: {escape(r.error)}; the executed notebook is {r.files.get('ipynb')}", soft_wrap=True)
+        err_console.print(f"[bold red]failed:[/] {_label(r.job, len(periods) > 1)}: {escape(r.error)}; the executed notebook is {r.files.get('ipynb')}", soft_wrap=True)
     return 1 if failed else 0
 
 
+def _label(job: Job, several_periods: bool) -> str:
+    """'housing/directorate_report', with the period in front when a build has several."""
+    return job_key(job) if several_periods else f"{job.folder}/{job.name}"
+
+
 def _summary(results: list[JobResult], out: Console, seconds: float, index: Path) -> None:
-    table = Table("report", "status", "execute s", "html s", "pdf s", title="Build summary")
-    for r in results:
+    several = len({r.job.period for r in results}) > 1
+    table = Table(title="Build summary (seconds): failed first, then the slowest")
+    table.add_column("report", no_wrap=True, min_width=max((len(_label(r.job, several)) for r in results), default=6))
+    for name in ("status", "execute", "html", "pdf"):
+        table.add_column(name)
+    order = {"failed": 0, "built": 1, "skipped": 2}
+    for r in sorted(results, key=lambda r: (order[r.status], -sum(r.seconds.values()))):
         table.add_row(
-            f"{r.job.folder}/{r.job.name}",
+            _label(r.job, several),
             r.status,
             *(f"{r.seconds[k]:.1f}" if k in r.seconds else "–" for k in ("execute", "html", "pdf")),
         )

@@ -52,7 +52,18 @@ def built(tmp_path_factory, demo_store_master) -> Path:
     proc = perfkit(project, "build", "--period", PERIOD, "--jobs", "2")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "5 built, 0 up to date, 0 failed" in proc.stdout
+    _summary_lists_the_slowest_first(project, proc.stdout)
     return project
+
+
+def _summary_lists_the_slowest_first(project: Path, stdout: str) -> None:
+    """The summary table's rows, in order, are the manifest's reports by total time, slowest first."""
+    rows = [line.split("│")[1].strip() for line in stdout.splitlines() if line.startswith("│") and "built" in line]
+    manifest = json.loads((project / "outputs" / "manifest.json").read_text())["reports"]
+    total = {key.split("/", 1)[1]: sum(entry["seconds"].values()) for key, entry in manifest.items()}
+    assert sorted(rows) == sorted(total)
+    shown = [total[r] for r in rows]
+    assert all(a >= b - 0.002 for a, b in zip(shown, shown[1:])), (rows, shown)  # the manifest rounds to ms
 
 
 def directorates() -> dict[str, dict]:
