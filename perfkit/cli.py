@@ -88,7 +88,9 @@ def ingest(
     ] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Validate data files and import them into the store, all or nothing."""
+    """Validate data files and import them into the store, all or nothing.
+
+    Files are checked by DuckDB beside the store, within $PERFKIT_MEMORY_LIMIT (default 1GB)."""
 
     def action() -> None:
         from perfkit.ingest import ingest as run_ingest

@@ -234,3 +234,14 @@ def test_lines_duckdb_would_bend_go_to_the_careful_reader(tmp_path, catalogue, l
         ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
     assert found in str(info.value)
     assert not (tmp_path / "s.duckdb").exists(), "a refused first import must not leave an empty store"
+
+
+def test_a_bad_memory_limit_is_named(tmp_path, catalogue, monkeypatch):
+    path = write_csv(tmp_path / "ok.csv", HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,400,,,,\n")
+    monkeypatch.setenv("PERFKIT_MEMORY_LIMIT", "lots")
+    with pytest.raises(IngestError, match="PERFKIT_MEMORY_LIMIT='lots' is not a memory size; write it like 1GB"):
+        ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+    assert not (tmp_path / "s.duckdb").exists()
+    monkeypatch.setenv("PERFKIT_MEMORY_LIMIT", "300MB")
+    [report] = ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+    assert report.result.added == 1

@@ -138,7 +138,11 @@ def ingest(
     db = Store(store)
     try:
         con = db.con
-        con.execute(f"SET memory_limit = '{os.environ.get('PERFKIT_MEMORY_LIMIT', MEMORY_LIMIT)}'")
+        limit = os.environ.get("PERFKIT_MEMORY_LIMIT", MEMORY_LIMIT)
+        try:
+            con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+        except duckdb.Error:
+            raise IngestError(f"PERFKIT_MEMORY_LIMIT={limit!r} is not a memory size; write it like 1GB or 500MB") from None
         with contextlib.suppress(duckdb.Error):  # in Jupyter, turning it off needs ipywidgets
             con.execute("SET enable_progress_bar = false")
         checked = []
