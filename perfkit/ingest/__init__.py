@@ -22,13 +22,16 @@ from perfkit.catalogue import Catalogue
 from perfkit.errors import IngestError
 from perfkit.ingest.read import stage_table, unstage
 from perfkit.ingest.sources import SourceMapping, apply_mapping
-from perfkit.ingest.validate import PROBLEM_COLUMNS, Problem, check, drop
+from perfkit.ingest.validate import PROBLEM_COLUMNS, Checked, Problem, check, drop
 from perfkit.store import BatchResult, Store
 
-__all__ = ["IngestReport", "Problem", "ingest", "MAX_SHOWN"]
+__all__ = ["IngestReport", "Problem", "ingest", "MAX_SHOWN", "MAX_KEPT"]
 
 #: How many problems an error message lists before it says how many more there are.
 MAX_SHOWN = 25
+#: How many problems an IngestError carries as Problem objects (the message gives the total;
+#: --skip-invalid writes every rejected row to <file>.rejected.csv).
+MAX_KEPT = 10_000
 #: DuckDB's memory limit while importing (``PERFKIT_MEMORY_LIMIT`` overrides); beyond it
 #: the staged rows spill to ``<store>.tmp/``, so a file of any size imports in bounded memory.
 MEMORY_LIMIT = "1GB"
@@ -47,29 +50,22 @@ def _problem_list(problems: pd.DataFrame) -> list[Problem]:
     return [Problem(*row) for row in problems[PROBLEM_COLUMNS].itertuples(index=False)]
 
 
-def _error(problems: pd.DataFrame) -> IngestError:
-    files = problems["file"].nunique()
-    rows = problems[["file", "row"]].drop_duplicates().shape[0]
-    shown = _problem_list(problems.head(MAX_SHOWN))
-    lines = [f"nothing was imported: {rows} row(s) in {files} file(s) have problems"]
-    lines += [f"  {p}" for p in shown]
-    if len(problems) > MAX_SHOWN:
-        lines.append(f"  ... and {len(problems) - MAX_SHOWN} more problem(s)")
+def _error(con: duckdb.DuckDBPyConnection, found: list[Checked]) -> IngestError:
+    bad = [c for c in found if c.problems]
+    total, rows = sum(c.problems for c in bad), sum(c.rows for c in bad)
+    kept = pd.concat([c.first(con, MAX_KEPT) for c in bad], ignore_index=True).head(MAX_KEPT)
+    lines = [f"nothing was imported: {rows} row(s) in {len(bad)} file(s) have problems"]
+    lines += [f"  {p}" for p in _problem_list(kept.head(MAX_SHOWN))]
+    if total > MAX_SHOWN:
+        lines.append(f"  ... and {total - MAX_SHOWN} more problem(s)")
     lines.append("Fix the rows and import again, or use --skip-invalid to import the valid rows and save the rest to <file>.rejected.csv")
-    return IngestError("\n".join(lines), _problem_list(problems))
+    return IngestError("\n".join(lines), _problem_list(kept))
 
 
-def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, problems: pd.DataFrame) -> Path:
-    reasons = problems.assign(reason=problems["column"] + ": " + problems["problem"] + " (" + problems["fix"] + ")")
-    joined = reasons.groupby("row")["reason"].agg("; ".join).rename("problem").reset_index()
-    con.register("rejected_df", joined)
-    try:
-        rejects = con.execute(f"SELECT r.*, j.problem FROM {raw} r JOIN rejected_df j USING (row) ORDER BY row").df()
-    finally:
-        con.unregister("rejected_df")
+def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, found: Checked) -> Path:
     target = path.with_name(f"{path.stem}.rejected.csv")
     with atomic_path(target) as tmp:
-        rejects.to_csv(tmp, index=False)
+        found.write_rejects(con, raw, str(tmp))
     return target
 
 
@@ -151,29 +147,28 @@ def ingest(
             raw = f"raw_{number}"
             attributes = _stage(con, path, raw, mapping)
             tolerance = mapping.value_tolerance if mapping else None
-            problems = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}")
+            found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}")
             if attributes is not None:
                 kept = {r[0] for r in con.execute(f"SELECT DISTINCT area_code FROM file_{number}_clean").fetchall()}
                 attributes = attributes[attributes["area_code"].isin(kept)]
-            checked.append((path, raw, f"file_{number}_clean", problems, attributes))
-        all_problems = pd.concat([c[3] for c in checked], ignore_index=True) if checked else pd.DataFrame()
-        if len(all_problems) and not skip_invalid:
-            raise _error(all_problems)
+            checked.append((path, raw, f"file_{number}_clean", found, attributes))
+        if any(c[3].problems for c in checked) and not skip_invalid:
+            raise _error(con, [c[3] for c in checked])
         batches = []
-        for path, _raw, clean, problems, attributes in checked:
+        for path, _raw, clean, found, attributes in checked:
             meta = {
                 "file_name": path.name,
                 "sha256": _sha256(path),
                 "source": mapping.name if mapping else "canonical",
                 "attributes": attributes,
-                "rejected": int(problems["row"].nunique()),
+                "rejected": found.rows,
                 "perfkit_version": __version__,
             }
             batches.append((clean, meta))
         results = db.write_batches(batches)
         reports = []
-        for number, ((path, raw, _clean, problems, _attributes), result) in enumerate(zip(checked, results)):
-            rejects = _write_rejects(con, path, raw, problems) if len(problems) else None
+        for number, ((path, raw, _clean, found, _attributes), result) in enumerate(zip(checked, results)):
+            rejects = _write_rejects(con, path, raw, found) if found.problems else None
             reports.append(IngestReport(path, result, rejects))
             drop(con, f"file_{number}")
             unstage(con, raw)

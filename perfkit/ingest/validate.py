@@ -22,7 +22,7 @@ from perfkit.ingest.read import KNOWN
 from perfkit.periods import parse_period
 from perfkit.store import OBSERVATION_COLUMNS
 
-__all__ = ["Problem", "SUPPRESSION_CODES", "check", "drop", "validate"]
+__all__ = ["Checked", "Problem", "SUPPRESSION_CODES", "check", "drop", "validate"]
 
 #: Cell codes used in published statistics (DfE / Explore Education Statistics), and the
 #: status a cell holding one is stored with.
@@ -215,8 +215,8 @@ def check(
 
     Creates the temporary view ``<name>_clean``: the rows with no problem, in
     :data:`OBSERVATION_COLUMNS` plus ``row`` (valid while ``source`` exists; drop it with
-    :func:`drop`). Returns the problems, one row per problem (file, row, column, value,
-    problem, fix), in row order.
+    :func:`drop`), and the table ``<name>_problems``, one row per problem (file, row,
+    column, value, problem, fix). Returns their counts (:class:`Checked`).
 
     ``value_tolerance`` widens how far a given value may be from numerator / denominator
     (default: half a unit of the last decimal written), for publishers that round counts.
@@ -295,11 +295,12 @@ def check(
         for seq, (when, (column, _cond, problem, fix)) in enumerate(zip(conditions, checks))
     )
     any_problem = " OR ".join(conditions)
-    problems = con.execute(
-        f"""SELECT {_q(file_name)} AS file, row, p.column AS "column", p.value, p.problem, p.fix FROM (
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {name}_problems AS
+            SELECT {_q(file_name)} AS file, row, p.column AS "column", p.value, p.problem, p.fix, p.seq FROM (
                 SELECT row, unnest([{found}]) AS p FROM {name} WHERE {any_problem})
-            WHERE p IS NOT NULL ORDER BY row, "column", p.seq"""
-    ).df()
+            WHERE p IS NOT NULL"""
+    )
     con.execute(
         f"""
         CREATE OR REPLACE TEMP VIEW {name}_clean AS
@@ -314,15 +315,44 @@ def check(
         FROM {name} WHERE NOT ({any_problem})
         """
     )
-    problems["row"] = problems["row"].astype(int)
-    return problems
+    total, rows = con.execute(f"SELECT count(*), count(DISTINCT row) FROM {name}_problems").fetchall()[0]
+    return Checked(name, total, rows)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What :func:`check` found: the problems stay in DuckDB (``<name>_problems``), so a
+    file where every one of millions of rows is wrong still fits in memory."""
+
+    name: str
+    problems: int  # how many problems
+    rows: int  # how many rows have one
+
+    def first(self, con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
+        """The problems in row order (file, row, column, value, problem, fix), the first ``limit``."""
+        frame = con.execute(
+            f'SELECT file, row, "column", value, problem, fix FROM {self.name}_problems ORDER BY row, "column", seq'
+            + (f" LIMIT {int(limit)}" if limit is not None else "")
+        ).df()
+        frame["row"] = frame["row"].astype(int)
+        return frame
+
+    def write_rejects(self, con: duckdb.DuckDBPyConnection, raw: str, target: str) -> None:
+        """The rows with problems, as read, with a ``problem`` column saying why, to CSV ``target``."""
+        con.execute(
+            f"""COPY (
+                SELECT r.*, p.problem FROM {raw} r JOIN (
+                    SELECT row, string_agg("column" || ': ' || problem || ' (' || fix || ')', '; ' ORDER BY "column", seq) AS problem
+                    FROM {self.name}_problems GROUP BY row) p USING (row)
+                ORDER BY row) TO '{target.replace("'", "''")}' (HEADER, DELIMITER ',')"""
+        )
 
 
 def drop(con: duckdb.DuckDBPyConnection, name: str = "checked") -> None:
     """Drop what :func:`check` made."""
     for view in ("_clean", "", "_keys", "_text"):
         con.execute(f"DROP VIEW IF EXISTS {name}{view}")
-    for table in ("_periods", "_cat", "_dups", "_clash"):
+    for table in ("_periods", "_cat", "_dups", "_clash", "_problems"):
         con.execute(f"DROP TABLE IF EXISTS {name}{table}")
 
 
@@ -344,7 +374,7 @@ def validate(
     con = duckdb.connect()
     try:
         con.register("source_df", frame)
-        problems = check(con, "source_df", catalogue, file_name, today, value_tolerance)
+        problems = check(con, "source_df", catalogue, file_name, today, value_tolerance).first(con)
         clean = con.execute(f"SELECT row, {', '.join(OBSERVATION_COLUMNS)} FROM checked_clean ORDER BY row").df()
         drop(con)
     finally:
