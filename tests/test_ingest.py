@@ -245,3 +245,20 @@ def test_a_bad_memory_limit_is_named(tmp_path, catalogue, monkeypatch):
     monkeypatch.setenv("PERFKIT_MEMORY_LIMIT", "300MB")
     [report] = ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
     assert report.result.added == 1
+
+
+def test_a_wholly_wrong_file_keeps_only_a_sample_in_memory(tmp_path, catalogue, monkeypatch):
+    import perfkit.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "MAX_KEPT", 7)
+    rows = "".join(f"NOPE,ZZ{i:07d},Area {i},2025/26 Q1,{i},,,,\n" for i in range(40))
+    path = write_csv(tmp_path / "wrong.csv", HEADER + rows)
+    with pytest.raises(IngestError) as info:
+        ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+    assert "40 row(s) in 1 file(s) have problems" in str(info.value)
+    assert "... and 15 more problem(s)" in str(info.value)  # 40 in all, 25 shown
+    assert [p.row for p in info.value.problems] == list(range(2, 9))  # the first 7, in row order
+    [report] = ingest([path], tmp_path / "s.duckdb", catalogue, skip_invalid=True, today=TODAY)
+    rejects = pd.read_csv(report.rejects_path, dtype=str, keep_default_na=False)
+    assert len(rejects) == 40 and report.result.rejected == 40  # every rejected row is saved, not a sample
+    assert rejects["problem"].str.startswith("indicator: unknown indicator").all()
