@@ -5,6 +5,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from perfkit.errors import IngestError, PerfkitError
 from perfkit.ingest import ingest
@@ -262,3 +264,14 @@ def test_a_wholly_wrong_file_keeps_only_a_sample_in_memory(tmp_path, catalogue, 
     rejects = pd.read_csv(report.rejects_path, dtype=str, keep_default_na=False)
     assert len(rejects) == 40 and report.result.rejected == 40  # every rejected row is saved, not a sample
     assert rejects["problem"].str.startswith("indicator: unknown indicator").all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1 ,.\t\n\r\x0b\x0c\x1c\x85\xa0\u1680\u2003\u2028\u3000é£")), max_size=12))
+def test_cells_are_trimmed_as_python_strips_them(text):
+    import duckdb
+
+    from perfkit.ingest.validate import _trimmed
+
+    got = duckdb.connect().execute(f"SELECT {_trimmed('$cell')}", {"cell": text}).fetchall()[0][0]
+    assert got == text.replace("\xa0", " ").strip()

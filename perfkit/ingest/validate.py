@@ -42,7 +42,10 @@ _NUMBER = (
     r"(?P<pct>%)?$"
 )
 PROBLEM_COLUMNS = ["file", "row", "column", "value", "problem", "fix"]
-_SPACE = " \t\n\r\x0b\x0c"
+#: White space as Python's str.strip() knows it (tab, line breaks, no-break and other spaces).
+_SPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+_SPACE_CLASS = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _SPACE) + "]"
+_NEEDS_TRIM = f"^{_SPACE_CLASS}|{_SPACE_CLASS}$|\\x{{a0}}"  # RE2: white space at either end, or a no-break space
 #: What a problem shows as the cell's value: the normalised text, the code upper-cased.
 _SHOWN = {"indicator": "indicator", "area_code": "area_code", "area_name": "area_name"}
 
@@ -73,14 +76,13 @@ def _case(column: str, mapping: dict[str, str | None], default: str = "NULL") ->
 
 
 def _trimmed(column: str) -> str:
-    """SQL for a cell's text without surrounding white space, a no-break space read as a space.
+    """SQL for a cell's text without surrounding white space, a no-break space read as a space
+    (as Python's ``text.replace("\\xa0", " ").strip()``).
 
-    Most cells need neither; testing the first and last character first is 4x faster."""
+    Most cells need neither; one regular expression finds those that do (3x faster than
+    trimming every cell)."""
     c = f"coalesce(CAST({column} AS VARCHAR), '')"
-    return (
-        f"CASE WHEN {c} = '' OR (ascii(left({c}, 1)) > 32 AND ascii(right({c}, 1)) > 32 AND NOT contains({c}, chr(160))) "
-        f"THEN {c} ELSE trim(replace({c}, chr(160), ' '), {_q(_SPACE)}) END"
-    )
+    return f"CASE WHEN NOT regexp_matches({c}, {_q(_NEEDS_TRIM)}) THEN {c} ELSE trim(replace({c}, chr(160), ' '), {_q(_SPACE)}) END"
 
 
 def _number_parts(column: str) -> str:
