@@ -36,14 +36,19 @@ __all__ = [
 ]
 
 
-def _values(obs: pd.DataFrame, catalogue: Catalogue, periods: dict[str, Period]) -> pd.DataFrame:
-    """Each indicator's aggregated value, for all areas, at its own period in ``periods``."""
-    parts = []
-    for target in sorted(set(periods.values())):
-        codes = [c for c, p in periods.items() if p == target]
-        found = aggregate(obs[obs["indicator"].isin(codes)], catalogue, target)
-        parts.append(found[found["indicator"].isin(codes)])
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["indicator", "area_code"])
+def _values(obs: pd.DataFrame, catalogue: Catalogue, roles: dict[str, dict[str, Period]]) -> dict[str, pd.DataFrame]:
+    """Each indicator's aggregated value, for all areas, at its own period in each role
+    (now, the period before, a year ago): one aggregation per period length, not per role."""
+    codes = list(next(iter(roles.values())))
+    lengths: dict = {}
+    for code in codes:
+        lengths.setdefault(roles["now"][code].freq, []).append(code)
+    found = []
+    for group in lengths.values():
+        periods = sorted({role[c] for role in roles.values() for c in group})
+        found.append(aggregate_periods(obs[obs["indicator"].isin(group)], catalogue, group, periods))
+    every = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["indicator", "area_code", "period"])
+    return {name: every[every["period"].eq(every["indicator"].map(role))] for name, role in roles.items()}
 
 
 def _commentary(obs: pd.DataFrame, area: str, periods: dict[str, Period]) -> pd.DataFrame:
@@ -79,11 +84,10 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     now = {c: reporting_period(catalogue[c].freq, period) for c in codes}
     before = {c: p.prev() for c, p in now.items()}
     year_ago = {c: p.same_period_last_year() for c, p in now.items()}
-    current_all = _values(obs, catalogue, now)
+    values = _values(obs, catalogue, {"now": now, "before": before, "year_ago": year_ago})
+    current_all = values["now"]
     mine = lambda frame: frame[frame["area_code"].eq(area)].set_index("indicator")  # noqa: E731
-    current = mine(current_all)
-    prev = mine(_values(obs, catalogue, before))
-    last = mine(_values(obs, catalogue, year_ago))
+    current, prev, last = (mine(values[k]) for k in ("now", "before", "year_ago"))
     cat = catalogue.to_frame().set_index("indicator").loc[codes]
     card = pd.DataFrame(index=pd.Index(codes, name="indicator"))
     for column in ("title", "directorate", "service", "unit", "polarity", "decimals", "frequency", "owner", "source", "framework", "comparator_group"):
