@@ -159,15 +159,23 @@ def job_key(job: Job) -> str:
     return f"{job.period.slug}/{job.folder}/{job.name}"
 
 
-def job_inputs(job: Job, params: ReportParams, project: Project, code: str, area: str) -> dict[str, str]:
-    """Hashes of everything the report depends on (see :mod:`perfkit.manifest`)."""
+def job_inputs(job: Job, params: ReportParams, project: Project, code: str, area: str, seen: dict | None = None) -> dict[str, str]:
+    """Hashes of everything the report depends on (see :mod:`perfkit.manifest`).
+
+    ``seen`` (one dict for one build) keeps the rows' hash of each set of indicators and
+    areas, which every period of the same report reads."""
     from perfkit.manifest import file_hash, rows_hash
 
     indicators = params.reads(job.report.per, job.subject)
+    areas = params.areas_read(indicators, area)
+    seen = {} if seen is None else seen
+    key = (tuple(indicators), tuple(areas))
+    if key not in seen:
+        seen[key] = rows_hash(project.store, indicators, areas)
     return {
         "notebook": file_hash([project.root / "notebooks" / job.report.notebook]),
         "parameters": json.dumps(job.parameters(project.store), sort_keys=True),
-        "data": rows_hash(project.store, indicators, params.areas_read(indicators, area)),
+        "data": seen[key],
         "params": file_hash(params.files(job.report.per, job.subject)),
         "code": code,
     }

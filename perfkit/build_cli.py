@@ -81,7 +81,8 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     removed = remove_stale_temporaries(out)
     manifest = Manifest(out)
     code = code_hash()
-    inputs = {job_key(j): job_inputs(j, params, proj, code, council.area_code) for j in planned}
+    seen: dict = {}  # rows' hashes, shared by the periods of a report
+    inputs = {job_key(j): job_inputs(j, params, proj, code, council.area_code, seen) for j in planned}
     todo = [j for j in planned if force or not manifest.up_to_date(job_key(j), inputs[job_key(j)], chosen)]
     skipped = [JobResult(j, "skipped", dict(manifest.entries[job_key(j)].get("files", {}))) for j in planned if j not in todo]
     if todo:
