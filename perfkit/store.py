@@ -156,7 +156,8 @@ class Store:
         con = self.con
         batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
         now = dt.datetime.now().replace(microsecond=0)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE stage AS SELECT {', '.join(OBSERVATION_COLUMNS)}, {batch_id}::BIGINT AS batch_id FROM {table}")
+        # a view, not a copy: the checked rows are already a table (see ingest.validate.check)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {', '.join(OBSERVATION_COLUMNS)}, {batch_id}::BIGINT AS batch_id FROM {table}")
         stage_rows = con.execute("SELECT count(*) FROM stage").fetchall()[0][0]
         on_key = " AND ".join(f"s.{k} = o.{k}" for k in KEY)
         differs = " OR ".join(f"s.{c} IS DISTINCT FROM o.{c}" for c in _COMPARED)
@@ -165,17 +166,21 @@ class Store:
                        count(*) FILTER (WHERE o.indicator IS NOT NULL AND ({differs}))
                 FROM stage s LEFT JOIN observations o ON {on_key}"""
         ).fetchall()[0]
-        cols = ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
-        con.execute(
-            f"""INSERT INTO revisions
-                SELECT {cols}, o.batch_id, s.value, s.status, ?, ?
-                FROM stage s JOIN observations o ON {on_key} WHERE {differs}""",
-            [batch_id, now],
-        )
-        updates = ", ".join(f"{c} = s.{c}" for c in [*_COMPARED, "batch_id"])
-        con.execute(f"UPDATE observations o SET {updates} FROM stage s WHERE {on_key} AND ({differs})")
-        con.execute(f"INSERT INTO observations SELECT s.* FROM stage s ANTI JOIN observations o ON {on_key}")
-        con.execute("DROP TABLE stage")
+        if revised:  # earlier versions move to revisions; the new values win
+            cols = ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
+            con.execute(
+                f"""INSERT INTO revisions
+                    SELECT {cols}, o.batch_id, s.value, s.status, ?, ?
+                    FROM stage s JOIN observations o ON {on_key} WHERE {differs}""",
+                [batch_id, now],
+            )
+            updates = ", ".join(f"{c} = s.{c}" for c in [*_COMPARED, "batch_id"])
+            con.execute(f"UPDATE observations o SET {updates} FROM stage s WHERE {on_key} AND ({differs})")
+        if added == stage_rows:  # all new (a first import): no need to look for stored keys
+            con.execute("INSERT INTO observations SELECT * FROM stage")
+        elif added:
+            con.execute(f"INSERT INTO observations SELECT s.* FROM stage s ANTI JOIN observations o ON {on_key}")
+        con.execute("DROP VIEW stage")
         attributes = meta.get("attributes")
         if attributes is not None and len(attributes):
             con.register("attr_df", attributes[["area_code", "key", "value"]].assign(batch_id=batch_id))

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+from concurrent.futures import ThreadPoolExecutor
 import datetime as dt
 import hashlib
 import os
@@ -131,6 +132,7 @@ def ingest(
     """
     store = Path(store)
     existed = store.exists()
+    hashing = ThreadPoolExecutor(1)  # each file's SHA-256 (its batch record) is read beside DuckDB's work
     db = Store(store)
     try:
         con = db.con
@@ -141,6 +143,7 @@ def ingest(
             raise IngestError(f"PERFKIT_MEMORY_LIMIT={limit!r} is not a memory size; write it like 1GB or 500MB") from None
         with contextlib.suppress(duckdb.Error):  # in Jupyter, turning it off needs ipywidgets
             con.execute("SET enable_progress_bar = false")
+        digests = [hashing.submit(_sha256, Path(p)) for p in paths]  # a missing file fails in staging first
         checked = []
         for number, raw_path in enumerate(paths):
             path = Path(raw_path)
@@ -155,10 +158,10 @@ def ingest(
         if any(c[3].problems for c in checked) and not skip_invalid:
             raise _error(con, [c[3] for c in checked])
         batches = []
-        for path, _raw, clean, found, attributes in checked:
+        for (path, _raw, clean, found, attributes), digest in zip(checked, digests):
             meta = {
                 "file_name": path.name,
-                "sha256": _sha256(path),
+                "sha256": digest.result(),
                 "source": mapping.name if mapping else "canonical",
                 "attributes": attributes,
                 "rejected": found.rows,
@@ -173,10 +176,12 @@ def ingest(
             drop(con, f"file_{number}")
             unstage(con, raw)
     except BaseException:
+        hashing.shutdown(cancel_futures=True)
         db.close()
         if not existed:  # a refused first import leaves no empty store behind
             for leftover in (store, store.with_name(store.name + ".wal")):
                 leftover.unlink(missing_ok=True)
         raise
+    hashing.shutdown()
     db.close()
     return reports

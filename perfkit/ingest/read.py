@@ -258,7 +258,7 @@ def stage_table(con: duckdb.DuckDBPyConnection, path: str | Path, table: str) ->
                 f"""CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS row, {cells} FROM {table}_file
                     WHERE concat({", ".join(header)}) <> ''"""
             )
-            if con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]:
+            if con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]:
                 return
             con.execute(f"DROP VIEW {table}")
         con.execute(f"DROP TABLE IF EXISTS {table}_file")

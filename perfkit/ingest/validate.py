@@ -216,16 +216,17 @@ def check(
     """Check the text table ``source`` (``row`` and the canonical columns) in ``con``.
 
     Creates the temporary view ``<name>_clean``: the rows with no problem, in
-    :data:`OBSERVATION_COLUMNS` plus ``row`` (valid while ``source`` exists; drop it with
-    :func:`drop`), and the table ``<name>_problems``, one row per problem (file, row,
-    column, value, problem, fix). Returns their counts (:class:`Checked`).
+    :data:`OBSERVATION_COLUMNS` plus ``row`` (drop it with :func:`drop`), and the table
+    ``<name>_problems``, one row per problem (file, row, column, value, problem, fix).
+    Returns their counts (:class:`Checked`).
 
     ``value_tolerance`` widens how far a given value may be from numerator / denominator
     (default: half a unit of the last decimal written), for publishers that round counts.
 
-    The checks stream: the cells are parsed on the fly by a view, once for the problems
-    and once as the clean rows are written, and only small tables are kept (periods,
-    catalogue, repeated keys, clashing names), so memory does not grow with the file.
+    The cells are parsed once, by a view, into a table of the rows as they will be stored
+    with a flag for any problem; only the flagged rows are parsed again to say what is
+    wrong. DuckDB keeps the tables within its memory limit (spilling to disk beyond it);
+    the other tables are small (periods, catalogue, repeated keys, clashing names).
     """
     today = today or dt.date.today()
     clean_text = ", ".join(f"{_trimmed(c)} AS {c}_text" for c in KNOWN)
@@ -257,38 +258,43 @@ def check(
         tolerance = f"greatest({tolerance}, {float(value_tolerance)} + 1e-9)"
     codes = {k: v[0] for k, v in SUPPRESSION_CODES.items()}
     reasons = {k: v[1] for k, v in SUPPRESSION_CODES.items()}
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP VIEW {name} AS
-        WITH t0 AS (
-            SELECT r.row, upper(r.indicator_text) AS indicator, r.area_code_text AS area_code,
-                   r.area_name_text AS area_name, r.period_text, r.value_text, r.numerator_text,
-                   r.denominator_text, r.status_text, lower(r.status_text) AS given, r.note_text,
-                   r.commentary_text, r.actions_text,
-                   {", ".join(_number_parts(c) for c in NUMBER_COLUMNS)}
-            FROM {name}_text r
-        ), t AS (
-            SELECT t0.*, {", ".join(_numbers(c) for c in NUMBER_COLUMNS)} FROM t0
-        ), s AS (
-            SELECT t.*, c.indicator IS NOT NULL AS known, c.unit, c.frequency, c.freq, c.multiplier, c.low, c.high,
-                   p.period_type, p.period_start, p.period_label, p.period_error,
-                   coalesce(value_code, numerator_code, denominator_code) AS code,
-                   (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL) AS has_number,
-                   numerator / nullif(denominator, 0) * c.multiplier AS computed,
-                   {tolerance} AS tolerance,
-                   t.area_code IN (SELECT area_code FROM {name}_clash) AS name_clash,
-                   d.first_row
-            FROM t LEFT JOIN {name}_cat c USING (indicator) LEFT JOIN {name}_periods p USING (period_text)
-                 LEFT JOIN {name}_dups d ON t.indicator = d.indicator AND t.area_code = d.area_code
-                      AND p.period_label IS NOT DISTINCT FROM d.period_label
-        ), u AS (
-            SELECT s.*, CASE WHEN given <> '' THEN given ELSE coalesce({_case("code", codes)}, 'ok') END AS status FROM s
+    def parsed_view(view: str, text: str) -> None:
+        """The cells of ``text`` (a view of trimmed cells) parsed and looked up, as ``view``."""
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP VIEW {view} AS
+            WITH t0 AS (
+                SELECT r.row, upper(r.indicator_text) AS indicator, r.area_code_text AS area_code,
+                       r.area_name_text AS area_name, r.period_text, r.value_text, r.numerator_text,
+                       r.denominator_text, r.status_text, lower(r.status_text) AS given, r.note_text,
+                       r.commentary_text, r.actions_text,
+                       {", ".join(_number_parts(c) for c in NUMBER_COLUMNS)}
+                FROM {text} r
+            ), t AS (
+                SELECT t0.*, {", ".join(_numbers(c) for c in NUMBER_COLUMNS)} FROM t0
+            ), s AS (
+                SELECT t.*, c.indicator IS NOT NULL AS known, c.unit, c.frequency, c.freq, c.multiplier, c.low, c.high,
+                       p.period_type, p.period_start, p.period_label, p.period_error,
+                       coalesce(value_code, numerator_code, denominator_code) AS code,
+                       (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL) AS has_number,
+                       numerator / nullif(denominator, 0) * c.multiplier AS computed,
+                       {tolerance} AS tolerance,
+                       t.area_code IN (SELECT area_code FROM {name}_clash) AS name_clash,
+                       d.first_row
+                FROM t LEFT JOIN {name}_cat c USING (indicator) LEFT JOIN {name}_periods p USING (period_text)
+                     LEFT JOIN {name}_dups d ON t.indicator = d.indicator AND t.area_code = d.area_code
+                          AND p.period_label IS NOT DISTINCT FROM d.period_label
+            ), u AS (
+                SELECT s.*, CASE WHEN given <> '' THEN given ELSE coalesce({_case("code", codes)}, 'ok') END AS status FROM s
+            )
+            SELECT u.*, status IN ('ok', 'provisional') AS live,
+                   coalesce(nullif(note_text, ''), {_case("code", reasons)}) AS reason0
+            FROM u
+            """
         )
-        SELECT u.*, status IN ('ok', 'provisional') AS live,
-               coalesce(nullif(note_text, ''), {_case("code", reasons)}) AS reason0
-        FROM u
-        """
-    )
+
+    parsed_view(name, f"{name}_text")
+
     checks = _checks(today)
     conditions = [f"coalesce({cond}, false)" for _column, cond, _problem, _fix in checks]
     found = ", ".join(
@@ -297,15 +303,10 @@ def check(
         for seq, (when, (column, _cond, problem, fix)) in enumerate(zip(conditions, checks))
     )
     any_problem = " OR ".join(conditions)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE {name}_problems AS
-            SELECT {_q(file_name)} AS file, row, p.column AS "column", p.value, p.problem, p.fix, p.seq FROM (
-                SELECT row, unnest([{found}]) AS p FROM {name} WHERE {any_problem})
-            WHERE p IS NOT NULL"""
-    )
+    # One parsing pass: every row's stored form and whether anything is wrong with it.
     con.execute(
         f"""
-        CREATE OR REPLACE TEMP VIEW {name}_clean AS
+        CREATE OR REPLACE TEMP TABLE {name}_rows AS
         SELECT row, indicator, area_code, period_type, period_start, period_label AS period, area_name,
                coalesce(value, computed) AS value, numerator, denominator,
                CASE WHEN live AND denominator = 0 THEN 'missing' ELSE status END AS status,
@@ -313,9 +314,21 @@ def check(
                     WHEN status = 'ok' AND note_text = '' THEN NULL
                     WHEN status IN ('suppressed', 'missing') AND reason0 IS NULL THEN 'no reason given'
                     ELSE reason0 END AS status_reason,
-               nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions
-        FROM {name} WHERE NOT ({any_problem})
+               nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions,
+               {any_problem} AS bad
+        FROM {name}
         """
+    )
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_clean AS SELECT * EXCLUDE (bad) FROM {name}_rows WHERE NOT bad")
+    # What is wrong with the bad rows: only those are parsed again (none, for a good file).
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_badsource AS SELECT * FROM {source} WHERE row IN (SELECT row FROM {name}_rows WHERE bad)")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_badtext AS SELECT CAST(row AS BIGINT) AS row, {clean_text} FROM {name}_badsource")
+    parsed_view(f"{name}_bad", f"{name}_badtext")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE {name}_problems AS
+            SELECT {_q(file_name)} AS file, row, p.column AS "column", p.value, p.problem, p.fix, p.seq FROM (
+                SELECT row, unnest([{found}]) AS p FROM {name}_bad)
+            WHERE p IS NOT NULL"""
     )
     total, rows = con.execute(f"SELECT count(*), count(DISTINCT row) FROM {name}_problems").fetchall()[0]
     return Checked(name, total, rows)
@@ -352,9 +365,9 @@ class Checked:
 
 def drop(con: duckdb.DuckDBPyConnection, name: str = "checked") -> None:
     """Drop what :func:`check` made."""
-    for view in ("_clean", "", "_keys", "_text"):
+    for view in ("_clean", "_bad", "_badtext", "", "_keys", "_text"):
         con.execute(f"DROP VIEW IF EXISTS {name}{view}")
-    for table in ("_periods", "_cat", "_dups", "_clash", "_problems"):
+    for table in ("_rows", "_badsource", "_periods", "_cat", "_dups", "_clash", "_problems"):
         con.execute(f"DROP TABLE IF EXISTS {name}{table}")
 
 
