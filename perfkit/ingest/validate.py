@@ -4,7 +4,7 @@ The rows to check are a table (or registered frame) of text cells in the store's
 connection, so a file of millions of rows is parsed, checked and written without passing
 through Python objects, on every core, within DuckDB's memory limit. Each check is one SQL
 condition; a row that fails any becomes one or more :class:`Problem` rows naming the file,
-row, column, value, what is wrong and the fix. The rows that pass become a temporary table
+row, column, value, what is wrong and the fix. The rows that pass become a temporary view
 ready for :meth:`perfkit.store.Store.write_batches`.
 """
 
