@@ -9,6 +9,7 @@ the network).
 from __future__ import annotations
 
 import atexit
+import functools
 import os
 import tempfile
 import uuid
@@ -99,10 +100,8 @@ class WarmKernel:
         self._start()
 
     def _start(self) -> None:
-        """A new kernel (with new connection files) and one client for it, warmed up and snapshotted.
-
-        The client is kept: a new client per notebook waits 0.2 s for the kernel's output
-        channel to fall quiet (jupyter_client's wait_for_ready), twice per report."""
+        """A new kernel (with new connection files) and one client for it, kept for every
+        notebook (see :func:`_register_engine`), warmed up and snapshotted."""
         from jupyter_client.utils import run_sync
 
         self.km = IPCKernelManager(kernel_name=self.kernel_name)
@@ -157,6 +156,7 @@ class WarmKernel:
 _ENGINE = "perfkit-warm"
 
 
+@functools.cache
 def _register_engine() -> None:
     """papermill's nbclient engine, given the warm kernel's client as well as its manager.
 

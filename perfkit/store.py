@@ -137,7 +137,7 @@ class Store:
     def write_batches(self, batches: Iterable[tuple[str, dict]]) -> list[BatchResult]:
         """Write several batches in one transaction: all of them, or none.
 
-        Each item is the name of a (temporary) table in this connection with
+        Each item is the name of a (temporary) table or view in this connection with
         :data:`OBSERVATION_COLUMNS`, made by :func:`perfkit.ingest.validate.check`, and a dict with
         ``file_name``, ``sha256``, ``source``, ``rejected`` and ``perfkit_version``.
         """

@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 import contextlib
-from concurrent.futures import ThreadPoolExecutor
 import datetime as dt
 import hashlib
 import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from perfkit import __version__
 from perfkit.atomic import atomic_path
 from perfkit.catalogue import Catalogue
 from perfkit.errors import IngestError
-from perfkit.ingest.read import stage_table, unstage
+from perfkit.ingest.read import stage_frame, stage_table, unstage
 from perfkit.ingest.sources import SourceMapping, apply_mapping
 from perfkit.ingest.validate import PROBLEM_COLUMNS, Checked, Problem, check, drop
 from perfkit.store import BatchResult, Store
@@ -76,12 +76,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: Sour
         stage_table(con, path, table)
         return None
     raw, attributes = apply_mapping(path, mapping)
-    con.register(f"{table}_df", raw)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_file AS SELECT * FROM {table}_df")
-    finally:
-        con.unregister(f"{table}_df")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_file")
+    stage_frame(con, raw, table)
     return attributes
 
 

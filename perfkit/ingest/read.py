@@ -18,7 +18,7 @@ import pandas as pd
 
 from perfkit.errors import IngestError
 
-__all__ = ["REQUIRED", "OPTIONAL", "read_raw", "read_table", "stage_table", "unstage"]
+__all__ = ["REQUIRED", "OPTIONAL", "read_raw", "read_table", "stage_frame", "stage_table", "unstage"]
 
 REQUIRED = ["indicator", "area_code", "area_name", "period"]
 OPTIONAL = ["value", "numerator", "denominator", "status", "note", "commentary", "actions"]
@@ -262,7 +262,11 @@ def stage_table(con: duckdb.DuckDBPyConnection, path: str | Path, table: str) ->
                 return
             con.execute(f"DROP VIEW {table}")
         con.execute(f"DROP TABLE IF EXISTS {table}_file")
-    frame = read_table(path)
+    stage_frame(con, read_table(path), table)
+
+
+def stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, table: str) -> None:
+    """Put a frame of text cells (``row`` and the canonical columns) into the view ``table``."""
     con.register(f"{table}_df", frame)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_file AS SELECT row::BIGINT AS row, {', '.join(KNOWN)} FROM {table}_df")

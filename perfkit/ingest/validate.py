@@ -204,6 +204,51 @@ def _checks(today: dt.date) -> list[tuple[str, str, str, str]]:
     return checks
 
 
+def _text_view(con: duckdb.DuckDBPyConnection, view: str, source: str) -> None:
+    """``source``'s cells as trimmed text, as ``view`` (row, <column>_text...)."""
+    cells = ", ".join(f"{_trimmed(c)} AS {c}_text" for c in KNOWN)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT CAST(row AS BIGINT) AS row, {cells} FROM {source}")
+
+
+def _parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str, tolerance: str) -> None:
+    """The cells of ``text`` (a :func:`_text_view`) parsed and looked up in ``name``'s small
+    tables (catalogue, periods, repeated keys, clashing names), as ``view``."""
+    codes = {k: v[0] for k, v in SUPPRESSION_CODES.items()}
+    reasons = {k: v[1] for k, v in SUPPRESSION_CODES.items()}
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW {view} AS
+        WITH t0 AS (
+            SELECT r.row, upper(r.indicator_text) AS indicator, r.area_code_text AS area_code,
+                   r.area_name_text AS area_name, r.period_text, r.value_text, r.numerator_text,
+                   r.denominator_text, r.status_text, lower(r.status_text) AS given, r.note_text,
+                   r.commentary_text, r.actions_text,
+                   {", ".join(_number_parts(c) for c in NUMBER_COLUMNS)}
+            FROM {text} r
+        ), t AS (
+            SELECT t0.*, {", ".join(_numbers(c) for c in NUMBER_COLUMNS)} FROM t0
+        ), s AS (
+            SELECT t.*, c.indicator IS NOT NULL AS known, c.unit, c.frequency, c.freq, c.multiplier, c.low, c.high,
+                   p.period_type, p.period_start, p.period_label, p.period_error,
+                   coalesce(value_code, numerator_code, denominator_code) AS code,
+                   (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL) AS has_number,
+                   numerator / nullif(denominator, 0) * c.multiplier AS computed,
+                   {tolerance} AS tolerance,
+                   t.area_code IN (SELECT area_code FROM {name}_clash) AS name_clash,
+                   d.first_row
+            FROM t LEFT JOIN {name}_cat c USING (indicator) LEFT JOIN {name}_periods p USING (period_text)
+                 LEFT JOIN {name}_dups d ON t.indicator = d.indicator AND t.area_code = d.area_code
+                      AND p.period_label IS NOT DISTINCT FROM d.period_label
+        ), u AS (
+            SELECT s.*, CASE WHEN given <> '' THEN given ELSE coalesce({_case("code", codes)}, 'ok') END AS status FROM s
+        )
+        SELECT u.*, status IN ('ok', 'provisional') AS live,
+               coalesce(nullif(note_text, ''), {_case("code", reasons)}) AS reason0
+        FROM u
+        """
+    )
+
+
 def check(
     con: duckdb.DuckDBPyConnection,
     source: str,
@@ -212,7 +257,7 @@ def check(
     today: dt.date | None = None,
     value_tolerance: float | None = None,
     name: str = "checked",
-) -> pd.DataFrame:
+) -> Checked:
     """Check the text table ``source`` (``row`` and the canonical columns) in ``con``.
 
     Creates the temporary view ``<name>_clean``: the rows with no problem, in
@@ -229,8 +274,7 @@ def check(
     the other tables are small (periods, catalogue, repeated keys, clashing names).
     """
     today = today or dt.date.today()
-    clean_text = ", ".join(f"{_trimmed(c)} AS {c}_text" for c in KNOWN)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_text AS SELECT CAST(row AS BIGINT) AS row, {clean_text} FROM {source}")
+    _text_view(con, f"{name}_text", source)
     _period_table(con, f"{name}_text", f"{name}_periods")
     _catalogue_table(con, catalogue, f"{name}_cat")
     # Repeated keys: group 8-byte hashes first (cheap for millions of rows), then compare
@@ -256,45 +300,7 @@ def check(
     tolerance = "0.5 * pow(10.0, -value_decimals) + 1e-9"
     if value_tolerance is not None:  # a publisher that rounds its counts (DfE: to the nearest 10)
         tolerance = f"greatest({tolerance}, {float(value_tolerance)} + 1e-9)"
-    codes = {k: v[0] for k, v in SUPPRESSION_CODES.items()}
-    reasons = {k: v[1] for k, v in SUPPRESSION_CODES.items()}
-    def parsed_view(view: str, text: str) -> None:
-        """The cells of ``text`` (a view of trimmed cells) parsed and looked up, as ``view``."""
-        con.execute(
-            f"""
-            CREATE OR REPLACE TEMP VIEW {view} AS
-            WITH t0 AS (
-                SELECT r.row, upper(r.indicator_text) AS indicator, r.area_code_text AS area_code,
-                       r.area_name_text AS area_name, r.period_text, r.value_text, r.numerator_text,
-                       r.denominator_text, r.status_text, lower(r.status_text) AS given, r.note_text,
-                       r.commentary_text, r.actions_text,
-                       {", ".join(_number_parts(c) for c in NUMBER_COLUMNS)}
-                FROM {text} r
-            ), t AS (
-                SELECT t0.*, {", ".join(_numbers(c) for c in NUMBER_COLUMNS)} FROM t0
-            ), s AS (
-                SELECT t.*, c.indicator IS NOT NULL AS known, c.unit, c.frequency, c.freq, c.multiplier, c.low, c.high,
-                       p.period_type, p.period_start, p.period_label, p.period_error,
-                       coalesce(value_code, numerator_code, denominator_code) AS code,
-                       (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL) AS has_number,
-                       numerator / nullif(denominator, 0) * c.multiplier AS computed,
-                       {tolerance} AS tolerance,
-                       t.area_code IN (SELECT area_code FROM {name}_clash) AS name_clash,
-                       d.first_row
-                FROM t LEFT JOIN {name}_cat c USING (indicator) LEFT JOIN {name}_periods p USING (period_text)
-                     LEFT JOIN {name}_dups d ON t.indicator = d.indicator AND t.area_code = d.area_code
-                          AND p.period_label IS NOT DISTINCT FROM d.period_label
-            ), u AS (
-                SELECT s.*, CASE WHEN given <> '' THEN given ELSE coalesce({_case("code", codes)}, 'ok') END AS status FROM s
-            )
-            SELECT u.*, status IN ('ok', 'provisional') AS live,
-                   coalesce(nullif(note_text, ''), {_case("code", reasons)}) AS reason0
-            FROM u
-            """
-        )
-
-    parsed_view(name, f"{name}_text")
-
+    _parsed_view(con, name, f"{name}_text", name, tolerance)
     checks = _checks(today)
     conditions = [f"coalesce({cond}, false)" for _column, cond, _problem, _fix in checks]
     found = ", ".join(
@@ -322,8 +328,8 @@ def check(
     con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_clean AS SELECT * EXCLUDE (bad) FROM {name}_rows WHERE NOT bad")
     # What is wrong with the bad rows: only those are parsed again (none, for a good file).
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_badsource AS SELECT * FROM {source} WHERE row IN (SELECT row FROM {name}_rows WHERE bad)")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_badtext AS SELECT CAST(row AS BIGINT) AS row, {clean_text} FROM {name}_badsource")
-    parsed_view(f"{name}_bad", f"{name}_badtext")
+    _text_view(con, f"{name}_badtext", f"{name}_badsource")
+    _parsed_view(con, f"{name}_bad", f"{name}_badtext", name, tolerance)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {name}_problems AS
             SELECT {_q(file_name)} AS file, row, p.column AS "column", p.value, p.problem, p.fix, p.seq FROM (
