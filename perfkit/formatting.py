@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["format_value"]
+__all__ = ["STATUS_WORDS", "format_counts", "format_value", "separating_decimals", "status_note"]
 
 
 def format_value(value: float | None, unit: str, decimals: int) -> str:
@@ -27,3 +27,49 @@ def format_value(value: float | None, unit: str, decimals: int) -> str:
     if unit in ("days", "weeks"):
         return f"{number} {unit}"
     return number
+
+
+def separating_decimals(value: float | None, others: list[float | None], decimals: int, most: int = 3) -> int:
+    """Decimals enough to show ``value`` apart from each of ``others`` it differs from.
+
+    RAG compares exact figures, so 94.98% misses a 95.0% target: written to one decimal
+    both read "95.0%" and the reader cannot see why. Up to ``most`` extra decimals are added.
+
+    >>> separating_decimals(870 / 916 * 100, [95.0], 1), separating_decimals(97.7, [97.5], 1)
+    (2, 1)
+    """
+    if value is None or value != value:
+        return int(decimals)
+    for d in range(int(decimals), int(decimals) + most + 1):
+        shown = round(value, d)
+        if all(o is None or o != o or abs(value - o) < 1e-9 or shown != round(o, d) for o in others):
+            return d
+    return int(decimals) + most
+
+
+def format_counts(numerator: float | None, denominator: float | None) -> str:
+    """'10 of 39': the counts behind a percentage on a small base.
+
+    >>> format_counts(10, 39), format_counts(None, 39)
+    ('10 of 39', '')
+    """
+    if numerator is None or denominator is None or numerator != numerator or denominator != denominator:
+        return ""
+    return f"{numerator:,.0f} of {denominator:,.0f}"
+
+
+#: What a stored status is called where a figure is shown.
+STATUS_WORDS = {"provisional": "provisional", "suppressed": "withheld", "missing": "missing"}
+
+
+def status_note(status: str, reason: object) -> str:
+    """'provisional: awaiting sign-off'; '' for a final figure.
+
+    >>> status_note("suppressed", "fewer than 5"), status_note("missing", None), status_note("ok", None)
+    ('withheld: fewer than 5', 'missing: no reason given', '')
+    """
+    if status == "ok" or not status:
+        return ""
+    word = STATUS_WORDS.get(status, status)
+    text = reason if isinstance(reason, str) and reason.strip() else "no reason given"
+    return f"{word}: {text}"

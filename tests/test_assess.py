@@ -5,6 +5,7 @@ import math
 import pandas as pd
 import pytest
 
+from perfkit.assess.rag import rag_of_range
 from perfkit.assess import (
     aggregate,
     direction,
@@ -122,12 +123,21 @@ S = lambda *v: pd.Series(v)  # noqa: E731
 def test_rag_edges():
     values = S(90.0, 89.96, 85.0, 84.9, None, 50.0, 91.0)
     targets = S(90.0, 90.0, 90.0, 90.0, 90.0, None, 90.0)
-    result = rag(values, targets, S(*[5.0] * 7), S(*["higher"] * 7), 1)
-    # 89.96 shows as 90.0, so it meets 90.0; 85.0 is exactly at the tolerance: amber
-    assert result.tolist() == ["green", "green", "amber", "red", "no data", "no target", "green"]
-    lower = rag(S(10.0, 12.0, 12.01, 9.0), S(*[10.0] * 4), S(*[2.0] * 4), S(*["lower"] * 4), 2)
+    result = rag(values, targets, S(*[5.0] * 7), S(*["higher"] * 7))
+    # the exact figure is compared: 89.96 rounds to 90.0 but misses 90.0; 85.0 is exactly at the tolerance: amber
+    assert result.tolist() == ["green", "amber", "amber", "red", "no data", "no target", "green"]
+    lower = rag(S(10.0, 12.0, 12.01, 9.0), S(*[10.0] * 4), S(*[2.0] * 4), S(*["lower"] * 4))
     assert lower.tolist() == ["green", "amber", "red", "green"]
     assert rag(S(5.0), S(None), S(None), S("neutral")).tolist() == ["no target"]
+    # 870 of 916 is 94.978...%: it misses a 95% target, however it is rounded for print
+    assert rag(S(870 / 916 * 100), S(95.0), S(1.0), S("higher")).tolist() == ["amber"]
+
+
+def test_withheld_rag_only_when_it_cannot_reveal_the_number():
+    # a withheld count lies in 1..4: against a target of 0 (lower is better) every value is red
+    assert rag_of_range(S(1.0), S(4.0), S(0.0), S(0.0), S("lower")).tolist() == ["red"]
+    # against a target of 3, values 1..3 are green and 4 is red: the RAG would reveal the band
+    assert rag_of_range(S(1.0), S(4.0), S(3.0), S(0.0), S("lower")).tolist() == ["withheld"]
 
 
 def test_direction_edges():

@@ -6,7 +6,10 @@
   indicators are read).
 
 A suppressed part makes the whole suppressed (it is never counted as zero); a missing part
-leaves the result marked incomplete, with how many parts were found.
+leaves the result marked incomplete, with how many parts were found. A figure withheld by
+disclosure control keeps the range its hidden value lies in (``withheld_low`` and
+``withheld_high``) where it stands alone (its own period, or a snapshot); a total built
+from a withheld part has no range.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ RESULT_COLUMNS = [
     "status_reason",
     "parts_found",
     "parts_expected",
+    "withheld_low",
+    "withheld_high",
 ]
 _LIVE = ("ok", "provisional")
 
@@ -79,6 +84,8 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         return pd.DataFrame(columns=RESULT_COLUMNS)
     rows = rows.assign(_target=target.to_numpy() if isinstance(target, pd.Series) else [target] * len(rows))
     rows = rows.sort_values("period_start")
+    if "withheld_low" not in rows:
+        rows = rows.assign(withheld_low=np.nan, withheld_high=np.nan)
     live = rows["status"].isin(_LIVE)
     work = rows.assign(
         live_value=rows["value"].where(live),
@@ -88,6 +95,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         suppressed=rows["status"].eq("suppressed"),
         provisional=rows["status"].eq("provisional"),
         is_live=live,
+        provisional_reason=rows["status_reason"].where(rows["status"].eq("provisional")),
     )
     g = work.groupby(["indicator", "area_code", "_target"], sort=False)
     sums = g[["live_num", "live_den", "live_value"]].sum(min_count=1)  # all missing: missing, not 0
@@ -98,6 +106,9 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         last_status=("status", "last"),
         last_reason=("status_reason", "last"),
         last_start=("period_start", "last"),
+        last_low=("withheld_low", "last"),
+        last_high=("withheld_high", "last"),
+        provisional_reason=("provisional_reason", "last"),
         no_counts=("no_counts", "any"),
         suppressed=("suppressed", "any"),
         provisional=("provisional", "any"),
@@ -134,13 +145,15 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         [out["last_status"], "suppressed", "missing", "provisional", "provisional"],
         default="ok",
     )
+    stands_alone = is_latest | single
     reason = np.select(
         [
-            is_latest,
+            stands_alone,
             out["suppressed"],
             rule.eq("rate") & out["no_counts"],
             pd.isna(value),
             out["found"] < expected_n,
+            out["provisional"],
         ],
         [
             out["last_reason"],
@@ -148,6 +161,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
             "no numerator and denominator to recompute the rate",
             "no data",
             "incomplete: " + out["found"].astype(str) + " of " + expected_n.astype(str) + " periods",
+            "includes provisional figures: " + out["provisional_reason"].fillna("not yet final"),
         ],
         default=None,
     )
@@ -164,6 +178,8 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
             "status_reason": reason,
             "parts_found": out["found"],
             "parts_expected": expected_n,
+            "withheld_low": out["last_low"].where(stands_alone & (status == "suppressed")),
+            "withheld_high": out["last_high"].where(stands_alone & (status == "suppressed")),
         }
     )
     return result[RESULT_COLUMNS]

@@ -3,6 +3,8 @@
 With polarity, the answer is "improved", "no change" or "worsened"; without (neutral) it is
 "up", "no change" or "down". A change no larger than the indicator's ``no_change_threshold``
 (compared at the shown decimals) is "no change". Without both values: "not comparable".
+Where a value is withheld from a public report, :func:`direction_of_range` gives the
+direction only when every value it could be gives the same answer, else "withheld".
 """
 
 from __future__ import annotations
@@ -10,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["DIRECTION_LABELS", "direction"]
+__all__ = ["DIRECTION_LABELS", "direction", "direction_of_range"]
 
-DIRECTION_LABELS = ("improved", "no change", "worsened", "up", "down", "not comparable")
+DIRECTION_LABELS = ("improved", "no change", "worsened", "up", "down", "withheld", "not comparable")
 
 
 def direction(
@@ -48,3 +50,25 @@ def direction(
         default="worsened",
     )
     return pd.Series(labels, index=current.index)
+
+
+def direction_of_range(
+    current: tuple[pd.Series, pd.Series],
+    previous: tuple[pd.Series, pd.Series],
+    polarity: pd.Series,
+    threshold: pd.Series | float = 0.0,
+    decimals: pd.Series | int = 1,
+) -> pd.Series:
+    """Direction of travel where either value may be known only as a range (low, high).
+
+    A known value is a range of one point. The change is smallest from the previous range's
+    top to the current range's bottom and largest the other way; the direction is given when
+    both agree, "withheld" when they do not.
+
+    >>> s = lambda *v: pd.Series(v, dtype=float)
+    >>> direction_of_range((s(1, 1), s(4, 4)), (s(9, 3), s(9, 3)), pd.Series(["lower", "lower"])).tolist()
+    ['improved', 'withheld']
+    """
+    smallest = direction(current[0], previous[1], polarity, threshold, decimals)
+    largest = direction(current[1], previous[0], polarity, threshold, decimals)
+    return smallest.where(smallest.eq(largest) | smallest.eq("not comparable"), "withheld")

@@ -4,7 +4,11 @@ A public report reads its rows through :func:`suppress_small_numbers` before any
 assessed, charted or displayed, so no HTML, PDF or executed notebook holds the number.
 
 - Primary: a count from 1 to ``threshold - 1`` (default 1-4), and any row whose numerator
-  or denominator is that small (a rate built from it), becomes "suppressed".
+  or denominator is that small (a rate built from it), becomes "suppressed" ("withheld" to
+  readers). The row keeps the range the hidden value is known to lie in
+  (``withheld_low``, ``withheld_high``: 1 to 4 for a count, 1 to 4 cases over the
+  denominator for a rate), so a RAG or direction of travel that is the same anywhere in that
+  range can still be shown without revealing the number.
 - Secondary: an aggregate that includes a suppressed part is itself suppressed (see
   :mod:`perfkit.assess.aggregate`), so a suppressed month cannot be recovered from its
   quarter or year; :func:`secondary_suppression` does the same for a table of parts and
@@ -19,7 +23,7 @@ import pandas as pd
 
 from perfkit.catalogue import Catalogue
 
-__all__ = ["DEFAULT_THRESHOLD", "secondary_suppression", "suppress_small_numbers"]
+__all__ = ["DEFAULT_THRESHOLD", "secondary_suppression", "suppress_small_numbers", "withheld_reason"]
 
 DEFAULT_THRESHOLD = 5
 
@@ -31,10 +35,26 @@ def suppress_small_numbers(rows: pd.DataFrame, catalogue: Catalogue, threshold: 
     small = lambda s: s.ge(1) & s.lt(threshold)  # noqa: E731
     live = out["status"].isin(["ok", "provisional"])
     mask = live & ((units.eq("count") & small(out["value"])) | small(out["numerator"]) | small(out["denominator"]))
+    mult = out["indicator"].map({c: i.unit.multiplier for c, i in catalogue.items()}).astype(float)
+    count = units.eq("count") & small(out["value"])
+    by_cases = ~count & small(out["numerator"]) & out["denominator"].ge(threshold)
+    low = np.select([count, by_cases], [1.0, mult / out["denominator"]], default=np.nan)
+    high = np.select([count, by_cases], [threshold - 1.0, (threshold - 1) * mult / out["denominator"]], default=np.nan)
+    out["withheld_low"] = pd.Series(low, index=out.index).where(mask)
+    out["withheld_high"] = pd.Series(high, index=out.index).where(mask)
     out.loc[mask, ["value", "numerator", "denominator"]] = np.nan
     out.loc[mask, "status"] = "suppressed"
-    out.loc[mask, "status_reason"] = f"small number (1 to {threshold - 1}) withheld from public reports"
+    out.loc[mask, "status_reason"] = withheld_reason(threshold)
     return out
+
+
+def withheld_reason(threshold: int) -> str:
+    """Why a figure is withheld from a public report, in words for readers.
+
+    >>> withheld_reason(5)
+    'fewer than 5: small numbers are withheld from public reports'
+    """
+    return f"fewer than {threshold}: small numbers are withheld from public reports"
 
 
 def secondary_suppression(parts: pd.Series, total: float, hidden: pd.Series) -> tuple[pd.Series, bool]:

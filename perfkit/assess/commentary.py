@@ -1,0 +1,92 @@
+"""Owners' commentary: the words that belong to the period a paper reports, and checks on them.
+
+Commentary describes one stored period. A quarterly paper shows, for each indicator, the
+commentary of its reporting period in the indicator's own frequency: for a monthly
+indicator the quarter's last month (labelled with that month), for a quarterly one the
+quarter. Commentary from earlier months of the quarter is not carried forward: it
+described a figure the paper does not show. The actions of the period before are kept
+too, so a paper can say what became of them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from perfkit.catalogue import Catalogue
+from perfkit.periods import Period
+
+__all__ = ["COMMENTARY_COLUMNS", "commentary_checks", "commentary_for", "commentary_period"]
+
+COMMENTARY_COLUMNS = [
+    "commentary",
+    "actions",
+    "commentary_period",
+    "commentary_value",
+    "commentary_status",
+    "previous_actions",
+    "previous_actions_period",
+]
+
+# words that say a figure missed (or met) its target
+_SAYS_MISSED = re.compile(r"\b(below|off|under|short of|behind|missed( the)?|not (on|meeting|met))\s+(the\s+)?target\b", re.I)
+_SAYS_MET = re.compile(r"\b(on|above|met|meeting|exceed(ed|ing|s)?|ahead of|beat(ing)?)\s+(the\s+)?target\b", re.I)
+
+
+def commentary_period(freq: object, reported: Period) -> Period:
+    """The stored period whose commentary a paper shows for ``reported``.
+
+    >>> from perfkit.periods import Freq, parse_period
+    >>> commentary_period(Freq.MONTH, parse_period("2025/26 Q4")), commentary_period(Freq.QUARTER, parse_period("2025/26 Q4"))
+    (Period('2026-03'), Period('2025/26 Q4'))
+    """
+    return reported.subperiods(freq)[-1] if reported.freq is not freq else reported
+
+
+def commentary_for(obs: pd.DataFrame, catalogue: Catalogue, area: str, reported: dict[str, Period]) -> pd.DataFrame:
+    """For each indicator (index), the commentary and actions of its reporting period.
+
+    ``reported`` maps each code to the period the paper reports it for. Columns:
+    :data:`COMMENTARY_COLUMNS` (``previous_actions`` are those of the period before).
+    """
+    own = {c: commentary_period(catalogue[c].freq, p) for c, p in reported.items()}
+    before = {c: commentary_period(catalogue[c].freq, p.prev()) for c, p in reported.items()}
+    rows = obs[obs["area_code"].eq(area) & obs["indicator"].isin(list(reported))]
+    rows = rows[rows["period_type"].eq(rows["indicator"].map({c: catalogue[c].freq.value for c in reported}))]
+    now = rows[rows["period"].eq(rows["indicator"].map(own))].set_index("indicator")
+    then = rows[rows["period"].eq(rows["indicator"].map(before))].set_index("indicator")
+    out = pd.DataFrame(index=pd.Index(list(reported), name="indicator"))
+    text = lambda s: s.where(s.notna() & s.astype(str).str.strip().ne(""), None) if len(s) else s  # noqa: E731
+    out["commentary"] = text(now["commentary"]) if len(now) else None
+    out["actions"] = text(now["actions"]) if len(now) else None
+    out["commentary_period"] = pd.Series(own)
+    out["commentary_value"] = now["value"] if len(now) else None
+    out["commentary_status"] = now["status"] if len(now) else None
+    out["previous_actions"] = text(then["actions"]) if len(then) else None
+    out["previous_actions_period"] = pd.Series(before)
+    return out[COMMENTARY_COLUMNS]
+
+
+def commentary_checks(card: pd.DataFrame) -> list[str]:
+    """Commentary that contradicts the RAG it sits beside, for the team to query.
+
+    Uses the scorecard's ``commentary`` and ``commentary_rag`` (the RAG of the period the
+    commentary describes). Returns one sentence per problem.
+
+    >>> card = pd.DataFrame({"indicator": ["A", "B", "C"], "commentary": ["Performance is below target.", "On target.", None],
+    ...                      "commentary_rag": ["green", "red", "red"], "commentary_period": ["2026-03"] * 3})
+    >>> commentary_checks(card)
+    ["A: commentary for 2026-03 says the target was missed, but the figure is green ('Performance is below target.')", "B: commentary for 2026-03 says the target was met, but the figure is red ('On target.')"]
+    """
+    found = []
+    for _, r in card.iterrows():
+        words = r["commentary"]
+        if not isinstance(words, str):
+            continue
+        snippet = words if len(words) <= 80 else words[:77] + "..."
+        if r["commentary_rag"] == "green" and _SAYS_MISSED.search(words):
+            found.append(f"{r['indicator']}: commentary for {r['commentary_period']} says the target was missed, but the figure is green ({snippet!r})")
+        elif r["commentary_rag"] in ("red", "amber") and _SAYS_MET.search(words) and not _SAYS_MISSED.search(words):
+            found.append(f"{r['indicator']}: commentary for {r['commentary_period']} says the target was met, but the figure is {r['commentary_rag']} ({snippet!r})")
+    return found

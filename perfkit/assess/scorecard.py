@@ -1,0 +1,195 @@
+"""The scorecard: one row per indicator, everything a paper says about it, for one area and period.
+
+Value, target and RAG for the reporting period; the year to date (the outturn in the
+year's last period) against the annual target; direction of travel against the period
+before and the same period last year; rank among the indicator's comparator group at the
+latest period the group can be compared for; the commentary of the reported period. A
+withheld figure keeps a RAG and direction only where they cannot reveal it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from perfkit.assess.aggregate import aggregate_periods, reporting_period, year_to_date
+from perfkit.assess.benchmark import rank_in_group
+from perfkit.assess.commentary import commentary_for
+from perfkit.assess.direction import direction_of_range
+from perfkit.assess.rag import rag, rag_of_range
+from perfkit.catalogue import Catalogue, Unit
+from perfkit.formatting import separating_decimals
+from perfkit.params import ENGLAND
+from perfkit.periods import Freq, Period
+
+__all__ = ["RANK_COLUMNS", "scorecard"]
+
+RANK_COLUMNS = ["rank", "rank_of", "quartile", "group_median", "rank_period", "rank_group", "rank_note", "england_value"]
+_LIVE = ("ok", "provisional")
+_FIGURES = ("area_name", "value", "numerator", "denominator", "status", "status_reason", "withheld_low", "withheld_high")
+#: How far back a comparison looks for a period its group can be compared in (periods of its length).
+LOOK_BACK = 8
+
+
+def _values(obs: pd.DataFrame, catalogue: Catalogue, roles: dict[str, dict[str, Period]]) -> dict[str, pd.DataFrame]:
+    """Each indicator's aggregated value at its own period in each role (now, the period
+    before, a year ago): one aggregation per period length, not per role."""
+    codes = list(next(iter(roles.values())))
+    lengths: dict = {}
+    for code in codes:
+        lengths.setdefault(roles["now"][code].freq, []).append(code)
+    found = []
+    for group in lengths.values():
+        periods = sorted({role[c] for role in roles.values() for c in group})
+        found.append(aggregate_periods(obs[obs["indicator"].isin(group)], catalogue, group, periods))
+    every = pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["indicator", "area_code", "period"])
+    return {name: every[every["period"].eq(every["indicator"].map(role))].set_index("indicator") for name, role in roles.items()}
+
+
+def _range(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(low, high) of each value: the value itself, or the range a withheld value lies in."""
+    withheld = frame["status"].eq("suppressed")
+    return frame["withheld_low"].where(withheld, frame["value"]), frame["withheld_high"].where(withheld, frame["value"])
+
+
+def _assess(card: pd.DataFrame, prefix: str = "") -> pd.Series:
+    """RAG of ``card``'s value columns (``prefix`` "ytd_" for the year to date)."""
+    value, status = card[prefix + "value"], card[prefix + "status"]
+    target, tolerance = card[prefix + "target"], card[prefix + "tolerance"]
+    exact = rag(value, target, tolerance, card["polarity"])
+    low = card.get(prefix + "withheld_low", pd.Series(float("nan"), index=card.index))
+    high = card.get(prefix + "withheld_high", pd.Series(float("nan"), index=card.index))
+    ranged = rag_of_range(low, high, target, tolerance, card["polarity"])
+    return exact.where(~status.eq("suppressed"), ranged)
+
+
+def _decimals(card: pd.DataFrame, prefix: str = "") -> pd.Series:
+    """Decimals each value is shown with: enough to see it apart from its target and amber line."""
+    out = {}
+    for code, r in card.iterrows():
+        target, tolerance = r[prefix + "target"], r[prefix + "tolerance"]
+        edge = None
+        if target == target and tolerance == tolerance:
+            edge = target + tolerance if r["polarity"] == "lower" else target - tolerance
+        out[code] = separating_decimals(r[prefix + "value"], [target, edge], int(r["decimals"]))
+    return pd.Series(out, dtype=int)
+
+
+def _year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str, codes: list[str]) -> pd.DataFrame:
+    """The year to date of each of ``codes`` finer than a year, where it is longer than ``period``."""
+    columns = ["ytd_" + c for c in (*_FIGURES, "target", "tolerance")] + ["ytd_period", "ytd_kind"]
+    first = period.financial_year.subperiods(period.freq)[0] if period.freq is not Freq.YEAR else period
+    if period.freq is Freq.YEAR or period == first:
+        return pd.DataFrame(columns=columns, index=pd.Index(codes, name="indicator"))
+    found = year_to_date(obs[obs["area_code"].eq(area) & obs["indicator"].isin(codes)], catalogue, period).set_index("indicator")
+    out = pd.DataFrame(index=pd.Index(codes, name="indicator"))
+    for column in _FIGURES:
+        out["ytd_" + column] = found[column] if column in found else None
+    kept = [c for c in codes if catalogue[c].freq is not Freq.YEAR]
+    out.loc[[c for c in codes if c not in kept], :] = None
+    out["ytd_status"] = out["ytd_status"].where(out.index.isin(found.index) | ~out.index.isin(kept), "missing")
+    targets = {c: catalogue[c].target_for(period.financial_year) for c in kept}
+    out["ytd_target"] = pd.Series({c: t.value if t else None for c, t in targets.items()}, dtype=float)
+    out["ytd_tolerance"] = pd.Series({c: t.tolerance if t else None for c, t in targets.items()}, dtype=float)
+    out["ytd_period"] = pd.Series({c: period.financial_year for c in kept}, dtype=object)
+    last = period.financial_year.subperiods(period.freq)[-1]
+    out["ytd_kind"] = pd.Series({c: "outturn" if period == last else "year to date" for c in kept}, dtype=object)
+    return out[columns]
+
+
+def _comparison(obs: pd.DataFrame, catalogue: Catalogue, area: str, code: str, now: Period) -> dict:
+    """Rank of ``area`` in the indicator's group at the latest period the group can be compared."""
+    ind = catalogue[code]
+    group = catalogue.groups[ind.comparator_group]
+    base = {"rank_group": group.name, "rank_of": 0}
+    if ind.unit is Unit.COUNT:
+        return {**base, "rank_note": "a count: not ranked, as councils differ in size"}
+    members = set(group.codes) - {area}
+    periods = [now.shift(-k) for k in range(LOOK_BACK)]
+    rows = obs[obs["indicator"].eq(code) & obs["area_code"].isin(members | {area, ENGLAND})]
+    values = aggregate_periods(rows, catalogue, [code], periods)
+    values = values[values["status"].isin(_LIVE) & values["value"].notna()]
+    enough = max(2, math.ceil(len(members) / 2))
+    for period in periods:
+        at = values[values["period"].eq(period)]
+        if area in set(at["area_code"]) and at["area_code"].isin(members).sum() >= enough:
+            ranked = rank_in_group(at[at["area_code"].isin(members | {area})], ind.polarity.value)
+            mine = ranked[ranked["area_code"].eq(area)].iloc[0]
+            england = at.loc[at["area_code"].eq(ENGLAND), "value"]
+            return {
+                **base,
+                "rank": mine["rank"],
+                "rank_of": int(mine["rank_of"]),
+                "quartile": mine["quartile"],
+                "group_median": mine["group_median"],
+                "rank_period": period,
+                "england_value": england.iloc[0] if len(england) else float("nan"),
+            }
+    return {**base, "rank_note": f"no period in the last {LOOK_BACK} with values for the council and at least {enough} of the group"}
+
+
+def _ranks(obs: pd.DataFrame, catalogue: Catalogue, area: str, now: dict[str, Period]) -> pd.DataFrame:
+    rows = {c: _comparison(obs, catalogue, area, c, p) for c, p in now.items() if catalogue[c].comparator_group}
+    return pd.DataFrame.from_dict(rows, orient="index").reindex(columns=RANK_COLUMNS) if rows else pd.DataFrame(columns=RANK_COLUMNS)
+
+
+def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str, indicators: list[str] | None = None) -> pd.DataFrame:
+    """One row per indicator: the assessment of ``area`` for a report for ``period``.
+
+    Columns: the catalogue's (title, unit, polarity, decimals, framework ...); period (the
+    indicator's own reporting period), value, numerator, denominator, status,
+    status_reason, withheld (a figure withheld from a public report), value_decimals (the
+    decimals that show it apart from its target), target, tolerance, rag; for
+    ``previous`` and ``last_year``: _period, _value, _numerator, _denominator, change_,
+    direction_; the year to date (``ytd_``: value, status, target, rag, kind "year to
+    date" or "outturn"); rank, rank_of, quartile, group_median, rank_period, rank_group,
+    rank_note, england_value; commentary, actions, commentary_period, commentary_rag,
+    previous_actions.
+    """
+    codes = list(indicators) if indicators is not None else list(catalogue)
+    obs = obs[obs["indicator"].isin(codes)]
+    mine = obs[obs["area_code"].eq(area)]
+    now = {c: reporting_period(catalogue[c].freq, period) for c in codes}
+    roles = {"now": now, "previous": {c: p.prev() for c, p in now.items()}, "last_year": {c: p.same_period_last_year() for c, p in now.items()}}
+    values = _values(mine, catalogue, roles)
+    current = values["now"]
+    cat = catalogue.to_frame().set_index("indicator").loc[codes]
+    card = pd.DataFrame(index=pd.Index(codes, name="indicator"))
+    for column in ("title", "directorate", "service", "unit", "polarity", "decimals", "frequency", "owner", "source", "framework", "comparator_group"):
+        card[column] = cat[column]
+    card["period"] = pd.Series(now)
+    for column in _FIGURES:
+        card[column] = current[column] if column in current else None
+    card["status"] = card["status"].fillna("missing")
+    card["status_reason"] = card["status_reason"].where(card.index.isin(current.index), "no data for this period")
+    card["withheld"] = card["status"].eq("suppressed")
+    targets = {c: catalogue[c].target_for(now[c]) for c in codes}
+    card["target"] = pd.Series({c: t.value if t else None for c, t in targets.items()}, dtype=float)
+    card["tolerance"] = pd.Series({c: t.tolerance if t else None for c, t in targets.items()}, dtype=float)
+    card["rag"] = _assess(card)
+    card["value_decimals"] = _decimals(card)
+    threshold, here = cat["no_change_threshold"], _range(card)
+    for name in ("previous", "last_year"):
+        frame = values[name].reindex(codes)
+        card[f"{name}_period"] = pd.Series(roles[name])
+        for column in ("value", "numerator", "denominator", "status"):
+            card[f"{name}_{column}"] = frame[column]
+        card[f"change_{name}"] = card["value"] - card[f"{name}_value"]
+        then = _range(frame.assign(status=frame["status"].fillna("missing")))
+        card[f"direction_{name}"] = direction_of_range(here, then, card["polarity"], threshold, card["decimals"])
+    ytd = _year_to_date(obs, catalogue, period, area, codes)
+    card = card.join(ytd)
+    card["ytd_rag"] = _assess(card, "ytd_").where(card["ytd_period"].notna())
+    card["ytd_decimals"] = _decimals(card, "ytd_")
+    card = card.join(_ranks(obs, catalogue, area, now).reindex(codes)[RANK_COLUMNS] if codes else pd.DataFrame(columns=RANK_COLUMNS))
+    notes = commentary_for(obs, catalogue, area, now)
+    card = card.join(notes)
+    own_targets = {c: catalogue[c].target_for(p) for c, p in card["commentary_period"].items()}
+    card["commentary_rag"] = rag(
+        card["commentary_value"],
+        pd.Series({c: t.value if t else None for c, t in own_targets.items()}, dtype=float),
+        pd.Series({c: t.tolerance if t else None for c, t in own_targets.items()}, dtype=float),
+        card["polarity"],
+    )
+    return card.reset_index()
