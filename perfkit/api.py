@@ -18,6 +18,7 @@ from perfkit.catalogue import load_catalogue as _load_catalogue
 from perfkit.council import Council, load_council
 from perfkit.errors import ConfigError, StoreError
 from perfkit.paths import project
+from perfkit.params import ENGLAND
 from perfkit.periods import Period, parse_period
 from perfkit.store import Store
 
@@ -45,11 +46,16 @@ def observations(
     end: str | Period | None = None,
     store: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Stored observations as a tidy frame (``period`` holds :class:`Period` values)."""
+    """Stored observations as a tidy frame.
+
+    ``period`` holds :class:`Period` values (compare, sort, ``.label``, ``.financial_year``);
+    ``period_end`` is the last day of the period as a plain date, for plotting:
+    ``sns.lineplot(data=obs, x="period_end", y="value", hue="area_name")``.
+    """
     with Store(project(store=store).store, read_only=True) as db:
-        return db.observations(
-            indicators, areas, _period(start) if start else None, _period(end) if end else None
-        )
+        frame = db.observations(indicators, areas, _period(start) if start else None, _period(end) if end else None)
+    frame.insert(frame.columns.get_loc("period") + 1, "period_end", pd.to_datetime([p.end for p in frame["period"]]))
+    return frame
 
 
 def latest_period(indicator: str, area: str | None = None, store: str | Path | None = None) -> Period:
@@ -117,7 +123,10 @@ def benchmark(
     if area not in set(values["area_code"]):
         raise StoreError(f"no {ind.code} value for area {area} in {when.label}; check the area code and period")
     level = attributes[attributes["key"] == "level"]
-    las = set(level[level["value"] == "Local authority"]["area_code"]) or set(values["area_code"])
+    las = set(level[level["value"] == "Local authority"]["area_code"])
+    # without published levels the store cannot say which areas are local authorities: name the group for what it is
+    every = "England (all local authorities)" if las else f"All {len(set(values['area_code']) - {ENGLAND})} areas in the store"
+    las = las or set(values["area_code"]) - {ENGLAND}
     groups: dict[str, set[str]] = {}
     if ind.comparator_group:
         groups[cat.groups[ind.comparator_group].name] = set(cat.groups[ind.comparator_group].codes)
@@ -129,5 +138,5 @@ def benchmark(
         same = attributes[(attributes["key"] == "region") & (attributes["value"] == region.iloc[0])]["area_code"]
         names = dict(zip(values["area_code"], values["area_name"]))
         groups[f"Region: {names.get(region.iloc[0], region.iloc[0])}"] = set(same) & las
-    groups["England (all local authorities)"] = las
+    groups[every] = las
     return run(values, area, ind.polarity.value, groups)

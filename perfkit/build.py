@@ -70,6 +70,7 @@ class JobResult:
     files: dict[str, str] = field(default_factory=dict)
     error: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
+    checks: list[str] = field(default_factory=list)  # commentary that contradicts its figure, to query
 
 
 def latest_complete_period(store: Path, area: str, today: dt.date | None = None) -> Period:
@@ -239,12 +240,13 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
         return result
     nb = nbformat.read(target, as_version=4)
     _record(nb, job, project.store)
+    result.checks = list(nb.metadata["perfkit"].get("checks", []))
     with atomic_path(target) as tmp:
         nbformat.write(nb, tmp)
     if engine == "quarto":
         return _render_quarto(result, nb, folder, job.name, formats)
     renderers: dict[str, Callable] = {
-        "html": lambda: write_text(folder / f"{job.name}.html", to_html(nb)),
+        "html": lambda: write_text(folder / f"{job.name}.html", to_html(nb, paper_links(job, out, formats))),
         "pdf": lambda: _write_pdf(folder / f"{job.name}.pdf", to_pdf(nb)),
     }
     for fmt in formats:
@@ -256,6 +258,21 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
             result.status, result.error = "failed", f"rendering {fmt}: {type(exc).__name__}: {exc}"
         result.seconds[fmt] = time.perf_counter() - started
     return result
+
+
+def paper_links(job: Job, out: Path, formats: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A paper's links: the index of every report, its own PDF, and the previous period's
+    paper where that was built into the same folder."""
+    folder = job.outputs(out)
+    href = lambda path: Path(os.path.relpath(path.resolve(), folder)).as_posix()  # noqa: E731
+    links = [("All reports", href(out / "index.html"))]
+    if "pdf" in formats:
+        links.append(("This paper as PDF", f"{job.name}.pdf"))
+    before = job.period.prev()
+    previous = out / before.slug / job.folder / f"{job.name}.html"
+    if previous.is_file():
+        links.append((f"Previous paper ({before.label})", href(previous)))
+    return tuple(links)
 
 
 def _render_quarto(result: JobResult, nb: nbformat.NotebookNode, folder: Path, name: str, formats: tuple[str, ...]) -> JobResult:

@@ -105,6 +105,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
                     "error": result.error,
                     "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
                     "files": result.files,
+                    "checks": result.checks,
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 },
             )
@@ -117,6 +118,11 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     names = {slug: d.name for slug, d in params.directorates.items()} | {"corporate": "Corporate overview"}
     index = write_index(out, council.name, names)
     _summary(results, out_console, time.perf_counter() - started, index)
+    queries = [(r, c) for r in results for c in r.checks]
+    if queries:
+        out_console.print(f"[bold yellow]{len(queries)} commentary check(s) to query with the owners before publishing:[/]")
+        for r, check in queries:
+            out_console.print(f"  {_label(r.job, len(periods) > 1)}: {escape(check)}", soft_wrap=True)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         err_console.print(f"[bold red]failed:[/] {_label(r.job, len(periods) > 1)}: {escape(r.error)}; the executed notebook is {r.files.get('ipynb')}", soft_wrap=True)

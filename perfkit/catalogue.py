@@ -7,6 +7,8 @@ and the reporting calendar in ``params/calendar.yaml``; see README for the layou
 
 from __future__ import annotations
 
+import re
+
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from enum import Enum
@@ -121,6 +123,12 @@ class Indicator(BaseModel):
     comparator_group: str | None = None
     outcome: str | None = None  # for a unit cost: the outcome indicator it buys (value for money)
 
+    @property
+    def framework_group(self) -> str:
+        """Where a paper lists it: national indicators (a statutory return or national
+        framework: ASCOF, DfE, TSM ...) or local ones (a framework named "local", "Local", "Housing management (local)")."""
+        return LOCAL if re.search(r"\blocal\b", self.framework, re.IGNORECASE) else NATIONAL
+
     @field_validator("frequency")
     @classmethod
     def _frequency(cls, value: str) -> str:
@@ -163,6 +171,9 @@ class Indicator(BaseModel):
         if target.tolerance is None:
             target = Target(value=target.value, tolerance=self.tolerance)
         return target
+
+
+NATIONAL, LOCAL = "National indicators", "Local indicators"
 
 
 class ComparatorGroup(BaseModel):

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from perfkit import __version__, api
 from perfkit.errors import IngestError, PerfkitError
-from perfkit.paths import project
+from perfkit.paths import Project, project
 
 app = typer.Typer(
     help="perfkit: committee-ready performance reports from indicator data.",
@@ -121,16 +121,26 @@ def ingest(
 
 @app.command()
 def indicators(
-    directorate: Annotated[Optional[str], typer.Option("--directorate", help="Only this directorate's indicators.")] = None,
+    directorate: Annotated[
+        Optional[str], typer.Option("--directorate", help="Only this directorate's indicators: its slug (as `build` takes) or its name.")
+    ] = None,
 ) -> None:
     """List the indicator catalogue (params/indicators/)."""
 
     def action() -> None:
         cat = api.get_catalogue()
+        if directorate:
+            from perfkit.params import load_directorates
+
+            found, _ = load_directorates(project().params / "directorates", cat)
+            d = found.get(directorate) or next((d for d in found.values() if d.name.lower() == directorate.lower()), None)
+            if d is None:
+                raise PerfkitError(f"no directorate {directorate!r}; known: {', '.join(found)} (params/directorates/)")
+            codes = set(d.codes(cat))
         table = Table("code", "title", "unit", "polarity", "frequency", "directorate", "comparators", title="Indicators")
         count = 0
         for ind in cat.values():
-            if directorate and ind.directorate.lower() != directorate.lower():
+            if directorate and ind.code not in codes:
                 continue
             count += 1
             table.add_row(
@@ -187,9 +197,27 @@ def build(
     _run(action)
 
 
-@app.command()
-def lab(store: StoreOpt = None) -> None:
-    """Open JupyterLab on notebooks/ with the project's store configured (needs perfkit[lab])."""
+def lab_command(proj: Project, extra: list[str]) -> list[str]:
+    """The JupyterLab command ``perfkit lab`` runs: in the project's ``analysis/`` folder,
+    which starts with a copy of the analyst starter notebook, never on the production
+    report notebooks; ``extra`` (``--port 8899 --ip 0.0.0.0 --no-browser`` ...) go to JupyterLab."""
+    import shutil
+
+    folder = proj.root / "analysis"
+    starter = proj.root / "notebooks" / "analyst_starter.ipynb"
+    if not folder.exists():
+        folder.mkdir()
+        if starter.is_file():
+            shutil.copy(starter, folder / starter.name)
+    return [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(folder), *extra]
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def lab(ctx: typer.Context, store: StoreOpt = None) -> None:
+    """Open JupyterLab in analysis/ with the project's store configured (needs perfkit[lab]).
+
+    Other options go to JupyterLab: perfkit lab --port 8899 --ip 0.0.0.0 --no-browser
+    """
 
     def action() -> None:
         import importlib.util
@@ -199,8 +227,9 @@ def lab(store: StoreOpt = None) -> None:
             raise PerfkitError("JupyterLab is not installed: pip install 'perfkit[lab]' (or pip install jupyterlab)")
         proj = project(store=store)
         env = {**os.environ, "PERFKIT_HOME": str(proj.root), "PERFKIT_STORE": str(proj.store)}
-        out.print(f"JupyterLab on {proj.root / 'notebooks'} with the store {proj.store}")
-        raise typer.Exit(subprocess.call([sys.executable, "-m", "jupyterlab", "--notebook-dir", str(proj.root / "notebooks")], env=env))
+        command = lab_command(proj, list(ctx.args))
+        out.print(f"JupyterLab on {command[4]} with the store {proj.store}")
+        raise typer.Exit(subprocess.call(command, env=env))
 
     _run(action)
 
@@ -214,8 +243,8 @@ _POLARITY = {"higher": "higher is better", "lower": "lower is better", "neutral"
 
 def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     """The terminal view of one scorecard row."""
-    from perfkit.assess import ordinal
     from perfkit.formatting import format_value
+    from perfkit.report.wording import comparator_text, figure_text, period_name, previous_text, ytd_text
 
     fmt = lambda v: format_value(v, row["unit"], row["decimals"])  # noqa: E731
     grid = Table.grid(padding=(0, 2))
@@ -226,8 +255,7 @@ def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     grid.add_row("Owner", row["owner"])
     grid.add_row("Area", f"{row['area_name'] or ''}".strip() or "(no data)")
     grid.add_row("Period", row["period"].label)
-    status = "" if row["status"] == "ok" else f" ({row['status']}: {row['status_reason']})"
-    grid.add_row("Value", fmt(row["value"]) + status)
+    grid.add_row("Value", figure_text(row))
     if row["target"] == row["target"]:
         points = " percentage points" if row["unit"] == "%" else ""
         tolerance = f"{row['tolerance']:.{row['decimals']}f}{points}"
@@ -235,17 +263,15 @@ def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     else:
         grid.add_row("Target", "no target")
     grid.add_row("RAG", row["rag"].upper() if row["rag"] in ("green", "amber", "red") else row["rag"])
+    if ytd_text(row):
+        grid.add_row(row["ytd_kind"].capitalize(), f"{ytd_text(row)}: {row['ytd_rag'].upper()}")
     for name in ("previous", "last_year"):
-        grid.add_row(f"vs {row[f'{name}_period'].label}", f"{fmt(row[f'{name}_value'])}: {row[f'direction_{name}']}")
-    if row["rank_of"] == row["rank_of"] and row["rank_of"]:
-        quartile = f"quartile {int(row['quartile'])}, " if row["quartile"] == row["quartile"] else ""
-        grid.add_row(
-            "Rank",
-            f"{ordinal(row['rank'], int(row['rank_of']))} ({quartile}group median {fmt(row['group_median'])})",
-        )
+        grid.add_row(f"vs {row[f'{name}_period'].label}", f"{previous_text(row, prefix=name + '_')}: {row[f'direction_{name}']}")
+    grid.add_row("Comparators", comparator_text(row))
+    when = period_name(row["commentary_period"])
     for key in ("commentary", "actions"):
         if isinstance(row[key], str):
-            grid.add_row(key.capitalize(), row[key])
+            grid.add_row(f"{key.capitalize()} ({when})", row[key])
     return grid
 
 

@@ -20,6 +20,7 @@ class Council(BaseModel):
     area_name: str
     colour: str = Field(default="#0b5394", pattern=r"^#[0-9a-fA-F]{6}$")  # links and rules in reports
     disclosure_threshold: int = Field(default=5, ge=2, le=100)  # public reports hide counts 1 to this - 1
+    small_denominator: int = Field(default=100, ge=0)  # percentages on fewer cases also show their counts ("10 of 39")
 
     @field_validator("colour")
     @classmethod

@@ -6,8 +6,10 @@ no ONS code does. :func:`write_demo_files` writes five financial years of observ
 every indicator in the catalogue as canonical CSV files, one per directorate; ``perfkit
 demo`` then imports them through the same ingest path as real data. Values stay within each
 unit's range; the home council's latest period is partly provisional, a few returns are
-missing, small published counts are suppressed ("c"), and off-target results carry the
-owner's commentary and actions.
+missing, small published counts are suppressed ("c"), and the last two years carry the
+owner's commentary written for each figure (with actions where it missed its target).
+Year-to-date indicators accumulate through the year; England has its own series for every
+benchmarked rate.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ import numpy as np
 from perfkit.atomic import write_text
 from perfkit.catalogue import Catalogue, Indicator, Unit
 from perfkit.council import Council
+from perfkit.formatting import format_value, separating_decimals
 from perfkit.ingest.read import KNOWN
+from perfkit.params import ENGLAND
 from perfkit.periods import Period, parse_period
 
 __all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "write_demo_files"]
@@ -94,19 +98,25 @@ SIMULATION = {
     "RES_BEN_COST": Sim(63, -0.8, 2.0, None),
 }
 
-_COMMENTARY = (
-    "Performance is below target. Demand rose over the period while two posts were vacant; "
-    "the service expects to recover as new staff complete induction.",
-    "Below target this period. A backlog built up after a system change and is being cleared; "
-    "weekly monitoring is in place.",
-    "Off target. The service has reviewed the cases behind the figure and found recording "
-    "delays as well as real slippage.",
+# Owners' commentary: each row's words are written for its own figure and target, so a
+# paper never shows "below target" beside a Green. {v} is the figure, {t} the target.
+_MISSED = (
+    ("Below target at {v} (target {t}). Demand rose over the period while two posts were vacant; "
+     "the service expects to recover as new staff complete induction.",
+     "Recovery plan agreed with the service director; progress reported monthly to the directorate leadership team."),
+    ("Missed the target of {t} with {v}. A backlog built up after a system change and is being cleared; "
+     "weekly monitoring is in place.",
+     "Temporary staff brought in for three months; process review to report next quarter."),
+    ("{v} against a target of {t}. The service has reviewed the cases behind the figure and found recording "
+     "delays as well as real slippage.",
+     "Case audit of all late cases and a refreshed practice standard issued to teams."),
+    ("Short of target at {v} against {t}; the shortfall is concentrated in one team, which has a new manager from next month.",
+     "Team manager to report weekly to the head of service until the figure is back on target."),
 )
-_ACTIONS = (
-    "Recovery plan agreed with the service director; progress reported monthly to the "
-    "directorate leadership team.",
-    "Temporary staff brought in for three months; process review to report next quarter.",
-    "Case audit of all late cases and a refreshed practice standard issued to teams.",
+_MET = (
+    "On target at {v} (target {t}). The improvement reflects the new triage process introduced last year.",
+    "{v}, meeting the target of {t}; the service is keeping the current staffing in place to hold this level.",
+    "Met the target ({v} against {t}). Performance has been steady over recent periods.",
 )
 
 
@@ -120,9 +130,12 @@ def _periods(ind: Indicator) -> list[Period]:
 
 
 def _areas(ind: Indicator, catalogue: Catalogue, council: Council) -> dict[str, str]:
+    """The council, its comparators, and England where a national figure makes sense (not for counts)."""
     areas = {council.area_code: council.area_name}
     if ind.comparator_group:
         areas.update(catalogue.groups[ind.comparator_group].members)
+        if ind.unit is not Unit.COUNT:
+            areas[ENGLAND] = "England"
     return areas
 
 
@@ -130,46 +143,74 @@ def _fmt(x: float, decimals: int) -> str:
     return f"{x:.{decimals}f}"
 
 
-def _off_target(ind: Indicator, period: Period, value: float) -> bool:
+def _commentary(ind: Indicator, period: Period, value: float, rng: np.random.Generator) -> dict[str, str]:
+    """The owner's words for one figure: why it missed its target and what is being done,
+    or (for some periods) why it met it; nothing where there is no target."""
     target = ind.target_for(period)
-    if target is None or value != value:
-        return False
-    return value < target.value if ind.polarity.value == "higher" else value > target.value
+    if target is None or value != value or ind.polarity.value == "neutral":
+        return {}
+    missed = value < target.value if ind.polarity.value == "higher" else value > target.value
+    shown = separating_decimals(value, [target.value], ind.decimals)
+    words = {"v": format_value(value, ind.unit.value, shown), "t": format_value(target.value, ind.unit.value, ind.decimals)}
+    if missed:
+        text, actions = _MISSED[int(rng.integers(len(_MISSED)))]
+        return {"commentary": text.format(**words), "actions": actions}
+    if rng.random() < 0.5:
+        return {"commentary": _MET[int(rng.integers(len(_MET)))].format(**words)}
+    return {}
 
 
 def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> Iterator[dict[str, str]]:
     sim = SIMULATION[ind.code]
     periods = _periods(ind)
     low, high = ind.unit.bounds
-    for number, (code, name) in enumerate(_areas(ind, catalogue, council).items()):
-        home = code == council.area_code
+    last_years = {periods[-1].financial_year, periods[-1].financial_year.shift(-1)}
+    for code, name in _areas(ind, catalogue, council).items():
+        home, england = code == council.area_code, code == ENGLAND
         rng = _rng(seed, ind.code, code)
-        scale = 1.0 if home else float(rng.uniform(0.6, 1.6))
-        offset = 0.0 if home else float(rng.normal(0, 1.5 * sim.noise))
+        scale = 1.0 if home else 20.0 if england else float(rng.uniform(0.6, 1.6))
+        offset = 0.0 if home or england else float(rng.normal(0, 1.5 * sim.noise))
+        ytd = _YearToDate()
         for i, period in enumerate(periods):
             years = (period.start.year - periods[0].start.year) + (period.start.month - 4) / 12
-            level = sim.base + offset + sim.drift * years + float(rng.normal(0, sim.noise))
+            level = sim.base + offset + sim.drift * years + float(rng.normal(0, sim.noise / (3 if england else 1)))
             row = {"indicator": ind.code, "area_code": code, "area_name": name, "period": period.label}
             if home and rng.random() < 0.015:
                 row.update(status="missing", note="Return not received from the service")
                 yield row
                 continue
-            if not home and rng.random() < 0.02:
+            if not home and not england and rng.random() < 0.02:
                 row.update(value="x")
                 yield row
                 continue
             level *= scale if ind.unit is Unit.COUNT else 1.0
             level = float(np.clip(level, -np.inf if low is None else low, np.inf if high is None else high))
+            if ind.cumulative:  # year to date: the ratio of the year's sums so far, so it settles as the year goes on
+                level = ytd.add(period, level, rng)
             value = _fill_numbers(row, ind, sim, level, scale, rng)
             if not home and _small_count(ind, row):
                 yield {**{k: row[k] for k in ("indicator", "area_code", "area_name", "period")}, "value": "c"}
                 continue
             if home and i == len(periods) - 1 and rng.random() < 0.4:
                 row.update(status="provisional", note="Provisional until the annual return is signed off")
-            if home and period.financial_year == periods[-1].financial_year and _off_target(ind, period, value):
-                pick = int(rng.integers(len(_COMMENTARY)))
-                row.update(commentary=_COMMENTARY[pick], actions=_ACTIONS[pick])
+            if home and period.financial_year in last_years:
+                row.update(_commentary(ind, period, value, rng))
             yield row
+
+
+class _YearToDate:
+    """Running sums of one financial year: amount due each month and the share of it collected."""
+
+    def __init__(self) -> None:
+        self.year, self.due, self.done = None, 0.0, 0.0
+
+    def add(self, period: Period, level: float, rng: np.random.Generator) -> float:
+        if period.financial_year != self.year:
+            self.year, self.due, self.done = period.financial_year, 0.0, 0.0
+        due = float(rng.uniform(0.9, 1.1))
+        self.due += due
+        self.done += due * level
+        return self.done / self.due
 
 
 def _fill_numbers(row: dict, ind: Indicator, sim: Sim, level: float, scale: float, rng: np.random.Generator) -> float:
@@ -184,7 +225,7 @@ def _fill_numbers(row: dict, ind: Indicator, sim: Sim, level: float, scale: floa
         num = int(rng.binomial(size, min(max(level / 100.0, 0.0), 1.0)))
     else:  # rates per N, or an average such as days per case
         num = int(round(level * size / mult)) if ind.unit.multiplier == 1 else int(rng.poisson(level * size / mult))
-    value = round(num / size * mult, ind.decimals)
+    value = num / size * mult  # exact: RAG and the commentary judge this, not the rounded figure
     row.update(numerator=str(num), denominator=str(size), value=_fmt(value, ind.decimals))
     return value
 

@@ -25,7 +25,7 @@ from perfkit.catalogue import (
 from perfkit.errors import ConfigError
 from perfkit.periods import Period
 
-__all__ = ["Contact", "Corporate", "Directorate", "ReportDef", "ReportParams", "load_params"]
+__all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Paper", "ReportDef", "ReportParams", "load_directorates", "load_params"]
 
 ENGLAND = "E92000001"  # the ONS code of England, which published national rows carry
 SLUG = r"^[a-z0-9](?:[a-z0-9_-]{0,40}[a-z0-9])?$"
@@ -41,32 +41,69 @@ class Contact(BaseModel):
     email: str | None = None
 
 
+EQUALITIES = "There are no direct equalities implications arising from this report. Services assess the equalities impact of the actions they take to improve performance."
+RISK = "Indicators that miss their target are reflected in the service risk registers where they put the Council's objectives at risk."
+CLIMATE = "There are no direct climate or environmental implications arising from this report."
+
+
 class Narrative(BaseModel):
-    """Text of the fixed sections; paragraphs are separate list items."""
+    """Text of the fixed sections; paragraphs are separate list items.
+
+    Equalities, risk and climate implications (the "other implications" councils' templates
+    carry) default to a sentence saying there are none directly; a paper that has some says so.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     summary: list[str] = Field(min_length=1)
     financial: list[str] = Field(min_length=1)
     legal: list[str] = Field(min_length=1)
+    equalities: list[str] = Field(default=[EQUALITIES], min_length=1)
+    risk: list[str] = Field(default=[RISK], min_length=1)
+    climate: list[str] = Field(default=[CLIMATE], min_length=1)
     recommendations: list[str] = Field(min_length=1)
     background_papers: list[str] = Field(min_length=1)
 
 
-class Directorate(BaseModel):
-    """One directorate's paper settings (``params/directorates/<slug>.yaml``)."""
+class Paper(BaseModel):
+    """What every committee paper's params say: committee, officer, letter, contact, narrative.
+
+    ``meetings`` gives this committee's own meeting date for a period where it differs from
+    ``params/calendar.yaml`` (keys are period labels such as "2025/26 Q2").
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    name: str = Field(min_length=2)
-    slug: str
     committee: str = Field(min_length=3)
     officer: str = Field(min_length=3)  # "Report of the <officer>"
     paper: str = Field(pattern=r"^[A-Z0-9]{1,3}$")
     status: Literal["public", "internal"] = "public"
     draft: bool = False
+    wards: str = Field(default="All wards", min_length=3)
+    key_decision: bool = False
+    meetings: dict[str, dt.date] = Field(default_factory=dict)
     contact: Contact
     signed_by: Contact
-    indicators: list[str] | None = None  # default: every indicator of this directorate
     narrative: Narrative
+
+    @field_validator("meetings")
+    @classmethod
+    def _periods(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
+        from perfkit.periods import parse_period
+
+        return {parse_period(k).label: v for k, v in value.items()}
+
+
+class Directorate(Paper):
+    """One directorate's paper settings (``params/directorates/<slug>.yaml``)."""
+
+    name: str = Field(min_length=2)
+    slug: str
+    indicators: list[str] | None = None  # default: every indicator of this directorate
+
+    def codes(self, catalogue: Catalogue) -> list[str]:
+        """The indicator codes of this directorate's paper, in catalogue order."""
+        if self.indicators is not None:
+            return list(self.indicators)
+        return [c for c, i in catalogue.items() if i.directorate == self.name]
 
     @field_validator("slug")
     @classmethod
@@ -81,17 +118,8 @@ class Directorate(BaseModel):
         return value
 
 
-class Corporate(BaseModel):
+class Corporate(Paper):
     """The corporate overview's paper settings (``params/corporate.yaml``)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    committee: str = Field(min_length=3)
-    officer: str = Field(min_length=3)
-    paper: str = Field(pattern=r"^[A-Z0-9]{1,3}$")
-    status: Literal["public", "internal"] = "public"
-    draft: bool = False
-    contact: Contact
-    signed_by: Contact
 
 
 class ReportDef(BaseModel):
@@ -124,16 +152,16 @@ class ReportParams:
         self.directorates = directorates
         self.reports = reports
 
-    def meeting(self, period: Period) -> dt.date | None:
-        """The committee meeting date for ``period`` (params/calendar.yaml: meetings)."""
+    def meeting(self, period: Period, paper: Paper | None = None) -> dt.date | None:
+        """The meeting that receives ``period``'s paper: the committee's own date where its
+        params give one (``meetings``), else params/calendar.yaml's."""
+        if paper is not None and period.label in paper.meetings:
+            return paper.meetings[period.label]
         return self.catalogue.calendar.meeting_for(period) if self.catalogue.calendar else None
 
     def indicators_of(self, slug: str) -> list[str]:
         """The indicator codes of a directorate's paper, in catalogue order."""
-        d = self.directorates[slug]
-        if d.indicators is not None:
-            return list(d.indicators)
-        return [c for c, i in self.catalogue.items() if i.directorate == d.name]
+        return self.directorates[slug].codes(self.catalogue)
 
     def reads(self, per: str, subject: str) -> list[str]:
         """The indicators a report reads: the one place papers and the build manifest agree on.
@@ -172,7 +200,7 @@ class ReportParams:
         return lookup(self.reports, name, f"no report {name!r}; known: {', '.join(self.reports)} (params/reports.yaml)")
 
 
-def _load_directorates(folder: Path, catalogue: Catalogue) -> tuple[dict[str, Directorate], dict[str, Path]]:
+def load_directorates(folder: Path, catalogue: Catalogue) -> tuple[dict[str, Directorate], dict[str, Path]]:
     """Directorates by slug, and the file each came from."""
     found: dict[str, Directorate] = {}
     files: dict[str, Path] = {}
@@ -213,7 +241,7 @@ def load_params(root: str | Path, notebooks: str | Path | None = None) -> Report
     root = Path(root)
     notebooks = Path(notebooks) if notebooks else root.parent / "notebooks"
     catalogue = load_catalogue(root)
-    directorates, files = _load_directorates(root / "directorates", catalogue)
+    directorates, files = load_directorates(root / "directorates", catalogue)
     return ReportParams(
         root,
         catalogue,

@@ -28,9 +28,9 @@ def test_demo_store_has_what_reports_need(demo_store_master, catalogue, council)
     years = {p.financial_year.label for p in obs["period"]}
     assert years == {"2021/22", "2022/23", "2023/24", "2024/25", "2025/26"}
     areas = set(obs["area_code"])
-    assert len(areas - {council.area_code}) == 15
-    # fictional: no real ONS code shape (a letter and eight digits)
-    assert not any(re.fullmatch(r"[EWSNK]\d{8}", a) for a in areas)
+    assert len(areas - {council.area_code, "E92000001"}) == 15 and "E92000001" in areas  # 15 neighbours and England
+    # fictional: no real ONS code shape (a letter and eight digits), apart from England's own national figures
+    assert not any(re.fullmatch(r"[EWSNK]\d{8}", a) for a in areas - {"E92000001"})
     statuses = obs["status"].value_counts()
     for status in ("ok", "provisional", "suppressed", "missing"):
         assert statuses.get(status, 0) > 0, status

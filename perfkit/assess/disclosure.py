@@ -9,6 +9,8 @@ assessed, charted or displayed, so no HTML, PDF or executed notebook holds the n
   (``withheld_low``, ``withheld_high``: 1 to 4 for a count, 1 to 4 cases over the
   denominator for a rate), so a RAG or direction of travel that is the same anywhere in that
   range can still be shown without revealing the number.
+- The owner's commentary and actions on a withheld row are withheld with it (they may quote
+  the number); the reader is told they exist.
 - Secondary: an aggregate that includes a suppressed part is itself suppressed (see
   :mod:`perfkit.assess.aggregate`), so a suppressed month cannot be recovered from its
   quarter or year; :func:`secondary_suppression` does the same for a table of parts and
@@ -23,9 +25,11 @@ import pandas as pd
 
 from perfkit.catalogue import Catalogue
 
-__all__ = ["DEFAULT_THRESHOLD", "secondary_suppression", "suppress_small_numbers", "withheld_reason"]
+__all__ = ["DEFAULT_THRESHOLD", "WITHHELD_WORDS", "secondary_suppression", "suppress_small_numbers", "withheld_reason"]
 
 DEFAULT_THRESHOLD = 5
+#: What a public report shows in place of commentary or actions written about a withheld figure.
+WITHHELD_WORDS = "Withheld with the figure: the owner's words about a small number are not published."
 
 
 def suppress_small_numbers(rows: pd.DataFrame, catalogue: Catalogue, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
@@ -45,6 +49,11 @@ def suppress_small_numbers(rows: pd.DataFrame, catalogue: Catalogue, threshold: 
     out.loc[mask, ["value", "numerator", "denominator"]] = np.nan
     out.loc[mask, "status"] = "suppressed"
     out.loc[mask, "status_reason"] = withheld_reason(threshold)
+    # the owner's words about a withheld figure may quote it ("3 families this quarter"): they go with it
+    for column in ("commentary", "actions"):
+        if column in out:
+            said = out[column].notna() & out[column].astype(str).str.strip().ne("")
+            out.loc[mask & said, column] = WITHHELD_WORDS
     return out
 
 

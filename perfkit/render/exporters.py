@@ -19,7 +19,7 @@ from nbconvert.preprocessors import ExtractOutputPreprocessor, TagRemovePreproce
 
 from perfkit import __version__
 from perfkit.report.blocks import META_MIME, TYPST_MIME
-from perfkit.report.escape import typst_string, typst_text
+from perfkit.report.escape import html_text, typst_string, typst_text
 
 __all__ = ["HIDDEN_TAGS", "paper_meta", "to_html", "to_pdf", "to_typst"]
 
@@ -77,11 +77,20 @@ def _toc(body: str) -> str:
     return body.replace("<main id=\"main\">", "<main id=\"main\">" + nav, 1)
 
 
-def to_html(nb: nbformat.NotebookNode) -> str:
-    """The notebook as one self-contained HTML page."""
+def _links(body: str, links: tuple[tuple[str, str], ...]) -> str:
+    """Links to the paper's neighbours (the index, its PDF, the previous period's paper) under its header."""
+    if not links:
+        return body
+    items = "".join(f"<a href='{html_text(href)}'>{html_text(text)}</a>" for text, href in links)
+    nav = f"<nav class='paper-links' aria-label='Related papers'>{items}</nav>"
+    return body.replace("</header>", "</header>" + nav, 1) if "</header>" in body else body.replace('<main id="main">', '<main id="main">' + nav, 1)
+
+
+def to_html(nb: nbformat.NotebookNode, links: tuple[tuple[str, str], ...] = ()) -> str:
+    """The notebook as one self-contained HTML page; ``links`` are (text, relative href) pairs."""
     exporter = _exporter("perfkit_html", "text/html", ["text/html", "image/svg+xml", "image/png", "text/plain"])
     body, _ = exporter.from_notebook_node(nb, resources=_resources(nb))
-    return _toc(body)
+    return _links(_toc(body), links)
 
 
 def to_typst(nb: nbformat.NotebookNode) -> tuple[str, dict[str, bytes]]:

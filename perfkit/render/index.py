@@ -7,13 +7,14 @@ import os
 from pathlib import Path
 
 from perfkit import __version__
+from perfkit.assess.rag import RAG_LABELS
 from perfkit.atomic import write_text
 from perfkit.periods import parse_period
 from perfkit.report.escape import html_text as h
 
 __all__ = ["write_index"]
 
-RAGS = ("green", "amber", "red", "no target", "no data")
+RAGS = RAG_LABELS
 
 
 def _entries(out: Path) -> list[dict]:

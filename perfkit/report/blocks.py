@@ -29,6 +29,7 @@ __all__ = [
     "PaperHeader",
     "Section",
     "Table",
+    "CardTable",
     "rag_badge",
     "direction_badge",
 ]
@@ -42,6 +43,7 @@ RAG = {
     "amber": ("▲", "Amber", "rag-amber"),
     "red": ("✕", "Red", "rag-red"),
     "no target": ("–", "No target", "rag-none"),
+    "withheld": ("◌", "Withheld", "rag-none"),
     "no data": ("?", "No data", "rag-none"),
 }
 RAG_TYPST_FILL = {"rag-green": "rgb(\"#cfe8d5\")", "rag-amber": "rgb(\"#ffe1a8\")", "rag-red": "rgb(\"#f6c4c4\")", "rag-none": "rgb(\"#e8e8e8\")"}
@@ -121,6 +123,8 @@ class PaperHeader(Block):
     report_of: str
     paper: str
     status: str
+    wards: str = "All wards"
+    key_decision: str = "No"
 
     def _rows(self) -> list[tuple[str, str]]:
         return [
@@ -129,6 +133,8 @@ class PaperHeader(Block):
             ("Report of", self.report_of),
             ("Paper", self.paper),
             ("Status", self.status),
+            ("Wards affected", self.wards),
+            ("Key decision", self.key_decision),
         ]
 
     def html(self) -> str:
@@ -348,5 +354,69 @@ class KeyValues(Block):
         cells = ", ".join(f"[*{tt(k)}*], [{tt(v)}]" for k, v in self.items)
         return (
             f"#figure(kind: table, caption: figure.caption(position: top)[{tt(self.caption)}], "
-            f"text(size: 8pt)[#table(columns: (auto, 1fr), stroke: none, inset: 2pt, {cells})])\n"
+            f"text(size: 9pt)[#table(columns: (auto, 1fr), stroke: none, inset: 2pt, {cells})])\n"
+        )
+
+
+_NUM = " class='num'"
+
+
+@dataclass(frozen=True)
+class CardTable(Block):
+    """A table of entries in groups, each entry two rows: its figures, then a full-width note.
+
+    ``groups`` holds (group title, entries); an entry is (row header, figure cells, note).
+    The row header spans both rows, so an entry never splits across pages in the PDF. On a
+    wide screen it is a fixed-layout table that fits the page; on a phone each entry is a
+    card whose cells carry their column name (``data-label``), so nothing scrolls sideways.
+    """
+
+    caption: str
+    columns: tuple[str, ...]
+    groups: tuple[tuple[str, tuple[tuple[Cell, tuple[Cell, ...], Cell], ...]], ...]
+    widths: tuple[str, ...]  # typst widths; HTML widths are the same proportions
+    font_size: str = "9pt"
+    css: str = ""
+    keys: tuple[str, ...] = ()  # a data-key per entry (the indicator code), for tests and scripts
+
+    def html(self) -> str:
+        n = len(self.columns)
+        head = "".join(f"<th scope='col' role='columnheader'>{h(c)}</th>" for c in self.columns)
+        cols = "".join(f"<col class='c{i}'>" for i in range(n))
+        keys = iter(self.keys)
+        body = []
+        for title, entries in self.groups:
+            rows = [f"<tr class='group' role='row'><th scope='colgroup' colspan='{n}' role='columnheader'>{h(title)}</th></tr>"] if title else []
+            for header, cells, note in entries:
+                key = next(keys, "")
+                data = f" data-key='{h(key)}'" if key else ""
+                tds = "".join(
+                    f"<td role='cell' data-label='{h(label)}'{_NUM if c.align == 'right' else ''}>{c.as_html()}</td>"
+                    for label, c in zip(self.columns[1:], cells)
+                )
+                rows.append(f"<tr class='figures' role='row'{data}><th scope='row' rowspan='2' role='rowheader'>{header.as_html()}</th>{tds}</tr>")
+                rows.append(f"<tr class='notes' role='row'{data}><td role='cell' colspan='{n - 1}'>{note.as_html()}</td></tr>")
+            body.append(f"<tbody role='rowgroup'>{''.join(rows)}</tbody>")
+        cls = f" {h(self.css)}" if self.css else ""
+        return (
+            f"<table class='data cards{cls}' role='table'><caption>{h(self.caption)}</caption><colgroup>{cols}</colgroup>"
+            f"<thead role='rowgroup'><tr role='row'>{head}</tr></thead>{''.join(body)}</table>"
+        )
+
+    def typst(self) -> str:
+        n = len(self.columns)
+        header = ", ".join(f"[*{tt(c)}*]" for c in self.columns)
+        cells = []
+        for title, entries in self.groups:
+            if title:
+                cells.append(f"table.cell(colspan: {n}, fill: rgb(\"#f2f2f2\"))[*{tt(title)}*]")
+            for head, figures, note in entries:
+                cells.append(f"table.cell(rowspan: 2, breakable: false)[{head.as_typst()}]")
+                cells += [f"table.cell(align: {'right' if c.align == 'right' else 'left'})[{c.as_typst()}]" for c in figures]
+                cells.append(f"table.cell(colspan: {n - 1})[{note.as_typst()}]")
+        return (
+            f"#figure(kind: table, caption: figure.caption(position: top)[{tt(self.caption)}], "
+            f"text(size: {self.font_size})[#table(columns: ({', '.join(self.widths)},), inset: 3pt, stroke: 0.5pt + rgb(\"#999999\"), "
+            f"fill: (x, y) => if y == 0 {{ rgb(\"#e8eef5\") }}, "
+            f"table.header({header}), {', '.join(cells)})])\n"
         )

@@ -28,9 +28,12 @@ ORANGE = "#c55a11"  # target line (dashed, so not colour alone)
 @contextmanager
 def house_style() -> Iterator[None]:
     """Fonts, sizes and palette for perfkit charts, restored on exit."""
+    import sys
+
     import matplotlib
 
-    matplotlib.use("Agg", force=False)
+    if "ipykernel" not in sys.modules:  # a script or build worker draws off-screen; a notebook keeps its inline backend
+        matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
     import seaborn as sns
 
@@ -76,9 +79,15 @@ def trend_alt(title: str, series: pd.DataFrame, unit: str, decimals: int) -> str
 
 
 def trend_chart(title: str, series: pd.DataFrame, unit: str, decimals: int, width: float = 6.5, height: float = 2.6) -> Chart:
-    """Line chart of ``series`` (period, value, target) with the target as a dashed step line."""
+    """Line chart of ``series`` (period, value, target) with the target as a dashed step line.
+
+    Periods before the first figure are left off; a period without a figure inside the
+    series is a gap in the line; the caption says when the vertical axis does not start at
+    zero, so a small change is not read as a large one."""
     import matplotlib.pyplot as plt
 
+    known = series["value"].notna()
+    series = series[known.cummax()] if known.any() else series
     labels = [p.label.replace(" ", "\n") for p in series["period"]]  # "2025/26\nQ2": no overlap
     with house_style():
         fig, ax = plt.subplots(figsize=(width, height))
@@ -91,8 +100,14 @@ def trend_chart(title: str, series: pd.DataFrame, unit: str, decimals: int, widt
         ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
+        bottom = ax.get_ylim()[0]
         svg = _svg(fig)
-    return Chart(svg=svg, alt=trend_alt(title, series, unit, decimals), caption=f"{title}: trend with target")
+    notes = [f"{title}: trend with target"]
+    if bottom > 0:
+        notes.append(f"the vertical axis starts at {format_value(bottom, unit, decimals)}, not zero")
+    if series["value"].isna().any():
+        notes.append("a gap in the line is a period without a published figure")
+    return Chart(svg=svg, alt=trend_alt(title, series, unit, decimals), caption="; ".join(notes))
 
 
 def comparator_chart(

@@ -1,4 +1,9 @@
-"""The corporate overview: every directorate for one period, on a page."""
+"""The corporate overview: every directorate for one period, as a committee paper.
+
+Summary, headlines, counts by directorate, every Red indicator, the biggest movements
+(each with the period it is compared with), the implications, recommendations and
+background papers of ``params/corporate.yaml``, and the contact point.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +13,18 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.assess import headline_counts, notable_movements, scorecard
+from perfkit.assess.rag import RAG_LABELS
 from perfkit.periods import Period, parse_period
-from perfkit.report.blocks import (
-    Block,
-    Cell,
-    Paragraph,
-    Section,
-    Table,
-    direction_badge,
-    rag_badge,
-)
-from perfkit.report.paper import Inputs, about, fmt, load_inputs, paper_header
+from perfkit.report.blocks import Block, Cell, Paragraph, Section, Table, direction_badge, rag_badge
+from perfkit.report.paper import Inputs, about, contact_block, load_inputs, narrative_sections, paper_header, rag_sentence, stacked
+from perfkit.report.wording import figure_text, previous_text, status_footnote, target_text
 
 __all__ = ["CorporateOverview"]
 
 
 @dataclass(frozen=True)
 class CorporateOverview:
-    """RAG and direction counts per directorate, the biggest movers, and headlines."""
+    """RAG and direction counts per directorate, the Reds, the biggest movers, and headlines."""
 
     period: Period
     card: pd.DataFrame
@@ -41,29 +40,48 @@ class CorporateOverview:
         return cls(when, card, inputs)
 
     @property
+    def settings(self):  # noqa: ANN201 - the Corporate params
+        return self.inputs.params.corporate
+
+    @property
+    def small(self) -> int:
+        return self.inputs.council.small_denominator
+
+    @property
     def title(self) -> str:
         return f"Corporate performance overview: {self.period.label} ({self.period.span})"
 
     def header(self) -> Block:
-        return paper_header(self.inputs, self.inputs.params.corporate, self.period, self.title)
+        return paper_header(self.inputs, self.settings, self.period, self.title)
+
+    def summary(self) -> Block:
+        return Section(1, "Summary and purpose", tuple(self.settings.narrative.summary), "summary")
 
     def headlines(self) -> Block:
         total = headline_counts(self.card).iloc[0]
         paras = [
             f"Across {int(total['total'])} indicators in {len(self.inputs.params.directorates)} directorates, "
-            f"{int(total['green'])} met their target, {int(total['amber'])} were amber and {int(total['red'])} red; "
-            f"{int(total['no target'])} have no target and {int(total['no data'])} have no data for the period.",
+            f"against their targets for {self.period.label}: {rag_sentence(total)}.",
             f"Since the previous period {int(total['dot_improved'])} improved, {int(total['dot_no change'])} did not change "
             f"and {int(total['dot_worsened'])} worsened.",
         ]
-        return Section(1, "Headlines", tuple(paras), "headlines")
+        outturn = self.card["ytd_kind"].eq("outturn").any()
+        if self.card["ytd_kind"].notna().any():
+            counts = self.card["ytd_rag"].value_counts()
+            kind = "year-end outturn" if outturn else "year to date"
+            paras.append(
+                f"For the {kind} {self.period.financial_year.label}, against the annual targets: "
+                + ", ".join(f"{int(counts[k])} {k}" for k in RAG_LABELS if counts.get(k, 0))
+                + "."
+            )
+        return Section(2, "Headlines", tuple(paras), "headlines")
 
     def counts(self) -> Block:
         by = headline_counts(self.card, by="directorate")
         rows = tuple(
             (
                 Cell(r["directorate"]),
-                *(Cell(str(int(r[k])), align="right") for k in ("green", "amber", "red", "no target", "no data")),
+                *(Cell(str(int(r[k])), align="right") for k in RAG_LABELS),
                 *(Cell(str(int(r["dot_" + k])), align="right") for k in ("improved", "no change", "worsened")),
                 Cell(str(int(r["total"])), align="right"),
             )
@@ -71,31 +89,92 @@ class CorporateOverview:
         )
         table = Table(
             f"Indicators by RAG status and direction of travel, {self.period.label}",
-            ("Directorate", "Green", "Amber", "Red", "No target", "No data", "Improved", "No change", "Worsened", "Total"),
+            ("Directorate", *(k.capitalize() for k in RAG_LABELS), "Improved", "No change", "Worsened", "Total"),
             rows,
         )
-        return Section(2, "By directorate", (table,), "by-directorate")
+        held = int(headline_counts(self.card).filter(like="withheld_").iloc[0].sum())
+        note = Paragraph(
+            f"{held} of these figures are withheld from this public report because they rest on fewer than "
+            f"{self.inputs.council.disclosure_threshold} people; they are counted under the RAG status they keep "
+            "where it cannot reveal the number, and under Withheld where it could.",
+            "note",
+        ) if held else Paragraph("No figure in this report is withheld.", "note")
+        return Section(3, "By directorate", (table, note), "by-directorate")
+
+    def reds(self) -> Block:
+        """Every indicator that is Red for the period, or for the year to date."""
+        red = self.card[self.card["rag"].eq("red") | self.card["ytd_rag"].eq("red")]
+        rows = tuple(
+            (
+                stacked([r["title"], f"[{r['indicator']}]"]),
+                Cell(r["directorate"]),
+                Cell(f"{figure_text(r, self.small, note=False)} ({r['period'].label})", align="right"),
+                Cell(target_text(r), align="right"),
+                rag_badge(r["rag"]),
+                rag_badge(r["ytd_rag"]) if isinstance(r["ytd_kind"], str) else Cell("–"),
+            )
+            for _, r in red.iterrows()
+        )
+        if not rows:
+            return Section(4, "Indicators that are Red", ("No indicator is Red for the period or the year to date.",), "reds")
+        table = Table(
+            f"Red indicators, {self.period.label}",
+            ("Indicator", "Directorate", "Value", "Target", "RAG (period)", "RAG (year to date)"),
+            rows,
+            ("4.3cm", "2.6cm", "1fr", "1.6cm", "2.2cm", "2.3cm"),
+        )
+        lead = f"{len(rows)} indicators are Red for the period or the year to date; each is set out with its commentary and actions in its directorate's report."
+        notes = [Paragraph(status_footnote(red), "note")] if status_footnote(red) else []
+        return Section(4, "Indicators that are Red", (lead, table, *notes), "reds")
 
     def movers(self) -> Block:
         moves = notable_movements(self.card, count=5)
         rows = tuple(
             (
-                Cell(f"{m['title']} [{m['indicator']}]"),
+                stacked([m["title"], f"[{m['indicator']}]"]),
                 Cell(m["directorate"]),
-                Cell(fmt(m, "previous_value"), align="right"),
-                Cell(fmt(m, "value"), align="right"),
+                Cell(f"{m['previous_period'].label} with {m['period'].label}"),
+                Cell(previous_text(m, self.small), align="right"),
+                Cell(figure_text(m, self.small, note=False), align="right"),
                 direction_badge(m["direction_previous"], m["change_previous"]),
                 rag_badge(m["rag"]),
             )
             for _, m in moves.iterrows()
         )
         table = Table(
-            "Indicators that moved most since the previous period",
-            ("Indicator", "Directorate", "Previous", "Now", "Direction", "RAG"),
+            "Indicators that moved most since their previous period",
+            ("Indicator", "Directorate", "Compared", "Before", "Now", "Direction", "RAG"),
             rows,
+            ("4cm", "2.4cm", "2.3cm", "1fr", "1fr", "2.1cm", "2cm"),
         )
-        note = Paragraph("Size of a move is the change relative to the previous value; indicators without polarity are not included.", "note")
-        return Section(3, "Biggest movements", (table, note), "movers")
+        note = Paragraph(
+            "Each indicator is compared with its own previous period: a quarter with the quarter before, a year with the "
+            "year before. Size of a move is the change relative to the previous value; indicators without polarity are not included. "
+            + status_footnote(moves),
+            "note",
+        )
+        return Section(5, "Biggest movements", (table, note), "movers")
+
+    def _sections(self) -> dict[str, Block]:
+        return narrative_sections(self.settings, 6)
+
+    def financial(self) -> Block:
+        return self._sections()["financial"]
+
+    def legal(self) -> Block:
+        return self._sections()["legal"]
+
+    def other_implications(self) -> Block:
+        return self._sections()["other"]
+
+    def recommendations(self) -> Block:
+        return self._sections()["recommendations"]
+
+    def background_papers(self) -> Block:
+        return self._sections()["background_papers"]
+
+    def contact(self) -> Block:
+        return contact_block(self.settings)
 
     def about(self) -> Block:
         return about(self.inputs, {"period": self.period.label}, self.card)

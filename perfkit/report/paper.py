@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.assess import headline_counts, notable_movements, ordinal, scorecard, trends
+from perfkit.assess import commentary_checks, headline_counts, notable_movements, scorecard, trends
 from perfkit.assess.disclosure import suppress_small_numbers
-from perfkit.catalogue import Indicator
+from perfkit.assess.rag import RAG_LABELS
+from perfkit.catalogue import NATIONAL, Indicator
 from perfkit.council import Council, load_council
-from perfkit.formatting import format_value
-from perfkit.params import Corporate, Directorate, ReportParams, load_params
+from perfkit.formatting import status_note
+from perfkit.params import Directorate, Paper, ReportParams, load_params
 from perfkit.paths import project
 from perfkit.periods import Period, parse_period
 from perfkit.provenance import provenance
@@ -25,6 +26,7 @@ from perfkit.report.blocks import (
     PROVENANCE_MIME,
     Block,
     Blocks,
+    CardTable,
     Cell,
     Heading,
     Keep,
@@ -40,9 +42,10 @@ from perfkit.report.blocks import (
 )
 from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
 from perfkit.report.escape import html_text, typst_string, typst_text
+from perfkit.report.wording import comparator_text, figure_text, period_name, previous_text, target_text, ytd_text
 from perfkit.store import Store
 
-__all__ = ["DirectoratePaper", "about", "load_inputs", "paper_header"]
+__all__ = ["DirectoratePaper", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "stacked"]
 
 OFF_TARGET = ("red", "amber")
 
@@ -83,8 +86,18 @@ def _date(value: object) -> str:
     return f"{value:%-d %B %Y}" if value else "to be confirmed"
 
 
-def fmt(row: pd.Series, column: str) -> str:
-    return format_value(row[column], row["unit"], row["decimals"])
+def stacked(lines: list[str], badge: Cell | None = None) -> Cell:
+    """A cell of several short lines (and a badge last): 'Rent collected [HSG_RENT]' over '2025/26 Q4'."""
+    html = "<br>".join(html_text(x) for x in lines) + (f"<br>{badge.html_}" if badge else "")
+    typ = " #linebreak() ".join(typst_text(x) for x in lines) + (f" #linebreak() {badge.typst_}" if badge else "")
+    return Cell("; ".join(lines) + (f"; {badge.text}" if badge else ""), html, typ)
+
+
+def labelled(lines: list[tuple[str, str]]) -> Cell:
+    """'Commentary (March 2026): ...' lines, the labels in bold."""
+    html = "<br>".join(f"<span class='notes-label'>{html_text(k)}:</span> {html_text(v)}" for k, v in lines)
+    typ = " #linebreak() ".join(f"*{typst_text(k)}:* {typst_text(v)}" for k, v in lines)
+    return Cell(" ".join(f"{k}: {v}" for k, v in lines), html, typ)
 
 
 SPC_SHORT = {
@@ -111,9 +124,9 @@ def spc_icons(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> 
     return text + (f"; {ASSURANCE_SHORT[result.assurance]}" if result.assurance else "")
 
 
-def paper_header(inputs: Inputs, settings: Directorate | Corporate, period: Period, title: str) -> Block:
+def paper_header(inputs: Inputs, settings: Paper, period: Period, title: str) -> Block:
     """The header block and the metadata the exporters use for title, language and footer."""
-    meeting = _date(inputs.params.meeting(period))
+    meeting = _date(inputs.params.meeting(period, settings))
     status = settings.status.capitalize() + (" (draft)" if settings.draft else "")
     meta = {
         "title": title,
@@ -125,8 +138,49 @@ def paper_header(inputs: Inputs, settings: Directorate | Corporate, period: Peri
         "status": status,
         "colour": inputs.council.colour,
     }
-    head = PaperHeader(inputs.council.name, settings.committee, meeting, title, f"the {settings.officer}", settings.paper, status)
+    head = PaperHeader(
+        inputs.council.name, settings.committee, meeting, title, f"the {settings.officer}", settings.paper, status,
+        settings.wards, "Yes" if settings.key_decision else "No",
+    )
     return Blocks((Meta(meta), head))
+
+
+def narrative_sections(settings: Paper, first: int) -> dict[str, Block]:
+    """The fixed sections from params, numbered from ``first``: financial, legal, other
+    implications (equalities, risk, climate), recommendations, background papers."""
+    n = settings.narrative
+    other = tuple(
+        [f"Equalities: {t}" for t in n.equalities] + [f"Risk: {t}" for t in n.risk] + [f"Climate and environment: {t}" for t in n.climate]
+    )
+    return {
+        "financial": Section(first, "Financial implications", tuple(n.financial), "financial"),
+        "legal": Section(first + 1, "Legal implications", tuple(n.legal), "legal"),
+        "other": Section(first + 2, "Other implications", other, "other-implications"),
+        "recommendations": Section(first + 3, "Recommendations", tuple(n.recommendations), "recommendations"),
+        "background_papers": Section(first + 4, "Background papers", tuple(n.background_papers), "background-papers"),
+    }
+
+
+def contact_block(settings: Paper) -> Block:
+    """The contact point: who to ask, and the officer the paper is from."""
+    c, s = settings.contact, settings.signed_by
+    items = [("Contact", c.name), ("Role", c.role)]
+    items += [(k, v) for k, v in (("Telephone", c.phone), ("Email", c.email)) if v]
+    items += [("Officer", s.name), ("Title", s.role)]
+    return Blocks((Heading("Contact point", 2, "contact"), KeyValues("Contact point for this report", tuple(items))))
+
+
+def rag_sentence(counts: pd.Series, prefix: str = "") -> str:
+    """'2 green, 1 amber, 5 red (1 of them withheld), 1 no target'."""
+    parts = []
+    for k in RAG_LABELS:
+        if k == "withheld" or not counts[prefix + k]:
+            continue
+        held = int(counts.get("withheld_" + k, 0)) if not prefix else 0
+        parts.append(f"{int(counts[prefix + k])} {k}" + (f" ({held} of them withheld from this public report)" if held else ""))
+    if counts.get(prefix + "withheld", 0):
+        parts.append(f"{int(counts[prefix + 'withheld'])} withheld, whose RAG would reveal a small number")
+    return ", ".join(parts) or "none"
 
 
 def about(inputs: Inputs, parameters: dict, card: pd.DataFrame | None = None) -> Block:
@@ -135,6 +189,7 @@ def about(inputs: Inputs, parameters: dict, card: pd.DataFrame | None = None) ->
     record = {"provenance": facts, "parameters": parameters}
     if card is not None:
         record["rag_counts"] = card["rag"].value_counts().to_dict()
+        record["checks"] = commentary_checks(card)
     return Blocks(
         (
             Keep((Heading("About this report", 2, "about"), KeyValues("How this report was produced", tuple(facts.items())))),
@@ -172,64 +227,87 @@ class DirectoratePaper:
 
     # ----- the paper, in order ------------------------------------------------------
     @property
+    def small(self) -> int:
+        return self.inputs.council.small_denominator
+
+    @property
+    def year_end(self) -> bool:
+        """A Q4 paper is the year-end report: it shows the year's outturn."""
+        return bool((self.card["ytd_kind"] == "outturn").any())
+
+    @property
     def title(self) -> str:
-        return f"{self.directorate.name} performance report: {self.period.label} ({self.period.span})"
+        base = f"{self.directorate.name} performance report: {self.period.label} ({self.period.span})"
+        return base + (f" and year-end outturn {self.period.financial_year.label}" if self.year_end else "")
 
     def header(self) -> Block:
-        """Header block: committee, meeting date, title, report of, paper letter, status."""
+        """Header block: committee, meeting date, title, report of, paper letter, status, wards, key decision."""
         return paper_header(self.inputs, self.directorate, self.period, self.title)
 
     def summary(self) -> Block:
         return Section(1, "Summary and purpose", tuple(self.directorate.narrative.summary), "summary")
 
     def background(self) -> Block:
-        """Section 2: the headline picture: counts by RAG and direction, notable movements."""
-        counts = headline_counts(self.card).iloc[0]
-        total = int(counts["total"])
-        rag_text = ", ".join(f"{int(counts[k])} {k}" for k in ("green", "amber", "red", "no target", "no data") if counts[k])
-        dot_text = ", ".join(
-            f"{int(counts['dot_' + k])} {k}" for k in ("improved", "no change", "worsened") if counts["dot_" + k]
-        )
+        """Section 2: the headline picture: counts by RAG (and of the year to date), direction, notable movements."""
+        card = self.card
+        counts = headline_counts(card).iloc[0]
+        has_ytd = card["ytd_kind"].notna().any()
         paras: list[str | Block] = [
-            f"This report covers {total} indicators for {self.period.label} ({self.period.span}). "
-            f"Against target: {rag_text}.",
-            f"Compared with the previous period: {dot_text or 'no indicators could be compared'}.",
+            f"This report covers {int(counts['total'])} indicators for {self.period.label} ({self.period.span}). "
+            f"Against their targets for the period: {rag_sentence(counts)}."
         ]
-        rows = [
-            (Cell(k.capitalize()), Cell(str(int(counts[k])), align="right"))
-            for k in ("green", "amber", "red", "no target", "no data")
-        ]
-        paras.append(Table("Indicators by RAG status", ("RAG status", "Indicators"), tuple(rows), ("auto", "auto")))
-        moves = notable_movements(self.card)
-        for _, m in moves.iterrows():
+        columns = ["RAG status", "Indicators this period", "of which withheld"]
+        ytd_counts = card["ytd_rag"].value_counts()
+        if has_ytd:
+            kind = "year-end outturn" if self.year_end else "year to date"
+            year = self.period.financial_year.label
             paras.append(
-                f"{m['title']} {m['movement']} from {fmt(m, 'previous_value')} in {m['previous_period'].label} "
-                f"to {fmt(m, 'value')} ({m['rag']})."
+                (f"This is the year-end report. " if self.year_end else "")
+                + f"Beside each figure the paper shows the {kind} for {year}, assessed against the annual target: "
+                + ", ".join(f"{int(ytd_counts[k])} {k}" for k in RAG_LABELS if ytd_counts.get(k, 0))
+                + ". The RAG column assesses the period's own figure against the period's target; "
+                f"the {kind} column has its own RAG."
+            )
+            columns.append(f"{kind.capitalize()} {year}")
+        dots = [f"{int(counts['dot_' + k])} {k}" for k in ("improved", "no change", "worsened", "withheld") if counts.get("dot_" + k, 0)]
+        paras.append(f"Compared with the previous period: {', '.join(dots) if dots else 'no indicators could be compared'}.")
+        rows = []
+        for k in RAG_LABELS:
+            cells = [Cell(k.capitalize()), Cell(str(int(counts[k])), align="right"), Cell(str(int(counts.get("withheld_" + k, 0))), align="right")]
+            if has_ytd:
+                cells.append(Cell(str(int(ytd_counts.get(k, 0))), align="right"))
+            rows.append(tuple(cells))
+        paras.append(Table("Indicators by RAG status", tuple(columns), tuple(rows), ("auto",) * len(columns)))
+        for _, m in notable_movements(card).iterrows():
+            paras.append(
+                f"{m['title']} {m['movement']} from {previous_text(m, self.small)} in {m['previous_period'].label} "
+                f"to {figure_text(m, self.small)} in {m['period'].label} ({m['rag']})."
             )
         return Section(2, "Background: the headline picture", tuple(paras), "background")
 
+    def _sections(self) -> dict[str, Block]:
+        return narrative_sections(self.directorate, 3)
+
     def financial(self) -> Block:
-        return Section(3, "Financial implications", tuple(self.directorate.narrative.financial), "financial")
+        return self._sections()["financial"]
 
     def legal(self) -> Block:
-        return Section(4, "Legal implications", tuple(self.directorate.narrative.legal), "legal")
+        return self._sections()["legal"]
+
+    def other_implications(self) -> Block:
+        """Equalities, risk and climate implications (params, with defaults)."""
+        return self._sections()["other"]
 
     def recommendations(self) -> Block:
-        return Section(5, "Recommendations", tuple(self.directorate.narrative.recommendations), "recommendations")
+        return self._sections()["recommendations"]
 
     def background_papers(self) -> Block:
+        section = self._sections()["background_papers"]
         frameworks = sorted({f"{r['framework']} ({r['source']})" for _, r in self.card.iterrows()})
-        papers = tuple(self.directorate.narrative.background_papers) + (
-            "Indicator sources: " + "; ".join(frameworks) + ".",
-        )
-        return Section(6, "Background papers", papers, "background-papers")
+        return Section(section.number, section.heading, section.paragraphs + ("Indicator sources: " + "; ".join(frameworks) + ".",), section.anchor)
 
     def contact(self) -> Block:
-        c, s = self.directorate.contact, self.directorate.signed_by
-        items = [("Contact", c.name), ("Role", c.role)]
-        items += [(k, v) for k, v in (("Telephone", c.phone), ("Email", c.email)) if v]
-        items += [("Officer", s.name), ("Title", s.role)]
-        return Blocks((Heading("Contact point", 2, "contact"), KeyValues("Contact point for this report", tuple(items))))
+        return contact_block(self.directorate)
 
     def _spark(self, code: str) -> Cell:
         series = self.trends[code]
@@ -243,78 +321,131 @@ class DirectoratePaper:
             text=alt,
             html_=svg + (f"<br><span class='spc'>{html_text(icons)}</span>" if icons else ""),
             typst_=f"#box(image(bytes({typst_string(svg)}), format: \"svg\", alt: {typst_string(alt)}, height: 0.55cm))"
-            + (f" #linebreak() #text(size: 6.5pt)[{typst_text(icons)}]" if icons else ""),
+            + (f" #linebreak() {typst_text(icons)}" if icons else ""),
         )
 
+    def _ytd_cell(self, r: pd.Series) -> Cell:
+        if not isinstance(r["ytd_kind"], str):
+            why = "Annual indicator" if r["frequency"] == "annual" else "First period of the year"
+            return Cell(why)
+        lines = [figure_text(r, self.small, "ytd_", note=False), f"target {target_text(r, 'ytd_')}"]
+        return stacked(lines, rag_badge(r["ytd_rag"]))
+
+    def _direction_cell(self, r: pd.Series) -> Cell:
+        parts = []
+        for name, when in (("previous", "on"), ("last_year", "on")):
+            badge = direction_badge(r[f"direction_{name}"], r[f"change_{name}"])
+            parts.append(Cell(f"{badge.text} {when} {r[name + '_period'].label}", f"{badge.html_} {when} {html_text(r[name + '_period'].label)}", f"{badge.typst_} {when} {typst_text(r[name + '_period'].label)}"))
+        return Cell(
+            "; ".join(p.text for p in parts), "<br>".join(p.html_ for p in parts), " #linebreak() ".join(p.typst_ for p in parts)
+        )
+
+    def _notes(self, r: pd.Series) -> Cell:
+        return labelled(self._note_lines(r))
+
+    def _note_lines(self, r: pd.Series) -> list[tuple[str, str]]:
+        """The words under an indicator: a withheld figure's reason, the period's commentary and actions,
+        and the actions set the period before (so the committee can follow them up)."""
+        when = period_name(r["commentary_period"])
+        lines = []
+        now = status_note(r["status"], r["status_reason"])
+        if now:
+            lines.append(("Data", now))
+        year = status_note(r["ytd_status"], r["ytd_status_reason"]) if isinstance(r["ytd_kind"], str) else ""
+        if year and year != now:
+            lines.append((f"Data ({r['ytd_kind']})", year))
+        lines.append((f"Commentary ({when})", r["commentary"] if isinstance(r["commentary"], str) else f"No commentary supplied for {when}."))
+        if isinstance(r["actions"], str):
+            lines.append(("Actions", r["actions"]))
+        if isinstance(r["previous_actions"], str):
+            lines.append((f"Actions set for {period_name(r['previous_actions_period'])}", r["previous_actions"]))
+        return lines
+
     def scorecard(self) -> Block:
-        """Appendix 1: every indicator, on a landscape page in the PDF."""
-        rows = []
+        """Appendix 1: every indicator, national then local, on landscape pages in the PDF."""
+        ytd_head = "Year-end outturn" if self.year_end else "Year to date"
+        groups: dict[str, list] = {}
         for _, r in self.card.iterrows():
-            rank = ""
-            if r["rank_of"] == r["rank_of"] and r["rank_of"]:
-                quartile = f", quartile {int(r['quartile'])}" if r["quartile"] == r["quartile"] else ""
-                rank = f"{ordinal(r['rank'], int(r['rank_of']))}{quartile}; median {fmt(r, 'group_median')}"
-            status = "" if r["status"] == "ok" else f" ({r['status']})"
-            rows.append(
-                (
-                    Cell(f"{r['title']} [{r['indicator']}]"),
-                    Cell(r["period"].label),
-                    Cell(fmt(r, "value") + status, align="right"),
-                    Cell(fmt(r, "target") if r["target"] == r["target"] else "No target", align="right"),
-                    rag_badge(r["rag"]),
-                    direction_badge(r["direction_previous"], r["change_previous"]),
-                    direction_badge(r["direction_last_year"], r["change_last_year"]),
-                    self._spark(r["indicator"]),
-                    Cell(rank or "–"),
-                    Cell(r["commentary"] if isinstance(r["commentary"], str) else ""),
-                )
+            head = stacked([f"{r['title']} [{r['indicator']}]", r["period"].label])
+            cells = (
+                Cell(figure_text(r, self.small, note=False), align="right"),
+                Cell(target_text(r), align="right"),
+                rag_badge(r["rag"]),
+                self._ytd_cell(r),
+                self._direction_cell(r),
+                self._spark(r["indicator"]),
+                Cell(comparator_text(r)),
             )
-        table = Table(
+            group = self.inputs.params.catalogue[r["indicator"]].framework_group
+            groups.setdefault(group, []).append((r["indicator"], (head, cells, self._notes(r))))
+        ordered = sorted(groups.items(), key=lambda g: g[0] != NATIONAL)
+        table = CardTable(
             f"Appendix 1: {self.directorate.name} performance scorecard, {self.period.label}",
-            ("Indicator", "Period", "Value", "Target", "RAG", "vs previous period", "vs same period last year", "Trend", "Comparators", "Commentary"),
-            tuple(rows),
-            ("3.6cm", "1.5cm", "1.5cm", "1.4cm", "1.6cm", "1.9cm", "1.9cm", "2.1cm", "2.6cm", "1fr"),
-            font_size="7.5pt",
+            ("Indicator", "Value", "Target", "RAG (period)", ytd_head, "Direction of travel", "Trend", "Comparators"),
+            tuple((name, tuple(e for _, e in entries)) for name, entries in ordered),
+            ("4.1cm", "2.6cm", "1.7cm", "2.2cm", "3.1cm", "3.6cm", "2.4cm", "1fr"),
             css="scorecard",
+            keys=tuple(code for _, entries in ordered for code, _ in entries),
         )
         note = Paragraph(
-            "RAG: ✓ Green, target met; ▲ Amber, missed by no more than the tolerance; ✕ Red, missed by more. "
-            "Arrows show which way the value moved; the word says whether that is better or worse. "
-            "SPC (statistical process control, NHS Making Data Count): whether the latest point is common-cause "
-            "variation, an improvement or a concern, and whether the target will be met reliably. "
-            "Annual indicators show their latest completed year.",
+            "RAG: ✓ Green, target met; ▲ Amber, missed by no more than the tolerance; ✕ Red, missed by more; "
+            "◌ Withheld, where the RAG would reveal a withheld small number. RAG compares the exact figure with the target, "
+            "so a figure is shown with extra decimals (94.98%) where rounding would hide a miss. The RAG column assesses "
+            f"the period's figure against the period's target; the {ytd_head.lower()} column assesses the year so far against "
+            f"the annual target. Percentages on fewer than {self.small} cases show their counts. Arrows show which way the "
+            "value moved; the word says whether that is better or worse. Ranks compare rates, never raw counts, among the "
+            "named group at the latest period the group can be compared for. SPC (statistical process control, NHS Making "
+            "Data Count): whether the latest point is common-cause variation, an improvement or a concern, and whether the "
+            "target will be met reliably. Commentary is the owner's for the period named. Annual indicators show their "
+            "latest completed year.",
             "note",
         )
         return Blocks((PageBreak(landscape=True), Heading("Appendix 1: Performance scorecard", 2, "appendix-1"), table, note))
 
     def exceptions(self) -> Block:
-        """Appendix 2: each off-target indicator with its trend, commentary and actions."""
-        off = self.card[self.card["rag"].isin(OFF_TARGET)]
+        """Appendix 2: each indicator off target for the period or the year, with its trend, commentary and actions."""
+        card = self.card
+        off = card[card["rag"].isin(OFF_TARGET) | card["ytd_rag"].isin(OFF_TARGET)]
         items: list[Block] = [PageBreak(landscape=False), Heading("Appendix 2: Exceptions", 2, "appendix-2")]
-        if off.empty:
-            items.append(Paragraph("Every indicator with a target met it this period."))
+        assessed = card["rag"].isin(["green", *OFF_TARGET]) | card["ytd_rag"].isin(["green", *OFF_TARGET])
+        if not assessed.any():
+            items.append(Paragraph("No indicator in this report could be assessed against a target this period."))
+        elif off.empty:
+            items.append(Paragraph("Every indicator assessed against a target met it this period."))
         cat = self.inputs.params.catalogue
         for _, r in off.iterrows():
             ind = cat[r["indicator"]]
             series = self.trends[r["indicator"]]
-            facts = KeyValues(
-                f"{r['title']}: {RAG_WORD[r['rag']]}",
-                (
-                    ("Value", f"{fmt(r, 'value')} ({r['period'].label})"),
-                    ("Target", fmt(r, "target")),
-                    ("Owner", ind.owner),
-                    ("Commentary", r["commentary"] if isinstance(r["commentary"], str) else "No commentary supplied."),
-                    ("Actions", r["actions"] if isinstance(r["actions"], str) else "No actions supplied."),
-                ),
-            )
+            facts = [
+                ("Value", f"{figure_text(r, self.small, note=False)} ({r['period'].label})"),
+                ("Target", target_text(r)),
+                ("RAG for the period", RAG_WORD[r["rag"]]),
+            ]
+            if isinstance(r["ytd_kind"], str):
+                facts += [(r["ytd_kind"].capitalize(), ytd_text(r, self.small, note=False)), (f"RAG for the {r['ytd_kind']}", RAG_WORD[r["ytd_rag"]])]
+            facts.append(("Owner", ind.owner))
+            facts += self._note_lines(r)
+            if not isinstance(r["actions"], str):
+                facts.append(("Actions", "No actions supplied."))
+            worst = r["rag"] if r["rag"] in OFF_TARGET else r["ytd_rag"]
             chart = trend_chart(ind.title, series, ind.unit.value, ind.decimals)
-            items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), facts, chart)))
+            items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), KeyValues(f"{r['title']}: {RAG_WORD[worst]}", tuple(facts)), chart)))
         return Blocks(tuple(items))
 
+    def checks(self) -> list[str]:
+        """Commentary that contradicts the figure it describes, for the team to query before publishing."""
+        return commentary_checks(self.card)
+
     def about(self) -> Block:
-        """Provenance: data snapshot, versions, parameters and time."""
+        """Provenance: data snapshot, versions, parameters and time; commentary checks."""
         return about(self.inputs, self.parameters, self.card)
 
 
-RAG_WORD = {"red": "Red, off target", "amber": "Amber, just off target", "green": "Green", "no target": "No target", "no data": "No data"}
-
+RAG_WORD = {
+    "red": "Red, off target",
+    "amber": "Amber, just off target",
+    "green": "Green, target met",
+    "no target": "No target",
+    "withheld": "Withheld: the RAG would reveal a small number",
+    "no data": "No data",
+}

@@ -16,6 +16,7 @@ from perfkit.assess import (
 )
 from perfkit.catalogue import Indicator
 from perfkit.formatting import format_value
+from perfkit.report.wording import figure_text
 from perfkit.params import ENGLAND
 from perfkit.paths import project
 from perfkit.periods import Period, parse_period
@@ -82,7 +83,7 @@ class IndicatorProfile:
         chart = trend_chart(i.title, series, i.unit.value, i.decimals, width=7.5, height=3.0)
         c = self.card
         text = (
-            f"In {c['period'].label} the value was {self._fmt(c['value'])} against a target of {self._fmt(c['target'])} "
+            f"In {c['period'].label} the value was {figure_text(c, self.inputs.council.small_denominator)} against a target of {self._fmt(c['target'])} "
             f"({c['rag']}); {c['direction_previous']} since {c['previous_period'].label} and {c['direction_last_year']} "
             f"since {c['last_year_period'].label}."
         )

@@ -1,0 +1,101 @@
+"""How one scorecard row is written for members: figures with their status, counts, ranks.
+
+One place for the words every paper uses about a figure, so the scorecard, the exceptions,
+the overview and ``perfkit show`` say the same thing: a withheld figure is "Withheld: fewer
+than 5", never "No data"; a provisional one says so with its reason; a percentage on a
+small base shows its counts ("25.6% (10 of 39)"); a rank names its group and period.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from perfkit.assess.benchmark import ordinal
+from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
+
+__all__ = ["status_footnote", "comparator_text", "counts_text", "figure_text", "period_name", "previous_text", "target_text", "ytd_text"]
+
+
+def _known(value: object) -> bool:
+    return value is not None and value == value
+
+
+def counts_text(row: pd.Series, small: int, prefix: str = "") -> str:
+    """'10 of 39' for a percentage whose denominator is under ``small``, else ''."""
+    if row["unit"] != "%" or row[prefix + "status"] == "suppressed":
+        return ""
+    den = row.get(prefix + "denominator")
+    if not _known(den) or den >= small:
+        return ""
+    return format_counts(row.get(prefix + "numerator"), den)
+
+
+def figure_text(row: pd.Series, small: int = 100, prefix: str = "", note: bool = True) -> str:
+    """The figure as members read it: '94.98%', '25.6% (10 of 39)', 'Withheld: fewer than 5',
+    '97.1% (provisional: awaiting sign-off)', '– (missing: no return received)'.
+
+    ``prefix`` "ytd_" writes the year to date; ``note`` False gives the status word alone
+    ('97.1% (provisional)'), where the reason is written elsewhere in the same row.
+    """
+    status = row[prefix + "status"]
+    reason = row.get(prefix + "status_reason")
+    if status == "suppressed":
+        return "Withheld: " + str(reason or "small number").split(":")[0]
+    decimals = row.get(prefix + "decimals" if prefix else "value_decimals", row["decimals"])
+    decimals = row["decimals"] if not _known(decimals) else decimals
+    text = format_value(row[prefix + "value"], row["unit"], int(decimals))
+    said = status_note(status, reason) if note else STATUS_WORDS.get(status, "")
+    extra = [e for e in (counts_text(row, small, prefix), said) if e]
+    return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def previous_text(row: pd.Series, small: int = 100, prefix: str = "previous_") -> str:
+    """The figure of an earlier period (``previous_`` or ``last_year_``), with its counts on a small base."""
+    if row[prefix + "status"] == "suppressed":
+        return "a withheld figure"
+    text = format_value(row[prefix + "value"], row["unit"], int(row.get("value_decimals", row["decimals"])))
+    counts = counts_text(row, small, prefix)
+    return text + (f" ({counts})" if counts else "")
+
+
+def period_name(period: object) -> str:
+    """'March 2026' for a month, '2025/26 Q4' for a quarter: how a paper names a period's commentary."""
+    freq = getattr(period, "freq", None)
+    return period.span if getattr(freq, "value", None) == "month" else getattr(period, "label", str(period))
+
+
+def target_text(row: pd.Series, prefix: str = "") -> str:
+    target = row[prefix + "target"]
+    return format_value(target, row["unit"], int(row["decimals"])) if _known(target) else "No target"
+
+
+def ytd_text(row: pd.Series, small: int = 100, note: bool = True) -> str:
+    """'Outturn 2025/26: 85.9% (target 90.0%)', or '' where the paper's period starts the year."""
+    if not isinstance(row.get("ytd_kind"), str):
+        return ""
+    head = f"{row['ytd_kind'].capitalize()} {row['ytd_period'].label}"
+    return f"{head}: {figure_text(row, small, 'ytd_', note)} (target {target_text(row, 'ytd_')})"
+
+
+def comparator_text(row: pd.Series) -> str:
+    """'6th of 15, quartile 2 (median 12.3%; England 11.0%) · Demo neighbours, 2024/25', or why not ranked."""
+    group = row.get("rank_group")
+    if not isinstance(group, str):
+        return "No comparator group"
+    if not (_known(row.get("rank_of")) and row["rank_of"]):
+        return f"Not ranked: {row['rank_note']} ({group})"
+    fmt = lambda c: format_value(row[c], row["unit"], int(row["decimals"]))  # noqa: E731
+    quartile = f", quartile {int(row['quartile'])}" if _known(row["quartile"]) else ""
+    england = f"; England {fmt('england_value')}" if _known(row.get("england_value")) else ""
+    return f"{ordinal(row['rank'], int(row['rank_of']))}{quartile} (median {fmt('group_median')}{england}) · {group}, {row['rank_period'].label}"
+
+
+def status_footnote(rows: pd.DataFrame) -> str:
+    """One sentence giving the reason for every non-final figure in a table that shows only
+    the status word: 'Provisional: awaiting sign-off (3 indicators).'"""
+    notes = pd.Series([status_note(r["status"], r["status_reason"]) for _, r in rows.iterrows()], dtype=object)
+    counts = notes[notes.ne("")].value_counts(sort=False)
+    if counts.empty:
+        return ""
+    parts = [f"{n[0].upper()}{n[1:]} ({c} indicator{'s' if c > 1 else ''})" for n, c in counts.items()]
+    return "Figures not final: " + "; ".join(parts) + "."
