@@ -214,7 +214,7 @@ def lab_command(proj: Project, extra: list[str]) -> list[str]:
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def lab(ctx: typer.Context, store: StoreOpt = None) -> None:
-    """Open JupyterLab in analysis/ with the project's store configured (needs perfkit[lab]).
+    r"""Open JupyterLab in analysis/ with the project's store configured (needs perfkit\[lab]).
 
     Other options go to JupyterLab: perfkit lab --port 8899 --ip 0.0.0.0 --no-browser
     """
