@@ -140,6 +140,34 @@ def test_excel_with_numbers_stored_as_text_and_month_dates(tmp_path, catalogue):
     assert sorted(obs["value"]) == [90.0, 401.0, 402.0]
 
 
+@pytest.mark.parametrize("declared", ["A1:E2", "A1"])
+def test_xlsx_rows_are_counted_not_taken_from_the_declared_size(tmp_path, catalogue, declared):
+    """A sheet whose stored <dimension> understates it (written by other software, or edited)
+    imports every row it holds: none is silently left out."""
+    import re
+    import zipfile
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["indicator", "area_code", "area_name", "period", "value"])
+    for quarter, value in (("Q1", 401), ("Q2", 402), ("Q3", 403)):
+        sheet.append(["HSG_TA", "ZZ0000001", "Kestrel Vale", f"2025/26 {quarter}", value])
+    saved = tmp_path / "saved.xlsx"
+    book.save(saved)
+    path = tmp_path / "returns.xlsx"
+    with zipfile.ZipFile(saved) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data, n = re.subn(rb'<dimension ref="[^"]*"', f'<dimension ref="{declared}"'.encode(), data)
+                assert n == 1
+            dst.writestr(item, data)
+    [report] = ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+    assert report.result.added == 3
+    with Store(tmp_path / "s.duckdb", read_only=True) as db:
+        assert sorted(db.observations()["value"]) == [401.0, 402.0, 403.0]
+
+
 def test_skip_invalid_writes_good_rows_and_saves_rejects(tmp_path, catalogue):
     path = write_csv(
         tmp_path / "returns.csv",

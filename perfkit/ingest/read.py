@@ -148,6 +148,9 @@ def _read_xlsx(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataF
         raise _fail(path, f"cannot open it as an Excel workbook ({exc}); save it again as .xlsx") from None
     try:
         sheet = book.worksheets[0]
+        # the sheet's stored <dimension> is a claim by whatever wrote the file, and read-only
+        # mode would stop at it: forget it, so every row and column present is read
+        sheet.reset_dimensions()
         rows = [[_excel_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
