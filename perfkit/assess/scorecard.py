@@ -47,6 +47,13 @@ def _values(obs: pd.DataFrame, catalogue: Catalogue, roles: dict[str, dict[str, 
     return {name: every[every["period"].eq(every["indicator"].map(role))].set_index("indicator") for name, role in roles.items()}
 
 
+def _targets(catalogue: Catalogue, periods: dict[str, Period]) -> tuple[pd.Series, pd.Series]:
+    """(target, tolerance) of each indicator at its period; NaN where none is set."""
+    found = {c: catalogue[c].target_for(p) for c, p in periods.items()}
+    value = pd.Series({c: t.value if t else None for c, t in found.items()}, dtype=float)
+    return value, pd.Series({c: t.tolerance if t else None for c, t in found.items()}, dtype=float)
+
+
 def _range(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(low, high) of each value: the value itself, or the range a withheld value lies in."""
     withheld = frame["status"].eq("suppressed")
@@ -89,9 +96,7 @@ def _year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area:
     kept = [c for c in codes if catalogue[c].freq is not Freq.YEAR]
     out.loc[[c for c in codes if c not in kept], :] = None
     out["ytd_status"] = out["ytd_status"].where(out.index.isin(found.index) | ~out.index.isin(kept), "missing")
-    targets = {c: catalogue[c].target_for(period.financial_year) for c in kept}
-    out["ytd_target"] = pd.Series({c: t.value if t else None for c, t in targets.items()}, dtype=float)
-    out["ytd_tolerance"] = pd.Series({c: t.tolerance if t else None for c, t in targets.items()}, dtype=float)
+    out["ytd_target"], out["ytd_tolerance"] = _targets(catalogue, {c: period.financial_year for c in kept})
     out["ytd_period"] = pd.Series({c: period.financial_year for c in kept}, dtype=object)
     last = period.financial_year.subperiods(period.freq)[-1]
     out["ytd_kind"] = pd.Series({c: "outturn" if period == last else "year to date" for c in kept}, dtype=object)
@@ -164,9 +169,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     card["status"] = card["status"].fillna("missing")
     card["status_reason"] = card["status_reason"].where(card.index.isin(current.index), "no data for this period")
     card["withheld"] = card["status"].eq("suppressed")
-    targets = {c: catalogue[c].target_for(now[c]) for c in codes}
-    card["target"] = pd.Series({c: t.value if t else None for c, t in targets.items()}, dtype=float)
-    card["tolerance"] = pd.Series({c: t.tolerance if t else None for c, t in targets.items()}, dtype=float)
+    card["target"], card["tolerance"] = _targets(catalogue, now)
     card["rag"] = _assess(card)
     card["value_decimals"] = _decimals(card)
     threshold, here = cat["no_change_threshold"], _range(card)
@@ -185,11 +188,5 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     card = card.join(_ranks(obs, catalogue, area, now).reindex(codes)[RANK_COLUMNS] if codes else pd.DataFrame(columns=RANK_COLUMNS))
     notes = commentary_for(obs, catalogue, area, now)
     card = card.join(notes)
-    own_targets = {c: catalogue[c].target_for(p) for c, p in card["commentary_period"].items()}
-    card["commentary_rag"] = rag(
-        card["commentary_value"],
-        pd.Series({c: t.value if t else None for c, t in own_targets.items()}, dtype=float),
-        pd.Series({c: t.tolerance if t else None for c, t in own_targets.items()}, dtype=float),
-        card["polarity"],
-    )
+    card["commentary_rag"] = rag(card["commentary_value"], *_targets(catalogue, card["commentary_period"].to_dict()), card["polarity"])
     return card.reset_index()

@@ -14,9 +14,6 @@ from perfkit.report.escape import html_text as h
 
 __all__ = ["write_index"]
 
-RAGS = RAG_LABELS
-
-
 def _entries(out: Path) -> list[dict]:
     entries = []
     for nb_path in sorted(out.glob("*/*/*.ipynb")):
@@ -61,13 +58,13 @@ def write_index(out: Path, council: str, names: dict[str, str] | None = None) ->
                 f"<a href='{h(href)}'>{ext.upper()}<span class='visually-hidden'> of {h(e['folder'])} {h(e['report'])}</span></a>"
                 for ext, href in e["links"].items()
             )
-            counts = "".join(f"<td class='num'>{int(e['rag'].get(r, 0))}</td>" for r in RAGS)
+            counts = "".join(f"<td class='num'>{int(e['rag'].get(r, 0))}</td>" for r in RAG_LABELS)
             status = "failed: see the notebook" if e["failed"] else "built"
             rows.append(
                 f"<tr><th scope='row'>{h(names.get(e['folder'], e['folder'].replace('-', ' ').capitalize()))}</th><td>{h(e['report'].replace('_', ' '))}</td>"
                 f"{counts}<td>{h(status)}</td><td class='files'>{links}</td></tr>"
             )
-        head = "".join(f"<th scope='col'>{h(c)}</th>" for c in ("Directorate", "Report", *[r.capitalize() for r in RAGS], "Status", "Files"))
+        head = "".join(f"<th scope='col'>{h(c)}</th>" for c in ("Directorate", "Report", *[r.capitalize() for r in RAG_LABELS], "Status", "Files"))
         sections.append(
             f"<section><h2 id='p-{h(period.replace('/', '-').replace(' ', '-'))}'>{h(period)}</h2>"
             f"<div class='table-scroll' role='region' tabindex='0' aria-label='Reports for {h(period)}'>"

@@ -14,17 +14,20 @@ import pandas as pd
 
 from perfkit.assess import headline_counts, notable_movements, scorecard
 from perfkit.assess.rag import RAG_LABELS
+from perfkit.params import Corporate
 from perfkit.periods import Period, parse_period
 from perfkit.report.blocks import Block, Cell, Paragraph, Section, Table, direction_badge, rag_badge
-from perfkit.report.paper import Inputs, about, contact_block, load_inputs, narrative_sections, paper_header, rag_sentence, stacked
+from perfkit.report.paper import Inputs, PaperSections, about, load_inputs, paper_header, rag_sentence, stacked
 from perfkit.report.wording import figure_text, previous_text, status_footnote, target_text
 
 __all__ = ["CorporateOverview"]
 
 
 @dataclass(frozen=True)
-class CorporateOverview:
+class CorporateOverview(PaperSections):
     """RAG and direction counts per directorate, the Reds, the biggest movers, and headlines."""
+
+    FIRST_SECTION = 6
 
     period: Period
     card: pd.DataFrame
@@ -40,7 +43,7 @@ class CorporateOverview:
         return cls(when, card, inputs)
 
     @property
-    def settings(self):  # noqa: ANN201 - the Corporate params
+    def settings(self) -> Corporate:
         return self.inputs.params.corporate
 
     @property
@@ -154,27 +157,6 @@ class CorporateOverview:
             "note",
         )
         return Section(5, "Biggest movements", (table, note), "movers")
-
-    def _sections(self) -> dict[str, Block]:
-        return narrative_sections(self.settings, 6)
-
-    def financial(self) -> Block:
-        return self._sections()["financial"]
-
-    def legal(self) -> Block:
-        return self._sections()["legal"]
-
-    def other_implications(self) -> Block:
-        return self._sections()["other"]
-
-    def recommendations(self) -> Block:
-        return self._sections()["recommendations"]
-
-    def background_papers(self) -> Block:
-        return self._sections()["background_papers"]
-
-    def contact(self) -> Block:
-        return contact_block(self.settings)
 
     def about(self) -> Block:
         return about(self.inputs, {"period": self.period.label}, self.card)

@@ -45,7 +45,7 @@ from perfkit.report.escape import html_text, typst_string, typst_text
 from perfkit.report.wording import comparator_text, figure_text, period_name, previous_text, target_text, ytd_text
 from perfkit.store import Store
 
-__all__ = ["DirectoratePaper", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "stacked"]
+__all__ = ["DirectoratePaper", "PaperSections", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "stacked"]
 
 OFF_TARGET = ("red", "amber")
 
@@ -198,8 +198,41 @@ def about(inputs: Inputs, parameters: dict, card: pd.DataFrame | None = None) ->
     )
 
 
+class PaperSections:
+    """The sections every committee paper takes from its params, numbered from ``FIRST_SECTION``:
+    financial, legal and other implications, recommendations, background papers, contact point."""
+
+    FIRST_SECTION = 3
+
+    @property
+    def settings(self) -> Paper:  # pragma: no cover - each paper says where its params are
+        raise NotImplementedError
+
+    def _sections(self) -> dict[str, Block]:
+        return narrative_sections(self.settings, self.FIRST_SECTION)
+
+    def financial(self) -> Block:
+        return self._sections()["financial"]
+
+    def legal(self) -> Block:
+        return self._sections()["legal"]
+
+    def other_implications(self) -> Block:
+        """Equalities, risk and climate implications (params, with defaults)."""
+        return self._sections()["other"]
+
+    def recommendations(self) -> Block:
+        return self._sections()["recommendations"]
+
+    def background_papers(self) -> Block:
+        return self._sections()["background_papers"]
+
+    def contact(self) -> Block:
+        return contact_block(self.settings)
+
+
 @dataclass(frozen=True)
-class DirectoratePaper:
+class DirectoratePaper(PaperSections):
     """One directorate's committee paper for one period."""
 
     directorate: Directorate
@@ -226,6 +259,10 @@ class DirectoratePaper:
         return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, series, icons)
 
     # ----- the paper, in order ------------------------------------------------------
+    @property
+    def settings(self) -> Directorate:
+        return self.directorate
+
     @property
     def small(self) -> int:
         return self.inputs.council.small_denominator
@@ -285,29 +322,10 @@ class DirectoratePaper:
             )
         return Section(2, "Background: the headline picture", tuple(paras), "background")
 
-    def _sections(self) -> dict[str, Block]:
-        return narrative_sections(self.directorate, 3)
-
-    def financial(self) -> Block:
-        return self._sections()["financial"]
-
-    def legal(self) -> Block:
-        return self._sections()["legal"]
-
-    def other_implications(self) -> Block:
-        """Equalities, risk and climate implications (params, with defaults)."""
-        return self._sections()["other"]
-
-    def recommendations(self) -> Block:
-        return self._sections()["recommendations"]
-
     def background_papers(self) -> Block:
-        section = self._sections()["background_papers"]
+        section = super().background_papers()
         frameworks = sorted({f"{r['framework']} ({r['source']})" for _, r in self.card.iterrows()})
         return Section(section.number, section.heading, section.paragraphs + ("Indicator sources: " + "; ".join(frameworks) + ".",), section.anchor)
-
-    def contact(self) -> Block:
-        return contact_block(self.directorate)
 
     def _spark(self, code: str) -> Cell:
         series = self.trends[code]
@@ -333,9 +351,9 @@ class DirectoratePaper:
 
     def _direction_cell(self, r: pd.Series) -> Cell:
         parts = []
-        for name, when in (("previous", "on"), ("last_year", "on")):
-            badge = direction_badge(r[f"direction_{name}"], r[f"change_{name}"])
-            parts.append(Cell(f"{badge.text} {when} {r[name + '_period'].label}", f"{badge.html_} {when} {html_text(r[name + '_period'].label)}", f"{badge.typst_} {when} {typst_text(r[name + '_period'].label)}"))
+        for name in ("previous", "last_year"):
+            badge, on = direction_badge(r[f"direction_{name}"], r[f"change_{name}"]), r[name + "_period"].label
+            parts.append(Cell(f"{badge.text} on {on}", f"{badge.html_} on {html_text(on)}", f"{badge.typst_} on {typst_text(on)}"))
         return Cell(
             "; ".join(p.text for p in parts), "<br>".join(p.html_ for p in parts), " #linebreak() ".join(p.typst_ for p in parts)
         )

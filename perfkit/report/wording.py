@@ -12,6 +12,7 @@ import pandas as pd
 
 from perfkit.assess.benchmark import ordinal
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
+from perfkit.periods import Freq, Period
 
 __all__ = ["status_footnote", "comparator_text", "counts_text", "figure_text", "period_name", "previous_text", "target_text", "ytd_text"]
 
@@ -58,10 +59,9 @@ def previous_text(row: pd.Series, small: int = 100, prefix: str = "previous_") -
     return text + (f" ({counts})" if counts else "")
 
 
-def period_name(period: object) -> str:
+def period_name(period: Period) -> str:
     """'March 2026' for a month, '2025/26 Q4' for a quarter: how a paper names a period's commentary."""
-    freq = getattr(period, "freq", None)
-    return period.span if getattr(freq, "value", None) == "month" else getattr(period, "label", str(period))
+    return period.span if period.freq is Freq.MONTH else period.label
 
 
 def target_text(row: pd.Series, prefix: str = "") -> str:
