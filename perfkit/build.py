@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from perfkit.atomic import atomic_path, write_text
+from perfkit.atomic import atomic_path
 from perfkit.errors import ConfigError, PerfkitError
 from perfkit.params import ReportDef, ReportParams, load_params
 from perfkit.paths import Project
@@ -216,47 +216,91 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     folder.mkdir(parents=True, exist_ok=True)
     result = JobResult(job, "built")
     target = folder / f"{job.name}.ipynb"
+    finals = [folder / f"{job.name}.{ext}" for ext in FORMATS]  # this report's rendered files, any format
     started = time.perf_counter()
-    with atomic_path(target) as tmp:
-        try:
-            papermill.execute_notebook(
-                str(project.root / "notebooks" / job.report.notebook),
-                str(tmp),
-                parameters=job.parameters(project.store),
-                kernel_name="python3",
-                progress_bar=False,
-                log_output=False,
-                request_save_on_cell_execute=False,
-                **_kernel_args(),
-            )
-        except Exception as exc:  # noqa: BLE001 - papermill saved the notebook with its error banner
-            result.status, result.error = "failed", _failure_text(exc)
-        finally:
-            if "kernel" in _WARM:
-                _WARM["kernel"].reset()  # the next report starts clean
+    try:
+        with atomic_path(target) as tmp:
+            try:
+                papermill.execute_notebook(
+                    str(project.root / "notebooks" / job.report.notebook),
+                    str(tmp),
+                    parameters=job.parameters(project.store),
+                    kernel_name="python3",
+                    progress_bar=False,
+                    log_output=False,
+                    request_save_on_cell_execute=False,
+                    **_kernel_args(),
+                )
+            except Exception as exc:  # noqa: BLE001 - papermill saved the notebook with its error banner, if it could
+                result.status, result.error = "failed", _failure_text(exc)
+            finally:
+                if "kernel" in _WARM:
+                    _WARM["kernel"].reset()  # the next report starts clean
+            nb = nbformat.read(tmp, as_version=4)  # a notebook not written whole (a full disk) never gets the final name
+    except Exception as exc:  # noqa: BLE001 - this job's failure, not the batch's
+        return _lost(result, [target, *finals], f"the executed notebook could not be saved ({type(exc).__name__}: {exc})")
     result.seconds["execute"] = time.perf_counter() - started
     result.files["ipynb"] = str(target)
     if result.status == "failed":
+        _remove(finals)  # no HTML or PDF of an earlier build is left beside a failed notebook
         return result
-    nb = nbformat.read(target, as_version=4)
     _record(nb, job, project.store)
     result.checks = list(nb.metadata["perfkit"].get("checks", []))
-    with atomic_path(target) as tmp:
-        nbformat.write(nb, tmp)
     if engine == "quarto":
+        _write_notebook(target, nb)
         return _render_quarto(result, nb, folder, job.name, formats)
-    renderers: dict[str, Callable] = {
-        "html": lambda: write_text(folder / f"{job.name}.html", to_html(nb, paper_links(job, out, formats))),
-        "pdf": lambda: _write_pdf(folder / f"{job.name}.pdf", to_pdf(nb)),
+    replaced: list[str] = []
+    renderers: dict[str, Callable[[], bytes]] = {
+        "html": lambda: to_html(nb, paper_links(job, out, formats)).encode("utf-8"),
+        "pdf": lambda: to_pdf(nb, replaced),
     }
-    for fmt in formats:
+    rendered: dict[str, bytes] = {}
+    for fmt in formats:  # every format in memory first: a report is built only when all are
         started = time.perf_counter()
         try:
-            renderers[fmt]()
-            result.files[fmt] = str(folder / f"{job.name}.{fmt}")
+            rendered[fmt] = renderers[fmt]()
         except Exception as exc:  # noqa: BLE001 - a render failure is this job's failure, not the batch's
             result.status, result.error = "failed", f"rendering {fmt}: {type(exc).__name__}: {exc}"
-        result.seconds[fmt] = time.perf_counter() - started
+            nb.metadata["perfkit"]["failed"] = result.error
+            break
+        finally:
+            result.seconds[fmt] = time.perf_counter() - started
+    if replaced:
+        result.checks.append(
+            f"PDF: no installed font has {' '.join(replaced[:12])}{' ...' if len(replaced) > 12 else ''} "
+            f"(shown as \ufffd); install one that does (e.g. Debian's fonts-noto-cjk for Chinese, Japanese, Korean)"
+        )
+    try:
+        if result.status == "failed":
+            _remove(finals)  # the index then says the report failed, and links no stale file
+            _write_notebook(target, nb)
+            return result
+        for fmt, data in rendered.items():
+            with atomic_path(folder / f"{job.name}.{fmt}") as tmp:
+                tmp.write_bytes(data)
+            result.files[fmt] = str(folder / f"{job.name}.{fmt}")
+        _remove([f for f in finals if f.suffix[1:] not in rendered])  # an earlier build's other formats
+        _write_notebook(target, nb)
+    except OSError as exc:
+        return _lost(result, [target, *finals], f"writing the report failed ({exc}); nothing of it was kept")
+    return result
+
+
+def _write_notebook(path: Path, nb: nbformat.NotebookNode) -> None:
+    with atomic_path(path) as tmp:
+        nbformat.write(nb, tmp)
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _lost(result: JobResult, paths: list[Path], error: str) -> JobResult:
+    """A job none of whose files could be written: remove what an earlier build left, so
+    nothing stale stands under the report's names."""
+    _remove(paths)
+    result.status, result.error, result.files = "failed", error, {}
     return result
 
 
@@ -285,11 +329,6 @@ def _render_quarto(result: JobResult, nb: nbformat.NotebookNode, folder: Path, n
         result.status, result.error = "failed", f"quarto: {exc}"
     result.seconds["quarto"] = time.perf_counter() - started
     return result
-
-
-def _write_pdf(path: Path, data: bytes) -> None:
-    with atomic_path(path) as tmp:
-        tmp.write_bytes(data)
 
 
 def run_jobs(

@@ -120,7 +120,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     _summary(results, out_console, time.perf_counter() - started, index)
     queries = [(r, c) for r in results for c in r.checks]
     if queries:
-        out_console.print(f"[bold yellow]{len(queries)} commentary check(s) to query with the owners before publishing:[/]")
+        out_console.print(f"[bold yellow]{len(queries)} check(s) before publishing (commentary to query with its owner; text the PDF cannot show):[/]")
         for r, check in queries:
             out_console.print(f"  {_label(r.job, len(periods) > 1)}: {escape(check)}", soft_wrap=True)
     failed = [r for r in results if r.status == "failed"]

@@ -112,6 +112,8 @@ def ingest(
             table.add_row(r.file_name, str(r.batch_id), str(r.added), str(r.revised), str(r.unchanged), str(r.rejected))
         out.print(table)
         for rep in reports:
+            for note in rep.notes:
+                out.print(f"note: {escape(note)}", soft_wrap=True)
             if rep.rejects_path:
                 out.print(f"rejected rows of {rep.path.name} saved to {rep.rejects_path}")
         out.print(f"store: {_store(store)}")

@@ -207,7 +207,7 @@ def test_commentary_is_the_reported_months_and_contradictions_are_flagged(edited
     assert "Commentary (March 2026): Performance is below target this month." in notes
     assert "January words" not in notes and "Actions: Keep going." in notes
     log = flat((edited / "build.log").read_text())
-    assert "commentary check" in log and "HSG_EMERG: commentary for 2026-03 says the target was missed, but the figure is green" in log
+    assert "check(s) before publishing" in log and "HSG_EMERG: commentary for 2026-03 says the target was missed, but the figure is green" in log
 
 
 def test_show_prints_the_reason_not_none(edited):

@@ -45,6 +45,7 @@ class IngestReport:
     path: Path
     result: BatchResult
     rejects_path: Path | None = None
+    notes: tuple[str, ...] = ()  # what was changed on the way in (e.g. control characters removed)
 
 
 def _problem_list(problems: pd.DataFrame) -> list[Problem]:
@@ -167,7 +168,7 @@ def ingest(
         reports = []
         for number, ((path, raw, _clean, found, _attributes), result) in enumerate(zip(checked, results)):
             rejects = _write_rejects(con, path, raw, found) if found.problems else None
-            reports.append(IngestReport(path, result, rejects))
+            reports.append(IngestReport(path, result, rejects, found.notes))
             drop(con, f"file_{number}")
             unstage(con, raw)
     except BaseException:

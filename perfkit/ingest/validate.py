@@ -21,6 +21,7 @@ from perfkit.errors import PeriodError
 from perfkit.ingest.read import KNOWN
 from perfkit.periods import parse_period
 from perfkit.store import OBSERVATION_COLUMNS
+from perfkit.text import CONTROLS
 
 __all__ = ["Checked", "Problem", "SUPPRESSION_CODES", "check", "drop", "validate"]
 
@@ -204,10 +205,22 @@ def _checks(today: dt.date) -> list[tuple[str, str, str, str]]:
     return checks
 
 
+#: Columns of people's free text: control characters are removed from them (with a note).
+TEXT_COLUMNS = ("area_name", "note", "commentary", "actions")
+
+
+def _printable(column: str) -> str:
+    """SQL for the cell without control characters (:data:`perfkit.text.CONTROLS`)."""
+    c = f"CAST({column} AS VARCHAR)"
+    return f"CASE WHEN regexp_matches({c}, {_q(CONTROLS)}) THEN regexp_replace({c}, {_q(CONTROLS)}, '', 'g') ELSE {c} END"
+
+
 def _text_view(con: duckdb.DuckDBPyConnection, view: str, source: str) -> None:
-    """``source``'s cells as trimmed text, as ``view`` (row, <column>_text...)."""
-    cells = ", ".join(f"{_trimmed(c)} AS {c}_text" for c in KNOWN)
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT CAST(row AS BIGINT) AS row, {cells} FROM {source}")
+    """``source``'s cells as trimmed text, as ``view`` (row, <column>_text..., controls: whether
+    control characters were removed from a free-text cell)."""
+    cells = ", ".join(f"{_trimmed(_printable(c) if c in TEXT_COLUMNS else c)} AS {c}_text" for c in KNOWN)
+    controls = " OR ".join(f"coalesce(regexp_matches(CAST({c} AS VARCHAR), {_q(CONTROLS)}), false)" for c in TEXT_COLUMNS)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT CAST(row AS BIGINT) AS row, {cells}, {controls} AS controls FROM {source}")
 
 
 def _parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str, tolerance: str) -> None:
@@ -222,7 +235,7 @@ def _parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str
             SELECT r.row, upper(r.indicator_text) AS indicator, r.area_code_text AS area_code,
                    r.area_name_text AS area_name, r.period_text, r.value_text, r.numerator_text,
                    r.denominator_text, r.status_text, lower(r.status_text) AS given, r.note_text,
-                   r.commentary_text, r.actions_text,
+                   r.commentary_text, r.actions_text, r.controls,
                    {", ".join(_number_parts(c) for c in NUMBER_COLUMNS)}
             FROM {text} r
         ), t AS (
@@ -321,11 +334,11 @@ def check(
                     WHEN status IN ('suppressed', 'missing') AND reason0 IS NULL THEN 'no reason given'
                     ELSE reason0 END AS status_reason,
                nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions,
-               {any_problem} AS bad
+               controls, {any_problem} AS bad
         FROM {name}
         """
     )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_clean AS SELECT * EXCLUDE (bad) FROM {name}_rows WHERE NOT bad")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_clean AS SELECT * EXCLUDE (bad, controls) FROM {name}_rows WHERE NOT bad")
     # What is wrong with the bad rows: only those are parsed again (none, for a good file).
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_badsource AS SELECT * FROM {source} WHERE row IN (SELECT row FROM {name}_rows WHERE bad)")
     _text_view(con, f"{name}_badtext", f"{name}_badsource")
@@ -337,7 +350,12 @@ def check(
             WHERE p IS NOT NULL"""
     )
     total, rows = con.execute(f"SELECT count(*), count(DISTINCT row) FROM {name}_problems").fetchall()[0]
-    return Checked(name, total, rows)
+    cleaned = [r[0] for r in con.execute(f"SELECT row FROM {name}_rows WHERE controls AND NOT bad ORDER BY row").fetchall()]
+    notes = []
+    if cleaned:
+        shown = ", ".join(map(str, cleaned[:10])) + (f" and {len(cleaned) - 10} more" if len(cleaned) > 10 else "")
+        notes.append(f"{file_name}: control characters (invisible, unprintable) removed from the text of {len(cleaned)} row(s): row {shown}")
+    return Checked(name, total, rows, tuple(notes))
 
 
 @dataclass(frozen=True)
@@ -348,6 +366,7 @@ class Checked:
     name: str
     problems: int  # how many problems
     rows: int  # how many rows have one
+    notes: tuple[str, ...] = ()  # what was changed in rows that were kept, to tell the user
 
     def first(self, con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
         """The problems in row order (file, row, column, value, problem, fix), the first ``limit``."""

@@ -18,6 +18,7 @@ from nbconvert.filters import DataTypeFilter
 from nbconvert.preprocessors import ExtractOutputPreprocessor, TagRemovePreprocessor
 
 from perfkit import __version__
+from perfkit.render.fonts import FAMILIES, font_paths, typesettable
 from perfkit.report.blocks import META_MIME, TYPST_MIME
 from perfkit.report.escape import html_text, typst_string, typst_text
 
@@ -62,7 +63,8 @@ def _exporter(template: str, mimetype: str, priority: list[str]) -> TemplateExpo
 
 def _resources(nb: nbformat.NotebookNode) -> dict:
     css = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
-    return {"perfkit": paper_meta(nb), "perfkit_css": css, "perfkit_version": __version__}
+    fonts = "(" + ", ".join(typst_string(f) for f in FAMILIES) + ")"
+    return {"perfkit": paper_meta(nb), "perfkit_css": css, "perfkit_version": __version__, "perfkit_fonts": fonts}
 
 
 def _toc(body: str) -> str:
@@ -102,15 +104,21 @@ def to_typst(nb: nbformat.NotebookNode) -> tuple[str, dict[str, bytes]]:
     return source, dict(resources.get("outputs", {}))
 
 
-def to_pdf(nb: nbformat.NotebookNode) -> bytes:
-    """The notebook as a tagged PDF/UA-1 document, compiled with typst."""
+def to_pdf(nb: nbformat.NotebookNode, replaced: list[str] | None = None) -> bytes:
+    """The notebook as a tagged PDF/UA-1 document, compiled with typst.
+
+    Characters no font of :data:`perfkit.render.fonts.FAMILIES` has are shown as U+FFFD
+    and appended to ``replaced`` (see :func:`perfkit.render.fonts.typesettable`)."""
     import typst
 
     source, files = to_typst(nb)
+    source, missing = typesettable(source)
+    if replaced is not None:
+        replaced += missing
     with tempfile.TemporaryDirectory(prefix="perfkit-typst-") as folder:
         root = Path(folder)
         (root / "main.typ").write_text(source, encoding="utf-8")
         for name, data in files.items():
             (root / name).write_bytes(data)
-        return typst.compile(str(root / "main.typ"), root=str(root), pdf_standards="ua-1")
+        return typst.compile(str(root / "main.typ"), root=str(root), font_paths=font_paths(), pdf_standards="ua-1")
 

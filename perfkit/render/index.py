@@ -28,7 +28,7 @@ def _entries(out: Path) -> list[dict]:
                 "folder": nb_path.parent.name,
                 "report": nb_path.stem,
                 "rag": meta.get("rag_counts", {}),
-                "failed": not meta,
+                "failed": meta.get("failed", "see the notebook") if not meta or meta.get("failed") else "",
                 "links": {ext: os.path.relpath(f"{stem}.{ext}", out) for ext in ("html", "pdf", "ipynb") if Path(f"{stem}.{ext}").exists()},
             }
         )
@@ -59,7 +59,7 @@ def write_index(out: Path, council: str, names: dict[str, str] | None = None) ->
                 for ext, href in e["links"].items()
             )
             counts = "".join(f"<td class='num'>{int(e['rag'].get(r, 0))}</td>" for r in RAG_LABELS)
-            status = "failed: see the notebook" if e["failed"] else "built"
+            status = f"failed: {e['failed'][:200]}" if e["failed"] else "built"
             rows.append(
                 f"<tr><th scope='row'>{h(names.get(e['folder'], e['folder'].replace('-', ' ').capitalize()))}</th><td>{h(e['report'].replace('_', ' '))}</td>"
                 f"{counts}<td>{h(status)}</td><td class='files'>{links}</td></tr>"

@@ -1,0 +1,30 @@
+"""People's text made safe to store, typeset, and print in a terminal: the one place.
+
+Commentary, notes and names come from spreadsheets people typed in. Control characters
+(NUL, bell, escape sequences that retitle or clear a terminal, C1 controls) and the
+byte-order mark U+FEFF show as nothing in a browser, cannot be typeset in a tagged PDF,
+and can drive a terminal. They are removed; line breaks and tabs are kept.
+
+>>> printable("On\\x00 track\\x1b]0;owned\\x07 \\ufeffnow\\r\\nnext")
+'On track]0;owned now\\nnext'
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["CONTROLS", "printable"]
+
+#: C0 controls except tab and line feed, DEL, C1 controls, the byte-order mark, the two
+#: non-characters U+FFFE/U+FFFF and lone surrogates; as an RE2 class (DuckDB) and a Python one.
+CONTROLS = r"[\x{0}-\x{8}\x{b}-\x{1f}\x{7f}-\x{9f}\x{feff}\x{fffe}\x{ffff}]"
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff\ud800-\udfff]")
+
+
+def printable(text: object) -> str:
+    """``text`` without control characters; a carriage return before a line feed is dropped,
+    one on its own becomes a line feed."""
+    raw = "" if text is None else str(text)
+    if not _CONTROLS.search(raw):
+        return raw
+    return _CONTROLS.sub("", raw.replace("\r\n", "\n").replace("\r", "\n"))

@@ -1,0 +1,86 @@
+"""Nothing lost, nothing stale, nothing leaked: the defects a hostile test found (issue 14).
+
+Each test here failed on the code before its fix. Malformed input files are written by the
+tests themselves (the XLSX ones built with openpyxl, then edited as zip files); those
+that are plain files are kept in ``tests/bad_inputs/`` too, with their expected messages.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from perfkit.build import FORMATS, Job, run_job
+from perfkit.params import load_params
+from perfkit.paths import Project
+from perfkit.periods import parse_period
+from perfkit.render.fonts import _covered
+from perfkit.render.index import write_index
+
+from .test_reports import make_project, perfkit
+
+PERIOD, SLUG = "2025/26 Q2", "2025-26-q2"
+#: commentary as people paste it: an emoji, Chinese, a byte-order mark, NUL, a bell and a
+#: terminal escape sequence (clear the screen)
+PASTED = "Up \U0001f600 \u6f22 \ufeffbom \x00nul \x07bell \x1b[2J done"
+
+
+def _files(project: Path, slug: str = "housing", name: str = "directorate_report") -> dict[str, Path]:
+    folder = project / "outputs" / SLUG / slug
+    return {ext: folder / f"{name}.{ext}" for ext in ("ipynb", "html", "pdf")}
+
+
+@pytest.fixture(scope="module")
+def pasted(tmp_path_factory, demo_store_master) -> tuple[Path, str]:
+    """A project whose HSG_TA commentary was pasted with characters a PDF cannot take, built."""
+    project = make_project(tmp_path_factory.mktemp("pasted"), demo_store_master)
+    csv = project / "pasted.csv"
+    csv.write_bytes(
+        ("indicator,area_code,area_name,period,value,commentary\n"
+         f'HSG_TA,ZZ0000001,Kestrel Vale,{PERIOD},503,"{PASTED}"\n').encode("utf-8")
+    )
+    ingest = perfkit(project, "ingest", str(csv))
+    assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    assert "control characters (invisible, unprintable) removed from the text of 1 row(s): row 2" in ingest.stdout
+    proc = perfkit(project, "build", "--period", PERIOD, "--directorate", "housing", "--format", "html,pdf")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return project, proc.stdout
+
+
+def test_pasted_characters_are_typeset_or_shown_as_replaced_never_a_stale_pdf(pasted):
+    project, log = pasted
+    files = _files(project)
+    html = files["html"].read_text(encoding="utf-8")
+    assert "Up \U0001f600 \u6f22 bom nul bell [2J done" in html  # controls removed at ingest; the rest as typed
+    text = " ".join(page.extract_text() for page in PdfReader(files["pdf"]).pages)
+    assert "\U0001f600" in text  # DejaVu Sans has it
+    if _covered("\u6f22"):  # a machine with a CJK font prints it
+        assert "\u6f22" in text
+    else:  # otherwise a visible mark, and the build says which characters and what to install
+        assert "Up \U0001f600 \ufffd bom nul bell [2J done" in " ".join(text.split())
+        assert "PDF: no installed font has \u6f22" in log and "fonts-noto-cjk" in log
+    assert files["pdf"].stat().st_mtime >= files["html"].stat().st_mtime - 60  # built in the same run
+
+
+def test_a_report_whose_pdf_fails_keeps_no_file_of_an_earlier_build(pasted, monkeypatch):
+    project, _ = pasted
+    files = _files(project)
+    assert files["pdf"].is_file() and files["html"].is_file()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("PDF/UA-1 error: the text could not be displayed")
+
+    monkeypatch.setattr("perfkit.render.exporters.to_pdf", broken)
+    params = load_params(project / "params", project / "notebooks")
+    job = Job(params.report("directorate_report"), parse_period(PERIOD), "housing", "housing")
+    out = project / "outputs"
+    result = run_job(job, Project(project, project / "data" / "perfkit.duckdb"), out, FORMATS)
+    assert result.status == "failed" and "rendering pdf: RuntimeError" in result.error
+    assert not files["pdf"].exists() and not files["html"].exists()  # neither the old PDF nor a lone new HTML
+    assert json.loads(files["ipynb"].read_text())["metadata"]["perfkit"]["failed"] == result.error
+    index = write_index(out, "Kestrel Vale").read_text()
+    row = next(r for r in index.split("<tr>") if "directorate report" in r and "Housing" in r)
+    assert "failed: rendering pdf: RuntimeError" in row and ".pdf" not in row and ".html" not in row
