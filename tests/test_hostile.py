@@ -14,12 +14,15 @@ import pytest
 from pypdf import PdfReader
 
 from perfkit.build import FORMATS, Job, run_job
+from perfkit.errors import IngestError
+from perfkit.ingest import ingest
 from perfkit.params import load_params
 from perfkit.paths import Project
 from perfkit.periods import parse_period
 from perfkit.render.fonts import _covered
 from perfkit.render.index import write_index
 
+from .conftest import TODAY, dump_store, write_csv
 from .test_reports import make_project, perfkit
 
 PERIOD, SLUG = "2025/26 Q2", "2025-26-q2"
@@ -84,3 +87,21 @@ def test_a_report_whose_pdf_fails_keeps_no_file_of_an_earlier_build(pasted, monk
     index = write_index(out, "Kestrel Vale").read_text()
     row = next(r for r in index.split("<tr>") if "directorate report" in r and "Housing" in r)
     assert "failed: rendering pdf: RuntimeError" in row and ".pdf" not in row and ".html" not in row
+
+
+# ----- 3: --skip-invalid never stores rows whose rejects it cannot save --------------------
+def test_rejects_that_cannot_be_saved_mean_nothing_is_imported(tmp_path, demo_store, catalogue):
+    path = write_csv(
+        tmp_path / "returns.csv",
+        "indicator,area_code,area_name,period,value\n"
+        "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,999\nHSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,-4\n",
+    )
+    (tmp_path / "returns.rejected.csv").mkdir()  # a name the rejects cannot be written to (as a read-only folder)
+    before = dump_store(demo_store)
+    with pytest.raises(IngestError) as caught:
+        ingest([path], demo_store, catalogue, skip_invalid=True, today=TODAY)
+    message = str(caught.value)
+    assert message.startswith("returns.csv: nothing was imported: its 1 rejected row(s) could not be saved to")
+    assert "returns.rejected.csv" in message and "make that folder writable" in message
+    after = dump_store(demo_store)
+    assert before.keys() == after.keys() and all(before[t].equals(after[t]) for t in before)

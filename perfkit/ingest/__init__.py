@@ -65,9 +65,18 @@ def _error(con: duckdb.DuckDBPyConnection, found: list[Checked]) -> IngestError:
 
 
 def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, found: Checked) -> Path:
+    """Save the rejected rows beside the file, before anything is stored: rows that are
+    neither stored nor saved would be lost."""
     target = path.with_name(f"{path.stem}.rejected.csv")
-    with atomic_path(target) as tmp:
-        found.write_rejects(con, raw, str(tmp))
+    try:
+        with atomic_path(target) as tmp:
+            found.write_rejects(con, raw, str(tmp))
+    except (OSError, duckdb.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise IngestError(
+            f"{path.name}: nothing was imported: its {found.rows} rejected row(s) could not be saved to {target} ({reason}); "
+            "make that folder writable (or copy the file to one that is) and import again"
+        ) from None
     return target
 
 
@@ -164,10 +173,16 @@ def ingest(
                 "perfkit_version": __version__,
             }
             batches.append((clean, meta))
-        results = db.write_batches(batches)
+        saved = [_write_rejects(con, path, raw, found) if found.problems else None for path, raw, _c, found, _a in checked]
+        try:
+            results = db.write_batches(batches)
+        except BaseException:
+            for rejects in saved:  # nothing was imported: no rejects file says otherwise
+                if rejects:
+                    rejects.unlink(missing_ok=True)
+            raise
         reports = []
-        for number, ((path, raw, _clean, found, _attributes), result) in enumerate(zip(checked, results)):
-            rejects = _write_rejects(con, path, raw, found) if found.problems else None
+        for number, ((path, raw, _clean, found, _attributes), result, rejects) in enumerate(zip(checked, results, saved)):
             reports.append(IngestReport(path, result, rejects, found.notes))
             drop(con, f"file_{number}")
             unstage(con, raw)
