@@ -182,14 +182,6 @@ def job_inputs(job: Job, params: ReportParams, project: Project, code: str, area
     }
 
 
-def remove_stale_temporaries(out: Path) -> int:
-    """Delete half-written files a killed build left (they never had a final name)."""
-    stale = [p for p in out.glob("**/.*.tmp*") if p.is_file()] if out.is_dir() else []
-    for path in stale:
-        path.unlink()
-    return len(stale)
-
-
 _WARM: dict[str, object] = {}  # this worker process's warm kernel, when warm kernels are on
 
 

@@ -27,12 +27,12 @@ from perfkit.build import (
     latest_complete_period,
     load_checked,
     plan,
-    remove_stale_temporaries,
     run_jobs,
 )
 from perfkit.council import load_council
 from perfkit.errors import ConfigError
 from perfkit.manifest import Manifest, code_hash
+from perfkit.outputs import OutputFolder
 from perfkit.paths import project
 from perfkit.periods import parse_period
 from perfkit.render.index import write_index
@@ -71,15 +71,24 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
 
         if quarto_binary() is None:
             raise ConfigError("--engine quarto: the quarto command is not on PATH; install Quarto or use the default engine")
+    folder = OutputFolder(out_dir or proj.outputs)  # refused before anything is made
     params = load_checked(proj)
     _ensure_data(proj, out_console)
     council = load_council(proj.params)
     periods = [parse_period(p) for p in ([period] if isinstance(period, str) else period or [])]
     periods = periods or [latest_complete_period(proj.store, council.area_code)]
     planned = [job for when in periods for job in plan(params, when, directorates, reports)]
-    out = (out_dir or proj.outputs).resolve()
-    removed = remove_stale_temporaries(out)
+    with folder.building():
+        return _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, out_console, err_console)
+
+
+def _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, out_console, err_console) -> int:  # noqa: ANN001, PLR0913
+    """The build itself, holding the output folder's lock."""
+    out = folder.path
+    removed = folder.remove_stale_temporaries()
     manifest = Manifest(out)
+    if manifest.problem:
+        out_console.print(f"[yellow]{escape(manifest.problem)}[/]", soft_wrap=True)
     code = code_hash()
     seen: dict = {}  # rows' hashes, shared by the periods of a report
     inputs = {job_key(j): job_inputs(j, params, proj, code, council.area_code, seen) for j in planned}

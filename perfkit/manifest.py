@@ -60,10 +60,19 @@ class Manifest:
 
     def __init__(self, out: Path) -> None:
         self.path = out / MANIFEST
+        self.entries: dict[str, dict] = {}
+        self.problem = ""  # why an existing manifest could not be used
+        if not self.path.exists():
+            return
         try:
-            self.entries: dict[str, dict] = json.loads(self.path.read_text(encoding="utf-8")).get("reports", {})
-        except (OSError, ValueError):
-            self.entries = {}
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            reports = data.get("reports") if isinstance(data, dict) else None
+            if not isinstance(reports, dict) or not all(isinstance(e, dict) for e in reports.values()):
+                raise ValueError("it is not the manifest perfkit writes (no 'reports' object of reports)")
+            self.entries = reports
+        except (OSError, ValueError) as exc:
+            reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+            self.problem = f"{self.path} could not be read ({reason}): every report will be rebuilt, and the manifest written anew"
 
     def up_to_date(self, key: str, inputs: dict[str, str], formats: tuple[str, ...]) -> bool:
         """Built from exactly these inputs, and every file still there."""
@@ -71,6 +80,8 @@ class Manifest:
         if not entry or entry.get("status") != "built" or entry.get("inputs") != inputs:
             return False
         files = entry.get("files", {})
+        if not isinstance(files, dict):
+            return False
         return all(fmt in files and Path(files[fmt]).is_file() for fmt in ("ipynb", *formats))
 
     def record(self, key: str, entry: dict) -> None:

@@ -8,6 +8,7 @@ that are plain files are kept in ``tests/bad_inputs/`` too, with their expected 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,62 @@ def test_rejects_that_cannot_be_saved_mean_nothing_is_imported(tmp_path, demo_st
     assert "returns.rejected.csv" in message and "make that folder writable" in message
     after = dump_store(demo_store)
     assert before.keys() == after.keys() and all(before[t].equals(after[t]) for t in before)
+
+
+# ----- 4, 8, 18: the output folder -------------------------------------------------------
+QUICK = ("build", "--period", PERIOD, "--report", "corporate_overview", "--format", "html")
+
+
+@pytest.fixture(scope="module")
+def plain(tmp_path_factory, demo_store_master) -> Path:
+    return make_project(tmp_path_factory.mktemp("plain"), demo_store_master)
+
+
+def test_build_writes_only_into_a_folder_it_made_and_cleans_only_its_own_temporaries(plain, tmp_path):
+    web = tmp_path / "web"
+    web.mkdir()
+    (web / "index.html").write_text("<p>the team's own page</p>")
+    proc = perfkit(plain, *QUICK, "--out", str(web))
+    assert proc.returncode != 0 and "the folder holds files perfkit did not make (index.html)" in proc.stderr
+    assert (web / "index.html").read_text() == "<p>the team's own page</p>" and sorted(os.listdir(web)) == ["index.html"]
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    proc = perfkit(plain, *QUICK, "--out", str(a_file))
+    assert proc.returncode != 0 and "that is a file, not a folder" in proc.stderr and "Errno" not in proc.stderr
+
+    out = tmp_path / "fresh"
+    assert perfkit(plain, *QUICK, "--out", str(out)).returncode == 0
+    folder = out / SLUG / "corporate"
+    theirs = [out / "sub" / ".thesis.tmp.docx", folder / ".thesis.tmp.docx", out / ".notes.tmp"]
+    for path in theirs:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text("a user's file")
+    ours = folder / ".corporate_overview.k3x_9abc.tmp.html"  # what a killed build leaves (atomic_path's name)
+    ours.write_text("<p>half")
+    proc = perfkit(plain, *QUICK, "--out", str(out))
+    assert proc.returncode == 0 and "removed 1 half-written file(s)" in proc.stdout
+    assert not ours.exists() and all(p.read_text() == "a user's file" for p in theirs)
+
+
+def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(plain, tmp_path):
+    from filelock import FileLock
+
+    out = tmp_path / "shared"
+    assert perfkit(plain, *QUICK, "--out", str(out)).returncode == 0
+    manifest = (out / "manifest.json").read_text()
+    with FileLock(out / ".perfkit-outputs.lock"):  # as a build in another process holds it
+        proc = perfkit(plain, *QUICK, "--out", str(out), "--force")
+    assert proc.returncode != 0 and "another perfkit build is writing to" in proc.stderr
+    assert (out / "manifest.json").read_text() == manifest  # untouched
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"version": 1, "reports": [1, 2]}', "[]"])
+def test_an_unreadable_manifest_is_reported_and_everything_rebuilt(plain, tmp_path, text):
+    out = tmp_path / "out"
+    assert perfkit(plain, *QUICK, "--out", str(out)).returncode == 0
+    (out / "manifest.json").write_text(text)
+    proc = perfkit(plain, *QUICK, "--out", str(out))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "manifest.json could not be read" in proc.stdout and "every report will be rebuilt" in proc.stdout
+    assert "1 built, 0 up to date" in proc.stdout
+    assert json.loads((out / "manifest.json").read_text())["reports"]  # written anew
