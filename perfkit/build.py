@@ -185,15 +185,32 @@ def job_inputs(job: Job, params: ReportParams, project: Project, code: str, area
 _WARM: dict[str, object] = {}  # this worker process's warm kernel, when warm kernels are on
 
 
-def _start_warm_kernel(root: str, store: str) -> None:
-    """Worker initializer: set the project for kernels and start this worker's warm kernel."""
+def _start_worker(root: str, store: str, warm: bool) -> None:
+    """Worker initializer: die with the build, set the project for kernels, and start this
+    worker's warm kernel (when warm kernels are on)."""
     from multiprocessing.util import Finalize
 
     from perfkit.kernels import WarmKernel
 
+    _die_with_parent(os.getppid())
     os.environ["PERFKIT_HOME"], os.environ["PERFKIT_STORE"] = root, store
-    _WARM["kernel"] = kernel = WarmKernel()
-    Finalize(kernel, kernel.shutdown, exitpriority=10)  # shut the kernel down when the worker exits
+    if warm:
+        _WARM["kernel"] = kernel = WarmKernel()
+        Finalize(kernel, kernel.shutdown, exitpriority=10)  # shut the kernel down when the worker exits
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker as soon as the build that started it is gone (even killed with
+    SIGKILL, when nothing can tell it). Its kernels, which poll their own parent (the
+    worker) the same way, follow within a second."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="perfkit-parent-watch", daemon=True).start()
 
 
 def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], engine: str = "nbconvert") -> JobResult:
@@ -323,6 +340,27 @@ def _render_quarto(result: JobResult, nb: nbformat.NotebookNode, folder: Path, n
     return result
 
 
+#: What one build worker and its warm kernel hold (about 470 MB each on the demo's reports).
+WORKER_MEMORY = 500 * 2**20
+
+
+def worker_count(requested: int | None, reports: int) -> tuple[int, str]:
+    """Worker processes for a build: as many as asked (default: one per core), but no more
+    than there are reports, nor than the memory now free holds; and a note saying why
+    when fewer than asked are used."""
+    import psutil
+
+    available = psutil.virtual_memory().available
+    fits = max(1, available // WORKER_MEMORY)
+    wanted = requested or os.cpu_count() or 1
+    count = max(1, min(wanted, reports, fits))
+    if requested is None or count == requested:
+        return count, ""
+    why = (f"there are {reports} report(s) to build" if count == reports
+           else f"the {available / 2**30:.1f} GB of memory free holds {fits} at about {WORKER_MEMORY / 2**30:.1f} GB each")
+    return count, f"--jobs {requested}: {count} worker(s), as {why}"
+
+
 def run_jobs(
     jobs: list[Job],
     project: Project,
@@ -348,8 +386,8 @@ def run_jobs(
                 on_done(results[-1])
         return results
     done: dict[int, JobResult] = {}
-    warm = {"initializer": _start_warm_kernel, "initargs": (str(project.root), str(project.store))} if warm_kernels else {}
-    with ProcessPoolExecutor(max_workers=workers, **warm) as pool:
+    start = (str(project.root), str(project.store), warm_kernels)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=start) as pool:
         futures = {pool.submit(run_job, job, project, out, formats, engine): i for i, job in enumerate(jobs)}
         for future in as_completed(futures):
             done[futures[future]] = future.result()

@@ -28,6 +28,7 @@ from perfkit.build import (
     load_checked,
     plan,
     run_jobs,
+    worker_count,
 )
 from perfkit.council import load_council
 from perfkit.errors import ConfigError
@@ -99,6 +100,9 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
     note = f"; removed {removed} half-written file(s) from an interrupted build" if removed else ""
     named = ", ".join(f"{w.label} ({w.span})" for w in periods)
     out_console.print(f"{len(planned)} report(s) for {named} in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
+    workers, why = worker_count(jobs, len(todo))
+    if why:
+        out_console.print(why)
     started = time.perf_counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     with Progress(*columns, console=out_console, transient=False) as progress:
@@ -122,7 +126,7 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
             progress.console.print(f"  {mark} {_label(result.job, len(periods) > 1)} ({sum(result.seconds.values()):.1f} s)")
             progress.advance(task)
 
-        results = run_jobs(todo, proj, out, chosen, workers=jobs, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
+        results = run_jobs(todo, proj, out, chosen, workers=workers, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
     names = {slug: d.name for slug, d in params.directorates.items()} | {"corporate": "Corporate overview"}
     index = write_index(out, council.name, names)

@@ -179,7 +179,7 @@ def build(
     directorate: Annotated[Optional[list[str]], typer.Option("--directorate", help="Directorate slug (repeat for more; default: all).")] = None,
     report: Annotated[Optional[list[str]], typer.Option("--report", help="Report name from params/reports.yaml (repeat for more; default: the default reports).")] = None,
     formats: Annotated[str, typer.Option("--format", help="Comma-separated output formats: html, pdf.")] = "html,pdf",
-    jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help="Reports built at once, each in its own worker process (default: the number of cores).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help="Reports built at once, each in its own worker process (default: the number of cores; never more than the reports to build or than free memory holds).")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")] = None,
     engine: Annotated[str, typer.Option("--engine", help="Renderer: nbconvert (built in) or quarto (needs quarto on PATH).")] = "nbconvert",
     force: Annotated[bool, typer.Option("--force", help="Rebuild every report, even those up to date.")] = False,
@@ -192,7 +192,7 @@ def build(
     def action() -> None:
         from perfkit.build_cli import run_build
 
-        code = run_build(period, directorate, report, formats, jobs or os.cpu_count() or 1, out, store, out_console=out_console(), err_console=err, engine=engine, force=force, scheduler=scheduler, warm_kernels=not cold_kernels)
+        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force, scheduler=scheduler, warm_kernels=not cold_kernels)
         if code:
             raise typer.Exit(code)
 

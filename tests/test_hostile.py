@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from perfkit.build import FORMATS, Job, run_job
+from perfkit.build import FORMATS, WORKER_MEMORY, Job, run_job, worker_count
 from perfkit.errors import IngestError
 from perfkit.ingest import ingest
 from perfkit.params import load_params
@@ -165,3 +169,56 @@ def test_an_unreadable_manifest_is_reported_and_everything_rebuilt(plain, tmp_pa
     assert "manifest.json could not be read" in proc.stdout and "every report will be rebuilt" in proc.stdout
     assert "1 built, 0 up to date" in proc.stdout
     assert json.loads((out / "manifest.json").read_text())["reports"]  # written anew
+
+
+# ----- 5, 9: worker processes --------------------------------------------------------------
+def test_killing_the_build_ends_its_workers_and_kernels(plain):
+    import psutil
+    env = {**os.environ, "PERFKIT_HOME": str(plain)}
+    env.pop("PERFKIT_STORE", None)
+    args = ["build", "--period", PERIOD, "--directorate", "housing", "--directorate", "resources", "--jobs", "2", "--force", "--out", str(plain / "killed")]
+    build = subprocess.Popen([sys.executable, "-m", "perfkit", *args], cwd=plain, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            family = psutil.Process(build.pid).children(recursive=True)
+            kernels = [p for p in family if "ipykernel" in " ".join(_cmdline(p))]
+            if len(kernels) >= 2:
+                break
+            time.sleep(0.5)
+        assert len(kernels) >= 2, "the build never started its two warm kernels"
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and any(_alive(p) for p in family):
+            time.sleep(0.5)
+        assert not [(_cmdline(p)[:3]) for p in family if _alive(p)], "workers or kernels outlived the build"
+    finally:
+        if build.poll() is None:
+            build.kill()
+
+
+def _cmdline(process) -> list[str]:  # noqa: ANN001 - a psutil.Process
+    try:
+        return process.cmdline()
+    except Exception:  # noqa: BLE001 - gone, or a zombie
+        return []
+
+
+def _alive(process) -> bool:  # noqa: ANN001 - a psutil.Process
+    import psutil
+
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def test_workers_are_capped_at_the_reports_and_at_free_memory(plain, tmp_path):
+    import psutil
+
+    proc = perfkit(plain, *QUICK, "--out", str(tmp_path / "out"), "--jobs", "40")
+    assert proc.returncode == 0 and "--jobs 40: 1 worker(s), as there are 1 report(s) to build" in proc.stdout
+    count, why = worker_count(10_000, 10_000)
+    assert count <= max(1, psutil.virtual_memory().available // WORKER_MEMORY) + 1
+    assert count < 10_000 and "of memory free holds" in why
