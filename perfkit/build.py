@@ -227,6 +227,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     target = folder / f"{job.name}.ipynb"
     finals = [folder / f"{job.name}.{ext}" for ext in FORMATS]  # this report's rendered files, any format
     started = time.perf_counter()
+    unsaved: OSError | None = None  # papermill's own failure to write the notebook
     try:
         with atomic_path(target) as tmp:
             try:
@@ -242,12 +243,15 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
                 )
             except Exception as exc:  # noqa: BLE001 - papermill saved the notebook with its error banner, if it could
                 result.status, result.error = "failed", _failure_text(exc)
+                unsaved = exc if isinstance(exc, OSError) else None
             finally:
                 if "kernel" in _WARM:
                     _WARM["kernel"].reset()  # the next report starts clean
             nb = nbformat.read(tmp, as_version=4)  # a notebook not written whole (a full disk) never gets the final name
     except Exception as exc:  # noqa: BLE001 - this job's failure, not the batch's
-        return _lost(result, [target, *finals], f"the executed notebook could not be saved ({type(exc).__name__}: {exc})")
+        reason = unsaved or exc
+        return _lost(result, [target, *finals], f"the executed notebook could not be saved ({getattr(reason, 'strerror', None) or reason}); "
+                     "nothing of this report was kept")
     result.seconds["execute"] = time.perf_counter() - started
     result.files["ipynb"] = str(target)
     if result.status == "failed":

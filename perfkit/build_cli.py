@@ -31,7 +31,7 @@ from perfkit.build import (
     worker_count,
 )
 from perfkit.council import load_council
-from perfkit.errors import ConfigError
+from perfkit.errors import ConfigError, PerfkitError
 from perfkit.manifest import Manifest, code_hash
 from perfkit.outputs import OutputFolder
 from perfkit.paths import project
@@ -80,7 +80,13 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     periods = periods or [latest_complete_period(proj.store, council.area_code)]
     planned = [job for when in periods for job in plan(params, when, directorates, reports)]
     with folder.building():
-        return _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, out_console, err_console)
+        try:
+            return _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, out_console, err_console)
+        except OSError as exc:  # a full disk, a folder made read-only: what was written is whole, the rest is not there
+            raise PerfkitError(
+                f"writing the build's files failed ({exc.strerror or exc}: {exc.filename or folder.path}); no file was left "
+                "half-written under its name. Free some space (or make the folder writable) and run the build again"
+            ) from None
 
 
 def _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, out_console, err_console) -> int:  # noqa: ANN001, PLR0913
@@ -138,7 +144,8 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
             out_console.print(f"  {_label(r.job, len(periods) > 1)}: {escape(check)}", soft_wrap=True)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
-        err_console.print(f"[bold red]failed:[/] {_label(r.job, len(periods) > 1)}: {escape(r.error)}; the executed notebook is {r.files.get('ipynb')}", soft_wrap=True)
+        kept = f"; the executed notebook is {r.files['ipynb']}" if r.files.get("ipynb") else ""
+        err_console.print(f"[bold red]failed:[/] {_label(r.job, len(periods) > 1)}: {escape(r.error)}{kept}", soft_wrap=True)
     return 1 if failed else 0
 
 

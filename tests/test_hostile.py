@@ -222,3 +222,39 @@ def test_workers_are_capped_at_the_reports_and_at_free_memory(plain, tmp_path):
     count, why = worker_count(10_000, 10_000)
     assert count <= max(1, psutil.virtual_memory().available // WORKER_MEMORY) + 1
     assert count < 10_000 and "of memory free holds" in why
+
+
+# ----- 6: a full disk ----------------------------------------------------------------------
+def _with_file_size_limit(size: int):  # noqa: ANN202 - a preexec_fn
+    """Writes beyond ``size`` bytes fail with EFBIG, as writes to a full disk fail with ENOSPC."""
+    import resource
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+    return limit
+
+
+@pytest.mark.parametrize("size", [30_000, 3_000])
+def test_a_full_disk_never_leaves_a_truncated_file_under_a_final_name(plain, tmp_path, size):
+    out = tmp_path / "out"
+    assert perfkit(plain, *QUICK, "--out", str(out)).returncode == 0
+    env = {**os.environ, "PERFKIT_HOME": str(plain), "IPYTHONDIR": str(tmp_path / "ipython"), "COLUMNS": "200"}
+    env.pop("PERFKIT_STORE", None)
+    proc = subprocess.run([sys.executable, "-m", "perfkit", *QUICK, "--out", str(out), "--force"], cwd=plain, env=env,
+                          capture_output=True, text=True, timeout=600, preexec_fn=_with_file_size_limit(size))
+    assert proc.returncode == 1
+    if size == 30_000:  # the executed notebook (about 45 kB) cannot be written; the manifest and index can
+        assert "corporate/corporate_overview: the executed notebook could not be saved (File too large)" in proc.stderr
+        assert not list((out / SLUG / "corporate").glob("corporate_overview.*"))  # nothing stale, nothing truncated
+    else:  # not even the manifest
+        assert "writing the build's files failed (File too large" in proc.stderr and "Errno" not in proc.stderr
+    assert not [p.name for p in out.rglob("*") if ".tmp" in p.name]
+    json.loads((out / "manifest.json").read_text())
+    assert (out / "index.html").read_text().rstrip().endswith("</html>")
+    for path in out.glob("*/*/*.*"):
+        if path.suffix == ".ipynb":
+            json.loads(path.read_text())
+        elif path.suffix == ".html":
+            assert path.read_text().rstrip().endswith("</html>")
