@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,12 +101,23 @@ def _plain_header(path: Path, raw: list[str], rows: list[list[str]]) -> list[str
     return names
 
 
+def _first_lines(text: str) -> list[list[str]]:
+    """The header and the lines below it that may hold a misplaced header, as cells; just
+    the header when a cell there is beyond the csv module's limit (the checks then say
+    which cell is too long, by row and column)."""
+    lines = text.splitlines()[: _HEADER_SCAN + 1]
+    try:
+        return list(csv.reader(io.StringIO("\n".join(lines))))
+    except csv.Error:
+        return list(csv.reader(io.StringIO(lines[0]))) if lines else []
+
+
 def _read_csv(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataFrame]:
     data = path.read_bytes()
     if not data.strip(b"\xef\xbb\xbf \r\n\t"):
         raise _fail(path, "the file is empty; it needs a header row and at least one data row")
     text = _decode(path, data)
-    first_lines = list(csv.reader(io.StringIO("\n".join(text.splitlines()[: _HEADER_SCAN + 1]))))
+    first_lines = _first_lines(text)
     header = header_rule(path, first_lines[0], first_lines[1:])
     try:
         frame = pd.read_csv(
@@ -137,11 +149,85 @@ def _excel_text(cell: object) -> str:
     return str(cell)
 
 
+#: Bounds checked before an XLSX sheet is read (a small file can unpack to gigabytes):
+#: columns and rows with values, characters in a cell (Excel's own limit), and how far a
+#: part of the file may unpack (beyond 50 MB, at most 100 times its packed size).
+XLSX_MAX_COLUMNS = 1_000
+XLSX_MAX_ROWS = 500_000
+CELL_MAX = 32_767
+_PART_MAX, _RATIO_MAX = 50 * 2**20, 100
+_CELL_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>')
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _check_packed_sizes(path: Path) -> None:
+    """Refuse a workbook a part of which unpacks far beyond what figures need (a zip bomb)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        return  # openpyxl says what is wrong with it
+    for part in parts:
+        if part.file_size > _PART_MAX and part.file_size > _RATIO_MAX * max(part.compress_size, 1):
+            raise _fail(
+                path,
+                f"its part {part.filename} unpacks to {part.file_size / 2**20:,.0f} MB from {part.compress_size / 2**10:,.0f} kB, "
+                "far more than a table of figures needs; open it in Excel, check what it holds, and save it again (or as CSV)",
+            )
+
+
+def _extent(path: Path, source) -> int:  # noqa: ANN001 - a binary file object of the sheet's XML
+    """The last column that holds a value; refuse a sheet beyond the column or row bounds.
+
+    The sheet's XML is scanned for cells with content (not self-closing, so a cell only
+    formatted does not count) before openpyxl builds a single row."""
+    last_column = last_row = 0
+    tail = b""
+    while block := source.read(1 << 20):
+        block = tail + block
+        cut = block.rfind(b">") + 1
+        block, tail = block[:cut], block[cut:]
+        for match in _CELL_TAG.finditer(block):
+            attributes = match.group(1)
+            ref = _CELL_REF.search(attributes)
+            if ref is None or attributes.endswith(b"/"):
+                continue
+            column, row = _column_number(ref.group(1)), int(ref.group(2))
+            if column > XLSX_MAX_COLUMNS:
+                raise _fail(
+                    path,
+                    f"row {row}: cell {ref.group(1).decode()}{row} holds something {column:,} columns to the right; perfkit "
+                    f"reads at most {XLSX_MAX_COLUMNS:,} columns (to {_column_letters(XLSX_MAX_COLUMNS)}): delete what is there "
+                    "(Ctrl+End in Excel goes to the last cell) and save again",
+                )
+            last_column, last_row = max(last_column, column), max(last_row, row)
+    if last_row > XLSX_MAX_ROWS:
+        raise _fail(path, f"the sheet has rows to {last_row:,}; perfkit reads at most {XLSX_MAX_ROWS:,} rows from a workbook: "
+                          "save it as CSV UTF-8, which perfkit reads in bounded memory")
+    return last_column
+
+
 def _read_xlsx(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataFrame]:
     try:
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise _fail(path, "reading .xlsx needs openpyxl: pip install openpyxl") from None
+    _check_packed_sizes(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -149,11 +235,18 @@ def _read_xlsx(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataF
     try:
         sheet = book.worksheets[0]
         # the sheet's stored <dimension> is a claim by whatever wrote the file, and read-only
-        # mode would stop at it: forget it, so every row and column present is read
+        # mode would stop at it: forget it, and read to the last column that holds a value
         sheet.reset_dimensions()
-        rows = [[_excel_text(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        with sheet._get_source() as source:  # openpyxl's own handle on the sheet's XML
+            last_column = _extent(path, source)
+        rows = [[_excel_text(c) for c in row] for row in sheet.iter_rows(max_col=max(last_column, 1), values_only=True)]
     finally:
         book.close()
+    for number, row in enumerate(rows, start=1):
+        for column, cell in enumerate(row, start=1):
+            if len(cell) > CELL_MAX:
+                raise _fail(path, f"row {number}, column {_column_letters(column)}: the cell holds {len(cell):,} characters, more "
+                                  f"than Excel allows ({CELL_MAX:,}); the file was not saved by Excel: check it and save it again")
     if not any(c.strip() for r in rows for c in r):
         raise _fail(path, "the first sheet is empty; it needs a header row and at least one data row")
     header = header_rule(path, rows[0], rows[1:])
@@ -223,7 +316,7 @@ def _fast_header(path: Path) -> list[str] | None:
         text = b"\n".join(lines[: _HEADER_SCAN + 1]).decode("utf-8-sig")
     except UnicodeDecodeError:
         return None
-    first_lines = list(csv.reader(io.StringIO(text)))
+    first_lines = _first_lines(text)
     if not first_lines or _has_blank_line(path):
         return None
     return _check_header(path, first_lines[0], first_lines[1:])

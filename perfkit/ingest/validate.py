@@ -63,7 +63,8 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.file}, row {self.row}, column {self.column}, value {self.value!r}: {self.problem}; {self.fix}"
+        value = self.value if len(self.value or "") <= 80 else f"{self.value[:60]}... ({len(self.value):,} characters)"
+        return f"{self.file}, row {self.row}, column {self.column}, value {value!r}: {self.problem}; {self.fix}"
 
 
 def _q(text: str) -> str:
@@ -199,12 +200,25 @@ def _checks(today: dt.date) -> list[tuple[str, str, str, str]]:
          _q("leave the value blank: there is no rate when nothing was counted")),
         ("value", "value < low", _q("is below zero, which this unit cannot be"), _q("check the sign")),
         ("value", "value > high", _q("is above 100, which a percentage cannot be"), _q("check the value")),
+        *[(column, f"length({_SHOWN.get(column, column + '_text')}) > {limit}",
+           f"'is ' || format('{{:,}}', length({_SHOWN.get(column, column + '_text')})) || ' characters long; at most {limit:,} are read'",
+           _q(fix)) for column, (limit, fix) in CELL_LIMITS.items()],
         ("period", "first_row < row", "'the same indicator, area and period appear more than once; first on row ' || first_row",
          _q("keep one row for each indicator, area and period")),
     ]
     return checks
 
 
+#: The longest each cell may be, in characters, and what to do instead. Commentary and
+#: actions are at most about a page of the paper each; codes and numbers are short.
+CELL_LIMITS = {
+    "commentary": (5_000, "shorten it to about a page; put the detail in an appendix or a linked document"),
+    "actions": (5_000, "shorten it to about a page; put the detail in an appendix or a linked document"),
+    "note": (1_000, "shorten the note; it explains the figure's status in a sentence or two"),
+    "area_name": (200, "give the area's name as it is published"),
+    **{c: (100, "check the cell: it should hold a short code, period or number") for c in
+       ("indicator", "area_code", "period", "value", "numerator", "denominator", "status")},
+}
 #: Columns of people's free text: control characters are removed from them (with a note).
 TEXT_COLUMNS = ("area_name", "note", "commentary", "actions")
 
