@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -78,6 +79,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     council = load_council(proj.params)
     periods = [parse_period(p) for p in ([period] if isinstance(period, str) else period or [])]
     periods = periods or [latest_complete_period(proj.store, council.area_code)]
+    _check_periods_have_data(proj.store, council.area_code, periods)
     planned = [job for when in periods for job in plan(params, when, directorates, reports)]
     with folder.building():
         try:
@@ -147,6 +149,22 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
         kept = f"; the executed notebook is {r.files['ipynb']}" if r.files.get("ipynb") else ""
         err_console.print(f"[bold red]failed:[/] {_label(r.job, len(periods) > 1)}: {escape(r.error)}{kept}", soft_wrap=True)
     return 1 if failed else 0
+
+
+def _check_periods_have_data(store: Path, area: str, periods: list) -> None:  # noqa: ANN001 - Periods
+    """Refuse a period for which the store holds none of the council's figures (the papers
+    would have nothing to say), naming the latest period that has some."""
+    with Store(store, read_only=True) as db:
+        for when in periods:
+            found = db.con.execute(
+                "SELECT count(*) FROM observations WHERE area_code = ? AND period_start BETWEEN ? AND ?", [area, when.start, when.end]
+            ).fetchall()[0][0]
+            if not found:
+                latest = latest_complete_period(store, area, today=dt.date.max)
+                raise ConfigError(
+                    f"--period {when.label}: the store holds none of the council's ({area}) figures for {when.span}; "
+                    f"the latest quarter with figures is {latest.label}. Import that period's data first, or choose another period"
+                )
 
 
 def _label(job: Job, several_periods: bool) -> str:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -45,6 +46,15 @@ def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
         if _state["debug"]:
             raise
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except duckdb.Error as exc:  # raised by a store's queries, after it opened
+        if _state["debug"]:
+            raise
+        err.print(
+            f"[bold red]error:[/] the store could not be read ({escape(str(exc).splitlines()[0])}): the file is damaged, e.g. "
+            "cut short by a full disk or an unfinished copy. Restore it from a backup, or make it again by importing the data "
+            "files (`perfkit ingest`)", soft_wrap=True,
+        )
         raise typer.Exit(1) from None
     except (OSError, KeyboardInterrupt) as exc:
         if _state["debug"]:

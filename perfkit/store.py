@@ -147,8 +147,16 @@ class Store:
             for table, meta in batches:
                 results.append(self._write_one(table, meta))
             self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
+        except BaseException as exc:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a COMMIT that failed (a full disk) has already ended the transaction
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(
+                    f"writing to the store {self.path} failed ({str(exc).splitlines()[0]}); nothing was imported and the "
+                    "store is as it was. Free some disk space (or check the folder) and import again"
+                ) from None
             raise
         return results
 

@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from pypdf import PdfReader
 
@@ -258,3 +259,50 @@ def test_a_full_disk_never_leaves_a_truncated_file_under_a_final_name(plain, tmp
             json.loads(path.read_text())
         elif path.suffix == ".html":
             assert path.read_text().rstrip().endswith("</html>")
+
+
+# ----- 15, 16, 18: what is read, and how it is said ------------------------------------------
+def test_minus_zero_lower_case_codes_and_blank_lines_are_read_as_meant(tmp_path, catalogue):
+    path = write_csv(
+        tmp_path / "returns.csv",
+        "indicator,area_code,area_name,period,value\n"
+        "HSG_TA,zz0000001,Kestrel Vale,2025/26 Q1,-0\n"
+        "   \n"  # a line of spaces is as blank as a line of commas
+        ",,,,\n"
+        "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,12\n",
+    )
+    [report] = ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+    assert report.result.added == 2
+    assert report.notes == ("returns.csv: area codes are upper case: 1 row(s) written in lower case were read so (e.g. zz0000001 as ZZ0000001)",)
+    with duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True) as con:
+        rows = con.execute("SELECT area_code, period, value, CAST(value AS VARCHAR) FROM observations ORDER BY period").fetchall()
+    assert rows == [("ZZ0000001", "2025/26 Q1", 0.0, "0.0"), ("ZZ0000001", "2025/26 Q2", 12.0, "12.0")]  # one series; no "-0"
+
+
+def test_a_damaged_store_and_a_period_without_data_are_said_plainly(plain, tmp_path):
+    store = tmp_path / "cut.duckdb"
+    data = (plain / "data" / "perfkit.duckdb").read_bytes()
+    store.write_bytes(data[: len(data) * 3 // 4])  # a copy that did not finish
+    proc = perfkit(plain, "show", "HSG_TA", "--store", str(store))
+    assert proc.returncode == 1 and "unexpected error" not in proc.stderr
+    assert "the store could not be read" in proc.stderr and "the file is damaged" in proc.stderr
+    proc = perfkit(plain, "build", "--period", "2019/20 Q1", "--out", str(tmp_path / "out"))
+    assert proc.returncode == 1 and "TypeError" not in proc.stdout + proc.stderr
+    assert "--period 2019/20 Q1: the store holds none of the council's (ZZ0000001) figures for April to June 2019" in proc.stderr
+    assert "the latest quarter with figures is 2025/26 Q4" in proc.stderr
+
+
+def test_a_full_disk_during_an_import_says_so_and_keeps_the_store(plain, tmp_path):
+    store = tmp_path / "store.duckdb"
+    store.write_bytes((plain / "data" / "perfkit.duckdb").read_bytes())
+    rows = ["indicator,area_code,area_name,period,value"] + [f"HSG_TA,E{i:08d},Area {i},2025/26 Q2,{i}" for i in range(60_000)]
+    big = write_csv(tmp_path / "big.csv", "\n".join(rows) + "\n")
+    before = dump_store(store)
+    env = {**os.environ, "PERFKIT_HOME": str(plain)}
+    proc = subprocess.run([sys.executable, "-m", "perfkit", "ingest", str(big), "--store", str(store)], env=env, capture_output=True,
+                          text=True, timeout=600, preexec_fn=_with_file_size_limit(store.stat().st_size + 200_000))
+    assert proc.returncode == 1
+    assert "writing to the store" in proc.stderr and "File too large" in proc.stderr and "nothing was imported" in proc.stderr
+    assert "cannot rollback" not in proc.stderr
+    after = dump_store(store)
+    assert before.keys() == after.keys() and all(before[t].equals(after[t]) for t in before)

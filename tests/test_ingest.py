@@ -50,6 +50,16 @@ CORPUS = {
     "suppressed_with_numbers.csv": (["status says there is no value but numbers are given"], (2, "status")),
     "excel_text_in_number.xlsx": (["not a number", "n/a"], (3, "value")),
     "not_really_excel.xlsx": (["cannot open it as an Excel workbook"], None),
+    # the hostile test's files (issue 14), written by tests/make_bad_inputs.py
+    "xlsx_cell_in_column_xfd.xlsx": (["row 2: cell XFD2 holds something 16,384 columns to the right", "at most 1,000 columns", "Ctrl+End"], None),
+    "xlsx_shared_string_bomb.xlsx": (["its part xl/sharedStrings.xml unpacks to 57 MB from 57 kB", "save it again"], None),
+    "xlsx_cell_over_excel_limit.xlsx": (["row 2, column F: the cell holds 40,000 characters, more than Excel allows (32,767)"], None),
+    "xlsx_formula_without_value.xlsx": (["row 2: cell E2 holds a formula without a value", "paste the values over the formulas"], None),
+    "xlsx_commentary_formula_without_value.xlsx": (["row 2: cell F2 holds a formula without a value", "open and save the workbook in Excel"], None),
+    "csv_huge_cell.csv": (["is 139,999 characters long; at most 5,000 are read", "(139,999 characters)"], (2, "commentary")),
+    "huge_integer.csv": (["is too large to be a figure", "(321 characters)"], (2, "value")),
+    "fractional_count.csv": (["'485.7': is not a whole number, but HSG_TA is a count"], (2, "value")),
+    "double_bom.csv": (["found <U+FEFF>indicator", "invisible characters", "byte-order mark"], None),
 }
 
 

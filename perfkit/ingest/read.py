@@ -35,6 +35,13 @@ def _fail(path: Path, msg: str) -> IngestError:
     return IngestError(f"{path.name}: {msg}")
 
 
+def _visible(name: str) -> str:
+    """``name`` with each invisible character (format, control or unusual space) as <U+XXXX>."""
+    import unicodedata
+
+    return "".join(f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cf", "Cc", "Zs", "Zl", "Zp") and c != " " else c for c in name)
+
+
 def _check_header(path: Path, raw: list[str], rows: list[list[str]]) -> list[str]:
     """Column names of the raw header row; refuse one that is not perfkit's layout."""
     header = [_column_name(c) for c in raw]
@@ -55,10 +62,12 @@ def _check_header(path: Path, raw: list[str], rows: list[list[str]]) -> list[str
                     f"row 1: the header is on row {offset}, below {offset - 1} title row(s) "
                     f"(row 1 says {title!r}); delete the rows above the header so it is row 1",
                 )
+        hidden = " Some names hold invisible characters, shown as <U+...>: delete them (a second byte-order mark, U+FEFF, " \
+                 "comes from saving as UTF-8 twice)" if any(_visible(h) != h for h in header) else ""
         raise _fail(
             path,
-            f"row 1: missing column(s) {', '.join(missing)}; found {', '.join(h or '(blank)' for h in header)}. "
-            f"The canonical layout has {', '.join(REQUIRED)} and value or numerator/denominator (see README)",
+            f"row 1: missing column(s) {', '.join(missing)}; found {', '.join(_visible(h) or '(blank)' for h in header)}. "
+            f"The canonical layout has {', '.join(REQUIRED)} and value or numerator/denominator (see README).{hidden}",
         )
     unknown = [h for h in header if h not in KNOWN]
     if unknown:
@@ -135,8 +144,12 @@ def _read_csv(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataFr
         raise _fail(path, f"{where}; check for an unquoted comma (quote text that holds commas)") from None
     # spreadsheet row numbers (the header is row 1), then drop wholly blank lines
     frame.insert(0, "row", range(2, len(frame) + 2))
-    frame = frame[frame[header].ne("").any(axis=1)].reset_index(drop=True)
-    return header, frame
+    return header, _without_blank_lines(frame, header)
+
+
+def _without_blank_lines(frame: pd.DataFrame, header: list[str]) -> pd.DataFrame:
+    """Drop lines whose cells are all empty or white space (``,,,`` and ``   `` alike)."""
+    return frame[frame[header].apply(lambda c: c.str.strip().ne("")).any(axis=1)].reset_index(drop=True)
 
 
 def _excel_text(cell: object) -> str:
@@ -156,8 +169,9 @@ XLSX_MAX_COLUMNS = 1_000
 XLSX_MAX_ROWS = 500_000
 CELL_MAX = 32_767
 _PART_MAX, _RATIO_MAX = 50 * 2**20, 100
-_CELL_TAG = re.compile(rb'<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*)>')
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\b([^>]*?)(/)?>(?(2)|(.*?)</(?:[A-Za-z_][\w.-]*:)?c>)", re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
+_FORMULA, _CACHED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f\b"), re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?v(?:\s[^>]*)?>[^<]")
 
 
 def _column_number(letters: bytes) -> int:
@@ -192,30 +206,38 @@ def _check_packed_sizes(path: Path) -> None:
 
 
 def _extent(path: Path, source) -> int:  # noqa: ANN001 - a binary file object of the sheet's XML
-    """The last column that holds a value; refuse a sheet beyond the column or row bounds.
+    """The last column that holds a value; refuse a sheet beyond the column or row bounds,
+    or with a formula whose value was never calculated (openpyxl would read it as blank).
 
-    The sheet's XML is scanned for cells with content (not self-closing, so a cell only
-    formatted does not count) before openpyxl builds a single row."""
+    The sheet's XML is scanned, a row at a time, for cells with content (not self-closing,
+    so a cell that is only formatted does not count) before openpyxl builds a single row."""
     last_column = last_row = 0
     tail = b""
-    while block := source.read(1 << 20):
-        block = tail + block
-        cut = block.rfind(b">") + 1
-        block, tail = block[:cut], block[cut:]
-        for match in _CELL_TAG.finditer(block):
-            attributes = match.group(1)
+    while True:
+        block = source.read(1 << 20)
+        data = tail + block
+        cut = data.rfind(b"row>") + 4 if block else len(data)  # whole rows only, until the end
+        data, tail = data[:cut], data[cut:]
+        for match in _CELL.finditer(data):
+            attributes, inner = match.group(1), match.group(3) or b""
             ref = _CELL_REF.search(attributes)
-            if ref is None or attributes.endswith(b"/"):
+            if ref is None or match.group(2):
                 continue
             column, row = _column_number(ref.group(1)), int(ref.group(2))
+            where = f"row {row}: cell {ref.group(1).decode()}{row}"
             if column > XLSX_MAX_COLUMNS:
                 raise _fail(
                     path,
-                    f"row {row}: cell {ref.group(1).decode()}{row} holds something {column:,} columns to the right; perfkit "
-                    f"reads at most {XLSX_MAX_COLUMNS:,} columns (to {_column_letters(XLSX_MAX_COLUMNS)}): delete what is there "
-                    "(Ctrl+End in Excel goes to the last cell) and save again",
+                    f"{where} holds something {column:,} columns to the right; perfkit reads at most {XLSX_MAX_COLUMNS:,} "
+                    f"columns (to {_column_letters(XLSX_MAX_COLUMNS)}): delete what is there (Ctrl+End in Excel goes to the "
+                    "last cell) and save again",
                 )
+            if _FORMULA.search(inner) and not _CACHED.search(inner):
+                raise _fail(path, f"{where} holds a formula without a value (the program that saved it did not calculate it); "
+                                  "open and save the workbook in Excel, or paste the values over the formulas")
             last_column, last_row = max(last_column, column), max(last_row, row)
+        if not block:
+            break
     if last_row > XLSX_MAX_ROWS:
         raise _fail(path, f"the sheet has rows to {last_row:,}; perfkit reads at most {XLSX_MAX_ROWS:,} rows from a workbook: "
                           "save it as CSV UTF-8, which perfkit reads in bounded memory")
@@ -253,8 +275,7 @@ def _read_xlsx(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataF
     body = [(r + [""] * len(header))[: len(header)] for r in rows[1:]]
     frame = pd.DataFrame(body, columns=header, dtype=str)
     frame.insert(0, "row", range(2, len(frame) + 2))
-    frame = frame[frame[header].ne("").any(axis=1)].reset_index(drop=True)
-    return header, frame
+    return header, _without_blank_lines(frame, header)
 
 
 def _read(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataFrame]:
@@ -352,7 +373,7 @@ def stage_table(con: duckdb.DuckDBPyConnection, path: str | Path, table: str) ->
         if fits:  # rowid is the line's place in the file: no second copy of the rows
             con.execute(
                 f"""CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS row, {cells} FROM {table}_file
-                    WHERE concat({", ".join(header)}) <> ''"""
+                    WHERE NOT regexp_full_match(concat({", ".join(header)}), '\\s*')"""
             )
             if con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]:
                 return

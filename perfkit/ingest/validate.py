@@ -104,7 +104,7 @@ def _numbers(column: str) -> str:
     return f"""
         CASE WHEN {c}_plain THEN TRY_CAST({t} AS DOUBLE)
              WHEN {p}.num <> '' THEN TRY_CAST(replace({p}.num, ',', '') AS DOUBLE) * CASE WHEN {p}.neg = '-' THEN -1 ELSE 1 END
-        END AS {c},
+        END + 0.0 AS {c},
         CASE WHEN {c}_plain THEN CASE WHEN strpos({t}, '.') > 0 THEN length({t}) - strpos({t}, '.') ELSE 0 END
              ELSE length(coalesce(nullif({p}.d1, ''), nullif({p}.d2, ''), nullif({p}.d3, ''), '')) END AS {c}_decimals,
         coalesce({p}.gbp <> '', false) AS {c}_gbp,
@@ -133,7 +133,7 @@ def _period_table(con: duckdb.DuckDBPyConnection, source: str, name: str) -> Non
 
 
 def _catalogue_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, name: str) -> None:
-    cat = catalogue.to_frame()[["indicator", "unit", "frequency", "multiplier"]].copy()
+    cat = catalogue.to_frame()[["indicator", "unit", "frequency", "multiplier", "decimals"]].copy()
     bounds = {u.value: u.bounds for u in Unit}
     cat["low"] = cat["unit"].map(lambda u: bounds[u][0]).astype(float)
     cat["high"] = cat["unit"].map(lambda u: bounds[u][1]).astype(float)
@@ -141,7 +141,7 @@ def _catalogue_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, name:
     con.register(f"{name}_df", cat)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT indicator::VARCHAR AS indicator, unit::VARCHAR AS unit, "
-        f"frequency::VARCHAR AS frequency, freq::VARCHAR AS freq, multiplier::DOUBLE AS multiplier, "
+        f"frequency::VARCHAR AS frequency, freq::VARCHAR AS freq, multiplier::DOUBLE AS multiplier, decimals::INTEGER AS decimals, "
         f"low::DOUBLE AS low, high::DOUBLE AS high FROM {name}_df"
     )
     con.unregister(f"{name}_df")
@@ -175,7 +175,13 @@ def _checks(today: dt.date) -> list[tuple[str, str, str, str]]:
              _q("has a £ sign but " + ("the indicator is not measured in GBP" if is_value else "counts carry no £ sign")),
              _q("remove the £ sign, or check the indicator code")),
         ]
+        checks.append((column, f"{column} IS NOT NULL AND NOT isfinite({column})",
+                       _q("is too large to be a figure (it has more digits than any count or rate)"),
+                       _q("check the cell: it should hold the figure itself")))
     checks += [
+        ("value", "unit = 'count' AND decimals = 0 AND value <> round(value)",
+         "'is not a whole number, but ' || indicator || ' is a count'",
+         _q("give the whole count (was a percentage or an average entered?)")),
         ("status", f"given <> '' AND given NOT IN ({', '.join(_q(s) for s in STATUSES)})", _q("unknown status"),
          _q(f"use one of {', '.join(STATUSES)}, or leave it blank for ok")),
         ("value", "code IS NOT NULL AND has_number", _q("mixes a suppression code with numbers in the same row"),
@@ -246,7 +252,7 @@ def _parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str
         f"""
         CREATE OR REPLACE TEMP VIEW {view} AS
         WITH t0 AS (
-            SELECT r.row, upper(r.indicator_text) AS indicator, r.area_code_text AS area_code,
+            SELECT r.row, upper(r.indicator_text) AS indicator, upper(r.area_code_text) AS area_code,
                    r.area_name_text AS area_name, r.period_text, r.value_text, r.numerator_text,
                    r.denominator_text, r.status_text, lower(r.status_text) AS given, r.note_text,
                    r.commentary_text, r.actions_text, r.controls,
@@ -255,7 +261,7 @@ def _parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str
         ), t AS (
             SELECT t0.*, {", ".join(_numbers(c) for c in NUMBER_COLUMNS)} FROM t0
         ), s AS (
-            SELECT t.*, c.indicator IS NOT NULL AS known, c.unit, c.frequency, c.freq, c.multiplier, c.low, c.high,
+            SELECT t.*, c.indicator IS NOT NULL AS known, c.unit, c.frequency, c.freq, c.multiplier, c.low, c.high, c.decimals,
                    p.period_type, p.period_start, p.period_label, p.period_error,
                    coalesce(value_code, numerator_code, denominator_code) AS code,
                    (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL) AS has_number,
@@ -308,7 +314,7 @@ def check(
     # the real keys of the few rows whose hash repeats (a hash collision is not a repeat).
     con.execute(
         f"""CREATE OR REPLACE TEMP VIEW {name}_keys AS
-            SELECT r.row, upper(r.indicator_text) AS indicator, r.area_code_text AS area_code, r.area_name_text AS area_name,
+            SELECT r.row, upper(r.indicator_text) AS indicator, upper(r.area_code_text) AS area_code, r.area_name_text AS area_name,
                    p.period_label
             FROM {name}_text r LEFT JOIN {name}_periods p ON r.period_text = p.period_text"""
     )
@@ -369,6 +375,13 @@ def check(
     if cleaned:
         shown = ", ".join(map(str, cleaned[:10])) + (f" and {len(cleaned) - 10} more" if len(cleaned) > 10 else "")
         notes.append(f"{file_name}: control characters (invisible, unprintable) removed from the text of {len(cleaned)} row(s): row {shown}")
+    lower, example = con.execute(
+        f"SELECT count(*), min(area_code_text) FROM {name}_rows JOIN {name}_text USING (row) "
+        f"WHERE NOT bad AND area_code_text <> upper(area_code_text)"
+    ).fetchall()[0]
+    if lower:
+        notes.append(f"{file_name}: area codes are upper case: {lower} row(s) written in lower case were read so "
+                     f"(e.g. {example} as {example.upper()})")
     return Checked(name, total, rows, tuple(notes))
 
 
