@@ -258,6 +258,8 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
         _remove(finals)  # no HTML or PDF of an earlier build is left beside a failed notebook
         return result
     _record(nb, job, project.store)
+    nb = _without_server_paths(nb, {target.with_name(Path(str(nb.metadata.get("papermill", {}).get("output_path", target))).name): target},
+                               project, out)
     result.checks = list(nb.metadata["perfkit"].get("checks", []))
     if engine == "quarto":
         _write_notebook(target, nb)
@@ -297,6 +299,24 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     except OSError as exc:
         return _lost(result, [target, *finals], f"writing the report failed ({exc}); nothing of it was kept")
     return result
+
+
+def _without_server_paths(nb: nbformat.NotebookNode, renamed: dict[Path, Path], project: Project, out: Path) -> nbformat.NotebookNode:
+    """The notebook with the server's absolute paths (store, notebook, the temporary file
+    it was written to) made relative to the project, or cut to the file name when outside
+    it: published notebooks say nothing of the machine that built them."""
+    root = project.root.resolve()
+
+    def public(path: Path) -> str:
+        path = path.resolve()
+        return path.relative_to(root).as_posix() if root in path.parents else path.name
+
+    swaps = {str(old): public(new) for old, new in renamed.items()}
+    swaps |= {str(p): public(p) for p in (project.store, project.root / "notebooks", out)}
+    text = nbformat.writes(nb)
+    for old, new in sorted(swaps.items(), key=lambda kv: -len(kv[0])):  # the longest first: a file before its folder
+        text = text.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1])
+    return nbformat.reads(text, as_version=4)
 
 
 def _write_notebook(path: Path, nb: nbformat.NotebookNode) -> None:

@@ -306,3 +306,21 @@ def test_a_full_disk_during_an_import_says_so_and_keeps_the_store(plain, tmp_pat
     assert "cannot rollback" not in proc.stderr
     after = dump_store(store)
     assert before.keys() == after.keys() and all(before[t].equals(after[t]) for t in before)
+
+
+# ----- 19: public notebooks carry no server paths --------------------------------------------
+def test_published_notebooks_carry_no_absolute_paths_of_the_server(plain, tmp_path):
+    out = plain / "outputs"
+    assert perfkit(plain, *QUICK, "--force").returncode == 0
+    nb_path = out / SLUG / "corporate" / "corporate_overview.ipynb"
+    text = nb_path.read_text()
+    assert str(plain) not in text and str(Path.home()) + "/" not in text and ".tmp" not in text
+    nb = json.loads(text)
+    assert nb["metadata"]["papermill"]["input_path"] == "notebooks/corporate_overview.ipynb"
+    assert nb["metadata"]["papermill"]["output_path"] == f"outputs/{SLUG}/corporate/corporate_overview.ipynb"
+    assert nb["metadata"]["papermill"]["parameters"]["store"] == "data/perfkit.duckdb"
+    injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
+    assert 'store = "data/perfkit.duckdb"' in "".join(injected["source"])
+    elsewhere = tmp_path / "elsewhere"  # --out outside the project: only names
+    assert perfkit(plain, *QUICK, "--out", str(elsewhere)).returncode == 0
+    assert str(tmp_path) not in (elsewhere / SLUG / "corporate" / "corporate_overview.ipynb").read_text()
