@@ -39,6 +39,7 @@ from perfkit.paths import project
 from perfkit.periods import parse_period
 from perfkit.render.index import write_index
 from perfkit.store import Store
+from perfkit.text import printable
 
 __all__ = ["run_build"]
 
@@ -143,7 +144,7 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
     if queries:
         out_console.print(f"[bold yellow]{len(queries)} check(s) before publishing (commentary to query with its owner; text the PDF cannot show):[/]")
         for r, check in queries:
-            out_console.print(f"  {_label(r.job, len(periods) > 1)}: {escape(check)}", soft_wrap=True)
+            out_console.print(f"  {_label(r.job, len(periods) > 1)}: {escape(printable(check))}", soft_wrap=True)
     failed = [r for r in results if r.status == "failed"]
     for r in failed:
         kept = f"; the executed notebook is {r.files['ipynb']}" if r.files.get("ipynb") else ""

@@ -12,10 +12,12 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from perfkit import __version__, api
 from perfkit.errors import IngestError, PerfkitError
 from perfkit.paths import Project, project
+from perfkit.text import printable
 
 app = typer.Typer(
     help="perfkit: committee-ready performance reports from indicator data.",
@@ -253,6 +255,12 @@ def out_console() -> Console:
 _POLARITY = {"higher": "higher is better", "lower": "lower is better", "neutral": "no polarity"}
 
 
+def _plain(value: object) -> Text:
+    """Text from the store or params for the terminal: shown as it is (no rich markup, no
+    links) and without control characters, which could retitle, clear or drive the terminal."""
+    return Text(printable(value))
+
+
 def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     """The terminal view of one scorecard row."""
     from perfkit.formatting import format_value
@@ -262,28 +270,29 @@ def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
-    grid.add_row("Indicator", f"{row['indicator']}: {row['title']}")
-    grid.add_row("About", f"{_POLARITY[row['polarity']]}; {row['frequency']}; {row['directorate']}, {row['service']}")
-    grid.add_row("Owner", row["owner"])
-    grid.add_row("Area", f"{row['area_name'] or ''}".strip() or "(no data)")
-    grid.add_row("Period", row["period"].label)
-    grid.add_row("Value", figure_text(row))
+    add = lambda label, value: grid.add_row(label, _plain(value))  # noqa: E731 - stored text, never markup or control codes
+    add("Indicator", f"{row['indicator']}: {row['title']}")
+    add("About", f"{_POLARITY[row['polarity']]}; {row['frequency']}; {row['directorate']}, {row['service']}")
+    add("Owner", row["owner"])
+    add("Area", f"{row['area_name'] or ''}".strip() or "(no data)")
+    add("Period", row["period"].label)
+    add("Value", figure_text(row))
     if row["target"] == row["target"]:
         points = " percentage points" if row["unit"] == "%" else ""
         tolerance = f"{row['tolerance']:.{row['decimals']}f}{points}"
-        grid.add_row("Target", f"{fmt(row['target'])} (amber within {tolerance})")
+        add("Target", f"{fmt(row['target'])} (amber within {tolerance})")
     else:
-        grid.add_row("Target", "no target")
-    grid.add_row("RAG", row["rag"].upper() if row["rag"] in ("green", "amber", "red") else row["rag"])
+        add("Target", "no target")
+    add("RAG", row["rag"].upper() if row["rag"] in ("green", "amber", "red") else row["rag"])
     if ytd_text(row):
-        grid.add_row(row["ytd_kind"].capitalize(), f"{ytd_text(row)}: {row['ytd_rag'].upper()}")
+        add(row["ytd_kind"].capitalize(), f"{ytd_text(row)}: {row['ytd_rag'].upper()}")
     for name in ("previous", "last_year"):
-        grid.add_row(f"vs {row[f'{name}_period'].label}", f"{previous_text(row, prefix=name + '_')}: {row[f'direction_{name}']}")
-    grid.add_row("Comparators", comparator_text(row))
+        add(f"vs {row[f'{name}_period'].label}", f"{previous_text(row, prefix=name + '_')}: {row[f'direction_{name}']}")
+    add("Comparators", comparator_text(row))
     when = period_name(row["commentary_period"])
     for key in ("commentary", "actions"):
         if isinstance(row[key], str):
-            grid.add_row(f"{key.capitalize()} ({when})", row[key])
+            add(f"{key.capitalize()} ({when})", row[key])
     return grid
 
 
@@ -306,7 +315,7 @@ def benchmark_cmd(
         grid = Table("group", "value", "position", "quartile", "median", "gap to median", "best quartile from", "gap to best quartile", title=f"{ind.code}: {ind.title}, {area}, {period}")
         for _, r in table.iterrows():
             quartile = "–" if r["quartile"] != r["quartile"] else str(int(r["quartile"]))
-            grid.add_row(r["group"], fmt(r["value"]), r["position"], quartile, fmt(r["median"]), fmt(r["gap_to_median"]), fmt(r["best_quartile_threshold"]), fmt(r["gap_to_best_quartile"]))
+            grid.add_row(_plain(r["group"]), fmt(r["value"]), r["position"], quartile, fmt(r["median"]), fmt(r["gap_to_median"]), fmt(r["best_quartile_threshold"]), fmt(r["gap_to_best_quartile"]))
         out.print(grid)
 
     _run(action)

@@ -324,3 +324,33 @@ def test_published_notebooks_carry_no_absolute_paths_of_the_server(plain, tmp_pa
     elsewhere = tmp_path / "elsewhere"  # --out outside the project: only names
     assert perfkit(plain, *QUICK, "--out", str(elsewhere)).returncode == 0
     assert str(tmp_path) not in (elsewhere / SLUG / "corporate" / "corporate_overview.ipynb").read_text()
+
+
+# ----- 13: nothing from the store drives the terminal ---------------------------------------
+def test_perfkit_show_prints_stored_text_without_control_codes_or_markup(plain, tmp_path):
+    store = tmp_path / "store.duckdb"
+    store.write_bytes((plain / "data" / "perfkit.duckdb").read_bytes())
+    hostile = "Fine\x1b]0;owned\x07 now\x1b[2J\x1b]8;;http://evil.example\x1b\\click\x1b]8;;\x1b\\ [link=http://evil.example]here[/link] \x9b31m"
+    with duckdb.connect(str(store)) as con:  # as a store written before ingest removed control characters
+        con.execute("UPDATE observations SET commentary = ? WHERE indicator = 'HSG_TA' AND period = ? AND area_code = 'ZZ0000001'",
+                    [hostile, PERIOD])
+    proc = perfkit(plain, "show", "HSG_TA", "--period", PERIOD, "--store", str(store))
+    assert proc.returncode == 0, proc.stderr
+    assert not [c for c in proc.stdout if ord(c) < 32 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F]
+    flat = " ".join(proc.stdout.split())
+    assert "Fine]0;owned now[2J]8;;http://evil.example\\click]8;;\\ [link=http://evil.example]here[/link]" in flat.replace("│", "")
+
+
+# ----- 14: charts treat text as text -----------------------------------------------------------
+def test_dollar_signs_in_area_names_are_text_not_mathtext():
+    import pandas as pd
+
+    from perfkit.report.charts import comparator_chart
+
+    values = pd.DataFrame({
+        "area_code": ["E1", "E2", "E3"],
+        "area_name": ["Kestrel Vale", "Costs $5 $ Borough", r"Vale $\frac{1}{0$ Town"],  # neither parses as mathtext
+        "value": [10.0, 12.0, 14.0],
+    })
+    chart = comparator_chart("Rate", values, "E1", "%", 1, median=12.0)
+    assert chart.svg.startswith("<svg") or "<svg" in chart.svg[:500]

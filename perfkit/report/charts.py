@@ -47,6 +47,7 @@ def house_style() -> Iterator[None]:
         "ytick.color": INK,
         "svg.hashsalt": "perfkit",  # stable ids, so the same data gives the same SVG
         "svg.fonttype": "path",
+        "text.parse_math": False,  # area names and titles are text: "$" is a pound or dollar, never mathtext
         "figure.dpi": 100,
     }
     with plt.rc_context(rc), sns.axes_style("whitegrid", {"grid.color": "#dddddd"}):
