@@ -289,11 +289,39 @@ def lookup(mapping: Mapping[str, Any], key: str, message: str) -> Any:
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+#: The most values a params file may hold once its aliases (``*name``) are expanded: a
+#: few aliases that refer to each other ("billion laughs") would otherwise expand to
+#: gigabytes when a message shows the value.
+YAML_MAX_VALUES = 100_000
+
+
+def _expanded_size(node: yaml.Node, seen: dict[int, int]) -> int:
+    """How many values ``node`` stands for with every alias expanded (each shared node counted once per use)."""
+    if id(node) in seen:
+        return seen[id(node)]
+    seen[id(node)] = 1  # a node that refers to itself counts once
+    if isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(child, seen) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size = 1 + sum(_expanded_size(k, seen) + _expanded_size(v, seen) for k, v in node.value)
+    else:
+        size = 1
+    seen[id(node)] = size
+    return size
+
+
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)  # noqa: S506 - a safe loader
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+        if node is not None and "*" in text and _expanded_size(node, {}) > YAML_MAX_VALUES:
+            raise ConfigError(
+                f"{path}: its aliases (*name) expand to more than {YAML_MAX_VALUES:,} values, far more than params need; "
+                "write the values out instead of nesting aliases"
+            )
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read it as UTF-8 YAML: {exc}") from None
+        raise ConfigError(f"{path}: cannot read it as UTF-8 YAML: {str(exc)[:500]}") from None
 
 
 def read_model(path: Path, model: type[BaseModel], what: str, purpose: str) -> Any:
@@ -306,12 +334,17 @@ def read_model(path: Path, model: type[BaseModel], what: str, purpose: str) -> A
         raise _explain(path, what, exc) from None
 
 
+def _short(text: str, limit: int = 80) -> str:
+    """At most ``limit`` characters of a value shown in a message, never the whole of a huge one."""
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def _explain(path: Path, what: str, exc: ValidationError) -> ConfigError:
     lines = []
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"]) or "(whole entry)"
         bad = err.get("input")
-        shown = "" if isinstance(bad, dict) else f" (got {bad!r})"
+        shown = "" if isinstance(bad, dict) else f" (got {_short(repr(bad))})"
         lines.append(f"{path}: {what}: key '{key}': {err['msg']}{shown}")
     return ConfigError("\n".join(lines))
 

@@ -354,3 +354,18 @@ def test_dollar_signs_in_area_names_are_text_not_mathtext():
     })
     chart = comparator_chart("Rate", values, "E1", "%", 1, median=12.0)
     assert chart.svg.startswith("<svg") or "<svg" in chart.svg[:500]
+
+
+# ----- 12: YAML aliases that expand without end ---------------------------------------------------
+def test_a_billion_laughs_in_params_is_refused_at_once_without_expanding_it(project_dir):
+    from perfkit.council import load_council
+    from perfkit.errors import ConfigError
+
+    laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    laughs += [f"{n}: &{n} [{','.join(['*' + p] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi")]
+    council = project_dir / "params" / "council.yaml"
+    council.write_text("\n".join(laughs) + "\nname: *i\n" + council.read_text().split("name:", 1)[1].split("\n", 1)[1])
+    with pytest.raises(ConfigError) as caught:
+        load_council(project_dir / "params")
+    message = str(caught.value)
+    assert "council.yaml: its aliases (*name) expand to more than 100,000 values" in message and len(message) < 400
