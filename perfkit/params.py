@@ -76,6 +76,9 @@ class Paper(BaseModel):
     officer: str = Field(min_length=3)  # "Report of the <officer>"
     paper: str = Field(pattern=r"^[A-Z0-9]{1,3}$")
     status: Literal["public", "internal"] = "public"
+    #: Owners' commentary and actions beside a figure withheld from a public paper: withheld
+    #: with it (the default), or published (the build then flags words holding digits or names).
+    withheld_commentary: Literal["withhold", "publish"] = "withhold"
     draft: bool = False
     wards: str = Field(default="All wards", min_length=3)
     key_decision: bool = False

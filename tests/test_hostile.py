@@ -28,7 +28,7 @@ from perfkit.periods import parse_period
 from perfkit.render.fonts import _covered
 from perfkit.render.index import write_index
 
-from .conftest import TODAY, dump_store, write_csv
+from .conftest import TODAY, dump_store, edit_yaml, write_csv
 from .test_reports import make_project, perfkit
 
 PERIOD, SLUG = "2025/26 Q2", "2025-26-q2"
@@ -369,3 +369,24 @@ def test_a_billion_laughs_in_params_is_refused_at_once_without_expanding_it(proj
         load_council(project_dir / "params")
     message = str(caught.value)
     assert "council.yaml: its aliases (*name) expand to more than 100,000 values" in message and len(message) < 400
+
+
+# ----- 11: commentary beside a withheld figure ---------------------------------------------------
+def test_words_beside_a_withheld_figure_are_withheld_flagged_or_published_as_params_say(tmp_path, demo_store_master):
+    project = make_project(tmp_path / "project", demo_store_master)
+    csv = write_csv(project / "held.csv",
+                    "indicator,area_code,area_name,period,value,status,note,commentary\n"
+                    f'HSG_TA,ZZ0000001,Kestrel Vale,{PERIOD},,suppressed,fewer than 5 households,"Only 4 people are waiting: Mrs J Smith of Elm Road"\n')
+    assert perfkit(project, "ingest", str(csv)).returncode == 0
+    build = ("build", "--period", PERIOD, "--directorate", "housing", "--report", "directorate_report", "--format", "html")
+    proc = perfkit(project, *build)
+    assert proc.returncode == 0, proc.stderr
+    html = _files(project)["html"].read_text()
+    assert "Mrs J Smith" not in html and "Only 4 people" not in html and "Withheld with the figure" in html
+    log = " ".join(proc.stdout.split())
+    assert f"HSG_TA: the owner's words for {PERIOD} sit beside a withheld figure and hold a number or a name; withheld from this public paper" in log
+    edit_yaml(project / "params" / "directorates" / "housing.yaml", withheld_commentary="publish")
+    proc = perfkit(project, *build)
+    assert proc.returncode == 0, proc.stderr
+    assert "Only 4 people are waiting: Mrs J Smith of Elm Road" in _files(project)["html"].read_text()
+    assert "published in this paper (params: withheld_commentary: publish): check it reveals nothing" in " ".join(proc.stdout.split())

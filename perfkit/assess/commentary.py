@@ -14,6 +14,7 @@ import re
 
 import pandas as pd
 
+from perfkit.assess.disclosure import WITHHELD_WORDS
 from perfkit.catalogue import Catalogue
 from perfkit.periods import Period
 
@@ -27,10 +28,14 @@ COMMENTARY_COLUMNS = [
     "commentary_status",
     "previous_actions",
     "previous_actions_period",
+    "withheld_words",
 ]
 
 # words that say a figure missed (or met) its target
 _SAYS_MISSED = re.compile(r"\b(below|off|under|short of|behind|missed( the)?|not (on|meeting|met))\s+(the\s+)?target\b", re.I)
+# words that could identify people behind a small number: any figure, or a title and a name
+_DIGITS = re.compile(r"\d")
+_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z]")
 _SAYS_MET = re.compile(r"\b(on|above|met|meeting|exceed(ed|ing|s)?|ahead of|beat(ing)?)\s+(the\s+)?target\b", re.I)
 
 
@@ -63,6 +68,7 @@ def commentary_for(obs: pd.DataFrame, catalogue: Catalogue, area: str, reported:
     out["commentary_period"] = pd.Series(own)
     out["commentary_value"] = now["value"] if len(now) else None
     out["commentary_status"] = now["status"] if len(now) else None
+    out["withheld_words"] = now["withheld_words"] if len(now) and "withheld_words" in now else None
     out["previous_actions"] = text(then["actions"]) if len(then) else None
     out["previous_actions_period"] = pd.Series(before)
     return out[COMMENTARY_COLUMNS]
@@ -81,6 +87,12 @@ def commentary_checks(card: pd.DataFrame) -> list[str]:
     """
     found = []
     for _, r in card.iterrows():
+        held = r.get("withheld_words")
+        if isinstance(held, str) and (_DIGITS.search(held) or _NAME.search(held)):
+            shown = "published in this paper (params: withheld_commentary: publish): check it reveals nothing" \
+                if r["commentary"] != WITHHELD_WORDS else "withheld from this public paper"
+            found.append(f"{r['indicator']}: the owner's words for {r['commentary_period']} sit beside a withheld figure and hold "
+                         f"a number or a name; {shown}")
         words = r["commentary"]
         if not isinstance(words, str):
             continue

@@ -9,8 +9,10 @@ assessed, charted or displayed, so no HTML, PDF or executed notebook holds the n
   (``withheld_low``, ``withheld_high``: 1 to 4 for a count, 1 to 4 cases over the
   denominator for a rate), so a RAG or direction of travel that is the same anywhere in that
   range can still be shown without revealing the number.
-- The owner's commentary and actions on a withheld row are withheld with it (they may quote
-  the number); the reader is told they exist.
+- The owner's commentary and actions on a withheld row (withheld here or by the publisher)
+  are withheld with it (they may quote the number or name the people); the reader is told
+  they exist. A paper's params may say ``withheld_commentary: publish``; the build then
+  flags such words that hold digits or names.
 - Secondary: an aggregate that includes a suppressed part is itself suppressed (see
   :mod:`perfkit.assess.aggregate`), so a suppressed month cannot be recovered from its
   quarter or year; :func:`secondary_suppression` does the same for a table of parts and
@@ -32,8 +34,15 @@ DEFAULT_THRESHOLD = 5
 WITHHELD_WORDS = "Withheld with the figure: the owner's words about a small number are not published."
 
 
-def suppress_small_numbers(rows: pd.DataFrame, catalogue: Catalogue, threshold: int = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """A copy of stored ``rows`` with small counts and the rates built from them suppressed."""
+def suppress_small_numbers(
+    rows: pd.DataFrame, catalogue: Catalogue, threshold: int = DEFAULT_THRESHOLD, publish_words: bool = False
+) -> pd.DataFrame:
+    """A copy of stored ``rows`` with small counts and the rates built from them suppressed.
+
+    The owner's commentary and actions on every withheld row (suppressed here or by the
+    publisher) are withheld too, unless ``publish_words`` (a paper's params say
+    ``withheld_commentary: publish``); either way the words are kept in ``withheld_words``
+    for :func:`perfkit.assess.commentary.commentary_checks`."""
     out = rows.copy()
     units = out["indicator"].map({c: i.unit.value for c, i in catalogue.items()})
     small = lambda s: s.ge(1) & s.lt(threshold)  # noqa: E731
@@ -49,11 +58,17 @@ def suppress_small_numbers(rows: pd.DataFrame, catalogue: Catalogue, threshold: 
     out.loc[mask, ["value", "numerator", "denominator"]] = np.nan
     out.loc[mask, "status"] = "suppressed"
     out.loc[mask, "status_reason"] = withheld_reason(threshold)
-    # the owner's words about a withheld figure may quote it ("3 families this quarter"): they go with it
+    # the owner's words about a withheld figure may quote it ("3 families this quarter") or
+    # name the people counted: they go with it
+    held = out["status"].eq("suppressed")
+    words = pd.Series("", index=out.index)
     for column in ("commentary", "actions"):
         if column in out:
             said = out[column].notna() & out[column].astype(str).str.strip().ne("")
-            out.loc[mask & said, column] = WITHHELD_WORDS
+            words = words.where(~(held & said), (words + " " + out[column].astype(str)).str.strip())
+            if not publish_words:
+                out.loc[held & said, column] = WITHHELD_WORDS
+    out["withheld_words"] = words.where(words.ne(""), None)
     return out
 
 

@@ -36,7 +36,7 @@ class CorporateOverview(PaperSections):
     @classmethod
     def load(cls, period: str | Period, store: str | Path | None = None, root: str | Path | None = None) -> CorporateOverview:
         inputs = load_inputs("council", "corporate", store, root)
-        inputs = inputs.for_audience(inputs.params.corporate.status)
+        inputs = inputs.for_audience(inputs.params.corporate)
         when = period if isinstance(period, Period) else parse_period(period)
         codes = inputs.params.reads("council", "corporate")
         card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, codes)

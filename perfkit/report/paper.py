@@ -59,12 +59,13 @@ class Inputs:
     rows: pd.DataFrame
     root: Path
 
-    def for_audience(self, status: str) -> Inputs:
-        """The inputs a report for ``status`` may see: a public report's rows have small
-        numbers suppressed before anything is assessed or shown (:mod:`perfkit.assess.disclosure`)."""
-        if status != "public":
+    def for_audience(self, paper: object) -> Inputs:
+        """The inputs a paper (its params) may see: a public paper's rows have small numbers
+        suppressed before anything is assessed or shown (:mod:`perfkit.assess.disclosure`)."""
+        if paper.status != "public":
             return self
-        rows = suppress_small_numbers(self.rows, self.params.catalogue, self.council.disclosure_threshold)
+        publish = paper.withheld_commentary == "publish"
+        rows = suppress_small_numbers(self.rows, self.params.catalogue, self.council.disclosure_threshold, publish_words=publish)
         return Inputs(self.params, self.council, rows, self.root)
 
 
@@ -250,7 +251,7 @@ class DirectoratePaper(PaperSections):
         params = inputs.params
         d = params.directorate(directorate)
         codes = params.indicators_of(d.slug)
-        inputs = inputs.for_audience(d.status)
+        inputs = inputs.for_audience(d)
         when = period if isinstance(period, Period) else parse_period(period)
         area = inputs.council.area_code
         card = scorecard(inputs.rows, params.catalogue, when, area, codes)

@@ -47,7 +47,7 @@ class IndicatorProfile:
         inputs = load_inputs("indicator", indicator.upper(), store, root, area)
         ind = inputs.params.catalogue[indicator.upper()]
         area = area or inputs.council.area_code
-        inputs = inputs.for_audience(_settings(inputs, ind).status)
+        inputs = inputs.for_audience(_settings(inputs, ind))
         when = period if isinstance(period, Period) else parse_period(period)
         card = scorecard(inputs.rows, inputs.params.catalogue, when, area, [ind.code]).iloc[0]
         with Store(project(root=root, store=store).store, read_only=True) as db:
