@@ -193,7 +193,7 @@ class ReportParams:
         if per == "indicator":
             name = self.catalogue[subject].directorate
             return [*common, *[self.directorate_files[s] for s, d in self.directorates.items() if d.name == name]]
-        return common
+        return [*common, *self.directorate_files.values()]  # the overview lists every directorate: one added or removed changes it
 
     def directorate(self, slug: str) -> Directorate:
         known = ", ".join(self.directorates)

@@ -71,7 +71,7 @@ def test_each_kind_of_input_rebuilds_exactly_its_reports(project, tmp_path):
     # one directorate's params file
     path = project / "params" / "directorates" / "resources.yaml"
     edit_yaml(path, officer="Director of Resources and Digital")
-    assert rebuilt(perfkit(project, *ARGS)) == {"resources/directorate_report"}
+    assert rebuilt(perfkit(project, *ARGS)) == {"resources/directorate_report", "corporate/corporate_overview"}  # the overview lists it
     # the notebook the directorate papers use
     nb_path = project / "notebooks" / "directorate_report.ipynb"
     nb = json.loads(nb_path.read_text())
@@ -88,6 +88,13 @@ def test_each_kind_of_input_rebuilds_exactly_its_reports(project, tmp_path):
     (project / "outputs" / SLUG / "housing" / "directorate_report.pdf").unlink()
     assert rebuilt(perfkit(project, *ARGS)) == {"housing/directorate_report"}
     assert rebuilt(perfkit(project, *ARGS, "--force")) == REPORTS
+    # a directorate removed: the overview no longer lists it
+    (project / "params" / "directorates" / "resources.yaml").rename(project / "resources.yaml.removed")
+    only_housing = ("build", "--period", PERIOD, "--directorate", "housing", "--jobs", "2")
+    proc = perfkit(project, *only_housing)
+    assert rebuilt(proc) == {"corporate/corporate_overview"}, proc.stdout
+    overview = (project / "outputs" / SLUG / "corporate" / "corporate_overview.html").read_text()
+    assert "Resources" not in overview.split("About this report")[0]
 
 
 def test_killed_build_resumes_without_redoing_work(tmp_path, demo_store_master):
