@@ -313,3 +313,16 @@ def test_cells_are_trimmed_as_python_strips_them(text):
 
     got = duckdb.connect().execute(f"SELECT {_trimmed('$cell')}", {"cell": text}).fetchall()[0][0]
     assert got == text.replace("\xa0", " ").strip()
+
+
+def test_a_value_is_checked_to_the_decimals_of_its_series_not_only_its_own(tmp_path, catalogue):
+    # "21" among one-decimal values is 21.0 with its zero dropped: 214/1000 = 21.4 is an error, not rounding
+    path = write_csv(tmp_path / "series.csv", "indicator,area_code,area_name,period,value,numerator,denominator\n"
+                     "CS_REREF,ZZ0000001,Kestrel Vale,2025/26 Q1,20.7,207,1000\nCS_REREF,ZZ0000001,Kestrel Vale,2025/26 Q2,21,214,1000\n")
+    with pytest.raises(IngestError) as info:
+        ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
+    assert [(p.row, p.column) for p in info.value.problems] == [(3, "value")]
+    assert "does not match numerator / denominator (21.4)" in str(info.value)
+    ok = write_csv(tmp_path / "whole.csv", "indicator,area_code,area_name,period,value,numerator,denominator\n"
+                   "CS_REREF,ZZ0000001,Kestrel Vale,2025/26 Q2,21,214,1000\n")  # a series written in whole numbers
+    assert ingest([ok], tmp_path / "s.duckdb", catalogue, today=TODAY)[0].result.added == 1

@@ -243,9 +243,14 @@ def _text_view(con: duckdb.DuckDBPyConnection, view: str, source: str) -> None:
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT CAST(row AS BIGINT) AS row, {cells}, {controls} AS controls FROM {source}")
 
 
-def _parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str, tolerance: str) -> None:
+def _parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str, tolerance: str, series: str | None = None) -> None:
     """The cells of ``text`` (a :func:`_text_view`) parsed and looked up in ``name``'s small
-    tables (catalogue, periods, repeated keys, clashing names), as ``view``."""
+    tables (catalogue, periods, repeated keys, clashing names), as ``view``.
+
+    ``series_decimals`` is the most decimals any value of the indicator is written with in
+    the file: computed here, or taken from the table ``series`` (when only some rows are parsed again)."""
+    series_sql = (f"SELECT t1.*, coalesce(x.series_decimals, 0) AS series_decimals FROM t1 LEFT JOIN {series} x USING (indicator)"
+                  if series else "SELECT t1.*, max(value_decimals) OVER (PARTITION BY indicator) AS series_decimals FROM t1")
     codes = {k: v[0] for k, v in SUPPRESSION_CODES.items()}
     reasons = {k: v[1] for k, v in SUPPRESSION_CODES.items()}
     con.execute(
@@ -258,8 +263,10 @@ def _parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str
                    r.commentary_text, r.actions_text, r.controls,
                    {", ".join(_number_parts(c) for c in NUMBER_COLUMNS)}
             FROM {text} r
-        ), t AS (
+        ), t1 AS (
             SELECT t0.*, {", ".join(_numbers(c) for c in NUMBER_COLUMNS)} FROM t0
+        ), t AS (
+            {series_sql}
         ), s AS (
             SELECT t.*, c.indicator IS NOT NULL AS known, c.unit, c.frequency, c.freq, c.multiplier, c.low, c.high, c.decimals,
                    p.period_type, p.period_start, p.period_label, p.period_error,
@@ -330,7 +337,9 @@ def check(
             SELECT area_code FROM (SELECT DISTINCT area_code, area_name FROM {name}_keys WHERE area_code <> '')
             GROUP BY 1 HAVING count(*) > 1"""
     )
-    tolerance = "0.5 * pow(10.0, -value_decimals) + 1e-9"
+    # half a unit of the last decimal the series is written with: "21" among "20.7", "19.4"
+    # is 21.0 with its trailing zero dropped (by Excel), not a figure rounded to whole units
+    tolerance = "0.5 * pow(10.0, -greatest(value_decimals, series_decimals)) + 1e-9"
     if value_tolerance is not None:  # a publisher that rounds its counts (DfE: to the nearest 10)
         tolerance = f"greatest({tolerance}, {float(value_tolerance)} + 1e-9)"
     _parsed_view(con, name, f"{name}_text", name, tolerance)
@@ -354,15 +363,16 @@ def check(
                     WHEN status IN ('suppressed', 'missing') AND reason0 IS NULL THEN 'no reason given'
                     ELSE reason0 END AS status_reason,
                nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions,
-               controls, {any_problem} AS bad
+               controls, series_decimals, {any_problem} AS bad
         FROM {name}
         """
     )
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_clean AS SELECT * EXCLUDE (bad, controls) FROM {name}_rows WHERE NOT bad")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {name}_clean AS SELECT * EXCLUDE (bad, controls, series_decimals) FROM {name}_rows WHERE NOT bad")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_series AS SELECT DISTINCT indicator, series_decimals FROM {name}_rows")
     # What is wrong with the bad rows: only those are parsed again (none, for a good file).
     con.execute(f"CREATE OR REPLACE TEMP TABLE {name}_badsource AS SELECT * FROM {source} WHERE row IN (SELECT row FROM {name}_rows WHERE bad)")
     _text_view(con, f"{name}_badtext", f"{name}_badsource")
-    _parsed_view(con, f"{name}_bad", f"{name}_badtext", name, tolerance)
+    _parsed_view(con, f"{name}_bad", f"{name}_badtext", name, tolerance, series=f"{name}_series")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE {name}_problems AS
             SELECT {_q(file_name)} AS file, row, p.column AS "column", p.value, p.problem, p.fix, p.seq FROM (
@@ -419,7 +429,7 @@ def drop(con: duckdb.DuckDBPyConnection, name: str = "checked") -> None:
     """Drop what :func:`check` made."""
     for view in ("_clean", "_bad", "_badtext", "", "_keys", "_text"):
         con.execute(f"DROP VIEW IF EXISTS {name}{view}")
-    for table in ("_rows", "_badsource", "_periods", "_cat", "_dups", "_clash", "_problems"):
+    for table in ("_rows", "_badsource", "_periods", "_cat", "_dups", "_clash", "_problems", "_series"):
         con.execute(f"DROP TABLE IF EXISTS {name}{table}")
 
 
