@@ -35,7 +35,7 @@ from perfkit.council import load_council
 from perfkit.errors import ConfigError, PerfkitError
 from perfkit.manifest import Manifest, code_hash
 from perfkit.outputs import OutputFolder
-from perfkit.paths import project
+from perfkit.paths import Project, project
 from perfkit.periods import parse_period
 from perfkit.render.index import write_index
 from perfkit.store import Store
@@ -62,7 +62,10 @@ def _ensure_data(proj, out: Console) -> None:  # noqa: ANN001 - a Project
 
 def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False, scheduler: str | None = None, warm_kernels: bool = True) -> int:  # noqa: ANN001
     """Build, show progress and a summary; return the exit code (1 when any report failed)."""
-    proj = project(store=store)
+    found = project(store=store)
+    # the store is chosen here, once: workers (other processes, Dask machines) must not
+    # choose again from their own $PERFKIT_STORE
+    proj = Project(found.root, found.store.resolve())
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:

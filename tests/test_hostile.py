@@ -83,6 +83,9 @@ def test_a_report_whose_pdf_fails_keeps_no_file_of_an_earlier_build(pasted, monk
         raise RuntimeError("PDF/UA-1 error: the text could not be displayed")
 
     monkeypatch.setattr("perfkit.render.exporters.to_pdf", broken)
+    for name in ("PERFKIT_HOME", "PERFKIT_STORE"):  # run_job sets them for its kernel: undo that after the test
+        monkeypatch.setenv(name, os.environ.get(name, ""))
+        monkeypatch.delenv(name)
     params = load_params(project / "params", project / "notebooks")
     job = Job(params.report("directorate_report"), parse_period(PERIOD), "housing", "housing")
     out = project / "outputs"

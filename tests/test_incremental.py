@@ -128,8 +128,11 @@ def _without_stamps(html: str) -> str:
     return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", "<time>", html)
 
 
-def test_dask_local_cluster_build_equals_local_build(tmp_path, demo_store_master):
+def test_dask_local_cluster_build_equals_local_build(tmp_path, demo_store_master, monkeypatch):
     from dask.distributed import LocalCluster
+
+    # the workers start with another $PERFKIT_STORE: they must read the store the build chose
+    monkeypatch.setenv("PERFKIT_STORE", str(tmp_path / "not-this-store.duckdb"))
 
     local = make_project(tmp_path / "local", demo_store_master)
     distributed = make_project(tmp_path / "dask", demo_store_master)
