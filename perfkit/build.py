@@ -258,8 +258,8 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
         _remove(finals)  # no HTML or PDF of an earlier build is left beside a failed notebook
         return result
     _record(nb, job, project.store)
-    nb = _without_server_paths(nb, {target.with_name(Path(str(nb.metadata.get("papermill", {}).get("output_path", target))).name): target},
-                               project, out)
+    written = Path(str(nb.metadata.get("papermill", {}).get("output_path", target)))  # the temporary file papermill wrote
+    nb = _without_server_paths(nb, {written: target}, project, out)
     result.checks = list(nb.metadata["perfkit"].get("checks", []))
     if engine == "quarto":
         _write_notebook(target, nb)

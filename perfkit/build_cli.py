@@ -113,7 +113,7 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
     named = ", ".join(f"{w.label} ({w.span})" for w in periods)
     out_console.print(f"{len(planned)} report(s) for {named} in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
     workers, why = worker_count(jobs, len(todo))
-    if why:
+    if why and todo:
         out_console.print(why)
     started = time.perf_counter()
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())

@@ -28,6 +28,7 @@ from pydantic import (
 
 from perfkit.errors import ConfigError, PeriodError
 from perfkit.periods import Freq, Period, parse_period
+from perfkit.text import shortened
 
 __all__ = [
     "Aggregation",
@@ -334,17 +335,12 @@ def read_model(path: Path, model: type[BaseModel], what: str, purpose: str) -> A
         raise _explain(path, what, exc) from None
 
 
-def _short(text: str, limit: int = 80) -> str:
-    """At most ``limit`` characters of a value shown in a message, never the whole of a huge one."""
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
-
-
 def _explain(path: Path, what: str, exc: ValidationError) -> ConfigError:
     lines = []
     for err in exc.errors():
         key = ".".join(str(p) for p in err["loc"]) or "(whole entry)"
         bad = err.get("input")
-        shown = "" if isinstance(bad, dict) else f" (got {_short(repr(bad))})"
+        shown = "" if isinstance(bad, dict) else f" (got {shortened(repr(bad))})"
         lines.append(f"{path}: {what}: key '{key}': {err['msg']}{shown}")
     return ConfigError("\n".join(lines))
 

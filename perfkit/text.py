@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CONTROLS", "printable"]
+__all__ = ["CONTROLS", "printable", "shortened"]
 
 #: C0 controls except tab and line feed, DEL, C1 controls, the byte-order mark, the two
 #: non-characters U+FFFE/U+FFFF and lone surrogates; as an RE2 class (DuckDB) and a Python one.
@@ -28,3 +28,12 @@ def printable(text: object) -> str:
     if not _CONTROLS.search(raw):
         return raw
     return _CONTROLS.sub("", raw.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def shortened(text: str, limit: int = 80) -> str:
+    """``text`` as a message shows it: whole up to ``limit`` characters, else its start and its length.
+
+    >>> shortened("x" * 100)
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (100 characters)'
+    """
+    return text if len(text) <= limit else f"{text[: limit - 20]}... ({len(text):,} characters)"

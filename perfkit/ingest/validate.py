@@ -21,7 +21,7 @@ from perfkit.errors import PeriodError
 from perfkit.ingest.read import KNOWN
 from perfkit.periods import parse_period
 from perfkit.store import OBSERVATION_COLUMNS
-from perfkit.text import CONTROLS
+from perfkit.text import CONTROLS, shortened
 
 __all__ = ["Checked", "Problem", "SUPPRESSION_CODES", "check", "drop", "validate"]
 
@@ -63,8 +63,7 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        value = self.value if len(self.value or "") <= 80 else f"{self.value[:60]}... ({len(self.value):,} characters)"
-        return f"{self.file}, row {self.row}, column {self.column}, value {value!r}: {self.problem}; {self.fix}"
+        return f"{self.file}, row {self.row}, column {self.column}, value {shortened(self.value or '')!r}: {self.problem}; {self.fix}"
 
 
 def _q(text: str) -> str:

@@ -28,7 +28,7 @@ def _entries(out: Path) -> list[dict]:
                 "folder": nb_path.parent.name,
                 "report": nb_path.stem,
                 "rag": meta.get("rag_counts", {}),
-                "failed": meta.get("failed", "see the notebook") if not meta or meta.get("failed") else "",
+                "failed": meta.get("failed", "") if meta else "see the notebook",
                 "links": {ext: os.path.relpath(f"{stem}.{ext}", out) for ext in ("html", "pdf", "ipynb") if Path(f"{stem}.{ext}").exists()},
             }
         )
