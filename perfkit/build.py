@@ -74,7 +74,8 @@ class JobResult:
 
 
 def latest_complete_period(store: Path, area: str, today: dt.date | None = None) -> Period:
-    """The latest quarter that has ended and for which the store holds the council's data."""
+    """The latest quarter that has ended and for which the store holds the council's data
+    (the latest financial year that has ended, where the store holds only annual figures)."""
     from perfkit.store import Store
 
     today = today or dt.date.today()
@@ -84,8 +85,17 @@ def latest_complete_period(store: Path, area: str, today: dt.date | None = None)
             "AND period_start <= ?",
             [area, today],
         ).fetchall()[0][0]
-    if found is None:
-        raise PerfkitError(f"the store {store} holds no monthly or quarterly data for {area}; run `perfkit demo` or ingest data")
+        year = db.con.execute(
+            "SELECT max(period_start) FROM observations WHERE area_code = ? AND period_type = 'year' AND period_start < ?",
+            [area, Period.containing(today, Freq.YEAR).start],
+        ).fetchall()[0][0]
+    if found is None and year is None:
+        raise PerfkitError(
+            f"the store {store} holds no figures for the council ({area}) for a period that has ended: import its data "
+            "(`perfkit ingest`, see README 'Set up your own council') or name a period with --period"
+        )
+    if found is None:  # annual figures only, e.g. a council starting from published statistics
+        return Period.containing(year, Freq.YEAR)
     quarter = Period.containing(found, Freq.QUARTER)
     return quarter if quarter.end < today else quarter.prev()
 
@@ -106,13 +116,13 @@ def plan(params: ReportParams, period: Period, directorates: list[str] | None, r
     return jobs
 
 
-def check_parameters(jobs: list[Job], notebooks: Path, store: Path) -> None:
+def check_parameters(jobs: list[Job], project: Project, store: Path) -> None:
     """Each job's parameters must be exactly those its notebook's parameters cell declares."""
     import papermill
 
     declared: dict[str, set[str]] = {}
     for job in jobs:
-        nb_path = notebooks / job.report.notebook
+        nb_path = project.notebook(job.report.notebook)
         if job.report.notebook not in declared:
             declared[job.report.notebook] = set(papermill.inspect_notebook(str(nb_path)))
         given = set(job.parameters(store))
@@ -174,7 +184,7 @@ def job_inputs(job: Job, params: ReportParams, project: Project, code: str, area
     if key not in seen:
         seen[key] = rows_hash(project.store, indicators, areas)
     return {
-        "notebook": file_hash([project.root / "notebooks" / job.report.notebook]),
+        "notebook": file_hash([project.notebook(job.report.notebook)]),
         "parameters": json.dumps(job.parameters(project.store), sort_keys=True),
         "data": seen[key],
         "params": file_hash(params.files(job.report.per, job.subject)),
@@ -232,7 +242,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
         with atomic_path(target) as tmp:
             try:
                 papermill.execute_notebook(
-                    str(project.root / "notebooks" / job.report.notebook),
+                    str(project.notebook(job.report.notebook)),
                     str(tmp),
                     parameters=job.parameters(project.store),
                     kernel_name="python3",
@@ -312,7 +322,7 @@ def _without_server_paths(nb: nbformat.NotebookNode, renamed: dict[Path, Path], 
         return path.relative_to(root).as_posix() if root in path.parents else path.name
 
     swaps = {str(old): public(new) for old, new in renamed.items()}
-    swaps |= {str(p): public(p) for p in (project.store, project.root / "notebooks", out)}
+    swaps |= {str(p): public(p) for p in (project.store, *project.notebook_folders, out)}
     text = nbformat.writes(nb)
     for old, new in sorted(swaps.items(), key=lambda kv: -len(kv[0])):  # the longest first: a file before its folder
         text = text.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1])
@@ -438,4 +448,4 @@ def _run_on_dask(jobs, project, out, formats, engine, scheduler, on_done) -> lis
 
 def load_checked(project: Project) -> ReportParams:
     """Params, checked before anything runs."""
-    return load_params(project.params, project.root / "notebooks")
+    return load_params(project.params, project.notebook_folders[0])

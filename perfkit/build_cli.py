@@ -50,14 +50,20 @@ def _ensure_data(proj, out: Console) -> None:  # noqa: ANN001 - a Project
         with Store(proj.store, read_only=True) as db:
             empty = db.is_empty()
     if empty:
-        from perfkit.demo import write_demo_files
+        from perfkit.demo import is_fictional, write_demo_files
         from perfkit.ingest import ingest
 
+        council = load_council(proj.params)
+        if not is_fictional(council):
+            raise ConfigError(
+                f"the store {proj.store} holds no data yet: import {council.name}'s files first, e.g. `perfkit ingest "
+                "--source dfe_c1_referrals FILE.csv` or `perfkit ingest data/returns/*.csv` (README, 'Set up your own council')"
+            )
         out.print(f"The store {proj.store} is empty: generating the fictional demo council's data first (as `perfkit demo`).")
         from perfkit.catalogue import load_catalogue
 
         catalogue = load_catalogue(proj.params)
-        ingest(write_demo_files(catalogue, load_council(proj.params), proj.demo_data), proj.store, catalogue)
+        ingest(write_demo_files(catalogue, council, proj.demo_data), proj.store, catalogue)
 
 
 def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False, scheduler: str | None = None, warm_kernels: bool = True) -> int:  # noqa: ANN001
@@ -108,10 +114,17 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
     todo = [j for j in planned if force or not manifest.up_to_date(job_key(j), inputs[job_key(j)], chosen)]
     skipped = [JobResult(j, "skipped", dict(manifest.entries[job_key(j)].get("files", {}))) for j in planned if j not in todo]
     if todo:
-        check_parameters(todo, proj.root / "notebooks", proj.store)
+        check_parameters(todo, proj, proj.store)
     note = f"; removed {removed} half-written file(s) from an interrupted build" if removed else ""
     named = ", ".join(f"{w.label} ({w.span})" for w in periods)
     out_console.print(f"{len(planned)} report(s) for {named} in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
+    for when in periods:
+        undated = sorted({j.folder for j in planned if j.period == when and params.meeting(when, params.paper_for(j.folder)) is None})
+        if undated:
+            out_console.print(
+                f"no committee meeting date for {when.label} ({', '.join(undated)}): those papers say \"to be confirmed\"; "
+                f"add the date under meetings in {proj.params / 'calendar.yaml'} (or a directorate's own meetings)"
+            )
     workers, why = worker_count(jobs, len(todo))
     if why and todo:
         out_console.print(why)

@@ -218,7 +218,7 @@ def lab_command(proj: Project, extra: list[str]) -> list[str]:
     import shutil
 
     folder = proj.root / "analysis"
-    starter = proj.root / "notebooks" / "analyst_starter.ipynb"
+    starter = proj.notebook("analyst_starter.ipynb")
     if not folder.exists():
         folder.mkdir()
         if starter.is_file():
@@ -326,22 +326,57 @@ def demo(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data.")] = 20250401,
     store: StoreOpt = None,
 ) -> None:
-    """Generate the fictional demo council's data and import it into the store."""
+    """Generate the fictional demo council's data and import it into the store.
+
+    Inside a real council's project (or an empty folder) the demo is made in its own folder,
+    demo/ (or here), with the demo council's params: never in a real council's store."""
 
     def action() -> None:
-        from perfkit.demo import write_demo_files
+        from perfkit.catalogue import load_catalogue
+        from perfkit.council import load_council
+        from perfkit.demo import is_fictional, write_demo_files
         from perfkit.ingest import ingest as run_ingest
+        from perfkit.init import write_demo_project
 
         proj = project(store=store)
-        files = write_demo_files(api.get_catalogue(), api.get_council(), proj.demo_data, seed=seed)
-        reports = run_ingest(files, proj.store, api.get_catalogue())
+        if not (proj.params / "council.yaml").is_file() or not is_fictional(load_council(proj.params)):
+            # a real council's project (or none): the demo gets a folder of its own, never this store
+            proj = project(root=proj.root / "demo" if (proj.params / "council.yaml").is_file() else proj.root, store=store)
+            write_demo_project(proj.root)
+        catalogue, council = load_catalogue(proj.params), load_council(proj.params)
+        files = write_demo_files(catalogue, council, proj.demo_data, seed=seed)
+        reports = run_ingest(files, proj.store, catalogue)
         added = sum(r.result.added for r in reports)
         revised = sum(r.result.revised for r in reports)
         unchanged = sum(r.result.unchanged for r in reports)
         out.print(
-            f"demo data for {api.get_council().name} (fictional): {len(files)} files, "
+            f"demo data for {council.name} (fictional): {len(files)} files, "
             f"{added} added, {revised} revised, {unchanged} unchanged; store: {proj.store}"
         )
+        if proj.root != project().root:
+            out.print(f"the demo project is {proj.root}: build its papers with `cd {proj.root} && perfkit build`")
+
+    _run(action)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="The project folder to make (new or empty).")],
+    council: Annotated[str, typer.Option("--council", help='The council\'s name, e.g. "Trafford Council".')],
+    area_code: Annotated[str, typer.Option("--area-code", help="The council's ONS area code, e.g. E08000009.")],
+    area_name: Annotated[Optional[str], typer.Option("--area-name", help="Short name in papers (default: from --council).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write the missing files into a folder that is not empty (never overwrites one).")] = False,
+) -> None:
+    """Make a project folder for a council: params/, data/, outputs/ and a README, ready for its data."""
+
+    def action() -> None:
+        from perfkit.init import init_project
+
+        written, kept = init_project(folder, council, area_code, area_name=area_name, force=force)
+        out.print(f"made the perfkit project {folder.resolve()} for {council}: {len(written)} file(s) written")
+        if kept:
+            out.print(f"kept {len(kept)} existing file(s) unchanged: " + ", ".join(str(p.relative_to(folder)) for p in kept))
+        out.print(f"next: cd {folder} and follow README.md there (import data, then `perfkit build`)")
 
     _run(action)
 

@@ -32,10 +32,15 @@ from perfkit.ingest.read import KNOWN
 from perfkit.params import ENGLAND
 from perfkit.periods import Period, parse_period
 
-__all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "write_demo_files"]
+__all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "is_fictional", "write_demo_files"]
 
 DEMO_YEARS = ("2021/22", "2025/26")
 DEFAULT_SEED = 20250401
+
+
+def is_fictional(council: Council) -> bool:
+    """Whether ``council`` is the invented demo council (its code starts with ZZ, as no ONS code does)."""
+    return council.area_code.upper().startswith("ZZ")
 
 
 class Sim(NamedTuple):

@@ -23,6 +23,7 @@ from perfkit.catalogue import (
     read_model,
 )
 from perfkit.errors import ConfigError
+from perfkit.paths import PACKAGED_NOTEBOOKS
 from perfkit.periods import Period
 
 __all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Paper", "ReportDef", "ReportParams", "load_directorates", "load_params"]
@@ -162,6 +163,10 @@ class ReportParams:
             return paper.meetings[period.label]
         return self.catalogue.calendar.meeting_for(period) if self.catalogue.calendar else None
 
+    def paper_for(self, folder: str) -> Paper:
+        """The paper settings of a report's output folder: a directorate's slug, or "corporate"."""
+        return self.corporate if folder == "corporate" else self.directorate(folder)
+
     def indicators_of(self, slug: str) -> list[str]:
         """The indicator codes of a directorate's paper, in catalogue order."""
         return self.directorates[slug].codes(self.catalogue)
@@ -223,7 +228,7 @@ def load_directorates(folder: Path, catalogue: Catalogue) -> tuple[dict[str, Dir
     return found, files
 
 
-def _load_reports(path: Path, notebooks: Path) -> dict[str, ReportDef]:
+def _load_reports(path: Path, notebooks: tuple[Path, ...]) -> dict[str, ReportDef]:
     data = _read_yaml(path) if path.is_file() else None
     if not isinstance(data, dict) or not isinstance(data.get("reports"), list):
         raise ConfigError(f"{path}: expected a list under the key 'reports'")
@@ -233,16 +238,23 @@ def _load_reports(path: Path, notebooks: Path) -> dict[str, ReportDef]:
             r = ReportDef.model_validate(entry)
         except ValidationError as exc:
             raise _explain(path, f"report #{number}", exc) from None
-        if not (notebooks / r.notebook).is_file():
-            raise ConfigError(f"{path}: report {r.name}: key 'notebook': {notebooks / r.notebook} does not exist")
+        if not any((folder / r.notebook).is_file() for folder in notebooks):
+            shipped = ", ".join(sorted(p.name for p in PACKAGED_NOTEBOOKS.glob("*.ipynb")))
+            raise ConfigError(
+                f"{path}: report {r.name}: key 'notebook': there is no {r.notebook} in {notebooks[0]}, nor among perfkit's "
+                f"own notebooks ({shipped}); name one of those, or put your notebook in {notebooks[0]}"
+            )
         reports[r.name] = r
     return reports
 
 
 def load_params(root: str | Path, notebooks: str | Path | None = None) -> ReportParams:
-    """Read and check the catalogue, directorates, reports and meeting dates under ``root``."""
+    """Read and check the catalogue, directorates, reports and meeting dates under ``root``.
+
+    A report's notebook is looked up in ``notebooks`` (default: the project's ``notebooks/``
+    beside ``root``), then among the notebooks shipped with perfkit."""
     root = Path(root)
-    notebooks = Path(notebooks) if notebooks else root.parent / "notebooks"
+    notebooks = (Path(notebooks) if notebooks else root.parent / "notebooks", PACKAGED_NOTEBOOKS)
     catalogue = load_catalogue(root)
     directorates, files = load_directorates(root / "directorates", catalogue)
     return ReportParams(

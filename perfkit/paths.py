@@ -2,7 +2,8 @@
 
 The one place that decides paths. A project folder is the nearest folder at or above the
 working directory that holds ``params/council.yaml``; ``PERFKIT_HOME`` overrides it, and
-``PERFKIT_STORE`` (or ``--store``) overrides the store file.
+``PERFKIT_STORE`` (or ``--store``) overrides the store file. A report notebook is the
+project's own ``notebooks/<name>`` when there is one, else the default shipped with perfkit.
 """
 
 from __future__ import annotations
@@ -11,7 +12,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Project", "project"]
+__all__ = ["PACKAGED_NOTEBOOKS", "Project", "project"]
+
+#: The default report notebooks, shipped inside the package (in the source tree a link to
+#: the repository's top-level ``notebooks/``, so each notebook has one source).
+PACKAGED_NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,15 @@ class Project:
     @property
     def outputs(self) -> Path:
         return self.root / "outputs"
+
+    @property
+    def notebook_folders(self) -> tuple[Path, ...]:
+        """Where report notebooks are looked up, first match wins: the project's own, then perfkit's."""
+        return (self.root / "notebooks", PACKAGED_NOTEBOOKS)
+
+    def notebook(self, name: str) -> Path:
+        """The notebook ``name`` this project builds with (see :attr:`notebook_folders`)."""
+        return next((f / name for f in self.notebook_folders if (f / name).is_file()), self.root / "notebooks" / name)
 
 
 def _find_root(start: Path) -> Path:

@@ -8,6 +8,7 @@ import yaml
 from perfkit.build import Job, check_parameters, plan
 from perfkit.errors import ConfigError
 from perfkit.params import load_params
+from perfkit.paths import PACKAGED_NOTEBOOKS, Project
 from perfkit.periods import parse_period
 
 from .conftest import PARAMS, ROOT, edit_yaml
@@ -55,6 +56,19 @@ def test_report_with_missing_notebook_is_named(params_dir):
         load_params(params_dir, params_dir.parent / "notebooks")
 
 
+def test_notebooks_come_from_the_project_then_from_perfkit(params_dir):
+    """A project without notebooks/ builds with perfkit's own; one of its own overrides by name."""
+    proj = Project(params_dir.parent)
+    shutil.rmtree(proj.root / "notebooks")
+    load_params(params_dir)  # every report's notebook is found among perfkit's
+    assert proj.notebook("directorate_report.ipynb") == PACKAGED_NOTEBOOKS / "directorate_report.ipynb"
+    (proj.root / "notebooks").mkdir()
+    own = proj.root / "notebooks" / "directorate_report.ipynb"
+    shutil.copy(PACKAGED_NOTEBOOKS / "directorate_report.ipynb", own)
+    assert proj.notebook("directorate_report.ipynb") == own
+    assert proj.notebook("corporate_overview.ipynb") == PACKAGED_NOTEBOOKS / "corporate_overview.ipynb"
+
+
 def test_bad_meeting_date_is_named(params_dir):
     data = yaml.safe_load((params_dir / "calendar.yaml").read_text())
     data["meetings"]["2025/26 Q5"] = "2026-01-01"
@@ -69,14 +83,14 @@ def test_plan_and_parameter_check(params_dir, tmp_path):
     assert sorted((j.report.name, j.subject) for j in jobs) == sorted(
         [("directorate_report", s) for s in params.directorates] + [("corporate_overview", "corporate")]
     )
-    check_parameters(jobs, params_dir.parent / "notebooks", tmp_path / "s.duckdb")  # agrees: no error
+    check_parameters(jobs, Project(params_dir.parent), tmp_path / "s.duckdb")  # agrees: no error
     profiles = plan(params, parse_period("2025/26 Q2"), ["housing"], ["indicator_profile"])
     assert len(profiles) == 12 and profiles[0].name.startswith("indicator_profile_hsg_")
     # a notebook whose parameters cell does not declare what the build passes is refused
     notebook = params_dir.parent / "notebooks" / "corporate_overview.ipynb"
     notebook.write_text(notebook.read_text().replace('store = None', 'shop = None'))
     with pytest.raises(ConfigError, match=r"unknown: \['store'\], missing: \['shop'\]"):
-        check_parameters(jobs, params_dir.parent / "notebooks", tmp_path / "s.duckdb")
+        check_parameters(jobs, Project(params_dir.parent), tmp_path / "s.duckdb")
 
 
 def test_outputs_never_leave_the_output_folder(tmp_path):

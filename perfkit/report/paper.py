@@ -75,7 +75,7 @@ def load_inputs(
     """Read params and exactly the stored rows the report reads: its indicators
     (``ReportParams.reads``) for ``area`` (default: the council) and its comparators."""
     proj = project(root=root, store=store)
-    params = load_params(proj.params, proj.root / "notebooks")
+    params = load_params(proj.params, proj.notebook_folders[0])
     council = load_council(proj.params)
     indicators = params.reads(per, subject)
     with Store(proj.store, read_only=True) as db:
@@ -291,7 +291,7 @@ class DirectoratePaper(PaperSections):
         counts = headline_counts(card).iloc[0]
         has_ytd = card["ytd_kind"].notna().any()
         paras: list[str | Block] = [
-            f"This report covers {int(counts['total'])} indicators for {self.period.label} ({self.period.span}). "
+            f"This report covers {int(counts['total'])} indicator{'s' * (int(counts['total']) != 1)} for {self.period.label} ({self.period.span}). "
             f"Against their targets for the period: {rag_sentence(counts)}."
         ]
         columns = ["RAG status", "Indicators this period", "of which withheld"]
