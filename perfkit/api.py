@@ -139,4 +139,8 @@ def benchmark(
         names = dict(zip(values["area_code"], values["area_name"]))
         groups[f"Region: {names.get(region.iloc[0], region.iloc[0])}"] = set(same) & las
     groups[every] = las
-    return run(values, area, ind.polarity.value, groups)
+    table = run(values, area, ind.polarity.value, groups)
+    compared = values[values["area_code"].isin(set().union(*groups.values()) | {area})]
+    # published figures kept as published though they disagree with their own counts
+    table.attrs["flagged"] = sorted(compared.loc[compared["quality"].eq("counts_disagree"), "area_name"])
+    return table

@@ -86,8 +86,8 @@ def latest_complete_period(store: Path, area: str, today: dt.date | None = None)
             [area, today],
         ).fetchall()[0][0]
         year = db.con.execute(
-            "SELECT max(period_start) FROM observations WHERE area_code = ? AND period_type = 'year' AND period_start < ?",
-            [area, Period.containing(today, Freq.YEAR).start],
+            "SELECT max(period_start) FROM observations WHERE area_code = ? AND period_type = 'year' "
+            "AND period_start + INTERVAL 1 YEAR <= ?", [area, today],
         ).fetchall()[0][0]
     if found is None and year is None:
         raise PerfkitError(

@@ -92,8 +92,11 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="CSV or XLSX files in the canonical layout (see README).")],
     skip_invalid: Annotated[
         bool,
-        typer.Option("--skip-invalid", help="Import the valid rows; save the rejected ones to <file>.rejected.csv."),
+        typer.Option("--skip-invalid", help="Import the valid rows; save the rejected ones to data/rejected/<file>.rejected.csv."),
     ] = False,
+    rejects: Annotated[
+        Optional[Path], typer.Option("--rejects", help="Folder for rejected rows (default: rejected/ beside the store, i.e. data/rejected/).")
+    ] = None,
     source: Annotated[
         Optional[str],
         typer.Option("--source", help="Source mapping for a published file: a name in params/sources/ or a YAML path."),
@@ -114,16 +117,22 @@ def ingest(
             named = project().params / "sources" / f"{source}.yaml"
             mapping = load_mapping(named if named.is_file() else Path(source))
         try:
-            reports = run_ingest(paths, _store(store), api.get_catalogue(), skip_invalid=skip_invalid, mapping=mapping)
+            reports = run_ingest(paths, _store(store), api.get_catalogue(), skip_invalid=skip_invalid, mapping=mapping, rejects=rejects)
         except IngestError as exc:
             err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None
-        table = Table("file", "batch", "added", "revised", "unchanged", "rejected", title="Import")
+        table = Table("file", "batch", "added", "revised", "unchanged", "rejected", "flagged", title="Import")
         for rep in reports:
             r = rep.result
-            table.add_row(r.file_name, str(r.batch_id), str(r.added), str(r.revised), str(r.unchanged), str(r.rejected))
+            table.add_row(r.file_name, str(r.batch_id), str(r.added), str(r.revised), str(r.unchanged), str(r.rejected), str(rep.flagged))
         out.print(table)
         for rep in reports:
+            if rep.flagged:
+                out.print(
+                    f"note: {rep.flagged} row(s) of {escape(rep.path.name)}: the published value disagrees with its own published "
+                    "counts beyond the mapping's value_tolerance; stored as published with the flag counts_disagree "
+                    "(shown by `perfkit show` and in reports; `strict: true` in the mapping refuses them instead)", soft_wrap=True,
+                )
             for note in rep.notes:
                 out.print(f"note: {escape(note)}", soft_wrap=True)
             if rep.rejects_path:
@@ -264,7 +273,7 @@ def _plain(value: object) -> Text:
 def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     """The terminal view of one scorecard row."""
     from perfkit.formatting import format_value
-    from perfkit.report.wording import comparator_text, figure_text, period_name, previous_text, ytd_text
+    from perfkit.report.wording import comparator_text, figure_text, period_name, previous_text, quality_text, ytd_text
 
     fmt = lambda v: format_value(v, row["unit"], row["decimals"])  # noqa: E731
     grid = Table.grid(padding=(0, 2))
@@ -277,6 +286,8 @@ def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     add("Area", f"{row['area_name'] or ''}".strip() or "(no data)")
     add("Period", row["period"].label)
     add("Value", figure_text(row))
+    if quality_text(row):
+        add("Data quality", f"counts_disagree: {quality_text(row)}")
     if row["target"] == row["target"]:
         points = " percentage points" if row["unit"] == "%" else ""
         tolerance = f"{row['tolerance']:.{row['decimals']}f}{points}"
@@ -317,6 +328,11 @@ def benchmark_cmd(
             quartile = "–" if r["quartile"] != r["quartile"] else str(int(r["quartile"]))
             grid.add_row(_plain(r["group"]), fmt(r["value"]), r["position"], quartile, fmt(r["median"]), fmt(r["gap_to_median"]), fmt(r["best_quartile_threshold"]), fmt(r["gap_to_best_quartile"]))
         out.print(grid)
+        if table.attrs.get("flagged"):
+            out.print(_plain(
+                f"data quality: {len(table.attrs['flagged'])} compared figure(s) disagree with their own published counts and are "
+                f"used as published (counts_disagree): {', '.join(table.attrs['flagged'])}"
+            ), soft_wrap=True)
 
     _run(action)
 

@@ -47,7 +47,7 @@ def rows_hash(store: Path, indicators: list[str], areas: list[str]) -> str:
         where, args = "WHERE list_contains(?, indicator) AND list_contains(?, area_code)", [indicators, areas]
         count, mix = con.execute(
             "SELECT count(*), coalesce(bit_xor(hash(indicator, area_code, period_type, period_start, area_name, value, "
-            f"numerator, denominator, status, status_reason, commentary, actions)), 0) FROM observations {where}",
+            f"numerator, denominator, status, status_reason, commentary, actions, quality)), 0) FROM observations {where}",
             args,
         ).fetchall()[0]
     finally:

@@ -41,6 +41,7 @@ OBSERVATION_COLUMNS = [
     "status_reason",
     "commentary",
     "actions",
+    "quality",
 ]
 _COMPARED = [c for c in OBSERVATION_COLUMNS if c not in KEY]
 
@@ -59,6 +60,7 @@ _ROW = """
     status_reason VARCHAR,
     commentary VARCHAR,
     actions VARCHAR,
+    quality VARCHAR,  -- a published row kept as published though it looks inconsistent: counts_disagree
     batch_id BIGINT NOT NULL"""
 
 _SCHEMA = f"""
@@ -122,6 +124,8 @@ class Store:
         if not read_only:
             self.con.execute("BEGIN")
             self.con.execute(_SCHEMA)
+            for table in ("observations", "revisions"):  # a store made before quality flags
+                self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS quality VARCHAR")
             self.con.execute("COMMIT")
 
     def close(self) -> None:
@@ -177,17 +181,17 @@ class Store:
         if revised:  # earlier versions move to revisions; the new values win
             cols = ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
             con.execute(
-                f"""INSERT INTO revisions
-                    SELECT {cols}, o.batch_id, s.value, s.status, ?, ?
+                f"""INSERT INTO revisions BY NAME
+                    SELECT {cols}, o.batch_id, s.value AS new_value, s.status AS new_status, ? AS revised_by_batch, ? AS revised_at
                     FROM stage s JOIN observations o ON {on_key} WHERE {differs}""",
                 [batch_id, now],
             )
             updates = ", ".join(f"{c} = s.{c}" for c in [*_COMPARED, "batch_id"])
             con.execute(f"UPDATE observations o SET {updates} FROM stage s WHERE {on_key} AND ({differs})")
         if added == stage_rows:  # all new (a first import): no need to look for stored keys
-            con.execute("INSERT INTO observations SELECT * FROM stage")
+            con.execute("INSERT INTO observations BY NAME SELECT * FROM stage")
         elif added:
-            con.execute(f"INSERT INTO observations SELECT s.* FROM stage s ANTI JOIN observations o ON {on_key}")
+            con.execute(f"INSERT INTO observations BY NAME SELECT s.* FROM stage s ANTI JOIN observations o ON {on_key}")
         con.execute("DROP VIEW stage")
         attributes = meta.get("attributes")
         if attributes is not None and len(attributes):

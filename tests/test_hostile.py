@@ -105,10 +105,10 @@ def test_rejects_that_cannot_be_saved_mean_nothing_is_imported(tmp_path, demo_st
         "indicator,area_code,area_name,period,value\n"
         "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,999\nHSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,-4\n",
     )
-    (tmp_path / "returns.rejected.csv").mkdir()  # a name the rejects cannot be written to (as a read-only folder)
+    (tmp_path / "rejected" / "returns.rejected.csv").mkdir(parents=True)  # a name the rejects cannot be written to (as a read-only folder)
     before = dump_store(demo_store)
     with pytest.raises(IngestError) as caught:
-        ingest([path], demo_store, catalogue, skip_invalid=True, today=TODAY)
+        ingest([path], demo_store, catalogue, skip_invalid=True, today=TODAY, rejects=tmp_path / "rejected")
     message = str(caught.value)
     assert message.startswith("returns.csv: nothing was imported: its 1 rejected row(s) could not be saved to")
     assert "returns.rejected.csv" in message and "make that folder writable" in message

@@ -36,6 +36,7 @@ RESULT_COLUMNS = [
     "parts_expected",
     "withheld_low",
     "withheld_high",
+    "quality",
 ]
 _LIVE = ("ok", "provisional")
 
@@ -86,6 +87,8 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
     rows = rows.sort_values("period_start")
     if "withheld_low" not in rows:
         rows = rows.assign(withheld_low=np.nan, withheld_high=np.nan)
+    if "quality" not in rows:
+        rows = rows.assign(quality=None)
     live = rows["status"].isin(_LIVE)
     work = rows.assign(
         live_value=rows["value"].where(live),
@@ -96,6 +99,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         provisional=rows["status"].eq("provisional"),
         is_live=live,
         provisional_reason=rows["status_reason"].where(rows["status"].eq("provisional")),
+        disagrees=rows["quality"].eq("counts_disagree"),
     )
     g = work.groupby(["indicator", "area_code", "_target"], sort=False)
     sums = g[["live_num", "live_den", "live_value"]].sum(min_count=1)  # all missing: missing, not 0
@@ -110,6 +114,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         last_high=("withheld_high", "last"),
         provisional_reason=("provisional_reason", "last"),
         no_counts=("no_counts", "any"),
+        disagrees=("disagrees", "any"),
         suppressed=("suppressed", "any"),
         provisional=("provisional", "any"),
         live=("is_live", "sum"),
@@ -130,9 +135,10 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
     expected_n = out["indicator"].map(expected).astype(int)
     # a period of the indicator's own length needs no aggregation: its stored value stands,
     # except that a rate with counts is recomputed from them (more precise than the rounding
-    # it was published with); a published rate without counts is kept, never averaged
+    # it was published with); a published rate without counts is kept, never averaged, and
+    # so is one that disagrees with its own (rounded) counts: the publisher's figure stands
     single = (expected_n == 1) & (out["found"] == 1)
-    is_latest = rule.eq("latest") | (single & ~(rule.eq("rate") & ~out["no_counts"]))
+    is_latest = rule.eq("latest") | (single & ~(rule.eq("rate") & ~out["no_counts"] & ~out["disagrees"]))
     value = np.where(is_latest, out["last_value"], value)
     status = np.select(
         [
@@ -180,6 +186,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
             "parts_expected": expected_n,
             "withheld_low": out["last_low"].where(stands_alone & (status == "suppressed")),
             "withheld_high": out["last_high"].where(stands_alone & (status == "suppressed")),
+            "quality": np.where(out["disagrees"], "counts_disagree", None),
         }
     )
     return result[RESULT_COLUMNS]

@@ -27,7 +27,7 @@ __all__ = ["RANK_COLUMNS", "scorecard"]
 
 RANK_COLUMNS = ["rank", "rank_of", "quartile", "group_median", "rank_period", "rank_group", "rank_note", "england_value"]
 _LIVE = ("ok", "provisional")
-_FIGURES = ("area_name", "value", "numerator", "denominator", "status", "status_reason", "withheld_low", "withheld_high")
+_FIGURES = ("area_name", "value", "numerator", "denominator", "status", "status_reason", "withheld_low", "withheld_high", "quality")
 #: How far back a comparison looks for a period its group can be compared in (periods of its length).
 LOOK_BACK = 8
 

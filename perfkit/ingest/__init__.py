@@ -46,6 +46,7 @@ class IngestReport:
     result: BatchResult
     rejects_path: Path | None = None
     notes: tuple[str, ...] = ()  # what was changed on the way in (e.g. control characters removed)
+    flagged: int = 0  # rows stored as published with a quality flag (counts_disagree)
 
 
 def _problem_list(problems: pd.DataFrame) -> list[Problem]:
@@ -60,22 +61,23 @@ def _error(con: duckdb.DuckDBPyConnection, found: list[Checked]) -> IngestError:
     lines += [f"  {p}" for p in _problem_list(kept.head(MAX_SHOWN))]
     if total > MAX_SHOWN:
         lines.append(f"  ... and {total - MAX_SHOWN} more problem(s)")
-    lines.append("Fix the rows and import again, or use --skip-invalid to import the valid rows and save the rest to <file>.rejected.csv")
+    lines.append("Fix the rows and import again, or use --skip-invalid to import the valid rows and save the rest to data/rejected/<file>.rejected.csv")
     return IngestError("\n".join(lines), _problem_list(kept))
 
 
-def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, found: Checked) -> Path:
-    """Save the rejected rows beside the file, before anything is stored: rows that are
+def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, found: Checked, folder: Path) -> Path:
+    """Save the rejected rows in ``folder``, before anything is stored: rows that are
     neither stored nor saved would be lost."""
-    target = path.with_name(f"{path.stem}.rejected.csv")
+    target = folder / f"{path.stem}.rejected.csv"
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         with atomic_path(target) as tmp:
             found.write_rejects(con, raw, str(tmp))
     except (OSError, duckdb.Error) as exc:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         raise IngestError(
             f"{path.name}: nothing was imported: its {found.rows} rejected row(s) could not be saved to {target} ({reason}); "
-            "make that folder writable (or copy the file to one that is) and import again"
+            "make that folder writable (or choose another with --rejects DIR) and import again"
         ) from None
     return target
 
@@ -105,6 +107,7 @@ def ingest(
     skip_invalid: bool = False,
     today: dt.date | None = None,
     mapping: SourceMapping | None = None,
+    rejects: str | Path | None = None,
 ) -> list[IngestReport]:
     """Validate every file, then write them to the store in one transaction.
 
@@ -117,13 +120,18 @@ def ingest(
     catalogue
         The indicator catalogue rows are checked against.
     skip_invalid
-        Write the valid rows and save each file's rejected rows beside it as
-        ``<name>.rejected.csv``; otherwise one bad row means nothing is written.
+        Write the valid rows and save each file's rejected rows as ``<name>.rejected.csv``
+        in ``rejects``; otherwise one bad row means nothing is written.
     today
         The date a period must have started by (default: today).
     mapping
         A source mapping (``params/sources/*.yaml``) for a published file's own layout;
-        without one the files must be in the canonical layout.
+        without one the files must be in the canonical layout. A published file is kept as
+        published: a value that disagrees with its own counts is stored with the flag
+        ``counts_disagree`` (unless the mapping says ``strict: true``).
+    rejects
+        The folder for rejected rows (default: ``rejected/`` beside the store, i.e. the
+        project's ``data/rejected/``): never beside the input, which may be a shared folder.
 
     Raises
     ------
@@ -155,7 +163,8 @@ def ingest(
             raw = f"raw_{number}"
             attributes = _stage(con, path, raw, mapping)
             tolerance = mapping.value_tolerance if mapping else None
-            found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}")
+            published = mapping is not None and mapping.layout != "canonical" and not mapping.strict
+            found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}", flag_disagreement=published)
             if attributes is not None:
                 kept = {r[0] for r in con.execute(f"SELECT DISTINCT area_code FROM file_{number}_clean").fetchall()}
                 attributes = attributes[attributes["area_code"].isin(kept)]
@@ -173,7 +182,8 @@ def ingest(
                 "perfkit_version": __version__,
             }
             batches.append((clean, meta))
-        saved = [_write_rejects(con, path, raw, found) if found.problems else None for path, raw, _c, found, _a in checked]
+        folder = Path(rejects) if rejects is not None else store.parent / "rejected"
+        saved = [_write_rejects(con, path, raw, found, folder) if found.problems else None for path, raw, _c, found, _a in checked]
         try:
             results = db.write_batches(batches)
         except BaseException:
@@ -182,8 +192,8 @@ def ingest(
                     rejects.unlink(missing_ok=True)
             raise
         reports = []
-        for number, ((path, raw, _clean, found, _attributes), result, rejects) in enumerate(zip(checked, results, saved)):
-            reports.append(IngestReport(path, result, rejects, found.notes))
+        for number, ((path, raw, _clean, found, _attributes), result, rejected) in enumerate(zip(checked, results, saved)):
+            reports.append(IngestReport(path, result, rejected, found.notes, found.flagged))
             drop(con, f"file_{number}")
             unstage(con, raw)
     except BaseException:

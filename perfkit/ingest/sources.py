@@ -59,6 +59,12 @@ class SourceMapping(BaseModel):
     stable_code: str | None = None  # EES: old_la_code, the DfE number that survives reorganisations
     attributes: dict[str, Columns] = Field(default_factory=dict)  # area facts to keep, e.g. region
     value_tolerance: float | None = Field(default=None, ge=0)  # when the publisher rounds its counts
+    #: true: a value that disagrees with its own counts refuses the row (as for an owner's
+    #: file); false (the default): it is stored as published, flagged counts_disagree
+    strict: bool = False
+    #: what a blank value cell (with no counts) means: refuse the row (the default), or
+    #: "missing": store it as missing, noted "blank in the published file"
+    blank: Literal["refuse", "missing"] = "refuse"
     indicators: list[IndicatorMap] = Field(default_factory=list)
 
 
@@ -182,6 +188,9 @@ def apply_mapping(path: str | Path, mapping: SourceMapping, codes: set[str] = fr
                 "note": ("counts not published (" + count_code + ")").where(counts_hidden, ""),
             }
         )
+        if mapping.blank == "missing":  # the publisher's "no data": stored as missing, saying so
+            blank = cells["value"].eq("") & cells["numerator"].eq("") & cells["denominator"].eq("")
+            part.loc[blank, ["status", "note"]] = ["missing", "blank in the published file"]
         parts.append(part)
     if not parts:
         raise IngestError(f"{path.name}: the mapping {mapping.name!r} lists no indicators")

@@ -148,7 +148,11 @@ def _catalogue_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, name:
 
 # (column, condition, problem, fix): each a SQL expression over the parsed table ``v``.
 # Conditions and messages may use any parsed column; problem and fix are SQL expressions.
-def _checks(today: dt.date) -> list[tuple[str, str, str, str]]:
+#: A published value further from its own published counts than the tolerance (kept as published).
+DISAGREES = "value IS NOT NULL AND computed IS NOT NULL AND abs(value - computed) > tolerance"
+
+
+def _checks(today: dt.date, flag_disagreement: bool = False) -> list[tuple[str, str, str, str]]:
     number_fix = _q("write a number such as 1234 or 45.6, a suppression code (c, x, u, z, low), or leave it blank")
     checks = [
         ("indicator", "NOT known", _q("unknown indicator"), _q("use a code from `perfkit indicators`, or add it to params/indicators/")),
@@ -198,7 +202,7 @@ def _checks(today: dt.date) -> list[tuple[str, str, str, str]]:
         ("denominator", "denominator < 0", _q("is negative"), _q("counts cannot be below zero")),
         ("numerator", "unit = '%' AND numerator > denominator", _q("is larger than the denominator, which a percentage cannot be"),
          _q("check the two counts have not been swapped")),
-        ("value", "value IS NOT NULL AND computed IS NOT NULL AND abs(value - computed) > tolerance",
+        ("value", "false" if flag_disagreement else DISAGREES,
          "'does not match numerator / denominator (' || CAST(round(computed, 3) AS VARCHAR) || ')'",
          _q("correct the value or the counts, or leave the value blank to have it computed")),
         ("value", "value IS NOT NULL AND denominator = 0", _q("a value is given but the denominator is zero"),
@@ -296,6 +300,7 @@ def check(
     today: dt.date | None = None,
     value_tolerance: float | None = None,
     name: str = "checked",
+    flag_disagreement: bool = False,
 ) -> Checked:
     """Check the text table ``source`` (``row`` and the canonical columns) in ``con``.
 
@@ -306,6 +311,8 @@ def check(
 
     ``value_tolerance`` widens how far a given value may be from numerator / denominator
     (default: half a unit of the last decimal written), for publishers that round counts.
+    ``flag_disagreement`` keeps a value further than that from its counts, as published,
+    with ``quality`` 'counts_disagree' (a published file), instead of refusing the row.
 
     The cells are parsed once, by a view, into a table of the rows as they will be stored
     with a flag for any problem; only the flagged rows are parsed again to say what is
@@ -342,7 +349,7 @@ def check(
     if value_tolerance is not None:  # a publisher that rounds its counts (DfE: to the nearest 10)
         tolerance = f"greatest({tolerance}, {float(value_tolerance)} + 1e-9)"
     _parsed_view(con, name, f"{name}_text", name, tolerance)
-    checks = _checks(today)
+    checks = _checks(today, flag_disagreement)
     conditions = [f"coalesce({cond}, false)" for _column, cond, _problem, _fix in checks]
     found = ", ".join(
         f"CASE WHEN {when} THEN {{'seq': {seq}, 'column': {_q(column)}, 'value': {_SHOWN.get(column, column + '_text')}, "
@@ -362,6 +369,7 @@ def check(
                     WHEN status IN ('suppressed', 'missing') AND reason0 IS NULL THEN 'no reason given'
                     ELSE reason0 END AS status_reason,
                nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions,
+               CASE WHEN {flag_disagreement} AND coalesce({DISAGREES}, false) THEN 'counts_disagree' END AS quality,
                controls, series_decimals, {any_problem} AS bad
         FROM {name}
         """
@@ -391,7 +399,8 @@ def check(
     if lower:
         notes.append(f"{file_name}: area codes are upper case: {lower} row(s) written in lower case were read so "
                      f"(e.g. {example} as {example.upper()})")
-    return Checked(name, total, rows, tuple(notes))
+    flagged = con.execute(f"SELECT count(*) FROM {name}_rows WHERE NOT bad AND quality IS NOT NULL").fetchall()[0][0]
+    return Checked(name, total, rows, tuple(notes), flagged)
 
 
 @dataclass(frozen=True)
@@ -403,6 +412,7 @@ class Checked:
     problems: int  # how many problems
     rows: int  # how many rows have one
     notes: tuple[str, ...] = ()  # what was changed in rows that were kept, to tell the user
+    flagged: int = 0  # rows kept as published with a quality flag (counts_disagree)
 
     def first(self, con: duckdb.DuckDBPyConnection, limit: int | None = None) -> pd.DataFrame:
         """The problems in row order (file, row, column, value, problem, fix), the first ``limit``."""

@@ -42,7 +42,7 @@ from perfkit.report.blocks import (
 )
 from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
 from perfkit.report.escape import html_text, typst_string, typst_text
-from perfkit.report.wording import comparator_text, figure_text, period_name, previous_text, target_text, ytd_text
+from perfkit.report.wording import comparator_text, figure_text, period_name, previous_text, quality_text, target_text, ytd_text
 from perfkit.store import Store
 
 __all__ = ["DirectoratePaper", "PaperSections", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "stacked"]
@@ -321,6 +321,9 @@ class DirectoratePaper(PaperSections):
                 f"{m['title']} {m['movement']} from {previous_text(m, self.small)} in {m['previous_period'].label} "
                 f"to {figure_text(m, self.small)} in {m['period'].label} ({m['rag']})."
             )
+        flagged = [f"{r['title']}, {r['period'].label}: {quality_text(r)}" for _, r in card.iterrows() if quality_text(r)]
+        if flagged:
+            paras.append("Data quality: " + "; ".join(flagged) + ".")
         return Section(2, "Background: the headline picture", tuple(paras), "background")
 
     def background_papers(self) -> Block:

@@ -14,7 +14,7 @@ from perfkit.assess.benchmark import ordinal
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
 
-__all__ = ["status_footnote", "comparator_text", "counts_text", "figure_text", "period_name", "previous_text", "target_text", "ytd_text"]
+__all__ = ["comparator_text", "counts_text", "figure_text", "period_name", "previous_text", "quality_text", "status_footnote", "target_text", "ytd_text"]
 
 
 def _known(value: object) -> bool:
@@ -99,3 +99,21 @@ def status_footnote(rows: pd.DataFrame) -> str:
         return ""
     parts = [f"{n[0].upper()}{n[1:]} ({c} indicator{'s' if c > 1 else ''})" for n, c in counts.items()]
     return "Figures not final: " + "; ".join(parts) + "."
+
+
+def quality_text(row: pd.Series, prefix: str = "") -> str:
+    """What looks inconsistent in a published figure kept as published, or ''.
+
+    >>> row = pd.Series({"quality": "counts_disagree", "value": 22.6, "numerator": 1430.0, "denominator": 6410.0, "unit": "%", "decimals": 1})
+    >>> quality_text(row)
+    'the published figure 22.6% differs from its own published counts (1,430 of 6,410 = 22.31%); shown as published'
+    """
+    if row.get(prefix + "quality") != "counts_disagree":
+        return ""
+    value, num, den = (row.get(prefix + k) for k in ("value", "numerator", "denominator"))
+    ratio = num / den * (100 if row["unit"] == "%" else 1) if _known(num) and _known(den) and den else float("nan")
+    shown = format_value(ratio, row["unit"], int(row["decimals"]) + 1)
+    return (
+        f"the published figure {format_value(value, row['unit'], int(row['decimals']))} differs from its own published counts "
+        f"({format_counts(num, den)} = {shown}); shown as published"
+    )
