@@ -101,16 +101,20 @@ def benchmark(
     neighbours: str | Path | None = None,
     store: str | Path | None = None,
     params: str | Path | None = None,
+    group: str | None = None,
 ) -> pd.DataFrame:
     """Rank, quartile, median and gaps of ``area`` within its comparator groups.
 
-    Groups: the indicator's comparator group (params), the DfE statistical neighbours when
-    ``neighbours`` names the DfE file and the area has a DfE number, the area's region, and
-    England (every local authority), as far as the store knows them.
+    Groups: ``group`` (a comparator group's code, ``perfkit groups``) or else the indicator's
+    comparator group; the DfE statistical neighbours when ``neighbours`` names the DfE file
+    and the area has a DfE number; the area's region; and the built-in group of every
+    authority of the area's tier that reported the indicator for the period
+    (:func:`perfkit.comparators.same_tier`).
     """
     from perfkit.assess import aggregate
     from perfkit.assess.benchmark import benchmark as run
-    from perfkit.comparators import load_statistical_neighbours, neighbour_group
+    from perfkit.catalogue import lookup
+    from perfkit.comparators import load_statistical_neighbours, neighbour_group, same_tier
 
     cat = get_catalogue(params)
     ind = cat[indicator.upper()]
@@ -123,13 +127,15 @@ def benchmark(
     if area not in set(values["area_code"]):
         raise StoreError(f"no {ind.code} value for area {area} in {when.label}; check the area code and period")
     level = attributes[attributes["key"] == "level"]
-    las = set(level[level["value"] == "Local authority"]["area_code"])
-    # without published levels the store cannot say which areas are local authorities: name the group for what it is
-    every = "England (all local authorities)" if las else f"All {len(set(values['area_code']) - {ENGLAND})} areas in the store"
-    las = las or set(values["area_code"]) - {ENGLAND}
+    not_authorities = set(level["area_code"]) - set(level[level["value"] == "Local authority"]["area_code"])  # regions, countries
+    # the built-in group: the authorities of the area's tier that reported this indicator for
+    # this period, so a file of another indicator imported later never changes it
+    every, las = same_tier(area, set(values["area_code"]) - {ENGLAND} - not_authorities)
     groups: dict[str, set[str]] = {}
-    if ind.comparator_group:
-        groups[cat.groups[ind.comparator_group].name] = set(cat.groups[ind.comparator_group].codes)
+    chosen = group or ind.comparator_group
+    if chosen:
+        found = lookup(cat.groups, chosen, f"no comparator group {chosen!r}; known: {', '.join(cat.groups) or 'none'} (`perfkit groups`)")
+        groups[found.name] = set(found.codes)
     if neighbours is not None:
         group = neighbour_group(load_statistical_neighbours(neighbours), attributes[attributes["key"] == "dfe_number"], area)
         groups[group.name] = set(group.codes)

@@ -313,6 +313,7 @@ def benchmark_cmd(
     area: Annotated[str, typer.Option("--area", help="Area code, e.g. E08000009.")],
     period: Annotated[str, typer.Option("--period", help="Period, e.g. '2024/25'.")],
     neighbours: Annotated[Optional[Path], typer.Option("--neighbours", help="DfE statistical neighbour file (CSV).")] = None,
+    group: Annotated[Optional[str], typer.Option("--group", help="A comparator group of the project (see `perfkit groups`) instead of the indicator's own.")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Rank, quartile, median and gaps of an area within its comparator groups, region and England."""
@@ -321,7 +322,7 @@ def benchmark_cmd(
         from perfkit.formatting import format_value
 
         ind = api.get_catalogue()[code.upper()]
-        table = api.benchmark(code, area, period, neighbours=neighbours, store=store)
+        table = api.benchmark(code, area, period, neighbours=neighbours, store=store, group=group)
         fmt = lambda v: format_value(v, ind.unit.value, ind.decimals)  # noqa: E731
         grid = Table("group", "value", "position", "quartile", "median", "gap to median", "best quartile from", "gap to best quartile", title=f"{ind.code}: {ind.title}, {area}, {period}")
         for _, r in table.iterrows():
@@ -371,6 +372,64 @@ def demo(
         )
         if proj.root != project().root:
             out.print(f"the demo project is {proj.root}: build its papers with `cd {proj.root} && perfkit build`")
+
+    _run(action)
+
+
+groups_app = typer.Typer(help="The project's comparator groups (params/comparators/): list them, or add one from a publisher's file.", no_args_is_help=False)
+app.add_typer(groups_app, name="groups")
+
+
+@groups_app.callback(invoke_without_command=True)
+def groups(ctx: typer.Context) -> None:
+    """List the project's comparator groups with their sizes (`perfkit groups add --help` to add one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+
+    def action() -> None:
+        cat = api.get_catalogue()
+        table = Table("code", "name", "areas", "used by", title=f"Comparator groups ({project().params / 'comparators'})")
+        for code, g in cat.groups.items():
+            users = [c for c, i in cat.items() if i.comparator_group == code]
+            table.add_row(_plain(code), _plain(g.name), str(len(g.members)), _plain(", ".join(users) or "–"))
+        out.print(table)
+        out.print("built in: the region of an area, and every authority of its tier that reported the indicator (`perfkit benchmark`)")
+
+    _run(action)
+
+
+@groups_app.command("add")
+def groups_add(
+    file: Annotated[Path, typer.Argument(help="YAML group, JSON {area: [codes]} neighbour lists, CSV list (area_code, area_name) or the DfE statistical neighbour CSV.")],
+    area: Annotated[Optional[str], typer.Option("--area", help="Whose neighbours, for a file of lists (default: the council).")] = None,
+    code: Annotated[Optional[str], typer.Option("--code", help="The group's code (default: from the file).")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="The group's name in papers (default: from the file).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Read a comparator group from a publisher's file and save it as params/comparators/<code>.yaml (never overwrites)."""
+
+    def action() -> None:
+        from perfkit.atomic import write_text
+        from perfkit.comparators import read_group
+        from perfkit.store import Store
+
+        proj = project(store=store)
+        names, numbers = {}, None
+        if proj.store.exists():
+            with Store(proj.store, read_only=True) as db:
+                names = dict(db.areas().itertuples(index=False))
+                numbers = db.area_attributes("dfe_number")
+        whose = (area or api.get_council().area_code).strip().upper()
+        group = read_group(file, whose, names, numbers)
+        group = group.model_validate(group.model_dump() | {k: v for k, v in (("code", code), ("name", name)) if v})
+        target = proj.params / "comparators" / f"{group.code}.yaml"
+        if target.exists():
+            raise PerfkitError(f"{target} already exists: choose another --code, or remove that file first")
+        import yaml
+
+        header = f"# Comparator group read by `perfkit groups add` from {file.name}.\n"
+        write_text(target, header + yaml.safe_dump(group.model_dump(), sort_keys=False, allow_unicode=True))
+        out.print(f"saved {group.name} ({len(group.members)} areas) as {target}; use it with comparator_group: {group.code} in the catalogue, or `perfkit benchmark --group {group.code}`")
 
     _run(action)
 

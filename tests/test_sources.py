@@ -189,7 +189,7 @@ def test_benchmark_equals_an_independent_computation(public_store, shared_data, 
     groups = {
         next(g for g in table.index if g.startswith("Statistical neighbours")): year[year["old_la_code"].isin(neighbour_numbers + [dfe_number])],
         f"Region: {me['region_name']}": year[year["region_code"] == me["region_code"]],
-        "England (all local authorities)": year,
+        "England: all upper-tier authorities reported": year,
     }
     for name, members in groups.items():
         rank, n, quartile, median = expected(members)
