@@ -184,6 +184,9 @@ class ComparatorGroup(BaseModel):
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
     members: dict[str, str]  # area code -> area name
+    #: the indicators this group is the comparator group of (as their own comparator_group
+    #: key would say), so a project can benchmark a shipped indicator without editing it
+    indicators: list[str] = Field(default_factory=list)
 
     @property
     def codes(self) -> list[str]:
@@ -416,6 +419,14 @@ def load_catalogue(params: str | Path) -> Catalogue:
             _check_references(path, ind, groups, calendar)
             indicators[ind.code] = ind
             seen_in[ind.code] = path
+    for group in groups.values():
+        for code in group.indicators:
+            where = f"{params / 'comparators'}: group {group.code}: key 'indicators'"
+            if code not in indicators:
+                raise ConfigError(f"{where}: unknown indicator {code!r}; see `perfkit indicators`")
+            if indicators[code].comparator_group not in (None, group.code):
+                raise ConfigError(f"{where}: {code} already has comparator_group {indicators[code].comparator_group!r} in {seen_in[code]}; keep one")
+            indicators[code] = indicators[code].model_copy(update={"comparator_group": group.code})
     for ind in indicators.values():
         if ind.outcome and ind.outcome not in indicators:
             raise ConfigError(f"{seen_in[ind.code]}: indicator {ind.code}: key 'outcome': unknown indicator {ind.outcome!r}")

@@ -273,7 +273,7 @@ def _plain(value: object) -> Text:
 def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     """The terminal view of one scorecard row."""
     from perfkit.formatting import format_value
-    from perfkit.report.wording import comparator_text, figure_text, period_name, previous_text, quality_text, ytd_text
+    from perfkit.report.wording import compared_with, comparator_text, figure_text, period_name, previous_text, quality_text, ytd_text
 
     fmt = lambda v: format_value(v, row["unit"], row["decimals"])  # noqa: E731
     grid = Table.grid(padding=(0, 2))
@@ -297,7 +297,7 @@ def _describe(row) -> Table:  # noqa: ANN001 - a scorecard row
     add("RAG", row["rag"].upper() if row["rag"] in ("green", "amber", "red") else row["rag"])
     if ytd_text(row):
         add(row["ytd_kind"].capitalize(), f"{ytd_text(row)}: {row['ytd_rag'].upper()}")
-    for name in ("previous", "last_year"):
+    for name in compared_with(row):
         add(f"vs {row[f'{name}_period'].label}", f"{previous_text(row, prefix=name + '_')}: {row[f'direction_{name}']}")
     add("Comparators", comparator_text(row))
     when = period_name(row["commentary_period"])
@@ -404,6 +404,7 @@ def groups_add(
     area: Annotated[Optional[str], typer.Option("--area", help="Whose neighbours, for a file of lists (default: the council).")] = None,
     code: Annotated[Optional[str], typer.Option("--code", help="The group's code (default: from the file).")] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="The group's name in papers (default: from the file).")] = None,
+    for_: Annotated[Optional[list[str]], typer.Option("--for", help="An indicator this group is the comparator group of (repeat for more).")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Read a comparator group from a publisher's file and save it as params/comparators/<code>.yaml (never overwrites)."""
@@ -421,7 +422,10 @@ def groups_add(
                 numbers = db.area_attributes("dfe_number")
         whose = (area or api.get_council().area_code).strip().upper()
         group = read_group(file, whose, names, numbers)
-        group = group.model_validate(group.model_dump() | {k: v for k, v in (("code", code), ("name", name)) if v})
+        given = (("code", code), ("name", name), ("indicators", [c.upper() for c in for_ or []]))
+        group = group.model_validate(group.model_dump() | {k: v for k, v in given if v})
+        for indicator in group.indicators:
+            api.get_catalogue()[indicator]  # noqa: B018 - an unknown code is a clear error before anything is written
         target = proj.params / "comparators" / f"{group.code}.yaml"
         if target.exists():
             raise PerfkitError(f"{target} already exists: choose another --code, or remove that file first")
@@ -429,7 +433,9 @@ def groups_add(
 
         header = f"# Comparator group read by `perfkit groups add` from {file.name}.\n"
         write_text(target, header + yaml.safe_dump(group.model_dump(), sort_keys=False, allow_unicode=True))
-        out.print(f"saved {group.name} ({len(group.members)} areas) as {target}; use it with comparator_group: {group.code} in the catalogue, or `perfkit benchmark --group {group.code}`")
+        use = (f"it is the comparator group of {', '.join(group.indicators)}" if group.indicators else
+               f"make it an indicator's comparator group with --for CODE (or comparator_group: {group.code} in the catalogue)")
+        out.print(f"saved {group.name} ({len(group.members)} areas) as {target}: {use}; `perfkit benchmark --group {group.code}` uses it too")
 
     _run(action)
 

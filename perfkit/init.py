@@ -29,8 +29,9 @@ __all__ = ["DEMO_PARAMS", "ONS_CODE", "init_project", "write_demo_project"]
 DEMO_PARAMS = Path(__file__).resolve().parent / "demo_params"
 #: A GSS (ONS) area code: a country letter and eight digits, e.g. E08000009.
 ONS_CODE = re.compile(r"[EWSN]\d{8}")
-#: What init copies from the shipped params unchanged: the source mappings of published files.
-_COPIED = ("sources/dfe_c1_referrals.yaml", "sources/lginform_planning_major.yaml", "sources/canonical.yaml")
+#: What init copies from the shipped params unchanged: the published indicators and the
+#: source mappings that read their files.
+_COPIED = ("sources/dfe_c1_referrals.yaml", "sources/lginform_planning_major.yaml", "sources/canonical.yaml", "indicators/published.yaml")
 
 
 def _slug(text: str) -> str:
@@ -120,7 +121,6 @@ narrative:
   recommendations:
     - That the Committee notes the performance set out in this report.
 """.replace("{area_name}", area_name),
-        "params/indicators/published.yaml": _published_catalogue(),
         "README.md": f"""# {council}: performance reports with perfkit
 
 Made by `perfkit init`. Every command below runs in this folder.
@@ -148,12 +148,6 @@ To try perfkit on the fictional demo council first: `perfkit demo` (it builds in
         "data/.gitkeep": "",
         "outputs/.gitkeep": "",
     }
-
-
-def _published_catalogue() -> str:
-    """The shipped published-indicator catalogue without the demo's comparator groups."""
-    text = (DEMO_PARAMS / "indicators" / "published.yaml").read_text(encoding="utf-8")
-    return "".join(line for line in text.splitlines(keepends=True) if not line.strip().startswith("comparator_group:"))
 
 
 def init_project(folder: str | Path, council: str, area_code: str, area_name: str | None = None, force: bool = False, today: dt.date | None = None) -> tuple[list[Path], list[Path]]:

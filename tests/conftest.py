@@ -65,6 +65,11 @@ def project_dir(tmp_path, monkeypatch) -> Path:
 @pytest.fixture()
 def shared_data() -> Path:
     """../shared/data/public: skipped where absent, a failure under CI."""
+    return require_shared_data()
+
+
+def require_shared_data() -> Path:
+    """:func:`shared_data` for fixtures of a wider scope."""
     if not SHARED_DATA.is_dir():
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI=true but the public data folder {SHARED_DATA} is missing")

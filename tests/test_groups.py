@@ -14,7 +14,7 @@ from perfkit.ingest import ingest
 from perfkit.ingest.sources import load_mapping
 from perfkit.init import init_project
 
-from .conftest import PARAMS, TODAY
+from .conftest import ROOT, TODAY
 from .test_init import perfkit_cmd
 
 C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
@@ -39,7 +39,7 @@ def test_csv_list_and_yaml_groups(tmp_path):
     path.write_text("area_code,area_name\nE08000007,Stockport\nE08000008,\n")
     group = read_group(path, names={"E08000008": "Tameside"})
     assert group.members == {"E08000007": "Stockport", "E08000008": "Tameside"}  # a blank name from the store
-    assert read_group(PARAMS / "comparators" / "trafford_cipfa.yaml").members["E08000002"] == "Bury"
+    assert read_group(ROOT / "examples" / "trafford" / "params" / "comparators" / "trafford_cipfa.yaml").members["E08000002"] == "Bury"
 
 
 @pytest.fixture()

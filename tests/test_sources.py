@@ -208,10 +208,9 @@ def test_benchmark_equals_an_independent_computation(public_store, shared_data, 
 def test_comparator_chart_for_a_real_series_has_england_and_the_group(public_store, monkeypatch, tmp_path):
     from perfkit.report import IndicatorProfile
 
-    shutil.copytree(PARAMS, tmp_path / "params")
     from .conftest import ROOT
 
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(ROOT / "examples" / "trafford" / "params", tmp_path / "params")  # its CIPFA group is PLAN_MAJOR_13WK's
     monkeypatch.setenv("PERFKIT_HOME", str(tmp_path))
     profile = IndicatorProfile.load("PLAN_MAJOR_13WK", "2025/26 Q2", store=public_store, area="E08000009")
     section = profile.comparators()

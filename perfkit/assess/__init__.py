@@ -44,7 +44,7 @@ __all__ = [
 def trend(obs: pd.DataFrame, catalogue: Catalogue, code: str, area: str, last: Period, count: int = 8) -> pd.DataFrame:
     """The ``count`` reporting periods of ``code`` up to ``last``, aggregated like the scorecard.
 
-    Columns: period, value, status, target (where one is set). Periods with no data are
+    Columns: period, value, status, numerator, denominator (rates), target (where one is set). Periods with no data are
     kept, with a missing value, so gaps show as gaps.
     """
     return trends(obs, catalogue, [code], area, last, count)[code]
@@ -72,6 +72,8 @@ def trends(obs: pd.DataFrame, catalogue: Catalogue, codes: list[str], area: str,
                         "period": period,
                         "value": hit["value"] if hit is not None else float("nan"),
                         "status": hit["status"] if hit is not None else "missing",
+                        "numerator": hit["numerator"] if hit is not None else float("nan"),
+                        "denominator": hit["denominator"] if hit is not None else float("nan"),
                         "target": target.value if target else float("nan"),
                     }
                 )

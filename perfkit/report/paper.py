@@ -42,7 +42,7 @@ from perfkit.report.blocks import (
 )
 from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
 from perfkit.report.escape import html_text, typst_string, typst_text
-from perfkit.report.wording import comparator_text, figure_text, period_name, previous_text, quality_text, target_text, ytd_text
+from perfkit.report.wording import compared_with, comparator_text, figure_text, period_name, previous_text, quality_text, target_text, ytd_text
 from perfkit.store import Store
 
 __all__ = ["DirectoratePaper", "PaperSections", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "stacked"]
@@ -355,7 +355,7 @@ class DirectoratePaper(PaperSections):
 
     def _direction_cell(self, r: pd.Series) -> Cell:
         parts = []
-        for name in ("previous", "last_year"):
+        for name in compared_with(r):
             badge, on = direction_badge(r[f"direction_{name}"], r[f"change_{name}"]), r[name + "_period"].label
             parts.append(Cell(f"{badge.text} on {on}", f"{badge.html_} on {html_text(on)}", f"{badge.typst_} on {typst_text(on)}"))
         return Cell(

@@ -15,8 +15,8 @@ from perfkit.assess import (
     year_to_date,
 )
 from perfkit.catalogue import Indicator
-from perfkit.formatting import format_value
-from perfkit.report.wording import figure_text
+from perfkit.formatting import STATUS_WORDS, format_counts, format_value
+from perfkit.report.wording import compared_with, figure_text
 from perfkit.params import ENGLAND
 from perfkit.paths import project
 from perfkit.periods import Period, parse_period
@@ -82,18 +82,29 @@ class IndicatorProfile:
         series = trend(self.inputs.rows, self.inputs.params.catalogue, i.code, self.area, native, count=count)
         chart = trend_chart(i.title, series, i.unit.value, i.decimals, width=7.5, height=3.0)
         c = self.card
+        since = " and ".join(f"{c['direction_' + name]} since {c[name + '_period'].label}" for name in compared_with(c))
         text = (
             f"In {c['period'].label} the value was {figure_text(c, self.inputs.council.small_denominator)} against a target of {self._fmt(c['target'])} "
-            f"({c['rag']}); {c['direction_previous']} since {c['previous_period'].label} and {c['direction_last_year']} "
-            f"since {c['last_year_period'].label}."
+            f"({c['rag']}); {since}."
         )
-        return Section(2, "Long-term trend", (text, chart), "trend")
+        return Section(2, "Long-term trend", (text, chart, self._trend_table(series)), "trend")
+
+    def _trend_table(self, series: pd.DataFrame) -> Table:
+        """The chart's figures as a table: what a screen reader, or a reader checking a figure, needs."""
+        i = self.indicator
+        rows = []
+        for _, r in series[series["status"].ne("missing") | series["value"].notna()].iterrows():
+            value = self._fmt(r["value"]) if r["status"] in ("ok", "provisional") else STATUS_WORDS.get(r["status"], r["status"]).capitalize()
+            counts = format_counts(r["numerator"], r["denominator"]) if i.unit.value == "%" else ""
+            rows.append((Cell(r["period"].label), Cell(value, align="right"), Cell(counts or "–", align="right"), Cell(self._fmt(r["target"]), align="right")))
+        return Table(f"{i.title}, {self.card['area_name'] or self.area}: each period", ("Period", "Value", "Counts", "Target"), tuple(rows), ("auto",) * 4)
 
     def year_to_date(self) -> Block:
         ytd = year_to_date(self.inputs.rows, self.inputs.params.catalogue, self.period)
         mine = ytd[(ytd["indicator"] == self.indicator.code) & (ytd["area_code"] == self.area)]
         if mine.empty:
-            text = f"No year-to-date figure: the indicator is reported {self.indicator.frequency}."
+            often = {"annual": "once a year", "quarterly": "quarterly", "monthly": "monthly"}.get(self.indicator.frequency, self.indicator.frequency)
+            text = f"No year-to-date figure: the indicator is reported {often}."
         else:
             row = mine.iloc[0]
             text = (

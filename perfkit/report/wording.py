@@ -14,7 +14,7 @@ from perfkit.assess.benchmark import ordinal
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
 
-__all__ = ["comparator_text", "counts_text", "figure_text", "period_name", "previous_text", "quality_text", "status_footnote", "target_text", "ytd_text"]
+__all__ = ["compared_with", "comparator_text", "counts_text", "figure_text", "period_name", "previous_text", "quality_text", "status_footnote", "target_text", "ytd_text"]
 
 
 def _known(value: object) -> bool:
@@ -117,3 +117,9 @@ def quality_text(row: pd.Series, prefix: str = "") -> str:
         f"the published figure {format_value(value, row['unit'], int(row['decimals']))} differs from its own published counts "
         f"({format_counts(num, den)} = {shown}); shown as published"
     )
+
+
+def compared_with(row: pd.Series) -> tuple[str, ...]:
+    """The earlier periods a figure is compared with: the period before and the same period
+    a year ago, or just the one for an annual indicator (whose period before is a year ago)."""
+    return ("previous",) if row["last_year_period"] == row["previous_period"] else ("previous", "last_year")
