@@ -7,12 +7,7 @@ Period('2024/25 Q3')
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("perfkit")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+source"
+from perfkit._version import __version__
 
 from perfkit.api import (  # noqa: E402
     benchmark,

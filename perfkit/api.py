@@ -114,6 +114,7 @@ def benchmark(
     from perfkit.assess import aggregate
     from perfkit.assess.benchmark import benchmark as run
     from perfkit.catalogue import lookup
+    from perfkit.contract import COUNTS_DISAGREE
     from perfkit.comparators import load_statistical_neighbours, neighbour_group, same_tier
 
     cat = get_catalogue(params)
@@ -148,5 +149,5 @@ def benchmark(
     table = run(values, area, ind.polarity.value, groups)
     compared = values[values["area_code"].isin(set().union(*groups.values()) | {area})]
     # published figures kept as published though they disagree with their own counts
-    table.attrs["flagged"] = sorted(compared.loc[compared["quality"].eq("counts_disagree"), "area_name"])
+    table.attrs["flagged"] = sorted(compared.loc[compared["quality"].eq(COUNTS_DISAGREE), "area_name"])
     return table

@@ -24,7 +24,7 @@ from perfkit.errors import ConfigError, PerfkitError
 from perfkit.params import ReportDef, ReportParams, load_params
 from perfkit.paths import Project
 from perfkit.periods import Freq, Period
-from perfkit.report.blocks import PROVENANCE_MIME
+from perfkit.contract import METADATA_KEY, PROVENANCE_MIME
 
 __all__ = ["FORMATS", "Job", "JobResult", "latest_complete_period", "plan", "run_jobs"]
 
@@ -153,7 +153,7 @@ def _record(nb: nbformat.NotebookNode, job: Job, store: Path) -> None:
         for output in cell.get("outputs", []):
             if PROVENANCE_MIME in output.get("data", {}):
                 record.update(output["data"][PROVENANCE_MIME])
-    nb.metadata["perfkit"] = record
+    nb.metadata[METADATA_KEY] = record
 
 
 def _kernel_args() -> dict:
@@ -270,7 +270,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     _record(nb, job, project.store)
     written = Path(str(nb.metadata.get("papermill", {}).get("output_path", target)))  # the temporary file papermill wrote
     nb = _without_server_paths(nb, {written: target}, project, out)
-    result.checks = list(nb.metadata["perfkit"].get("checks", []))
+    result.checks = list(nb.metadata[METADATA_KEY].get("checks", []))
     if engine == "quarto":
         _write_notebook(target, nb)
         return _render_quarto(result, nb, folder, job.name, formats)
@@ -286,7 +286,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
             rendered[fmt] = renderers[fmt]()
         except Exception as exc:  # noqa: BLE001 - a render failure is this job's failure, not the batch's
             result.status, result.error = "failed", f"rendering {fmt}: {type(exc).__name__}: {exc}"
-            nb.metadata["perfkit"]["failed"] = result.error
+            nb.metadata[METADATA_KEY]["failed"] = result.error
             break
         finally:
             result.seconds[fmt] = time.perf_counter() - started

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from perfkit import __version__
+from perfkit._version import __version__
 from perfkit.atomic import write_text
 
 __all__ = ["Manifest", "code_hash", "file_hash", "rows_hash"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit import __version__
+from perfkit._version import __version__
 
 __all__ = ["git_commit", "provenance", "snapshot_id"]
 

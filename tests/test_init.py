@@ -110,3 +110,20 @@ def test_new_council_from_an_installed_perfkit(installed, tmp_path, shared_data)
     notebook = (folder / "directorate_report.ipynb").read_text()
     assert "site-packages" not in notebook and str(tmp_path) not in notebook  # no server paths in a published file
     assert yaml.safe_load((project / "params" / "council.yaml").read_text())["area_code"] == "E08000009"
+
+
+def test_build_is_a_library_call(project_dir, demo_store, tmp_path):
+    """perfkit.builder.build() builds without a terminal, telling what happens through events;
+    the project has no notebooks/ of its own, so perfkit's shipped ones are used."""
+    from perfkit.builder import build
+
+    assert not (project_dir / "notebooks").exists()
+    events = []
+    options = {"reports": ["corporate_overview"], "formats": "html", "jobs": 1, "out": tmp_path / "out", "store": demo_store}
+    report = build("2025/26 Q2", on_event=lambda kind, payload: events.append((kind, payload)), **options)
+    assert [r.status for r in report.results] == ["built"] and not report.failed
+    assert [k for k, _ in events if k != "note"] == ["start", "done"] and events[-1][1] is report.results[0]
+    assert any("1 report(s) for 2025/26 Q2" in str(p) for k, p in events if k == "note")
+    html = (tmp_path / "out" / "2025-26-q2" / "corporate" / "corporate_overview.html").read_text()
+    assert "Kestrel Vale Borough Council" in html and report.index.read_text().count("corporate_overview.html") == 1
+    assert [r.status for r in build("2025/26 Q2", **options).results] == ["skipped"]

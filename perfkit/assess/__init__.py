@@ -31,6 +31,7 @@ __all__ = [
     "headline_counts",
     "notable_movements",
     "ordinal",
+    "own_series",
     "rag",
     "rank_in_group",
     "reporting_period",
@@ -119,3 +120,10 @@ def notable_movements(card: pd.DataFrame, count: int = 3) -> pd.DataFrame:
         for kind in ("improved", "worsened")
     ]
     return pd.concat(parts, ignore_index=True).drop(columns="size")
+
+
+def own_series(rows: pd.DataFrame, code: str, area: str, until) -> pd.DataFrame:  # noqa: ANN001 - a date
+    """The indicator's stored values for one area, in its own frequency, with a value, up to ``until``."""
+    mine = rows[(rows["indicator"] == code) & (rows["area_code"] == area) & rows["status"].isin(["ok", "provisional"])]
+    mine = mine[pd.to_datetime(mine["period_start"]) <= pd.Timestamp(until)].dropna(subset=["value"])
+    return mine.sort_values("period_start")[["period", "value"]].reset_index(drop=True)

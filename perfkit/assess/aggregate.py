@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from perfkit.catalogue import Catalogue
+from perfkit.contract import COUNTS_DISAGREE
+from perfkit.contract import LIVE as _LIVE
 from perfkit.periods import Freq, Period
 
 __all__ = ["aggregate", "aggregate_periods", "year_to_date", "reporting_period"]
@@ -38,7 +40,6 @@ RESULT_COLUMNS = [
     "withheld_high",
     "quality",
 ]
-_LIVE = ("ok", "provisional")
 
 
 def reporting_period(freq: Freq, period: Period) -> Period | None:
@@ -99,7 +100,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         provisional=rows["status"].eq("provisional"),
         is_live=live,
         provisional_reason=rows["status_reason"].where(rows["status"].eq("provisional")),
-        disagrees=rows["quality"].eq("counts_disagree"),
+        disagrees=rows["quality"].eq(COUNTS_DISAGREE),
     )
     g = work.groupby(["indicator", "area_code", "_target"], sort=False)
     sums = g[["live_num", "live_den", "live_value"]].sum(min_count=1)  # all missing: missing, not 0
@@ -186,7 +187,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
             "parts_expected": expected_n,
             "withheld_low": out["last_low"].where(stands_alone & (status == "suppressed")),
             "withheld_high": out["last_high"].where(stands_alone & (status == "suppressed")),
-            "quality": np.where(out["disagrees"], "counts_disagree", None),
+            "quality": np.where(out["disagrees"], COUNTS_DISAGREE, None),
         }
     )
     return result[RESULT_COLUMNS]

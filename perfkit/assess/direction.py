@@ -12,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from perfkit.contract import DIRECTION_LABELS
+
 __all__ = ["DIRECTION_LABELS", "direction", "direction_of_range"]
 
-DIRECTION_LABELS = ("improved", "no change", "worsened", "up", "down", "withheld", "not comparable")
 
 
 def direction(

@@ -15,9 +15,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from perfkit.contract import RAG_LABELS
+
 __all__ = ["RAG_LABELS", "rag", "rag_of_range"]
 
-RAG_LABELS = ("green", "amber", "red", "no target", "withheld", "no data")
 _EPS = 1e-9  # floating-point noise only: 94.999999999 from 95 x 0.99999999999
 
 

@@ -19,6 +19,7 @@ from perfkit.assess.commentary import commentary_for
 from perfkit.assess.direction import direction_of_range
 from perfkit.assess.rag import rag, rag_of_range
 from perfkit.catalogue import Catalogue, Unit
+from perfkit.contract import LIVE as _LIVE
 from perfkit.formatting import separating_decimals
 from perfkit.params import ENGLAND
 from perfkit.periods import Freq, Period
@@ -26,7 +27,6 @@ from perfkit.periods import Freq, Period
 __all__ = ["RANK_COLUMNS", "scorecard"]
 
 RANK_COLUMNS = ["rank", "rank_of", "quartile", "group_median", "rank_period", "rank_group", "rank_note", "england_value"]
-_LIVE = ("ok", "provisional")
 _FIGURES = ("area_name", "value", "numerator", "denominator", "status", "status_reason", "withheld_low", "withheld_high", "quality")
 #: How far back a comparison looks for a period its group can be compared in (periods of its length).
 LOOK_BACK = 8

@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from perfkit import __version__
+from perfkit._version import __version__
 from perfkit.atomic import atomic_path
 from perfkit.catalogue import Catalogue
 from perfkit.errors import IngestError

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from perfkit.catalogue import Catalogue, Unit
+from perfkit.contract import COUNTS_DISAGREE, STATUSES, SUPPRESSION_CODES
 from perfkit.errors import PeriodError
 from perfkit.ingest.read import KNOWN
 from perfkit.periods import parse_period
@@ -25,16 +26,6 @@ from perfkit.text import CONTROLS, shortened
 
 __all__ = ["Checked", "Problem", "SUPPRESSION_CODES", "check", "drop", "validate"]
 
-#: Cell codes used in published statistics (DfE / Explore Education Statistics), and the
-#: status a cell holding one is stored with.
-SUPPRESSION_CODES = {
-    "c": ("suppressed", "c: confidential, small count"),
-    "low": ("suppressed", "low: rounds to zero but is not zero"),
-    "u": ("suppressed", "u: low reliability"),
-    "x": ("missing", "x: not available"),
-    "z": ("missing", "z: not applicable"),
-}
-STATUSES = ("ok", "provisional", "suppressed", "missing")
 NUMBER_COLUMNS = ("value", "numerator", "denominator")
 _PLAIN = r"-?\d+(?:\.\d+)?"
 _NUMBER = (
@@ -369,7 +360,7 @@ def check(
                     WHEN status IN ('suppressed', 'missing') AND reason0 IS NULL THEN 'no reason given'
                     ELSE reason0 END AS status_reason,
                nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions,
-               CASE WHEN {flag_disagreement} AND coalesce({DISAGREES}, false) THEN 'counts_disagree' END AS quality,
+               CASE WHEN {flag_disagreement} AND coalesce({DISAGREES}, false) THEN '{COUNTS_DISAGREE}' END AS quality,
                controls, series_decimals, {any_problem} AS bad
         FROM {name}
         """

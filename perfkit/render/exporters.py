@@ -17,7 +17,7 @@ from nbconvert.exporters import TemplateExporter
 from nbconvert.filters import DataTypeFilter
 from nbconvert.preprocessors import ExtractOutputPreprocessor, TagRemovePreprocessor
 
-from perfkit import __version__
+from perfkit._version import __version__
 from perfkit.render.fonts import FAMILIES, font_paths, typesettable
 from perfkit.report.blocks import META_MIME, TYPST_MIME
 from perfkit.report.escape import html_text, typst_string, typst_text

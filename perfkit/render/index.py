@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from perfkit import __version__
+from perfkit._version import __version__
 from perfkit.assess.rag import RAG_LABELS
 from perfkit.atomic import write_text
 from perfkit.periods import parse_period

@@ -12,6 +12,7 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
+from perfkit.contract import META_MIME, PROVENANCE_MIME, TYPST_MIME
 from perfkit.report.escape import html_text as h
 from perfkit.report.escape import typst_string as ts
 from perfkit.report.escape import typst_text as tt
@@ -34,9 +35,6 @@ __all__ = [
     "direction_badge",
 ]
 
-TYPST_MIME = "text/x-typst"
-META_MIME = "application/vnd.perfkit.meta+json"
-PROVENANCE_MIME = "application/vnd.perfkit.provenance+json"
 
 RAG = {
     "green": ("✓", "Green", "rag-green"),

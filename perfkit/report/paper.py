@@ -113,8 +113,8 @@ ASSURANCE_SHORT = {"consistently pass": "will pass", "consistently fail": "will 
 
 def spc_icons(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> str:
     """'SPC: improving; hit and miss' from the indicator's own series, or '' under 12 points."""
+    from perfkit.assess import own_series
     from perfkit.assess.spc import spc
-    from perfkit.report.profile import own_series
 
     series = own_series(rows, ind.code, area, period.end)
     if len(series) < 12:

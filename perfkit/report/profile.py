@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.assess import (
+    own_series,
     rank_in_group,
     reporting_period,
     scorecard,
@@ -202,10 +203,3 @@ def _settings(inputs: Inputs, ind: Indicator):  # noqa: ANN202 - Directorate or 
     """The paper settings an indicator's profile follows: its directorate's, else the corporate ones."""
     slug = next((s for s, d in inputs.params.directorates.items() if d.name == ind.directorate), None)
     return inputs.params.directorates[slug] if slug else inputs.params.corporate
-
-
-def own_series(rows: pd.DataFrame, code: str, area: str, until) -> pd.DataFrame:  # noqa: ANN001 - a date
-    """The indicator's stored values for one area, in its own frequency, with a value, up to ``until``."""
-    mine = rows[(rows["indicator"] == code) & (rows["area_code"] == area) & rows["status"].isin(["ok", "provisional"])]
-    mine = mine[pd.to_datetime(mine["period_start"]) <= pd.Timestamp(until)].dropna(subset=["value"])
-    return mine.sort_values("period_start")[["period", "value"]].reset_index(drop=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from perfkit.assess.benchmark import ordinal
+from perfkit.contract import COUNTS_DISAGREE
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
 
@@ -108,7 +109,7 @@ def quality_text(row: pd.Series, prefix: str = "") -> str:
     >>> quality_text(row)
     'the published figure 22.6% differs from its own published counts (1,430 of 6,410 = 22.31%); shown as published'
     """
-    if row.get(prefix + "quality") != "counts_disagree":
+    if row.get(prefix + "quality") != COUNTS_DISAGREE:
         return ""
     value, num, den = (row.get(prefix + k) for k in ("value", "numerator", "denominator"))
     ratio = num / den * (100 if row["unit"] == "%" else 1) if _known(num) and _known(den) and den else float("nan")

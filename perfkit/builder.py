@@ -1,0 +1,196 @@
+"""``perfkit.build()``: a whole build as a library call, for a notebook or another tool.
+
+It checks the params and options, chooses the periods, plans the jobs, hashes each job's
+inputs against the manifest, builds what is out of date (:func:`perfkit.build.run_jobs`),
+records every result in the manifest and writes the index. It draws nothing: what a person
+should be told arrives through ``on_event`` as ("note", text), ("start", number of reports to
+build) and ("done", :class:`~perfkit.build.JobResult`); the ``perfkit build`` command
+(:mod:`perfkit.build_cli`) draws them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from perfkit.build import (
+    FORMATS,
+    JobResult,
+    check_parameters,
+    job_inputs,
+    job_key,
+    latest_complete_period,
+    load_checked,
+    plan,
+    run_jobs,
+    worker_count,
+)
+from perfkit.council import load_council
+from perfkit.errors import ConfigError, PerfkitError
+from perfkit.manifest import Manifest, code_hash
+from perfkit.outputs import OutputFolder
+from perfkit.paths import Project, project
+from perfkit.periods import Period, parse_period
+from perfkit.render.index import write_index
+from perfkit.store import Store
+
+__all__ = ["BuildReport", "build"]
+
+Event = Callable[[str, object], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: every planned report's result (built, skipped or failed), in plan order."""
+
+    results: list[JobResult]
+    periods: list[Period]
+    out: Path
+    index: Path
+    seconds: float
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def build(
+    period: str | Sequence[str] | None = None,
+    directorates: Sequence[str] | None = None,
+    reports: Sequence[str] | None = None,
+    formats: str | Sequence[str] = "html,pdf",
+    jobs: int | None = None,
+    out: str | Path | None = None,
+    store: str | Path | None = None,
+    engine: str = "nbconvert",
+    force: bool = False,
+    scheduler: str | None = None,
+    warm_kernels: bool = True,
+    on_event: Event | None = None,
+) -> BuildReport:
+    """Build the reports for ``period`` (default: the latest complete one); see the module."""
+    emit: Event = on_event or (lambda kind, payload: None)
+    found = project(store=store)
+    # the store is chosen here, once: workers (other processes, Dask machines) must not
+    # choose again from their own $PERFKIT_STORE
+    proj = Project(found.root, found.store.resolve())
+    chosen = tuple(f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise ConfigError(f"--format: unknown format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
+    if engine not in ("nbconvert", "quarto"):
+        raise ConfigError(f"--engine: unknown engine {engine!r}; use nbconvert (the default) or quarto")
+    if engine == "quarto":
+        from perfkit.render.quarto import quarto_binary
+
+        if quarto_binary() is None:
+            raise ConfigError("--engine quarto: the quarto command is not on PATH; install Quarto or use the default engine")
+    folder = OutputFolder(Path(out) if out else proj.outputs)  # refused before anything is made
+    params = load_checked(proj)
+    _ensure_data(proj, emit)
+    council = load_council(proj.params)
+    periods = [parse_period(p) for p in ([period] if isinstance(period, str) else period or [])]
+    periods = periods or [latest_complete_period(proj.store, council.area_code)]
+    _check_periods_have_data(proj.store, council.area_code, periods)
+    planned = [job for when in periods for job in plan(params, when, directorates, reports)]
+    with folder.building():
+        try:
+            return _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, emit)
+        except OSError as exc:  # a full disk, a folder made read-only: what was written is whole, the rest is not there
+            raise PerfkitError(
+                f"writing the build's files failed ({exc.strerror or exc}: {exc.filename or folder.path}); no file was left "
+                "half-written under its name. Free some space (or make the folder writable) and run the build again"
+            ) from None
+
+
+def _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, emit) -> BuildReport:  # noqa: ANN001, PLR0913
+    """The build itself, holding the output folder's lock."""
+    out = folder.path
+    removed = folder.remove_stale_temporaries()
+    manifest = Manifest(out)
+    if manifest.problem:
+        emit("note", manifest.problem)
+    code = code_hash()
+    seen: dict = {}  # rows' hashes, shared by the periods of a report
+    inputs = {job_key(j): job_inputs(j, params, proj, code, council.area_code, seen) for j in planned}
+    todo = [j for j in planned if force or not manifest.up_to_date(job_key(j), inputs[job_key(j)], chosen)]
+    skipped = [JobResult(j, "skipped", dict(manifest.entries[job_key(j)].get("files", {}))) for j in planned if j not in todo]
+    if todo:
+        check_parameters(todo, proj, proj.store)
+    note = f"; removed {removed} half-written file(s) from an interrupted build" if removed else ""
+    named = ", ".join(f"{w.label} ({w.span})" for w in periods)
+    emit("note", f"{len(planned)} report(s) for {named} in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
+    for when in periods:
+        undated = sorted({j.folder for j in planned if j.period == when and params.meeting(when, params.paper_for(j.folder)) is None})
+        if undated:
+            emit("note", f"no committee meeting date for {when.label} ({', '.join(undated)}): those papers say \"to be confirmed\"; "
+                         f"add the date under meetings in {proj.params / 'calendar.yaml'} (or a directorate's own meetings)")
+    workers, why = worker_count(jobs, len(todo))
+    if why and todo:
+        emit("note", why)
+    started = time.perf_counter()
+    emit("start", len(todo))
+
+    def done(result: JobResult) -> None:
+        key = job_key(result.job)
+        manifest.record(
+            key,
+            {
+                "inputs": inputs[key],
+                "status": result.status,
+                "error": result.error,
+                "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+                "files": result.files,
+                "checks": result.checks,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            },
+        )
+        emit("done", result)
+
+    results = run_jobs(todo, proj, out, chosen, workers=workers, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
+    results = sorted(results + skipped, key=lambda r: planned.index(r.job))
+    names = {slug: d.name for slug, d in params.directorates.items()} | {"corporate": "Corporate overview"}
+    index = write_index(out, council.name, names)
+    return BuildReport(results, periods, out, index, time.perf_counter() - started)
+
+
+def _ensure_data(proj: Project, emit: Event) -> None:
+    """An empty store: the fictional demo council's data, for the demo council only."""
+    empty = not proj.store.exists()
+    if not empty:
+        with Store(proj.store, read_only=True) as db:
+            empty = db.is_empty()
+    if not empty:
+        return
+    from perfkit.catalogue import load_catalogue
+    from perfkit.demo import is_fictional, write_demo_files
+    from perfkit.ingest import ingest
+
+    council = load_council(proj.params)
+    if not is_fictional(council):
+        raise ConfigError(
+            f"the store {proj.store} holds no data yet: import {council.name}'s files first, e.g. `perfkit ingest "
+            "--source dfe_c1_referrals FILE.csv` or `perfkit ingest data/returns/*.csv` (README, 'Set up your own council')"
+        )
+    emit("note", f"The store {proj.store} is empty: generating the fictional demo council's data first (as `perfkit demo`).")
+    catalogue = load_catalogue(proj.params)
+    ingest(write_demo_files(catalogue, council, proj.demo_data), proj.store, catalogue)
+
+
+def _check_periods_have_data(store: Path, area: str, periods: list[Period]) -> None:
+    """Refuse a period for which the store holds none of the council's figures (the papers
+    would have nothing to say), naming the latest period that has some."""
+    with Store(store, read_only=True) as db:
+        for when in periods:
+            found = db.con.execute(
+                "SELECT count(*) FROM observations WHERE area_code = ? AND period_start BETWEEN ? AND ?", [area, when.start, when.end]
+            ).fetchall()[0][0]
+            if not found:
+                latest = latest_complete_period(store, area, today=dt.date.max)
+                raise ConfigError(
+                    f"--period {when.label}: the store holds none of the council's ({area}) figures for {when.span}; "
+                    f"the latest quarter with figures is {latest.label}. Import that period's data first, or choose another period"
+                )
