@@ -93,7 +93,7 @@ def test_ingest_reports_counts(demo_project, tmp_path):
     proc = run(demo_project, "ingest", str(path), "--store", str(tmp_path / "other.duckdb"))
     [line] = [line for line in proc.stdout.splitlines() if "new.csv" in line]
     cells = [c.strip() for c in line.strip("│ ").split("│")]
-    assert cells == ["new.csv", "1", "1", "0", "0", "0"]  # file, batch, added, revised, unchanged, rejected
+    assert cells == ["new.csv", "1", "1", "0", "0", "0", "0"]  # file, batch, added, revised, unchanged, rejected, flagged
 
 
 def test_help_lists_the_commands(demo_project):

@@ -97,7 +97,7 @@ def trend_chart(title: str, series: pd.DataFrame, unit: str, decimals: int, widt
             ax.step(labels, series["target"], where="mid", linestyle="--", color=ORANGE, linewidth=1.5, label="Target")
         ax.set_ylabel(unit if unit != "count" else "Number")
         ax.legend(frameon=False, loc="best")
-        step = max(1, len(labels) // 8)
+        step = -(-len(labels) // 8)  # ceiling: at most 8 labels
         ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
@@ -201,7 +201,7 @@ def spc_chart(title: str, periods: list, points: pd.DataFrame, unit: str, decima
             mask = points["point_type"] == kind
             if mask.any():
                 ax.scatter([x[i] for i in range(len(x)) if mask.iloc[i]], points["value"][mask], color=colour, marker=marker, s=30, zorder=3, label=name)
-        step = max(1, len(labels) // 10)
+        step = -(-len(labels) // 10)  # ceiling: at most 10 labels
         ax.set_xticks(x[::step], labels[::step])
         ax.set_ylabel(unit if unit != "count" else "Number")
         ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
