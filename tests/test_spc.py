@@ -126,7 +126,91 @@ def test_without_rebase_the_step_is_a_special_cause():
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="missing"):
-        spc([1.0, float("nan")])
     with pytest.raises(ValueError, match="at least 12"):
         spc(BASE, fix_after=6)
+
+
+# ----- conformance with NHSRplotthedots 0.2.2 where a plain translation differs ---------------
+NAN = float("nan")
+
+
+def test_the_mean_is_exactly_rounded_so_a_point_on_it_breaks_runs():
+    # (a) np.mean gives 56.300000000000004: the two 56.3s would sit below the mean, and points 0 to 3
+    # would make a two-of-three R does not report
+    xs = [48.7, 56.3, 47.9, 48.7, 56.3, 46.8, 49.0, 49.2, 48.6, 47.6, 77.6, 77.6, 77.6]
+    r = spc(xs, "higher")
+    p = r.points
+    assert p["mean"].iloc[0] == 56.3 and sum(xs) / len(xs) != 56.3
+    # moving ranges 7.6 8.4 0.8 7.6 9.5 2.2 0.2 0.6 1.0 30.0 0 0: 30 is screened (>= 3.267 x 67.9/12)
+    assert p["amr"].iloc[0] == pytest.approx(37.9 / 11, abs=1e-12)
+    assert p["lpl"].iloc[0] == pytest.approx(56.3 - 2.66 * 37.9 / 11)  # 47.135: 46.8 is outside
+    assert list(p["rule"].iloc[:5]) == ["", "", "", "", ""]
+    assert list(p["rule"].iloc[5:10]) == ["outside limits"] + ["two of three"] * 4
+
+
+def test_a_target_exactly_on_a_limit_is_hit_and_miss():
+    # mean 11 and mR-bar 2 exactly: the limits are R's own doubles, 11 + 2.66 x 2 and 11 - 2.66 x 2
+    upl, lpl = 11 + (2.66 * 2), 11 - (2.66 * 2)
+    assert run([], "higher", target=upl).assurance == "inconsistent (hit and miss)"
+    assert run([], "higher", target=lpl).assurance == "inconsistent (hit and miss)"
+    assert run([], "higher", target=math.nextafter(upl, 99)).assurance == "consistently fail"
+    # the near limits are R's 2 * (2.66 / 3) x mR-bar from the mean
+    assert run([]).points["nupl"].iloc[0] == 11 + (2 * (2.66 / 3)) * 2
+
+
+# a noisy start (mR-bar about 3.3, limits about 3.8 +/- 8.7) so only the trends are special causes
+NOISY = [0, 8, 0, 8, 0, 8]
+
+
+def test_where_two_trends_meet_the_point_takes_the_trend_on_its_right():
+    # (b) 1..7 rises, 7..1 falls; the 7 belongs to both: R reads it as decreasing
+    r = spc(NOISY + [1, 2, 3, 4, 5, 6, 7, 6, 5, 4, 3, 2, 1], "higher")
+    assert list(r.points["rule"].iloc[6:]) == ["trend"] * 13
+    types = list(r.points["point_type"].iloc[6:])
+    assert types == ["special cause improvement"] * 6 + ["special cause concern"] * 7
+
+
+def test_a_flat_step_between_two_trends_reads_as_decreasing():
+    # 1..7 rises, 7 7 is flat, 7..1 falls: the first 7 ends the rise, its right-hand step is flat
+    r = spc(NOISY + [1, 2, 3, 4, 5, 6, 7, 7, 6, 5, 4, 3, 2, 1], "higher")
+    assert list(r.points["rule"].iloc[6:]) == ["trend"] * 14
+    types = list(r.points["point_type"].iloc[6:])
+    assert types == ["special cause improvement"] * 6 + ["special cause concern"] * 8
+
+
+def test_every_moving_range_zero_leaves_the_limits_undefined():
+    # (c) with screening (the default) R drops every range (none is below 3.267 x 0): no limits
+    r = spc([5.0] * 12, "higher", target=5.0)
+    assert r.points["upl"].isna().all() and r.points["lpl"].isna().all()
+    assert r.assurance is None and r.variation == "common cause"
+    assert any("undefined" in w for w in r.warnings)
+    # without screening mR-bar is 0 and the limits sit on the mean
+    flat = spc([5.0] * 12, "higher", target=5.0, screen_outliers=False)
+    assert (flat.points["upl"] == 5.0).all() and flat.assurance == "inconsistent (hit and miss)"
+
+
+def test_a_gap_stays_in_place_and_no_moving_range_bridges_it():
+    # (d) 14 points, the sixth missing: 11 moving ranges (2 1 2 1 | 2 1 2 1 2 1 1) sum to 16
+    xs = [10, 12, 11, 13, 12, NAN, 14, 12, 13, 11, 12, 14, 13, 12]
+    r = spc(xs, "higher")
+    p = r.points
+    assert p["mean"].iloc[0] == 159 / 13 and p["amr"].iloc[0] == 16 / 11
+    assert p["upl"].iloc[0] == 159 / 13 + 2.66 * (16 / 11)  # closed up, the 14 - 12 range would make mR-bar 1.5
+    assert math.isnan(p["mr"].iloc[5]) and math.isnan(p["mr"].iloc[6])
+    assert p["point_type"].iloc[5] == "missing" and r.variation == "common cause" and not r.warnings
+
+
+def test_no_run_or_window_that_holds_a_gap_fires():
+    above = BASE + [11.5, 11.5, 11.5, NAN, 11.5, 11.5, 11.5, 11.5]  # 7 above the mean, but split 3 | 4
+    assert set(spc(above, "higher", fix_after=12).points["rule"]) == {""}
+    rising = BASE + [10.1, 10.2, 10.3, NAN, 10.4, 10.5, 10.6, 10.7]  # 8 rising, split by the gap
+    assert set(spc(rising, "higher", fix_after=12).points["rule"]) == {""}
+    close = BASE + [15, NAN, 15]  # two close points whose window holds the gap
+    assert set(spc(close, "higher", fix_after=12).points["rule"]) == {""}
+    whole = BASE + [11.5] * 7  # the same run without the gap is a shift
+    assert set(spc(whole, "higher", fix_after=12).points["rule"]) == {"", "shift"}
+
+
+def test_the_variation_icon_comes_from_the_last_point_with_a_value():
+    r = spc(BASE + [16.4, NAN], "higher", fix_after=12)
+    assert r.points["point_type"].iloc[-1] == "missing" and r.variation == "special cause improvement"

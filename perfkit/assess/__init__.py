@@ -123,7 +123,13 @@ def notable_movements(card: pd.DataFrame, count: int = 3) -> pd.DataFrame:
 
 
 def own_series(rows: pd.DataFrame, code: str, area: str, until) -> pd.DataFrame:  # noqa: ANN001 - a date
-    """The indicator's stored values for one area, in its own frequency, with a value, up to ``until``."""
+    """The indicator's stored values for one area, in its own frequency, up to ``until``: every
+    period from the first with a value to the last, a period without one (missing, withheld
+    or not stored) kept in place as a gap (NaN), as SPC needs it."""
     mine = rows[(rows["indicator"] == code) & (rows["area_code"] == area) & rows["status"].isin(["ok", "provisional"])]
     mine = mine[pd.to_datetime(mine["period_start"]) <= pd.Timestamp(until)].dropna(subset=["value"])
-    return mine.sort_values("period_start")[["period", "value"]].reset_index(drop=True)
+    if mine.empty:
+        return pd.DataFrame({"period": [], "value": []})
+    values = dict(zip(mine["period"], mine["value"]))
+    periods = min(values).range_to(max(values))
+    return pd.DataFrame({"period": periods, "value": [values.get(p, float("nan")) for p in periods]})

@@ -210,9 +210,12 @@ def spc_chart(title: str, periods: list, points: pd.DataFrame, unit: str, decima
         svg = _svg(fig)
     fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
     last = points.iloc[-1]
+    gaps = int(points["value"].isna().sum())
+    limits = f"process limits {fmt(last['lpl'])} to {fmt(last['upl'])}" if last["upl"] == last["upl"] else \
+        "process limits undefined (every moving range is zero)"
     alt = (
-        f"{title}: XmR chart of {len(points)} points; mean {fmt(last['mean'])}, process limits {fmt(last['lpl'])} to "
-        f"{fmt(last['upl'])}. Variation: {variation}. Assurance: {assurance or 'no target'}."
+        f"{title}: XmR chart of {len(points) - gaps} points{f' ({gaps} missing, shown as gaps)' if gaps else ''}; "
+        f"mean {fmt(last['mean'])}, {limits}. Variation: {variation}. Assurance: {assurance or 'none'}."
     )
     return Chart(svg=svg, alt=alt, caption=f"{title}: statistical process control chart", width_cm=16.0)
 

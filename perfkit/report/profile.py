@@ -145,8 +145,8 @@ class IndicatorProfile:
 
         i = self.indicator
         series = own_series(self.inputs.rows, i.code, self.area, self.card["period"].end)
-        if len(series) < 12:
-            return Section(6, "Statistical process control", (f"Only {len(series)} points: SPC needs at least 12.",), "spc")
+        if series["value"].count() < 12:
+            return Section(6, "Statistical process control", (f"Only {series['value'].count()} points: SPC needs at least 12.",), "spc")
         target = i.target_for(series["period"].iloc[-1])
         result = analyse(series["value"].tolist(), i.polarity.value, target.value if target else None)
         chart = spc_chart(i.title, list(series["period"]), result.points, i.unit.value, i.decimals, target.value if target else None, result.variation, result.assurance)
