@@ -193,6 +193,15 @@ def test_skip_invalid_writes_good_rows_and_saves_rejects(tmp_path, catalogue):
         assert db.observations()["value"].tolist() == [400.0]
 
 
+def test_rejects_file_is_safe_to_open_in_a_spreadsheet(tmp_path, catalogue):
+    path = write_csv(tmp_path / "returns.csv", HEADER + 'HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,"=1+2",,,,\n'
+                     "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,-4,,,,@SUM(A1)\n")
+    [report] = ingest([path], tmp_path / "s.duckdb", catalogue, skip_invalid=True, today=TODAY)
+    rejects = pd.read_csv(report.rejects_path, dtype=str, keep_default_na=False)
+    assert rejects["value"].tolist() == ["'=1+2", "-4"]  # a formula neutralised, a number kept
+    assert rejects["note"].tolist() == ["", "'@SUM(A1)"]
+
+
 def test_reimport_is_a_no_op_and_a_change_is_a_revision(tmp_path, catalogue):
     store = tmp_path / "s.duckdb"
     first = write_csv(tmp_path / "q1.csv", HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,400,,,provisional,\n"

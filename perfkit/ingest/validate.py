@@ -415,10 +415,21 @@ class Checked:
         return frame
 
     def write_rejects(self, con: duckdb.DuckDBPyConnection, raw: str, target: str) -> None:
-        """The rows with problems, as read, with a ``problem`` column saying why, to CSV ``target``."""
+        """The rows with problems, as read, with a ``problem`` column saying why, to CSV ``target``.
+
+        A text cell that would run as a formula in a spreadsheet gains a leading apostrophe,
+        as :func:`perfkit.spreadsheet.safe_cell` does; numbers (-5, +3.2) stay numbers."""
+        names = [d[0] for d in con.execute(f"SELECT * FROM {raw} LIMIT 0").description]
+        risky, number = r"^[=+\-@\t\r]", r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+        cells = ", ".join(
+            f'r."{n}"' if n == "row" else
+            f"""CASE WHEN regexp_matches(r."{n}", '{risky}') AND NOT regexp_full_match(trim(r."{n}"), '{number}')
+                THEN '''' || r."{n}" ELSE r."{n}" END AS "{n}\""""
+            for n in names
+        )
         con.execute(
             f"""COPY (
-                SELECT r.*, p.problem FROM {raw} r JOIN (
+                SELECT {cells}, p.problem FROM {raw} r JOIN (
                     SELECT row, string_agg("column" || ': ' || problem || ' (' || fix || ')', '; ' ORDER BY "column", seq) AS problem
                     FROM {self.name}_problems GROUP BY row) p USING (row)
                 ORDER BY row) TO '{target.replace("'", "''")}' (HEADER, DELIMITER ',')"""
