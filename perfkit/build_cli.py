@@ -23,7 +23,7 @@ from perfkit.text import printable
 __all__ = ["run_build"]
 
 
-def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False, scheduler: str | None = None, warm_kernels: bool = True) -> int:  # noqa: ANN001
+def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False, scheduler: str | None = None, warm_kernels: bool = True, strict: bool = False) -> int:  # noqa: ANN001
     """Build (:func:`perfkit.builder.build`), show progress and a summary; return the exit code
     (1 when any report failed)."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
@@ -34,6 +34,8 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
     def on_event(kind: str, payload: object) -> None:
         if kind == "note":
             out_console.print(escape(str(payload)), soft_wrap=True)
+        elif kind == "check":
+            out_console.print(f"data check: {escape(payload.sentence())} (perfkit check --period '{payload.period.label}' for the list)", soft_wrap=True)
         elif kind == "start":
             progress.start()
             state["task"] = progress.add_task("building", total=payload)
@@ -43,7 +45,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
             progress.advance(state["task"])
 
     try:
-        report = build(period, directorates, reports, formats, jobs, out_dir, store, engine, force, scheduler, warm_kernels, on_event)
+        report = build(period, directorates, reports, formats, jobs, out_dir, store, engine, force, scheduler, warm_kernels, on_event, strict)
     finally:
         progress.stop()
     results = report.results

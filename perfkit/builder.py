@@ -33,7 +33,7 @@ from perfkit.errors import ConfigError, PerfkitError
 from perfkit.manifest import Manifest, code_hash
 from perfkit.outputs import OutputFolder
 from perfkit.paths import Project, project
-from perfkit.periods import Period, parse_period
+from perfkit.periods import Freq, Period, parse_period
 from perfkit.render.index import write_index
 from perfkit.store import Store
 
@@ -70,6 +70,7 @@ def build(
     scheduler: str | None = None,
     warm_kernels: bool = True,
     on_event: Event | None = None,
+    strict: bool = False,
 ) -> BuildReport:
     """Build the reports for ``period`` (default: the latest complete one); see the module."""
     emit: Event = on_event or (lambda kind, payload: None)
@@ -98,6 +99,7 @@ def build(
     planned = [job for when in periods for job in plan(params, when, directorates, reports)]
     with folder.building():
         try:
+            _check_data(proj, periods, directorates, strict, folder.path, council.name, emit)
             return _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, emit)
         except OSError as exc:  # a full disk, a folder made read-only: what was written is whole, the rest is not there
             raise PerfkitError(
@@ -155,6 +157,27 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
     names = {slug: d.name for slug, d in params.directorates.items()} | {"corporate": "Corporate overview"}
     index = write_index(out, council.name, names)
     return BuildReport(results, periods, out, index, time.perf_counter() - started)
+
+
+def _check_data(proj: Project, periods: list[Period], directorates: Sequence[str] | None, strict: bool, out: Path, council: str,
+                emit: Event) -> None:
+    """``perfkit check`` for each quarter built, written beside its papers (data-check.html and
+    .csv) and emitted ("check"); with ``strict``, a figure not returned or commentary missing
+    stops the build before it starts."""
+    from perfkit.check import MISSING, run_check, write_check
+
+    for when in periods:
+        if when.freq is not Freq.QUARTER:
+            continue
+        result = run_check(when, directorates, proj.store, proj.root)[0]
+        write_check(result, out, council, held=True)
+        emit("check", result)
+        if strict and len(result.missing):
+            raise ConfigError(
+                f"--strict: {len(result.missing)} figure(s) for {result.period.label} not returned or without the commentary required "
+                f"({', '.join(MISSING)}); nothing was built. Chase them (perfkit check --period '{result.period.label}' lists them, "
+                f"with {out / result.period.slug / 'data-check.csv'}) or build without --strict"
+            )
 
 
 def _ensure_data(proj: Project, emit: Event) -> None:

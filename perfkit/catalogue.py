@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import yaml
@@ -123,6 +123,12 @@ class Indicator(BaseModel):
     framework: str = "local"
     comparator_group: str | None = None
     outcome: str | None = None  # for a unit cost: the outcome indicator it buys (value for money)
+    #: commentary the owner must give: for red and amber figures, for all, or none (default: council.yaml's rule)
+    commentary: Literal["red_amber", "all", "none"] | None = None
+    #: the range a real value falls in (``perfkit check`` queries one outside it), e.g. [0, 60]
+    plausible: tuple[float, float] | None = None
+    #: the largest believable change on the period before, as a fraction (0.5: 50%); beyond it ``perfkit check`` queries it
+    max_change: float | None = Field(default=None, gt=0)
 
     @property
     def framework_group(self) -> str:
@@ -153,6 +159,8 @@ class Indicator(BaseModel):
             raise ValueError("targets: an indicator with no polarity cannot have a target (nothing is better)")
         if self.cumulative and self.aggregation is not Aggregation.LATEST:
             raise ValueError("aggregation: a cumulative (year-to-date) indicator aggregates by 'latest'")
+        if self.plausible is not None and not self.plausible[0] < self.plausible[1]:
+            raise ValueError(f"plausible: give [lowest, highest] with lowest below highest, not {list(self.plausible)}")
         if self.aggregation is Aggregation.RATE and self.unit in (Unit.GBP, Unit.SCORE):
             raise ValueError(f"aggregation: 'rate' needs a unit with a base, not {self.unit.value!r}")
         return self
@@ -200,8 +208,10 @@ class Calendar(BaseModel):
     first_year: str
     last_year: str
     meetings: dict[str, dt.date] = Field(default_factory=dict)  # period label -> committee date
+    returns_due: dict[str, dt.date] = Field(default_factory=dict)  # quarter label -> the date owners' returns are due
+    returns_due_days: int = Field(default=20, ge=0, le=120)  # otherwise: this many days after the quarter ends
 
-    @field_validator("meetings")
+    @field_validator("meetings", "returns_due")
     @classmethod
     def _meetings(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
         for label in value:
@@ -214,6 +224,11 @@ class Calendar(BaseModel):
     def meeting_for(self, period: Period) -> dt.date | None:
         """The committee meeting date set for ``period``, if any."""
         return {parse_period(str(k)): v for k, v in self.meetings.items()}.get(period)
+
+    def due_for(self, period: Period) -> dt.date:
+        """The date returns for ``period`` are due: set in ``returns_due``, else ``returns_due_days`` after it ends."""
+        set_ = {parse_period(str(k)): v for k, v in self.returns_due.items()}.get(period)
+        return set_ or period.end + dt.timedelta(days=self.returns_due_days)
 
     @field_validator("first_year", "last_year")
     @classmethod

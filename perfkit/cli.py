@@ -101,11 +101,16 @@ def ingest(
         Optional[str],
         typer.Option("--source", help="Source mapping for a published file: a name in params/sources/ or a YAML path."),
     ] = None,
+    period: Annotated[
+        Optional[str], typer.Option("--period", help="Refuse a return workbook (perfkit returns) issued for another period, e.g. '2026/27 Q1'.")
+    ] = None,
     store: StoreOpt = None,
 ) -> None:
     """Validate data files and import them into the store, all or nothing.
 
-    Files are checked by DuckDB beside the store, within $PERFKIT_MEMORY_LIMIT (default 1GB)."""
+    Return workbooks from `perfkit returns` are read as issued: rows left blank are 'not
+    returned'; a changed workbook is refused. Files are checked by DuckDB beside the store,
+    within $PERFKIT_MEMORY_LIMIT (default 1GB)."""
 
     def action() -> None:
         from perfkit.ingest import ingest as run_ingest
@@ -117,7 +122,10 @@ def ingest(
             named = project().params / "sources" / f"{source}.yaml"
             mapping = load_mapping(named if named.is_file() else Path(source))
         try:
-            reports = run_ingest(paths, _store(store), api.get_catalogue(), skip_invalid=skip_invalid, mapping=mapping, rejects=rejects)
+            from perfkit.periods import parse_period
+
+            expect = parse_period(period) if period else None
+            reports = run_ingest(paths, _store(store), api.get_catalogue(), skip_invalid=skip_invalid, mapping=mapping, rejects=rejects, period=expect)
         except IngestError as exc:
             err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None
@@ -206,16 +214,91 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild every report, even those up to date.")] = False,
     cold_kernels: Annotated[bool, typer.Option("--cold-kernels", help="A new kernel for every report instead of one warm, reset kernel per worker.")] = False,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (needs perfkit[dask]).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop before building when `perfkit check` finds a figure not returned or commentary missing.")] = False,
     store: StoreOpt = None,
 ) -> None:
-    """Execute the report notebooks for a period and render them to HTML and PDF, with an index."""
+    """Execute the report notebooks for a period and render them to HTML and PDF, with an index.
+
+    Runs `perfkit check` first and prints its summary (writing data-check.html and .csv)."""
 
     def action() -> None:
         from perfkit.build_cli import run_build
 
-        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force, scheduler=scheduler, warm_kernels=not cold_kernels)
+        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force, scheduler=scheduler, warm_kernels=not cold_kernels, strict=strict)
         if code:
             raise typer.Exit(code)
+
+    _run(action)
+
+
+@app.command()
+def returns(
+    period: Annotated[str, typer.Option("--period", help="The quarter, e.g. '2026/27 Q1'.")],
+    directorate: Annotated[Optional[list[str]], typer.Option("--directorate", help="Directorate slug (repeat for more; default: all).")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the workbooks (default: returns/<period>/).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write one XLSX return workbook per indicator owner for a quarter, to send out.
+
+    Each lists the owner's indicators and periods due, pre-filled and locked (definition,
+    target, last figures), with validated cells for the figures, commentary and actions.
+    Import the returned workbooks with `perfkit ingest`."""
+
+    def action() -> None:
+        from perfkit.returns import write_returns
+
+        paths = write_returns(None, period, directorate, out, store)
+        table = Table("directorate", "owner's workbook", title=f"Returns for {period}")
+        for path in paths:
+            table.add_row(path.parent.name, path.name)
+        out_console().print(table)
+        if paths:
+            out_console().print(f"{len(paths)} workbook(s) in {paths[0].parent.parent}")
+
+    _run(action)
+
+
+@app.command("check")
+def check_cmd(
+    period: Annotated[str, typer.Option("--period", help="The quarter, e.g. '2026/27 Q1'.")],
+    directorate: Annotated[Optional[list[str]], typer.Option("--directorate", help="Directorate slug (repeat for more; default: all).")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a figure is not returned or commentary is missing.")] = False,
+    today: Annotated[Optional[str], typer.Option("--today", help="Check as on this date, YYYY-MM-DD (default: today): what is overdue by then.")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Completeness and quality before the build: not returned, overdue, provisional, commentary, unusual values.
+
+    Prints a table per directorate and owner and writes outputs/<period>/data-check.html and
+    data-check.csv (the chasing list: owner, email, indicator, what is missing)."""
+
+    def action() -> None:
+        import datetime as dt
+
+        from perfkit.check import MISSING, run_check, write_check
+
+        try:
+            when = dt.date.fromisoformat(today) if today else None
+        except ValueError:
+            raise typer.BadParameter(f"{today!r} is not a date; write it as YYYY-MM-DD", param_hint="--today") from None
+        result, council = run_check(period, directorate, store, today=when)
+        console = out_console()
+        summary = result.summary()
+        table = Table(*[str(c) for c in summary.columns], title=f"Data check, {result.period.label}")
+        for row in summary.itertuples(index=False):
+            table.add_row(*[str(v) for v in row])
+        console.print(table)
+        if len(result.findings):
+            detail = Table("directorate", "owner", "indicator", "period", "finding", "detail", title="To chase or query")
+            for r in result.findings.itertuples():
+                detail.add_row(r.directorate, r.owner, r.indicator, r.period, r.issue, r.detail)
+            console.print(detail)
+        page, csv = write_check(result, out or project(store=store).outputs, council.name)
+        console.print(escape(result.sentence()), soft_wrap=True)
+        console.print(f"written: {page} and {csv.name}")
+        if strict and len(result.missing):
+            err.print(f"[bold red]--strict:[/] {len(result.missing)} figure(s) not returned or without the commentary required ({', '.join(MISSING)})")
+            raise typer.Exit(1)
 
     _run(action)
 

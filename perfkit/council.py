@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -21,6 +22,8 @@ class Council(BaseModel):
     colour: str = Field(default="#0b5394", pattern=r"^#[0-9a-fA-F]{6}$")  # links and rules in reports
     disclosure_threshold: int = Field(default=5, ge=2, le=100)  # public reports hide counts 1 to this - 1
     small_denominator: int = Field(default=100, ge=0)  # percentages on fewer cases also show their counts ("10 of 39")
+    #: the commentary owners must give, unless an indicator says otherwise: for red and amber figures, for all, or none
+    commentary: Literal["red_amber", "all", "none"] = "red_amber"
 
     @field_validator("colour")
     @classmethod

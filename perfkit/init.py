@@ -81,6 +81,15 @@ last_year: {year.shift(1).label}
 # Add each meeting as a line under meetings, e.g. "  {year.label} Q1: {year.start.year}-09-17",
 # and remove the {{}}.
 meetings: {{}}
+# Owners' returns (perfkit returns) are due this many days after a quarter ends, unless
+# returns_due gives the date, e.g. "  {year.label} Q1: {year.start.year}-07-18".
+returns_due_days: 20
+returns_due: {{}}
+""",
+        "params/owners.yaml": """# Indicator owners' contact details, for the chasing list `perfkit check` writes. Give each
+# owner as the catalogue names them (the `owner` key of an indicator), e.g.
+#   - {owner: Head of Safeguarding, name: A Person, email: a.person@example.gov.uk}
+owners: []
 """,
         "params/reports.yaml": (DEMO_PARAMS / "reports.yaml").read_text(encoding="utf-8"),
         "params/corporate.yaml": f"""# The corporate overview: all directorates on a page. Edit the committee, officer and text.
@@ -131,10 +140,16 @@ Made by `perfkit init`. Every command below runs in this folder.
 2. See what is there: `perfkit indicators`, `perfkit show DFE_REREF --area {area_code}`.
 3. Build the papers: `perfkit build --period 2024/25` (HTML and PDF in `outputs/`, with `outputs/index.html`).
 
+Each quarter, for the council's own indicators: `perfkit returns --period "2026/27 Q1"` writes a
+workbook per owner in `returns/`; import what comes back with `perfkit ingest returns/2026-27-q1/*/*.xlsx`;
+`perfkit check --period "2026/27 Q1"` lists what is missing, overdue or unusual (and writes the
+chasing list `outputs/2026-27-q1/data-check.csv`); then build.
+
 | folder | what |
 |---|---|
 | `params/council.yaml` | the council's name, ONS code and colour |
-| `params/calendar.yaml` | reporting years and the committee meeting date of each period |
+| `params/calendar.yaml` | reporting years, the committee meeting date of each period, when returns are due |
+| `params/owners.yaml` | indicator owners' names and emails, for chasing returns |
 | `params/directorates/` | one file per directorate's paper: committee, officers, narrative, indicators |
 | `params/indicators/` | the indicator catalogue (`published.yaml`: indicators read from national statistics) |
 | `params/sources/` | mappings that read publishers' files as they are published |

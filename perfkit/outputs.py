@@ -78,8 +78,8 @@ class OutputFolder:
 
     def remove_stale_temporaries(self) -> int:
         """Delete the half-written files of a killed build: perfkit's own temporary names,
-        in the folder and its <period>/<directorate>/ folders only."""
-        places = [self.path, *(p for p in self.path.glob("*/*") if p.is_dir())]
+        in the folder, its <period>/ and its <period>/<directorate>/ folders only."""
+        places = [self.path, *(p for p in self.path.glob("*") if p.is_dir()), *(p for p in self.path.glob("*/*") if p.is_dir())]
         stale = [p for place in places for p in place.iterdir() if p.is_file() and _TEMPORARY.match(p.name)]
         for path in stale:
             os.unlink(path)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -26,7 +26,7 @@ from perfkit.errors import ConfigError
 from perfkit.paths import PACKAGED_NOTEBOOKS
 from perfkit.periods import Period
 
-__all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Paper", "ReportDef", "ReportParams", "load_directorates", "load_params"]
+__all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Owner", "Paper", "ReportDef", "ReportParams", "load_directorates", "load_owners", "load_params"]
 
 ENGLAND = "E92000001"  # the ONS code of England, which published national rows carry
 SLUG = r"^[a-z0-9](?:[a-z0-9_-]{0,40}[a-z0-9])?$"
@@ -40,6 +40,36 @@ class Contact(BaseModel):
     role: str = Field(min_length=2)
     phone: str | None = None
     email: str | None = None
+
+
+class Owner(BaseModel):
+    """An indicator owner's contact details (``params/owners.yaml``), for chasing returns."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    owner: str = Field(min_length=2)  # as the catalogue's ``owner`` names them
+    name: str = Field(min_length=2)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = None
+
+
+def load_owners(root: str | Path, catalogue: Catalogue) -> dict[str, dict[str, str]]:
+    """Owners' contact details by owner (``params/owners.yaml``; none if the file is absent).
+
+    Raises
+    ------
+    ConfigError
+        For a bad entry, or an owner no indicator in the catalogue has (naming the file and entry).
+    """
+    path = Path(root) / "owners.yaml"
+    if not path.is_file():
+        return {}
+    known = {i.owner for i in catalogue.values()}
+    found = {}
+    for number, o in _entries(path, "owners", Owner, "owner", "(owner, name, email)"):
+        if o.owner not in known:
+            raise ConfigError(f"{path}: owner #{number}: key 'owner': no indicator has the owner {o.owner!r}; use the name as the catalogue gives it")
+        found[o.owner] = o.model_dump()
+    return found
 
 
 EQUALITIES = "There are no direct equalities implications arising from this report. Services assess the equalities impact of the actions they take to improve performance."
@@ -228,16 +258,24 @@ def load_directorates(folder: Path, catalogue: Catalogue) -> tuple[dict[str, Dir
     return found, files
 
 
-def _load_reports(path: Path, notebooks: tuple[Path, ...]) -> dict[str, ReportDef]:
+def _entries(path: Path, key: str, model: type[BaseModel], what: str, hint: str = "") -> list[tuple[int, Any]]:
+    """The numbered entries of the list under ``key`` in ``path``, each checked as ``model``;
+    a bad one names the file, the entry and the key."""
     data = _read_yaml(path) if path.is_file() else None
-    if not isinstance(data, dict) or not isinstance(data.get("reports"), list):
-        raise ConfigError(f"{path}: expected a list under the key 'reports'")
-    reports = {}
-    for number, entry in enumerate(data["reports"], start=1):
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        raise ConfigError(f"{path}: expected a list under the key '{key}'" + (f" {hint}" if hint else ""))
+    found = []
+    for number, entry in enumerate(data[key], start=1):
         try:
-            r = ReportDef.model_validate(entry)
+            found.append((number, model.model_validate(entry)))
         except ValidationError as exc:
-            raise _explain(path, f"report #{number}", exc) from None
+            raise _explain(path, f"{what} #{number}", exc) from None
+    return found
+
+
+def _load_reports(path: Path, notebooks: tuple[Path, ...]) -> dict[str, ReportDef]:
+    reports = {}
+    for number, r in _entries(path, "reports", ReportDef, "report"):
         if not any((folder / r.notebook).is_file() for folder in notebooks):
             shipped = ", ".join(sorted(p.name for p in PACKAGED_NOTEBOOKS.glob("*.ipynb")))
             raise ConfigError(

@@ -122,7 +122,9 @@ def test_build_is_a_library_call(project_dir, demo_store, tmp_path):
     options = {"reports": ["corporate_overview"], "formats": "html", "jobs": 1, "out": tmp_path / "out", "store": demo_store}
     report = build("2025/26 Q2", on_event=lambda kind, payload: events.append((kind, payload)), **options)
     assert [r.status for r in report.results] == ["built"] and not report.failed
-    assert [k for k, _ in events if k != "note"] == ["start", "done"] and events[-1][1] is report.results[0]
+    assert [k for k, _ in events if k != "note"] == ["check", "start", "done"] and events[-1][1] is report.results[0]
+    checked = next(p for k, p in events if k == "check")  # perfkit check ran first, and wrote its files beside the papers
+    assert checked.period.label == "2025/26 Q2" and (tmp_path / "out" / "2025-26-q2" / "data-check.csv").is_file()
     assert any("1 report(s) for 2025/26 Q2" in str(p) for k, p in events if k == "note")
     html = (tmp_path / "out" / "2025-26-q2" / "corporate" / "corporate_overview.html").read_text()
     assert "Kestrel Vale Borough Council" in html and report.index.read_text().count("corporate_overview.html") == 1

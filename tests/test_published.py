@@ -126,7 +126,7 @@ def test_a_flagged_figure_is_shown_in_the_paper(tmp_path, monkeypatch):
     monkeypatch.delenv("PERFKIT_STORE", raising=False)
     paper = DirectoratePaper.load("childrens-services", "2024/25", store=store, root=tmp_path)
     html = paper.background().html()
-    assert "Data quality: Re-referrals to children&#x27;s social care within 12 months (DfE), 2024/25: the published figure 21.0%" in html
+    assert "Published figures: Re-referrals to children&#x27;s social care within 12 months (DfE), 2024/25: the published figure 21.0%" in html
     assert "(400 of 2,000 = 20.00%); shown as published" in html
     assert "21.0%" in paper.scorecard().html()
 

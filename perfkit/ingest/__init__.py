@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -24,6 +24,8 @@ from perfkit.errors import IngestError
 from perfkit.ingest.read import stage_frame, stage_table, unstage
 from perfkit.ingest.sources import SourceMapping, apply_mapping
 from perfkit.ingest.validate import PROBLEM_COLUMNS, Checked, Problem, check, drop
+from perfkit.periods import Period
+from perfkit.returns import is_return, read_return
 from perfkit.store import BatchResult, Store
 
 __all__ = ["IngestReport", "Problem", "ingest", "MAX_SHOWN", "MAX_KEPT"]
@@ -82,14 +84,20 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, found: 
     return target
 
 
-def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: SourceMapping | None) -> pd.DataFrame | None:
-    """Put ``path``'s text cells in ``table``; return the area attributes a mapping found."""
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: SourceMapping | None,
+           period: Period | None) -> tuple[pd.DataFrame | None, tuple[str, ...]]:
+    """Put ``path``'s text cells in ``table``; return the area attributes a mapping found and
+    notes (a return workbook's rows left blank)."""
+    if mapping is None and is_return(path):
+        rows, notes = read_return(path, period)
+        stage_frame(con, rows, table)
+        return None, notes
     if mapping is None or mapping.layout == "canonical":
         stage_table(con, path, table)
-        return None
+        return None, ()
     raw, attributes = apply_mapping(path, mapping)
     stage_frame(con, raw, table)
-    return attributes
+    return attributes, ()
 
 
 def _sha256(path: Path) -> str:
@@ -108,6 +116,7 @@ def ingest(
     today: dt.date | None = None,
     mapping: SourceMapping | None = None,
     rejects: str | Path | None = None,
+    period: Period | None = None,
 ) -> list[IngestReport]:
     """Validate every file, then write them to the store in one transaction.
 
@@ -132,6 +141,10 @@ def ingest(
     rejects
         The folder for rejected rows (default: ``rejected/`` beside the store, i.e. the
         project's ``data/rejected/``): never beside the input, which may be a shared folder.
+    period
+        Refuse a return workbook (``perfkit returns``) issued for another period. A return
+        workbook is read as issued (:func:`perfkit.returns.read_return`): rows its owner
+        left blank are not returned, not an error; a changed workbook is refused.
 
     Raises
     ------
@@ -161,14 +174,14 @@ def ingest(
         for number, raw_path in enumerate(paths):
             path = Path(raw_path)
             raw = f"raw_{number}"
-            attributes = _stage(con, path, raw, mapping)
+            attributes, read_notes = _stage(con, path, raw, mapping, period)
             tolerance = mapping.value_tolerance if mapping else None
             published = mapping is not None and mapping.layout != "canonical" and not mapping.strict
             found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}", flag_disagreement=published)
             if attributes is not None:
                 kept = {r[0] for r in con.execute(f"SELECT DISTINCT area_code FROM file_{number}_clean").fetchall()}
                 attributes = attributes[attributes["area_code"].isin(kept)]
-            checked.append((path, raw, f"file_{number}_clean", found, attributes))
+            checked.append((path, raw, f"file_{number}_clean", replace(found, notes=read_notes + found.notes), attributes))
         if any(c[3].problems for c in checked) and not skip_invalid:
             raise _error(con, [c[3] for c in checked])
         batches = []

@@ -16,11 +16,13 @@ from perfkit.assess import commentary_checks, headline_counts, notable_movements
 from perfkit.assess.disclosure import suppress_small_numbers
 from perfkit.assess.rag import RAG_LABELS
 from perfkit.catalogue import NATIONAL, Indicator
+from perfkit.check import CheckResult, check, commentary_required
+from perfkit.contract import LIVE
 from perfkit.council import Council, load_council
 from perfkit.formatting import status_note
 from perfkit.params import Directorate, Paper, ReportParams, load_params
 from perfkit.paths import project
-from perfkit.periods import Period, parse_period
+from perfkit.periods import Freq, Period, parse_period
 from perfkit.provenance import provenance
 from perfkit.report.blocks import (
     PROVENANCE_MIME,
@@ -42,7 +44,18 @@ from perfkit.report.blocks import (
 )
 from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
 from perfkit.report.escape import html_text, typst_string, typst_text
-from perfkit.report.wording import compared_with, comparator_text, figure_text, period_name, previous_text, quality_text, target_text, ytd_text
+from perfkit.report.wording import (
+    check_marks,
+    compared_with,
+    comparator_text,
+    completeness_text,
+    figure_text,
+    period_name,
+    previous_text,
+    quality_text,
+    target_text,
+    ytd_text,
+)
 from perfkit.store import Store
 
 __all__ = ["DirectoratePaper", "PaperSections", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "stacked"]
@@ -117,7 +130,7 @@ def spc_icons(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> 
     from perfkit.assess.spc import spc
 
     series = own_series(rows, ind.code, area, period.end)
-    if len(series) < 12:
+    if series["value"].count() < 12:
         return ""
     target = ind.target_for(series["period"].iloc[-1])
     result = spc(series["value"].tolist(), ind.polarity.value, target.value if target else None)
@@ -243,6 +256,7 @@ class DirectoratePaper(PaperSections):
     parameters: dict
     trends: dict[str, pd.DataFrame]  # each indicator's last 8 reporting periods, for sparklines and charts
     spc_icons: dict[str, str]  # "SPC: common cause; hit and miss" for indicators with 12+ points
+    quality: CheckResult | None = None  # the data check of the quarter's returns (perfkit check), for a quarterly paper
 
     @classmethod
     def load(cls, directorate: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None) -> DirectoratePaper:
@@ -251,13 +265,15 @@ class DirectoratePaper(PaperSections):
         params = inputs.params
         d = params.directorate(directorate)
         codes = params.indicators_of(d.slug)
-        inputs = inputs.for_audience(d)
         when = period if isinstance(period, Period) else parse_period(period)
+        # as on the quarter's last day, so the paper does not change with the date it is built
+        quality = check(params, inputs.council, inputs.rows, when, [d.slug], today=when.end) if when.freq is Freq.QUARTER else None
+        inputs = inputs.for_audience(d)
         area = inputs.council.area_code
         card = scorecard(inputs.rows, params.catalogue, when, area, codes)
         series = trends(inputs.rows, params.catalogue, codes, area, when)
         icons = {c: spc_icons(inputs.rows, params.catalogue[c], area, when) for c in codes}
-        return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, series, icons)
+        return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, series, icons, quality)
 
     # ----- the paper, in order ------------------------------------------------------
     @property
@@ -321,9 +337,11 @@ class DirectoratePaper(PaperSections):
                 f"{m['title']} {m['movement']} from {previous_text(m, self.small)} in {m['previous_period'].label} "
                 f"to {figure_text(m, self.small)} in {m['period'].label} ({m['rag']})."
             )
+        if self.quality is not None:
+            paras.append(completeness_text(self.quality))
         flagged = [f"{r['title']}, {r['period'].label}: {quality_text(r)}" for _, r in card.iterrows() if quality_text(r)]
         if flagged:
-            paras.append("Data quality: " + "; ".join(flagged) + ".")
+            paras.append("Published figures: " + "; ".join(flagged) + ".")
         return Section(2, "Background: the headline picture", tuple(paras), "background")
 
     def background_papers(self) -> Block:
@@ -376,7 +394,15 @@ class DirectoratePaper(PaperSections):
         year = status_note(r["ytd_status"], r["ytd_status_reason"]) if isinstance(r["ytd_kind"], str) else ""
         if year and year != now:
             lines.append((f"Data ({r['ytd_kind']})", year))
-        lines.append((f"Commentary ({when})", r["commentary"] if isinstance(r["commentary"], str) else f"No commentary supplied for {when}."))
+        if isinstance(r["commentary"], str):
+            lines.append((f"Commentary ({when})", r["commentary"]))
+        else:
+            ind = self.inputs.params.catalogue[r["indicator"]]
+            required = commentary_required(ind, self.inputs.council.commentary, r["commentary_rag"])
+            if required:
+                lines.append((f"Commentary ({when})", f"No commentary supplied by the owner for {when}."))
+            elif r["status"] in LIVE:  # a figure without words, as the commentary rule allows
+                lines.append((f"Commentary ({when})", "None required."))
         if isinstance(r["actions"], str):
             lines.append(("Actions", r["actions"]))
         if isinstance(r["previous_actions"], str):
@@ -388,7 +414,8 @@ class DirectoratePaper(PaperSections):
         ytd_head = "Year-end outturn" if self.year_end else "Year to date"
         groups: dict[str, list] = {}
         for _, r in self.card.iterrows():
-            head = stacked([f"{r['title']} [{r['indicator']}]", r["period"].label])
+            mark = check_marks(self.quality.findings, r["indicator"]) if self.quality is not None else ""
+            head = stacked([f"{r['title']} [{r['indicator']}]", r["period"].label, *([mark] if mark else [])])
             cells = (
                 Cell(figure_text(r, self.small, note=False), align="right"),
                 Cell(target_text(r), align="right"),

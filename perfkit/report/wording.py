@@ -124,3 +124,44 @@ def compared_with(row: pd.Series) -> tuple[str, ...]:
     """The earlier periods a figure is compared with: the period before and the same period
     a year ago, or just the one for an annual indicator (whose period before is a year ago)."""
     return ("previous",) if row["last_year_period"] == row["previous_period"] else ("previous", "last_year")
+
+
+#: How a paper's scorecard marks an indicator the data check found something about.
+CHECK_MARKS = {
+    "overdue": "not returned", "not returned": "not returned", "returned as missing": "returned as missing",
+    "provisional": "provisional", "implausible": "unusual value", "unusual": "unusual value", "no commentary": "no commentary",
+}
+
+
+def check_marks(findings: pd.DataFrame, code: str) -> str:
+    """'Data check: not returned, provisional' for one indicator, or ''."""
+    found = [CHECK_MARKS[i] for i in findings.loc[findings["indicator"] == code, "issue"] if i in CHECK_MARKS]
+    return "Data check: " + ", ".join(dict.fromkeys(found)) if found else ""
+
+
+def completeness_text(result) -> str:  # noqa: ANN001 - a perfkit.check.CheckResult
+    """The paper's 'Data quality and completeness' paragraph: what was returned, and what it could not show.
+
+    Names indicators and periods, never values (a public paper's withheld figures stay withheld)."""
+    f = result.findings
+    returned, total = int(result.due["returned"].sum()), len(result.due)
+    text = [f"Data quality and completeness: {returned} of {total} figure{'s' * (total != 1)} due for {result.period.label} "
+            f"{'was' if returned == 1 else 'were'} returned by the indicator owners."]
+    groups = [
+        (("overdue", "not returned"), "Not returned, so not shown", True),
+        (("returned as missing",), "Returned as not available", False),
+        (("provisional",), "Provisional, and may be revised", False),
+        (("implausible", "unusual"), "Unusual, and being checked with the owner", False),
+        (("no commentary",), "Red or amber without the owner's commentary", False),
+    ]
+    for issues, heading, with_owner in groups:
+        rows = f[f["issue"].isin(issues)].drop_duplicates(["indicator", "period"])
+        named = []
+        for _code, one in rows.groupby("indicator", sort=False):  # an indicator once, with its periods
+            first = one.iloc[0]
+            named.append(f"{first['title']} ({', '.join(one['period'])}" + (f"; {first['owner']})" if with_owner else ")"))
+        if named:
+            text.append(f"{heading}: {'; '.join(named)}.")
+    if len(text) == 1:
+        text.append("Every figure due is in, with commentary where required.")
+    return " ".join(text)

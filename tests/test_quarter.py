@@ -1,0 +1,319 @@
+"""The quarter before the build: return workbooks, reading them back, the check, chasing.
+
+Real parts: openpyxl workbooks filled in as an owner would, real imports into a DuckDB
+file, LibreOffice (Debian's, headless) opening every workbook perfkit writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from perfkit.catalogue import load_catalogue
+from perfkit.check import check, write_check
+from perfkit.council import load_council
+from perfkit.errors import IngestError
+from perfkit.ingest import ingest
+from perfkit.params import load_owners, load_params
+from perfkit.periods import parse_period
+from perfkit.returns import COLUMNS, DATA_SHEET, HEADER_ROW, NAMES, due_rows, read_return, write_returns
+from perfkit.store import Store
+
+from .conftest import PARAMS, assert_same_store, dump_store
+
+Q = parse_period("2026/27 Q1")  # the quarter after the demo data ends: nothing is stored for it yet
+DUE = dt.date(2026, 7, 20)  # 20 days after the quarter ends (params/calendar.yaml sets no date for it)
+SLUG = "childrens-services"
+COL = {name: n for n, name in enumerate(NAMES, start=1)}
+
+
+@pytest.fixture()
+def quarter(project_dir, demo_store):
+    """A demo project whose store holds the demo data (to 2025/26 Q4), and its Children's Services returns for 2026/27 Q1."""
+    store = project_dir / "data" / "perfkit.duckdb"
+    store.parent.mkdir()
+    shutil.copy(demo_store, store)
+    paths = write_returns(project_dir, Q, [SLUG])
+    return project_dir, store, {p.stem: p for p in paths}
+
+
+def fill(path: Path, values: dict[str, dict[str, object]], out: Path | None = None) -> Path:
+    """Fill a return as an owner would: the value (and commentary) of each named indicator's rows."""
+    book = openpyxl.load_workbook(path)
+    ws = book[DATA_SHEET]
+    for row in range(HEADER_ROW + 1, ws.max_row + 1):
+        code = ws.cell(row, COL["indicator"]).value
+        for name, value in values.get(code, {}).items():
+            ws.cell(row, COL[name]).value = value
+    out = out or path
+    book.save(out)
+    return out
+
+
+def codes_in(path: Path) -> list[tuple[str, str]]:
+    ws = openpyxl.load_workbook(path)[DATA_SHEET]
+    return [(ws.cell(r, COL["indicator"]).value, ws.cell(r, COL["period"]).value) for r in range(HEADER_ROW + 1, ws.max_row + 1)]
+
+
+def test_one_workbook_per_owner_with_a_row_per_period_due(quarter):
+    root, store, books = quarter
+    params = load_params(root / "params")
+    owed = due_rows(params, Q, [SLUG])
+    assert set(books) == {o.lower().replace(" ", "-") for o in owed["owner"]}
+    for owner, rows in owed.groupby("owner"):
+        path = books[owner.lower().replace(" ", "-")]
+        assert path.parent == root / "returns" / "2026-27-q1" / SLUG
+        assert codes_in(path) == [(r.indicator, r.period.label) for r in rows.itertuples()]
+    monthly = owed[owed["indicator"] == "CS_ASSESS_45"]
+    assert [p.label for p in monthly["period"]] == ["2026-04", "2026-05", "2026-06"]  # each month of the quarter
+    book = openpyxl.load_workbook(books["head-of-early-help-and-assessment"])
+    ws = book[DATA_SHEET]
+    assert "Kestrel Vale Borough Council" in ws["A1"].value and "2026/27 Q1" in ws["A1"].value
+    assert "20 July 2026" in ws["A2"].value  # the due date the calendar gives
+    assert [ws.cell(HEADER_ROW, c).value for c in range(1, len(COLUMNS) + 1)] == [h for _, h in COLUMNS]
+    assert ws.protection.sheet
+    row = next(r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value == "CS_REREF")
+    assert ws.cell(row, COL["indicator"]).protection.locked and not ws.cell(row, COL["value"]).protection.locked
+    # the previous period (2025/26 Q4) and the same quarter last year come from the store, as numbers
+    with Store(store, read_only=True) as db:
+        stored = db.observations(["CS_REREF"], ["ZZ0000001"])
+    by_label = {r.period.label: r.value for r in stored.itertuples()}
+    assert ws.cell(row, COL["previous_value"]).value == by_label["2025/26 Q4"]
+    assert ws.cell(row, COL["last_year_value"]).value == by_label["2025/26 Q1"]
+    rules = {(dv.type, dv.formula1, dv.formula2) for dv in ws.data_validations.dataValidation}
+    assert ("list", '"ok,provisional,suppressed,missing"', None) in rules
+    assert ("decimal", "0", "100") in rules and ("whole", "0", None) in rules
+    assert "Instructions" in book.sheetnames
+    props = {p.name: p.value for p in book.custom_doc_props.props}
+    assert props["perfkit_period"] == "2026/27 Q1" and props["perfkit_owner"] == "Head of Early Help and Assessment"
+
+
+def test_libreoffice_opens_every_workbook(quarter, tmp_path):
+    soffice = shutil.which("libreoffice") or shutil.which("soffice")
+    assert soffice, "LibreOffice is needed (.ci/run installs Debian's libreoffice-calc-nogui)"
+    root, _store, books = quarter
+    for path in books.values():
+        proc = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                               "--outdir", str(tmp_path), str(path)], capture_output=True, text=True, timeout=180)
+        pdf = tmp_path / f"{path.stem}.pdf"
+        assert proc.returncode == 0 and pdf.is_file(), proc.stderr
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+        assert "2026/27 Q1" in text and "CS_" in text
+
+
+def set_target(root: Path, code: str, year: str, value: float) -> None:
+    import yaml
+
+    path = root / "params" / "indicators" / "childrens_services.yaml"
+    data = yaml.safe_load(path.read_text())
+    entry = next(e for e in data["indicators"] if e["code"] == code)
+    entry.setdefault("targets", {})[year] = value
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def test_a_returned_workbook_imports_and_the_check_lists_what_is_still_owed(quarter):
+    root, store, books = quarter
+    set_target(root, "CS_REREF", "2026/27", 20.0)  # the demo's targets end in 2025/26
+    params, council = load_params(root / "params"), load_council(root / "params")
+    early_help = books["head-of-early-help-and-assessment"]
+    issued = codes_in(early_help)
+    assert ("CS_REREF", "2026/27 Q1") in issued and ("CS_ASSESS_45", "2026-06") in issued
+    # the owner fills every row but one month of CS_ASSESS_45, and gives no words for a red re-referral rate
+    values = {code: {"value": 10} for code, _ in issued if code != "CS_ASSESS_45"}
+    values["CS_REREF"] = {"value": 31.5, "numerator": 63, "denominator": 200}  # target 20 +/- 2: red
+    fill(early_help, values)
+    book = openpyxl.load_workbook(early_help)
+    ws = book[DATA_SHEET]
+    months = [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value == "CS_ASSESS_45"]
+    for r, v in zip(months[:2], (88.0, 90.5)):
+        ws.cell(r, COL["value"]).value = v
+        ws.cell(r, COL["commentary"]).value = "Steady."
+    book.save(early_help)
+    [report] = ingest([early_help], store, params.catalogue, today=dt.date(2026, 7, 25))
+    assert report.result.added == len(issued) - 1
+    assert f"head-of-early-help-and-assessment.xlsx: 1 of {len(issued)} row(s) left blank, so not returned" in report.notes[0]
+    with Store(store, read_only=True) as db:
+        got = db.observations(["CS_REREF"], ["ZZ0000001"])
+    assert got[got["period_start"].astype(str) == "2026-07-01"].empty
+    row = got[got["period"] == Q].iloc[0]
+    assert (row["value"], row["numerator"], row["denominator"]) == (31.5, 63, 200)
+
+    with Store(store, read_only=True) as db:
+        rows = db.observations(None, ["ZZ0000001"])
+    before_due = check(params, council, rows, Q, [SLUG], today=DUE)
+    after_due = check(params, council, rows, Q, [SLUG], today=DUE + dt.timedelta(days=1))
+    owed = due_rows(params, Q, [SLUG])
+    returned = set(issued) - {("CS_ASSESS_45", "2026-06")}
+    expected_missing = {(r.indicator, r.period.label) for r in owed.itertuples()} - returned
+    found = lambda result, issue: {(r.indicator, r.period) for r in result.findings.itertuples() if r.issue == issue}  # noqa: E731
+    assert found(before_due, "not returned") == expected_missing and not found(before_due, "overdue")
+    assert found(after_due, "overdue") == expected_missing and not found(after_due, "not returned")
+    assert ("CS_REREF", "2026/27 Q1") in found(after_due, "no commentary")
+    assert int(after_due.due["returned"].sum()) == len(returned)
+    no_target = found(after_due, "no target")  # the demo catalogue's targets end in 2025/26
+    assert ("CS_REPEAT_CP", "2026/27") in no_target and ("CS_REREF", "2026/27") not in no_target  # a target is set per year
+
+
+def test_check_writes_an_accessible_page_and_a_safe_chasing_list(quarter, tmp_path):
+    root, store, _books = quarter
+    params, council = load_params(root / "params"), load_council(root / "params")
+    owners = load_owners(root / "params", params.catalogue)
+    with Store(store, read_only=True) as db:
+        rows = db.observations(None, ["ZZ0000001"])
+    result = check(params, council, rows, Q, [SLUG], today=DUE + dt.timedelta(days=3), owners=owners)
+    page, csv = write_check(result, tmp_path / "out", council.name)
+    chase = pd.read_csv(csv)
+    overdue = chase[chase["issue"] == "overdue"]
+    assert len(overdue) == len(due_rows(params, Q, [SLUG]))
+    assert set(overdue["email"]) <= {o["email"] for o in owners.values()} and overdue["email"].str.contains("@").all()
+    assert "3 days ago" in overdue["detail"].iloc[0]
+    text = page.read_text()
+    assert '<html lang="en">' in text and "<caption>" in text and "Head of Safeguarding" in text
+
+
+MALFORMED = {
+    "sheet renamed": lambda b: setattr(b[DATA_SHEET], "title", "Data"),
+    "column deleted": lambda b: b[DATA_SHEET].delete_cols(COL["definition"]),
+    "column renamed": lambda b: b[DATA_SHEET].cell(HEADER_ROW, COL["value"], "Value (%)"),
+    "code edited": lambda b: b[DATA_SHEET].cell(HEADER_ROW + 1, COL["indicator"], "CS_REPEAT_CP"),
+    "row added": lambda b: [b[DATA_SHEET].cell(b[DATA_SHEET].max_row + 1, c, v) for c, v in ((1, "CS_NEW"), (COL["value"], 5))],
+    "row deleted": lambda b: b[DATA_SHEET].delete_rows(HEADER_ROW + 1),
+    "formula in a value": lambda b: b[DATA_SHEET].cell(HEADER_ROW + 1, COL["value"], "=10*2"),
+    "period edited": lambda b: b[DATA_SHEET].cell(HEADER_ROW + 1, COL["period"], "2025/26 Q4"),
+}
+SAID = {
+    "sheet renamed": "no sheet 'Return' (found: 'Data', 'Instructions'); rename the sheet back to 'Return'",
+    "column deleted": "row 4, column C: heading 'Unit', expected 'Definition'",
+    "column renamed": "heading 'Value (%)', expected 'value'",
+    "code edited": "column A (indicator): 'CS_REPEAT_CP', but this row was issued for 'CS_REREF'",
+    "row added": "a row that was not issued (code 'CS_NEW')",
+    "row deleted": "issued for",
+    "formula in a value": "holds a formula (=10*2)",
+    "period edited": "column M (period): '2025/26 Q4', but this row was issued for '2026/27 Q1'",
+}
+
+
+@pytest.mark.parametrize("change", list(MALFORMED))
+def test_a_changed_workbook_is_refused_and_nothing_is_stored(quarter, tmp_path, change):
+    root, store, books = quarter
+    catalogue = load_catalogue(root / "params")
+    path = fill(books["head-of-early-help-and-assessment"], {"CS_REREF": {"value": 18.0}, "CS_REFERRALS": {"value": 400}})
+    book = openpyxl.load_workbook(path)
+    MALFORMED[change](book)
+    bad = tmp_path / "changed.xlsx"
+    book.save(bad)
+    before = dump_store(store)
+    with pytest.raises(IngestError) as caught:
+        ingest([path, bad], store, catalogue, today=dt.date(2026, 7, 25))
+    assert "changed.xlsx" in str(caught.value) and SAID[change] in str(caught.value)
+    assert_same_store(before, dump_store(store))
+
+
+def test_a_return_for_another_period_is_refused(quarter):
+    root, store, books = quarter
+    path = books["head-of-safeguarding"]
+    with pytest.raises(IngestError, match=r"this is the return for 2026/27 Q1, not 2026/27 Q2"):
+        read_return(path, parse_period("2026/27 Q2"))
+    assert read_return(path, Q)[0].empty  # nothing filled in: every row not returned
+
+
+def test_owner_cells_that_would_run_as_formulas_are_stored_as_text_and_written_safely(quarter, tmp_path):
+    root, store, books = quarter
+    params = load_params(root / "params")
+    path = fill(books["head-of-safeguarding"], {"CS_REPEAT_CP": {"value": 18.0, "commentary": "+ fewer repeat plans; @team to review"}})
+    ingest([path], store, params.catalogue, today=dt.date(2026, 7, 25))
+    with Store(store, read_only=True) as db:
+        row = db.observations(["CS_REPEAT_CP"], ["ZZ0000001"]).query("period_type == 'quarter'").iloc[-1]
+    assert row["commentary"] == "+ fewer repeat plans; @team to review"
+    again = write_returns(root, parse_period("2026/27 Q2"), [SLUG], out=tmp_path / "next")
+    assert again  # the previous period's value (18.0) is pre-filled as a number
+    ws = openpyxl.load_workbook(next(p for p in again if p.stem == "head-of-safeguarding"))[DATA_SHEET]
+    row = next(r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value == "CS_REPEAT_CP")
+    assert ws.cell(row, COL["previous_value"]).value == 18.0
+
+
+def test_returns_are_for_a_quarter(project_dir):
+    from perfkit.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="returns are collected for a quarter"):
+        write_returns(project_dir, "2026/27", [SLUG])
+
+
+def test_owners_file_is_checked(project_dir):
+    from perfkit.errors import ConfigError
+
+    (project_dir / "params" / "owners.yaml").write_text("owners:\n- {owner: Head of Nothing, name: A Person, email: a@b.example}\n")
+    with pytest.raises(ConfigError, match="owners.yaml: owner #1: key 'owner': no indicator has the owner 'Head of Nothing'"):
+        load_owners(project_dir / "params", load_catalogue(project_dir / "params"))
+
+
+def test_the_paper_says_what_it_could_not_show_as_the_check_does(quarter):
+    import html as htmllib
+    import re
+    import subprocess
+    import sys
+
+    root, store, books = quarter
+    set_target(root, "CS_REREF", "2026/27", 20.0)
+    path = fill(books["head-of-early-help-and-assessment"], {"CS_REREF": {"value": 31.5, "numerator": 63, "denominator": 200},
+                                                            "CS_REFERRALS": {"value": 410, "status": "provisional", "note": "awaiting audit"}})
+    params, council = load_params(root / "params"), load_council(root / "params")
+    ingest([path], store, params.catalogue, today=dt.date(2026, 7, 25))
+    env = {**__import__("os").environ, "PERFKIT_HOME": str(root)}
+    proc = subprocess.run([sys.executable, "-m", "perfkit", "build", "--period", "2026/27 Q1", "--directorate", SLUG, "--format", "html"],
+                          capture_output=True, text=True, cwd=root, env=env)
+    assert proc.returncode == 0, proc.stderr
+    with Store(store, read_only=True) as db:
+        rows = db.observations(None, ["ZZ0000001"])
+    expected = check(params, council, rows, Q, [SLUG], today=Q.end)  # the paper's: as on the quarter's last day
+    as_built = check(params, council, rows, Q, [SLUG])  # the build prints the check as on today
+    assert "data check: " + as_built.sentence() in " ".join(proc.stdout.split())
+    page = htmllib.unescape((root / "outputs" / "2026-27-q1" / SLUG / "directorate_report.html").read_text())
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    returned = int(expected.due["returned"].sum())
+    assert f"Data quality and completeness: {returned} of {len(expected.due)} figures due for 2026/27 Q1 were returned" in text
+    assert "Provisional, and may be revised: Referrals to children's social care (2026-04, 2026-05, 2026-06)." in text
+    missing = expected.findings[expected.findings["issue"].isin(["not returned", "overdue"])]
+    for code, rows in missing.groupby("indicator"):  # each named once, with its periods and owner
+        assert f"{rows['title'].iloc[0]} ({', '.join(rows['period'])}; {rows['owner'].iloc[0]})" in text
+    # the scorecard marks exactly the indicators the check found something about
+    marked = set(re.findall(r"\[([A-Z0-9_]+)\] [^\[]*?Data check: ", text))
+    assert marked == set(expected.findings.loc[expected.findings["issue"] != "no target", "indicator"])
+    assert "No commentary supplied by the owner for 2026/27 Q1" in text  # CS_REREF is red with no words
+    # the build wrote the check beside the papers
+    chase = pd.read_csv(root / "outputs" / "2026-27-q1" / "data-check.csv")
+    assert set(chase["indicator"]) == set(expected.findings["indicator"])
+
+
+def test_check_command_and_strict(quarter):
+    import os
+    import subprocess
+    import sys
+
+    root, _store, _books = quarter
+    env = {**os.environ, "PERFKIT_HOME": str(root), "COLUMNS": "200"}
+    run = lambda *a: subprocess.run([sys.executable, "-m", "perfkit", *a], capture_output=True, text=True, cwd=root, env=env)  # noqa: E731
+    ok = run("check", "--period", "2025/26 Q4", "--directorate", SLUG, "--today", "2026-05-01")
+    assert ok.returncode == 0, ok.stderr
+    assert (root / "outputs" / "2025-26-q4" / "data-check.html").is_file()
+    late = run("check", "--period", "2026/27 Q1", "--directorate", SLUG, "--today", "2026-07-21", "--strict")
+    assert late.returncode == 1 and "--strict:" in late.stderr
+    owed = len(due_rows(load_params(root / "params"), Q, [SLUG]))
+    assert f"0 of {owed} figures due for 2026/27 Q1 returned; {owed} overdue" in " ".join(late.stdout.split())
+    chase = pd.read_csv(root / "outputs" / "2026-27-q1" / "data-check.csv")
+    assert (chase.loc[chase["issue"] == "overdue", "email"].str.endswith("@kestrelvale.example")).all()
+    path = fill(_books["head-of-safeguarding"], {"CS_REPEAT_CP": {"value": 17.0}})
+    assert run("ingest", str(path), "--period", "2026/27 Q1").returncode == 0
+    refused = run("build", "--period", "2026/27 Q1", "--directorate", SLUG, "--format", "html", "--strict")
+    assert refused.returncode == 1 and "--strict:" in refused.stderr and "nothing was built" in refused.stderr
+    assert not (root / "outputs" / "2026-27-q1" / SLUG).exists()
+    wrong = run("ingest", str(path), "--period", "2026/27 Q2")
+    assert wrong.returncode == 1 and "this is the return for 2026/27 Q1, not 2026/27 Q2" in wrong.stderr
+    bad = run("returns", "--period", "2026/27")
+    assert bad.returncode == 1 and "returns are collected for a quarter" in bad.stderr
