@@ -28,7 +28,7 @@ from perfkit.contract import METADATA_KEY, PROVENANCE_MIME
 
 __all__ = ["FORMATS", "Job", "JobResult", "latest_complete_period", "plan", "run_jobs"]
 
-FORMATS = ("html", "pdf")
+FORMATS = ("html", "pdf", "csv")  # csv: open data beside a public directorate paper (perfkit.render.open_data)
 
 
 @dataclass(frozen=True)
@@ -235,7 +235,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     folder.mkdir(parents=True, exist_ok=True)
     result = JobResult(job, "built")
     target = folder / f"{job.name}.ipynb"
-    finals = [folder / f"{job.name}.{ext}" for ext in FORMATS]  # this report's rendered files, any format
+    finals = [*(folder / f"{job.name}.{ext}" for ext in FORMATS), folder / f"{job.name}-dictionary.csv"]  # this report's rendered files
     started = time.perf_counter()
     unsaved: OSError | None = None  # papermill's own failure to write the notebook
     try:
@@ -275,11 +275,21 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
         _write_notebook(target, nb)
         return _render_quarto(result, nb, folder, job.name, formats)
     replaced: list[str] = []
-    renderers: dict[str, Callable[[], bytes]] = {
-        "html": lambda: to_html(nb, paper_links(job, out, formats)).encode("utf-8"),
+    opened: dict[str, tuple[bytes, bytes] | None] = {}
+
+    def open_data() -> tuple[bytes, bytes] | None:  # a public directorate paper's figures; None for any other report
+        if "csv" not in opened:
+            from perfkit.render.open_data import open_data as figures
+
+            opened["csv"] = figures(job.subject, job.period, project.store, project.root) if job.report.per == "directorate" else None
+        return opened["csv"]
+
+    renderers: dict[str, Callable[[], object]] = {
+        "html": lambda: to_html(nb, paper_links(job, out, formats, open_data() is not None if "csv" in formats else False)).encode("utf-8"),
         "pdf": lambda: to_pdf(nb, replaced),
+        "csv": open_data,
     }
-    rendered: dict[str, bytes] = {}
+    rendered: dict[str, object] = {}
     for fmt in formats:  # every format in memory first: a report is built only when all are
         started = time.perf_counter()
         try:
@@ -301,10 +311,19 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
             _write_notebook(target, nb)
             return result
         for fmt, data in rendered.items():
+            if fmt == "csv":
+                if data is None:  # not public (or not a directorate paper): no open data, and the manifest says so
+                    result.files[fmt] = None
+                    continue
+                data, dictionary = data
+                with atomic_path(folder / f"{job.name}-dictionary.csv") as tmp:
+                    tmp.write_bytes(dictionary)
             with atomic_path(folder / f"{job.name}.{fmt}") as tmp:
                 tmp.write_bytes(data)
             result.files[fmt] = str(folder / f"{job.name}.{fmt}")
-        _remove([f for f in finals if f.suffix[1:] not in rendered])  # an earlier build's other formats
+        written = {Path(p).name for p in result.files.values() if p}
+        written |= {f"{job.name}-dictionary.csv"} if result.files.get("csv") else set()
+        _remove([f for f in finals if f.name not in written])  # an earlier build's other formats
         _write_notebook(target, nb)
     except OSError as exc:
         return _lost(result, [target, *finals], f"writing the report failed ({exc}); nothing of it was kept")
@@ -347,14 +366,17 @@ def _lost(result: JobResult, paths: list[Path], error: str) -> JobResult:
     return result
 
 
-def paper_links(job: Job, out: Path, formats: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """A paper's links: the index of every report, its own PDF, and the previous period's
-    paper where that was built into the same folder."""
+def paper_links(job: Job, out: Path, formats: tuple[str, ...], open_data: bool = False) -> tuple[tuple[str, str], ...]:
+    """A paper's links: the index of every report, its own PDF, its figures as open data
+    (a public paper built with csv), and the previous period's paper where that was built
+    into the same folder."""
     folder = job.outputs(out)
     href = lambda path: Path(os.path.relpath(path.resolve(), folder)).as_posix()  # noqa: E731
     links = [("All reports", href(out / "index.html"))]
     if "pdf" in formats:
         links.append(("This paper as PDF", f"{job.name}.pdf"))
+    if open_data:
+        links += [("Its figures as open data (CSV)", f"{job.name}.csv"), ("What each column means (CSV)", f"{job.name}-dictionary.csv")]
     before = job.period.prev()
     previous = out / before.slug / job.folder / f"{job.name}.html"
     if previous.is_file():

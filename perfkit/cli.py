@@ -35,6 +35,14 @@ StoreOpt = Annotated[
 ]
 
 
+DirectoratesOpt = Annotated[
+    Optional[list[str]], typer.Option("--directorate", help="Directorate slug (repeat for more; default: all).")
+]
+
+
+OutOpt = Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")]
+
+
 def _store(store: Path | None) -> Path:
     return project(store=store).store
 
@@ -205,16 +213,17 @@ def show(
 @app.command()
 def build(
     period: Annotated[Optional[list[str]], typer.Option("--period", help="Reporting period, e.g. '2025/26 Q2' (repeat for more; default: the latest complete quarter).")] = None,
-    directorate: Annotated[Optional[list[str]], typer.Option("--directorate", help="Directorate slug (repeat for more; default: all).")] = None,
+    directorate: DirectoratesOpt = None,
     report: Annotated[Optional[list[str]], typer.Option("--report", help="Report name from params/reports.yaml (repeat for more; default: the default reports).")] = None,
     formats: Annotated[str, typer.Option("--format", help="Comma-separated output formats: html, pdf.")] = "html,pdf",
     jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help="Reports built at once, each in its own worker process (default: the number of cores; never more than the reports to build or than free memory holds).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")] = None,
+    out: OutOpt = None,
     engine: Annotated[str, typer.Option("--engine", help="Renderer: nbconvert (built in) or quarto (needs quarto on PATH).")] = "nbconvert",
     force: Annotated[bool, typer.Option("--force", help="Rebuild every report, even those up to date.")] = False,
     cold_kernels: Annotated[bool, typer.Option("--cold-kernels", help="A new kernel for every report instead of one warm, reset kernel per worker.")] = False,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (needs perfkit[dask]).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Stop before building when `perfkit check` finds a figure not returned or commentary missing.")] = False,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Rebuild from the store as it stood at a publication (its id: the papers it published) or a date and time (2026-07-01T09:30), into outputs/as-of/.")] = None,
     store: StoreOpt = None,
 ) -> None:
     """Execute the report notebooks for a period and render them to HTML and PDF, with an index.
@@ -224,6 +233,18 @@ def build(
     def action() -> None:
         from perfkit.build_cli import run_build
 
+        nonlocal period, directorate, out, store
+        if as_of:
+            from perfkit.publish import resolve_as_of, snapshot_store
+
+            proj = project(store=store)
+            batch, published, folders = resolve_as_of(proj.store, as_of)
+            period = period or ([published] if published else None)
+            directorate = directorate or folders
+            name = f"publication-{as_of.strip()}" if published else f"batch-{batch}"
+            out = out or proj.outputs / "as-of" / name
+            store = snapshot_store(proj.store, batch, proj.store.parent / "as-of" / f"batch-{batch}.duckdb")
+            out_console().print(f"as of {escape(as_of)}: the store as it stood after batch {batch}, into {out}")
         code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force, scheduler=scheduler, warm_kernels=not cold_kernels, strict=strict)
         if code:
             raise typer.Exit(code)
@@ -234,7 +255,7 @@ def build(
 @app.command()
 def returns(
     period: Annotated[str, typer.Option("--period", help="The quarter, e.g. '2026/27 Q1'.")],
-    directorate: Annotated[Optional[list[str]], typer.Option("--directorate", help="Directorate slug (repeat for more; default: all).")] = None,
+    directorate: DirectoratesOpt = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="Folder for the workbooks (default: returns/<period>/).")] = None,
     store: StoreOpt = None,
 ) -> None:
@@ -261,10 +282,10 @@ def returns(
 @app.command("check")
 def check_cmd(
     period: Annotated[str, typer.Option("--period", help="The quarter, e.g. '2026/27 Q1'.")],
-    directorate: Annotated[Optional[list[str]], typer.Option("--directorate", help="Directorate slug (repeat for more; default: all).")] = None,
+    directorate: DirectoratesOpt = None,
     strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when a figure is not returned or commentary is missing.")] = False,
     today: Annotated[Optional[str], typer.Option("--today", help="Check as on this date, YYYY-MM-DD (default: today): what is overdue by then.")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Output folder (default: outputs/).")] = None,
+    out: OutOpt = None,
     store: StoreOpt = None,
 ) -> None:
     """Completeness and quality before the build: not returned, overdue, provisional, commentary, unusual values.
@@ -299,6 +320,42 @@ def check_cmd(
         if strict and len(result.missing):
             err.print(f"[bold red]--strict:[/] {len(result.missing)} figure(s) not returned or without the commentary required ({', '.join(MISSING)})")
             raise typer.Exit(1)
+
+    _run(action)
+
+
+@app.command("publish")
+def publish_cmd(
+    period: Annotated[str, typer.Option("--period", help="The period whose built papers to publish, e.g. '2026/27 Q1'.")],
+    directorate: DirectoratesOpt = None,
+    out: OutOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Freeze a period's built papers as published: read-only copies in outputs/published/,
+    recorded in the store with their SHA-256 and data snapshot. Never replaces a publication."""
+
+    def action() -> None:
+        from perfkit.publish import publish
+
+        pub = publish(period, directorate, store=store, out=out)
+        out_console().print(
+            f"publication {pub.publication_id}: {len(pub.files)} file(s) of {pub.period} in {pub.folder}, data as of batch "
+            f"{pub.max_batch_id}, by {escape(pub.published_by)} at {pub.published_at:%Y-%m-%d %H:%M}", soft_wrap=True)
+
+    _run(action)
+
+
+@app.command("publications")
+def publications_cmd(store: StoreOpt = None) -> None:
+    """List the publications, newest first: id, period, when, by whom, data snapshot, files."""
+
+    def action() -> None:
+        from perfkit.publish import publications
+
+        table = Table("id", "period", "published at", "by", "data (batch)", "files", title="Publications")
+        for r in publications(_store(store)).itertuples():
+            table.add_row(str(r.publication_id), r.period, f"{r.published_at:%Y-%m-%d %H:%M}", r.published_by, str(r.max_batch_id), str(r.files))
+        out_console().print(table)
 
     _run(action)
 

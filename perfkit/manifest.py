@@ -82,7 +82,8 @@ class Manifest:
         files = entry.get("files", {})
         if not isinstance(files, dict):
             return False
-        return all(fmt in files and Path(files[fmt]).is_file() for fmt in ("ipynb", *formats))
+        # None: a format that does not apply to this report (open data of an internal paper)
+        return all(fmt in files and (files[fmt] is None or Path(files[fmt]).is_file()) for fmt in ("ipynb", *formats))
 
     def record(self, key: str, entry: dict) -> None:
         """Store one report's entry and rewrite the manifest atomically."""

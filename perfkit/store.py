@@ -84,6 +84,22 @@ CREATE TABLE IF NOT EXISTS area_attributes (
     batch_id BIGINT NOT NULL,
     PRIMARY KEY (area_code, key, value)
 );
+CREATE TABLE IF NOT EXISTS publications (
+    publication_id BIGINT PRIMARY KEY,
+    period VARCHAR NOT NULL,
+    published_at TIMESTAMP NOT NULL,
+    published_by VARCHAR NOT NULL,
+    max_batch_id BIGINT NOT NULL,  -- the data snapshot: every batch up to this one
+    folder VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS publication_files (
+    publication_id BIGINT NOT NULL,
+    report VARCHAR NOT NULL,       -- '<period>/<folder>/<report>', as the build manifest keys it
+    format VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    rows_hash VARCHAR NOT NULL     -- exactly the stored rows the paper read (perfkit.manifest.rows_hash)
+);
 CREATE TABLE IF NOT EXISTS revisions ({_ROW},
     new_value DOUBLE,
     new_status VARCHAR NOT NULL,

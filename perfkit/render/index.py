@@ -29,7 +29,7 @@ def _entries(out: Path) -> list[dict]:
                 "report": nb_path.stem,
                 "rag": meta.get("rag_counts", {}),
                 "failed": meta.get("failed", "") if meta else "see the notebook",
-                "links": {ext: os.path.relpath(f"{stem}.{ext}", out) for ext in ("html", "pdf", "ipynb") if Path(f"{stem}.{ext}").exists()},
+                "links": {ext: os.path.relpath(f"{stem}.{ext}", out) for ext in ("html", "pdf", "csv", "ipynb") if Path(f"{stem}.{ext}").exists()},
             }
         )
     return entries

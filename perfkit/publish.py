@@ -1,0 +1,202 @@
+"""Publication: the papers committee saw, kept unchanged, and rebuilt as the data stood then.
+
+``perfkit publish --period P`` copies a period's built papers to
+``outputs/published/<period>/<directorate>/publication-<id>/`` as read-only files and records
+the publication in the store: its id, time, who ran it, the data snapshot (the highest
+batch imported) and, for each file, its SHA-256 and the hash of exactly the stored rows the
+paper read. A paper that is not built, or was built from other data or code than the store
+and perfkit hold now, is refused: rebuild it first. Publishing again makes a new
+publication with its own id and folder; nothing published is ever replaced, and ``perfkit
+build`` never writes under ``published/``.
+
+``perfkit build --as-of ID|DATE-TIME`` rebuilds from the store as it stood then: each row in
+the version in force after that batch (the current row if it was written by then, else the
+earlier version kept in ``revisions``), in a snapshot store of its own, into a separate
+folder (:func:`snapshot_store`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.errors import ConfigError, StoreError
+from perfkit.periods import Period, parse_period
+
+__all__ = ["Publication", "publications", "publish", "resolve_as_of", "snapshot_store"]
+
+PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class Publication:
+    """One publication: what was published, when, by whom, from which data."""
+
+    publication_id: int
+    period: str
+    published_at: dt.datetime
+    published_by: str
+    max_batch_id: int
+    folder: Path
+    files: tuple[Path, ...]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def publish(period: str | Period, directorates: list[str] | None = None, root: str | Path | None = None,
+            store: str | Path | None = None, out: str | Path | None = None, who: str | None = None) -> Publication:
+    """Publish the built papers of ``period`` (see the module).
+
+    Raises
+    ------
+    ConfigError
+        When a paper to publish is not built, failed, or is out of date with the store,
+        params or code (naming it and the command that rebuilds it).
+    """
+    from perfkit.build import job_inputs, job_key, load_checked, plan
+    from perfkit.council import load_council
+    from perfkit.manifest import Manifest, code_hash
+    from perfkit.outputs import OutputFolder
+    from perfkit.paths import Project, project
+    from perfkit.store import Store
+
+    found = project(root=root, store=store)
+    proj = Project(found.root, found.store.resolve())
+    when = period if isinstance(period, Period) else parse_period(period)
+    params = load_checked(proj)
+    council = load_council(proj.params)
+    folder = OutputFolder(Path(out) if out else proj.outputs)
+    manifest = Manifest(folder.path)
+    jobs = plan(params, when, directorates, None)
+    code, seen, papers = code_hash(), {}, []
+    for job in jobs:
+        key = job_key(job)
+        entry = manifest.entries.get(key)
+        inputs = job_inputs(job, params, proj, code, council.area_code, seen)
+        files = {fmt: Path(p) for fmt, p in (entry or {}).get("files", {}).items() if p}
+        if "csv" in files:  # open data travels with its data dictionary
+            files["csv-dictionary"] = files["csv"].with_name(f"{files['csv'].stem}-dictionary.csv")
+        rebuild = f"run `perfkit build --period '{when.label}'` first, then publish"
+        if not entry or entry.get("status") != "built" or not files.get("html", Path()).is_file():
+            raise ConfigError(f"{key} is not built in {folder.path}; {rebuild}")
+        if entry.get("inputs") != inputs:
+            changed = ", ".join(k for k in inputs if inputs[k] != entry.get("inputs", {}).get(k))
+            raise ConfigError(f"{key} was built from other {changed} than perfkit has now (the paper would not be what the store "
+                              f"says); {rebuild}")
+        papers.append((job, inputs, files))
+    with Store(proj.store) as db, folder.building():
+        con = db.con
+        batch = con.execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchall()[0][0]
+        number = con.execute("SELECT coalesce(max(publication_id), 0) + 1 FROM publications").fetchall()[0][0]
+        now, by = dt.datetime.now().replace(microsecond=0), who or getpass.getuser()
+        target_root = folder.path / PUBLISHED / when.slug
+        made, rows = [], []
+        try:
+            for job, inputs, files in papers:
+                target = target_root / job.folder / f"publication-{number}"
+                if target.exists():
+                    raise ConfigError(f"{target} already exists; nothing published is replaced: remove the stray folder by hand")
+                staging = target.with_name(f".{target.name}.tmp")
+                shutil.rmtree(staging, ignore_errors=True)
+                staging.mkdir(parents=True)
+                for fmt, source in sorted(files.items()):
+                    if source.is_file():
+                        copy = staging / source.name
+                        shutil.copyfile(source, copy)
+                        os.chmod(copy, 0o444)  # read-only: the record of what was published
+                        rows.append((number, job_key(job), fmt, str(target / source.name), _sha256(copy), inputs["data"]))
+                os.replace(staging, target)
+                made.append(target)
+            con.execute("BEGIN TRANSACTION")
+            con.execute("INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?)", [number, when.label, now, by, batch, str(target_root)])
+            con.executemany("INSERT INTO publication_files VALUES (?, ?, ?, ?, ?, ?)", rows)
+            con.execute("COMMIT")
+        except BaseException:
+            for path in made:  # a publication is whole or absent
+                for child in path.iterdir():
+                    os.chmod(child, 0o644)
+                shutil.rmtree(path, ignore_errors=True)
+            raise
+    return Publication(number, when.label, now, by, batch, target_root, tuple(Path(r[3]) for r in rows))
+
+
+def publications(store: str | Path) -> pd.DataFrame:
+    """Every publication, newest first, with its number of files."""
+    from perfkit.store import Store
+
+    if not Path(store).exists():
+        return pd.DataFrame(columns=["publication_id", "period", "published_at", "published_by", "max_batch_id", "files", "folder"])
+    with Store(store) as db:  # read-write: a store made before publications gains their tables
+        return db.con.execute(
+            """SELECT p.publication_id, p.period, p.published_at, p.published_by, p.max_batch_id, count(f.path) AS files, p.folder
+               FROM publications p LEFT JOIN publication_files f USING (publication_id)
+               GROUP BY ALL ORDER BY p.publication_id DESC"""
+        ).df()
+
+
+def resolve_as_of(store: str | Path, as_of: str) -> tuple[int, str | None, list[str] | None]:
+    """The batch a ``--as-of`` names, and for a publication its period and directorates.
+
+    ``as_of`` is a publication id (``3``) or a date and time (``2026-07-01T09:30`` or
+    ``2026-07-01``, the end of that day): the last batch imported by then."""
+    from perfkit.store import Store
+
+    with Store(store) as db:
+        con = db.con
+        if as_of.strip().isdigit():
+            hit = con.execute("SELECT max_batch_id, period FROM publications WHERE publication_id = ?", [int(as_of)]).fetchall()
+            if not hit:
+                raise ConfigError(f"--as-of {as_of}: no publication {as_of}; `perfkit publications` lists them")
+            folders = con.execute("SELECT DISTINCT split_part(report, '/', 2) FROM publication_files WHERE publication_id = ?",
+                                  [int(as_of)]).fetchall()
+            return hit[0][0], hit[0][1], sorted(f[0] for f in folders if f[0] != "corporate") or None
+        try:
+            moment = dt.datetime.fromisoformat(as_of)
+        except ValueError:
+            raise ConfigError(f"--as-of {as_of!r}: give a publication id (perfkit publications) or a date and time such as "
+                              "2026-07-01T09:30") from None
+        if len(as_of.strip()) == 10:
+            moment = moment.replace(hour=23, minute=59, second=59)
+        batch = con.execute("SELECT coalesce(max(batch_id), 0) FROM batches WHERE imported_at <= ?", [moment]).fetchall()[0][0]
+        if not batch:
+            raise ConfigError(f"--as-of {as_of}: nothing had been imported by then")
+        return batch, None, None
+
+
+def snapshot_store(store: str | Path, batch: int, target: str | Path) -> Path:
+    """Write ``target``: a store holding exactly what ``store`` held after ``batch`` was imported."""
+    from perfkit.store import OBSERVATION_COLUMNS, Store
+
+    target = Path(target)
+    for leftover in (target, target.with_name(target.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    cols = ", ".join([*OBSERVATION_COLUMNS, "batch_id"])
+    with Store(target) as snap:
+        con = snap.con
+        con.execute("ATTACH ? AS src (READ_ONLY)", [str(Path(store).resolve())])
+        try:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("INSERT INTO batches SELECT * FROM src.batches WHERE batch_id <= ?", [batch])
+            # the version of each row in force after the batch: the current one if written by
+            # then, else the earlier version that was revised only after it
+            con.execute(f"""INSERT INTO observations BY NAME
+                SELECT {cols} FROM src.observations WHERE batch_id <= $1
+                UNION ALL
+                SELECT {cols} FROM src.revisions WHERE batch_id <= $1 AND revised_by_batch > $1""", [batch])
+            con.execute("INSERT INTO revisions BY NAME SELECT * FROM src.revisions WHERE revised_by_batch <= ?", [batch])
+            con.execute("INSERT INTO area_attributes SELECT * FROM src.area_attributes WHERE batch_id <= ?", [batch])
+            con.execute("COMMIT")
+        except Exception as exc:
+            raise StoreError(f"could not make the store as of batch {batch} in {target}: {exc}") from None
+        finally:
+            con.execute("DETACH src")
+    return target

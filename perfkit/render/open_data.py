@@ -1,0 +1,74 @@
+"""Open data beside a public paper: its scorecard's figures as CSV, with a data dictionary.
+
+``perfkit build --format csv`` writes ``<report>.csv`` and ``<report>-dictionary.csv`` for a
+directorate paper whose params say ``status: public``, from the same assessment the paper
+shows, after disclosure control: a withheld figure is blank with the status "suppressed",
+so no small number can be recovered. An internal paper's figures are never written.
+Every cell is spreadsheet-safe (:mod:`perfkit.spreadsheet`).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from perfkit.spreadsheet import safe_cell
+
+__all__ = ["DICTIONARY", "open_data"]
+
+#: The open-data columns and what each means (the data dictionary).
+DICTIONARY = [
+    ("indicator", "The indicator's code in the council's catalogue."),
+    ("title", "What the indicator measures."),
+    ("period", "The period the figure is for: a financial year (2025/26), a quarter (2025/26 Q2) or a month (2025-11)."),
+    ("value", "The figure, in the unit shown; blank where it is withheld or missing."),
+    ("unit", "The unit: %, count, days, weeks, GBP, score, or a rate per 1,000 / 10,000 / 100,000."),
+    ("numerator", "For a percentage or rate: the count it is worked out from (blank where withheld)."),
+    ("denominator", "For a percentage or rate: the count it is out of (blank where withheld)."),
+    ("status", "ok; provisional (may be revised); suppressed (withheld: a small number that could identify people); missing."),
+    ("status_reason", "Why a figure is provisional, suppressed or missing."),
+    ("polarity", "Which way is better: higher, lower, or neutral (neither)."),
+    ("target", "The target for the period, in the same unit (blank where none is set)."),
+    ("rag", "The figure against its target: green (met), amber (missed by no more than the tolerance), red, no target, "
+            "withheld (the rating would reveal a withheld figure), no data."),
+    ("direction", "Direction of travel on the previous period: improved, no change, worsened (up or down for neutral "
+                  "indicators), withheld, not comparable."),
+    ("previous_period", "The period the direction of travel compares with."),
+    ("rank", "The council's rank in its comparator group (1 is best), where the group can be compared."),
+    ("rank_of", "How many authorities were ranked."),
+    ("rank_period", "The period the rank is for: the latest the whole group can be compared for (a withheld figure is never ranked)."),
+    ("comparator_group", "The comparator group's code (see the council's params/comparators/)."),
+]
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    buffer = io.StringIO()
+    frame.apply(lambda c: c.map(safe_cell) if c.dtype == object else c).to_csv(buffer, index=False)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def open_data(directorate: str, period, store, root) -> tuple[bytes, bytes] | None:  # noqa: ANN001
+    """The open-data CSV and its dictionary for a directorate's paper, or None for an internal paper."""
+    from perfkit.report.paper import DirectoratePaper
+
+    paper = DirectoratePaper.load(directorate, period, store=store, root=root)
+    if paper.directorate.status != "public":
+        return None
+    card = paper.card.copy()
+    card["period"] = card["period"].map(lambda p: p.label)
+    card["direction"] = card["direction_previous"]
+    card["previous_period"] = card["previous_period"].map(lambda p: p.label)
+    card["rank_period"] = card["rank_period"].map(lambda p: getattr(p, "label", p))
+    held = card["status"].eq("suppressed")
+    card.loc[held, ["value", "numerator", "denominator"]] = None  # withheld: never a figure beside the word
+    frame = card[[name for name, _ in DICTIONARY]].copy()
+    unranked = pd.to_numeric(frame["rank_of"]).fillna(0).eq(0)
+    frame.loc[unranked, ["rank", "rank_of", "rank_period"]] = None
+    for column in ("value", "numerator", "denominator", "target", "rank", "rank_of"):
+        numbers = pd.to_numeric(frame[column])
+        whole = numbers.dropna().map(float.is_integer).all()
+        frame[column] = numbers.round().astype("Int64") if whole else numbers  # 490, not 490.0; blank where none
+    text = [c for c in frame.columns if frame[c].dtype != "Int64" and not pd.api.types.is_float_dtype(frame[c])]
+    frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
+    return _csv(frame), _csv(pd.DataFrame(DICTIONARY, columns=["column", "meaning"]))

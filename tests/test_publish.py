@@ -1,0 +1,144 @@
+"""Publication: papers kept as committee saw them, and rebuilt as the data stood then.
+
+Real parts: the demo store, real builds through the CLI, revised figures imported after
+publication, the rebuilt HTML compared with the published file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from perfkit.publish import publications
+from perfkit.store import Store
+
+from .conftest import write_csv
+from .test_cli import run
+
+P, SLUG = "2025/26 Q2", "housing"
+PAPER = "directorate_report.html"
+
+
+def sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def without_stamp(html: str) -> str:
+    """The page without its generated-at time (the one thing a rebuild may change)."""
+    return re.sub(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}", "<time>", html)
+
+
+@pytest.fixture()
+def built(project_dir, demo_store):
+    store = project_dir / "data" / "perfkit.duckdb"
+    store.parent.mkdir()
+    shutil.copy(demo_store, store)
+    run(project_dir, "build", "--period", P, "--directorate", SLUG, "--format", "html")
+    return project_dir, store
+
+
+def test_publish_revise_and_rebuild_as_of_the_publication(built):
+    root, store = built
+    proc = run(root, "publish", "--period", P, "--directorate", SLUG)
+    assert "publication 1:" in proc.stdout
+    published = root / "outputs" / "published" / "2025-26-q2" / SLUG / "publication-1" / PAPER
+    assert published.is_file() and not published.stat().st_mode & stat.S_IWUSR  # read-only
+    built_html = (root / "outputs" / "2025-26-q2" / SLUG / PAPER).read_text()
+    assert published.read_text() == built_html
+    listed = publications(store)
+    assert listed["publication_id"].tolist() == [1] and listed["period"].tolist() == [P]
+    with Store(store, read_only=True) as db:
+        files = db.con.execute("SELECT report, format, path, sha256 FROM publication_files ORDER BY path").df()
+        batch = db.con.execute("SELECT max(batch_id) FROM batches").fetchall()[0][0]
+    assert listed["max_batch_id"].tolist() == [batch]
+    assert {r.format for r in files.itertuples()} >= {"html", "ipynb"}
+    assert all(sha(Path(r.path)) == r.sha256 for r in files.itertuples())
+    first = {r.path: r.sha256 for r in files.itertuples()}
+
+    # the figures are revised after the meeting, and new rows arrive
+    with Store(store, read_only=True) as db:
+        rent = db.observations(["HSG_TA"], ["ZZ0000001"]).query("period_type == 'quarter'")
+    old = rent[rent["period"].astype(str) == P].iloc[0]["value"]
+    revised = write_csv(root / "revised.csv", "indicator,area_code,area_name,period,value\n"
+                        f"HSG_TA,ZZ0000001,Kestrel Vale,{P},{old + 37:.0f}\nHSG_TA,ZZ0000001,Kestrel Vale,2026/27 Q1,512\n")
+    run(root, "ingest", str(revised))
+    stale = run(root, "publish", "--period", P, "--directorate", SLUG, check=False)
+    assert stale.returncode == 1 and "built from other data" in stale.stderr and "perfkit build --period" in stale.stderr
+
+    # a forced rebuild shows the revision, and leaves the publication alone
+    run(root, "build", "--period", P, "--directorate", SLUG, "--format", "html", "--force")
+    rebuilt = (root / "outputs" / "2025-26-q2" / SLUG / PAPER).read_text()
+    assert without_stamp(rebuilt) != without_stamp(built_html)
+    assert {p: sha(Path(p)) for p in first} == first
+
+    # as of the publication: the paper committee saw, figure for figure
+    proc = run(root, "build", "--as-of", "1", "--format", "html")
+    assert f"the store as it stood after batch {batch}" in proc.stdout
+    again = (root / "outputs" / "as-of" / "publication-1" / "2025-26-q2" / SLUG / PAPER).read_text()
+    assert without_stamp(again) == without_stamp(published.read_text())
+
+    # publishing again is a new publication; the first is untouched
+    second = run(root, "publish", "--period", P, "--directorate", SLUG)
+    assert "publication 2:" in second.stdout
+    assert {p: sha(Path(p)) for p in first} == first
+    assert (published.parent.parent / "publication-2" / PAPER).read_text() == rebuilt
+    table = run(root, "publications").stdout
+    assert re.search(r"│ 2\s+│ 2025/26 Q2", table) and re.search(r"│ 1\s+│ 2025/26 Q2", table)
+
+
+def test_unbuilt_papers_are_not_published(project_dir, demo_store):
+    store = project_dir / "data" / "perfkit.duckdb"
+    store.parent.mkdir()
+    shutil.copy(demo_store, store)
+    proc = run(project_dir, "publish", "--period", P, "--directorate", SLUG, check=False)
+    assert proc.returncode == 1 and "is not built" in proc.stderr
+    assert publications(store).empty
+
+
+def test_as_of_a_date_before_any_import_is_refused(built):
+    root, _store = built
+    proc = run(root, "build", "--as-of", "2000-01-01", check=False)
+    assert proc.returncode == 1 and "nothing had been imported by then" in proc.stderr
+    proc = run(root, "build", "--as-of", "yesterday", check=False)
+    assert proc.returncode == 1 and "give a publication id" in proc.stderr
+
+
+def test_open_data_beside_a_public_paper_and_never_an_internal_one(project_dir, demo_store):
+    """Housing's public paper withholds two small numbers imported here; Children's Services is made internal."""
+    import pandas as pd
+
+    from .conftest import edit_yaml
+
+    store = project_dir / "data" / "perfkit.duckdb"
+    store.parent.mkdir()
+    shutil.copy(demo_store, store)
+    edit_yaml(project_dir / "params" / "directorates" / "childrens_services.yaml", status="internal")
+    small = write_csv(project_dir / "small.csv", "indicator,area_code,area_name,period,value,numerator,denominator\n"
+                      f"HSG_BB_FAMILIES,ZZ0000001,Kestrel Vale,{P},4,,\nHSG_PREVENT,ZZ0000001,Kestrel Vale,{P},6.0,3,50\n")
+    run(project_dir, "ingest", str(small))
+    run(project_dir, "build", "--period", P, "--directorate", "childrens-services", "--directorate", SLUG, "--format", "html,csv")
+    public = project_dir / "outputs" / "2025-26-q2" / SLUG
+    figures = pd.read_csv(public / "directorate_report.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    dictionary = pd.read_csv(public / "directorate_report-dictionary.csv", encoding="utf-8-sig")
+    assert list(figures.columns) == dictionary["column"].tolist() and dictionary["meaning"].str.len().gt(10).all()
+    held = figures[figures["status"] == "suppressed"].set_index("indicator")
+    assert {"HSG_BB_FAMILIES", "HSG_PREVENT"} <= set(held.index)
+    assert (held[["value", "numerator", "denominator"]] == "").all().all()  # no withheld figure can be recovered
+    text = (public / "directorate_report.csv").read_text(encoding="utf-8-sig")
+    assert not any(line.startswith("HSG_BB_FAMILIES") and ",4," in line for line in text.splitlines())
+    shown = figures.set_index("indicator")
+    assert shown.loc["HSG_TA", "value"] != "" and shown.loc["HSG_TA", "status"] in ("ok", "provisional")  # the rest are figures
+    html = (public / PAPER).read_text()
+    assert 'href="directorate_report.csv"' in html or "href='directorate_report.csv'" in html
+    internal = project_dir / "outputs" / "2025-26-q2" / "childrens-services"
+    assert (internal / PAPER).is_file() and not list(internal.glob("*.csv"))
+    assert "directorate_report.csv" not in (internal / PAPER).read_text()
+    index = (project_dir / "outputs" / "index.html").read_text()
+    assert "housing/directorate_report.csv" in index and "childrens-services/directorate_report.csv" not in index
+    again = run(project_dir, "build", "--period", P, "--directorate", "childrens-services", "--directorate", SLUG, "--format", "html,csv")
+    assert "0 built" in again.stdout  # an internal paper without open data is up to date, not rebuilt every time
