@@ -34,7 +34,7 @@ from perfkit.manifest import Manifest, code_hash
 from perfkit.outputs import OutputFolder
 from perfkit.paths import Project, project
 from perfkit.periods import Freq, Period, parse_period
-from perfkit.render.index import write_index
+from perfkit.render.index import index_names, write_index
 from perfkit.store import Store
 
 __all__ = ["BuildReport", "build"]
@@ -156,8 +156,7 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
 
     results = run_jobs(todo, proj, out, chosen, workers=workers, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
-    names = {slug: d.name for slug, d in params.directorates.items()} | {"corporate": "Corporate overview"}
-    index = write_index(out, council.name, names)
+    index = write_index(out, council.name, index_names(params))
     return BuildReport(results, periods, out, index, time.perf_counter() - started)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -67,6 +68,7 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
     from perfkit.manifest import Manifest, code_hash
     from perfkit.outputs import OutputFolder
     from perfkit.paths import Project, project
+    from perfkit.render.index import index_names, write_index
     from perfkit.store import Store
 
     found = project(root=root, store=store)
@@ -114,12 +116,17 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
                         shutil.copyfile(source, copy)
                         os.chmod(copy, 0o444)  # read-only: the record of what was published
                         rows.append((number, job_key(job), fmt, str(target / source.name), _sha256(copy), inputs["data"]))
+                record = {"publication_id": number, "period": when.label, "published_at": now.isoformat(sep=" "), "published_by": by,
+                          "max_batch_id": batch, "report": job_key(job)}
+                (staging / "publication.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+                os.chmod(staging / "publication.json", 0o444)
                 os.replace(staging, target)
                 made.append(target)
             con.execute("BEGIN TRANSACTION")
             con.execute("INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?)", [number, when.label, now, by, batch, str(target_root)])
             con.executemany("INSERT INTO publication_files VALUES (?, ?, ?, ?, ?, ?)", rows)
             con.execute("COMMIT")
+            write_index(folder.path, council.name, index_names(params))  # the index marks what was published
         except BaseException:
             for path in made:  # a publication is whole or absent
                 for child in path.iterdir():

@@ -113,3 +113,19 @@ def apply_changes(data: dict, changes: dict) -> None:
             data.pop(key, None)
         else:
             data[key] = value
+
+
+def pages_at(url: str, widths: tuple[int, ...] = (390, 1280)):
+    """Debian's Chromium (driven by Playwright) showing ``url`` at each width: yields (width, page)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        try:
+            for width in widths:
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(url)
+                yield width, page
+                page.close()
+        finally:
+            browser.close()

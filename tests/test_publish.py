@@ -142,3 +142,33 @@ def test_open_data_beside_a_public_paper_and_never_an_internal_one(project_dir, 
     assert "housing/directorate_report.csv" in index and "childrens-services/directorate_report.csv" not in index
     again = run(project_dir, "build", "--period", P, "--directorate", "childrens-services", "--directorate", SLUG, "--format", "html,csv")
     assert "0 built" in again.stdout  # an internal paper without open data is up to date, not rebuilt every time
+
+
+def test_the_index_is_an_archive_of_built_and_published_papers_that_passes_axe(built):
+    from axe_playwright_python.sync_playwright import Axe
+    from bs4 import BeautifulSoup
+
+    from .conftest import pages_at
+
+    root, _store = built
+    run(root, "publish", "--period", P, "--directorate", SLUG)
+    run(root, "build", "--period", "2025/26 Q1", "--directorate", SLUG, "--format", "html")
+    index = root / "outputs" / "index.html"
+    soup = BeautifulSoup(index.read_text(), "html.parser")
+    periods = [h.get_text() for h in soup.select("main > section > h2") if h.get("id", "").startswith("p-")]
+    assert periods == ["2025/26 Q2", "2025/26 Q1"]  # newest first
+    q2 = soup.find(id="p-2025-26-Q2").parent
+    published = q2.select("ul.published li")
+    assert len(published) == 2 and all("(publication 1)" in li.get_text() for li in published)
+    for a in q2.select("ul.published a"):  # the links open the frozen copies
+        assert (index.parent / a["href"]).is_file() and "published/2025-26-q2/" in a["href"]
+    assert q2.find("a", string=re.compile("Data check for 2025/26 Q2"))
+    housing = soup.find("h3", string="Housing").find_next("ul").get_text(" ")
+    assert "2025/26 Q2" in housing and "2025/26 Q1" in housing and "published" in housing
+    assert not soup.find("script")
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+    for width, page in pages_at(index.as_uri()):
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": tags}})
+        assert results.violations_count == 0, (width, results.generate_report())
+        sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert sizes[0] <= sizes[1], (width, sizes)  # no sideways scrolling on a phone

@@ -241,8 +241,9 @@ def test_provenance_in_metadata_and_about_block(built):
 
 def test_index_lists_every_report_with_working_links(built):
     soup = BeautifulSoup((built / "outputs" / "index.html").read_text(), "html.parser")
+    assert len(soup.select("td.files a[href]")) == 5 * 3  # HTML, PDF and notebook of each report
     links = [a["href"] for a in soup.select("a[href]") if not a["href"].startswith("#")]
-    assert len(links) == 5 * 3
+    assert "2025-26-q2/data-check.html" in links  # and the period's data check, and each directorate's papers over time
     for href in links:
         assert (built / "outputs" / href).is_file(), href
     rows = soup.select("tbody tr")

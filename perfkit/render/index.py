@@ -12,7 +12,7 @@ from perfkit.atomic import write_text
 from perfkit.periods import parse_period
 from perfkit.report.escape import html_text as h
 
-__all__ = ["write_index"]
+__all__ = ["index_names", "write_index"]
 
 def _entries(out: Path) -> list[dict]:
     entries = []
@@ -42,36 +42,97 @@ def _period_key(label: str):  # noqa: ANN202 - sort key
         return parse_period("1900/01")
 
 
-def write_index(out: Path, council: str, names: dict[str, str] | None = None) -> Path:
-    """Write ``out/index.html`` from the executed notebooks under ``out``.
+def _published(out: Path) -> list[dict]:
+    """Every publication's papers under ``out/published/``, from the record each keeps (publication.json)."""
+    found = []
+    for record in sorted(out.glob("published/*/*/publication-*/publication.json")):
+        try:
+            meta = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        folder = record.parent
+        for html in sorted(folder.glob("*.html")):
+            found.append({
+                "period": meta.get("period", folder.parent.parent.name), "folder": folder.parent.name, "report": html.stem,
+                "id": meta.get("publication_id"), "at": str(meta.get("published_at", ""))[:10],
+                "links": {ext: os.path.relpath(html.with_suffix(f".{ext}"), out) for ext in ("html", "pdf", "csv") if html.with_suffix(f".{ext}").exists()},
+            })
+    return found
 
-    ``names`` maps output folders (directorate slugs) to the names readers know.
+
+def _files(links: dict[str, str], what: str) -> str:
+    return " ".join(
+        f"<a href='{h(href)}'>{ext.upper()}<span class='visually-hidden'> of {h(what)}</span></a>" for ext, href in links.items()
+    )
+
+
+def _anchor(period: str) -> str:
+    return "p-" + period.replace("/", "-").replace(" ", "-")
+
+
+def write_index(out: Path, council: str, names: dict[str, str] | None = None) -> Path:
+    """Write ``out/index.html``: a small static site of every period built or published.
+
+    Newest period first, each with its papers, formats, RAG counts and the data check, and
+    the papers published for it (marked with their publication and date); then each
+    directorate's papers over time. Plain links only: it works from ``file://`` and any
+    static host. ``names`` maps output folders (directorate slugs) to the names readers know.
     """
     names = names or {}
-    entries = _entries(out)
+    name = lambda folder: names.get(folder, folder.replace("-", " ").capitalize())  # noqa: E731
+    entries, published = _entries(out), _published(out)
     css = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
+    periods = sorted({e["period"] for e in entries} | {p["period"] for p in published}, key=_period_key, reverse=True)
     sections = []
-    for period in sorted({e["period"] for e in entries}, key=_period_key, reverse=True):
+    for period in periods:
         rows = []
         for e in [e for e in entries if e["period"] == period]:
-            links = " ".join(
-                f"<a href='{h(href)}'>{ext.upper()}<span class='visually-hidden'> of {h(e['folder'])} {h(e['report'])}</span></a>"
-                for ext, href in e["links"].items()
-            )
+            what = f"{name(e['folder'])} {e['report'].replace('_', ' ')}, {period}"
             counts = "".join(f"<td class='num'>{int(e['rag'].get(r, 0))}</td>" for r in RAG_LABELS)
             status = f"failed: {e['failed'][:200]}" if e["failed"] else "built"
             rows.append(
-                f"<tr><th scope='row'>{h(names.get(e['folder'], e['folder'].replace('-', ' ').capitalize()))}</th><td>{h(e['report'].replace('_', ' '))}</td>"
-                f"{counts}<td>{h(status)}</td><td class='files'>{links}</td></tr>"
+                f"<tr><th scope='row'>{h(name(e['folder']))}</th><td>{h(e['report'].replace('_', ' '))}</td>"
+                f"{counts}<td>{h(status)}</td><td class='files'>{_files(e['links'], what)}</td></tr>"
             )
         head = "".join(f"<th scope='col'>{h(c)}</th>" for c in ("Directorate", "Report", *[r.capitalize() for r in RAG_LABELS], "Status", "Files"))
-        sections.append(
-            f"<section><h2 id='p-{h(period.replace('/', '-').replace(' ', '-'))}'>{h(period)}</h2>"
-            f"<div class='table-scroll' role='region' tabindex='0' aria-label='Reports for {h(period)}'>"
-            f"<table class='data'><caption>Reports for {h(period)}, with the number of indicators at each RAG status</caption>"
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"
-        )
-    body = "".join(sections) or "<p>No reports have been built yet. Run <code>perfkit build</code>.</p>"
+        parts = [f"<section><h2 id='{h(_anchor(period))}'>{h(period)}</h2>"]
+        if rows:
+            parts.append(
+                f"<div class='table-scroll' role='region' tabindex='0' aria-label='Reports for {h(period)}'>"
+                f"<table class='data'><caption>Reports for {h(period)}, with the number of indicators at each RAG status</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            )
+        check = out / _period_key(period).slug / "data-check.html"
+        if _period_key(period).label == period and check.is_file():
+            parts.append(f"<p><a href='{h(os.path.relpath(check, out))}'>Data check for {h(period)}</a>: what was returned, "
+                         "missing or unusual before the papers were built.</p>")
+        mine = [p for p in published if p["period"] == period]
+        if mine:
+            items = "".join(
+                f"<li>{h(name(p['folder']))}, {h(p['report'].replace('_', ' '))}: published {h(p['at'])} (publication {h(str(p['id']))}) "
+                f"{_files(p['links'], name(p['folder']) + ' ' + p['report'].replace('_', ' ') + ', published ' + p['at'])}</li>"
+                for p in mine
+            )
+            parts.append(f"<h3>Published for {h(period)}</h3><p>As committee received them, unchanged since.</p><ul class='published'>{items}</ul>")
+        parts.append("</section>")
+        sections.append("".join(parts))
+    by_folder = []
+    for folder in sorted({e["folder"] for e in entries} | {p["folder"] for p in published}, key=name):
+        items = []
+        for period in periods:
+            built = [e for e in entries if e["folder"] == folder and e["period"] == period and "html" in e["links"]]
+            pubs = [p for p in published if p["folder"] == folder and p["period"] == period]
+            links = [f"<a href='{h(e['links']['html'])}'>{h(e['report'].replace('_', ' '))}</a>" for e in built]
+            links += [f"<a href='{h(p['links']['html'])}'>published {h(p['at'])}</a>" for p in pubs if "html" in p["links"]]
+            if links:
+                items.append(f"<li>{h(period)}: {', '.join(links)}</li>")
+        by_folder.append(f"<h3>{h(name(folder))}</h3><ul>{''.join(items)}</ul>")
+    nav = "".join(f"<li><a href='#{h(_anchor(p))}'>{h(p)}</a></li>" for p in periods)
+    body = (
+        f"<nav aria-label='Periods'><h2>Periods</h2><ul class='periods'>{nav}<li><a href='#by-directorate'>By directorate</a></li></ul></nav>"
+        + "".join(sections)
+        + f"<section><h2 id='by-directorate'>By directorate</h2>{''.join(by_folder)}</section>"
+    ) if periods else "<p>No reports have been built yet. Run <code>perfkit build</code>.</p>"
     page = (
         f"<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
@@ -83,3 +144,8 @@ def write_index(out: Path, council: str, names: dict[str, str] | None = None) ->
     path = out / "index.html"
     write_text(path, page)
     return path
+
+
+def index_names(params) -> dict[str, str]:  # noqa: ANN001 - ReportParams
+    """Output folders by the names readers know them by."""
+    return {slug: d.name for slug, d in params.directorates.items()} | {"corporate": "Corporate overview"}
