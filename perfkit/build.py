@@ -28,7 +28,7 @@ from perfkit.contract import METADATA_KEY, PROVENANCE_MIME
 
 __all__ = ["FORMATS", "Job", "JobResult", "latest_complete_period", "plan", "run_jobs"]
 
-FORMATS = ("html", "pdf", "csv")  # csv: open data beside a public directorate paper (perfkit.render.open_data)
+FORMATS = ("html", "pdf", "docx", "csv")  # docx: Word for committee systems; csv: open data beside a public directorate paper
 
 
 @dataclass(frozen=True)
@@ -227,6 +227,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     """Execute one notebook into ``out`` and render it; never raises for a notebook error."""
     import papermill
 
+    from perfkit.render.docx import to_docx
     from perfkit.render.exporters import to_html, to_pdf
 
     os.environ["PERFKIT_HOME"] = str(project.root)  # the kernel finds the project and store
@@ -287,6 +288,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     renderers: dict[str, Callable[[], object]] = {
         "html": lambda: to_html(nb, paper_links(job, out, formats, open_data() is not None if "csv" in formats else False)).encode("utf-8"),
         "pdf": lambda: to_pdf(nb, replaced),
+        "docx": lambda: to_docx(nb),
         "csv": open_data,
     }
     rendered: dict[str, object] = {}
@@ -375,6 +377,8 @@ def paper_links(job: Job, out: Path, formats: tuple[str, ...], open_data: bool =
     links = [("All reports", href(out / "index.html"))]
     if "pdf" in formats:
         links.append(("This paper as PDF", f"{job.name}.pdf"))
+    if "docx" in formats:
+        links.append(("This paper in Word (DOCX)", f"{job.name}.docx"))
     if open_data:
         links += [("Its figures as open data (CSV)", f"{job.name}.csv"), ("What each column means (CSV)", f"{job.name}-dictionary.csv")]
     before = job.period.prev()

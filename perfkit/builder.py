@@ -84,8 +84,8 @@ def build(
         raise ConfigError(f"--format: unknown format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
     if engine not in ("nbconvert", "quarto"):
         raise ConfigError(f"--engine: unknown engine {engine!r}; use nbconvert (the default) or quarto")
-    if engine == "quarto" and "csv" in chosen:
-        raise ConfigError("--engine quarto renders html and pdf; build open data (--format csv) with the default engine")
+    if engine == "quarto" and {"csv", "docx"} & set(chosen):
+        raise ConfigError("--engine quarto renders html and pdf; build Word (docx) and open data (csv) with the default engine")
     if engine == "quarto":
         from perfkit.render.quarto import quarto_binary
 

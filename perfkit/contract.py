@@ -7,7 +7,7 @@ Everything here is data, importing nothing of perfkit, so any layer may depend o
 from __future__ import annotations
 
 __all__ = [
-    "COUNTS_DISAGREE", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "PROVENANCE_MIME", "RAG_LABELS",
+    "BLOCK_MIME", "COUNTS_DISAGREE", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "PROVENANCE_MIME", "RAG_LABELS",
     "STATUSES", "SUPPRESSION_CODES", "TYPST_MIME",
 ]
 
@@ -33,6 +33,9 @@ DIRECTION_LABELS = ("improved", "no change", "worsened", "up", "down", "withheld
 #: Display blocks' typst rendering, the hidden metadata of a notebook output, and the
 #: provenance record a report writes (the build copies it into the notebook's metadata).
 TYPST_MIME = "text/x-typst"
+#: A display block as data (its type and fields), which renderers without their own markup
+#: (DOCX) walk: the one shape every block shares.
+BLOCK_MIME = "application/vnd.perfkit.block+json"
 META_MIME = "application/vnd.perfkit.meta+json"
 PROVENANCE_MIME = "application/vnd.perfkit.provenance+json"
 #: The key of perfkit's record in an executed notebook's metadata.

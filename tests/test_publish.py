@@ -172,3 +172,38 @@ def test_the_index_is_an_archive_of_built_and_published_papers_that_passes_axe(b
         assert results.violations_count == 0, (width, results.generate_report())
         sizes = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert sizes[0] <= sizes[1], (width, sizes)  # no sideways scrolling on a phone
+
+
+def test_word_paper_has_the_pdfs_structure_and_opens_in_libreoffice(built, tmp_path):
+    """DOCX for committee systems: opened as a clerk's software would (LibreOffice, headless)."""
+    import subprocess
+
+    import docx
+    from bs4 import BeautifulSoup
+
+    root, _store = built
+    run(root, "build", "--period", P, "--directorate", SLUG, "--report", "directorate_report", "--format", "html,docx")
+    folder = root / "outputs" / "2025-26-q2" / SLUG
+    document = docx.Document(str(folder / "directorate_report.docx"))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["1. Summary and purpose", "2. Background: the headline picture"]
+    assert "Appendix 1: Performance scorecard" in headings and "Appendix 2: Exceptions" in headings
+    shapes = document.inline_shapes
+    assert len(shapes) and all(s._inline.docPr.get("descr") for s in shapes)  # every chart has its alt text
+    orientations = [s.orientation for s in document.sections]
+    assert 1 in orientations and orientations[0] == 0  # portrait, with the scorecard on landscape pages
+    assert "Housing and Communities Scrutiny Committee" in document.sections[0].footer.paragraphs[0].text
+    soffice = shutil.which("libreoffice") or shutil.which("soffice")
+    proc = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir",
+                           str(tmp_path), str(folder / "directorate_report.docx")], capture_output=True, text=True, timeout=240)
+    pdf = tmp_path / "directorate_report.pdf"
+    assert proc.returncode == 0 and pdf.is_file(), proc.stderr
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert "Housing performance report: 2025/26 Q2" in text and "1.1" in text and "Page 2" in text
+    # every figure of the HTML scorecard is in the Word paper, with its RAG in words
+    soup = BeautifulSoup((folder / PAPER).read_text(), "html.parser")
+    for tr in soup.select("table.scorecard tr.figures"):
+        value = " ".join(tr.select("td")[0].get_text(" ").split())
+        rag = " ".join(tr.select("td")[2].get_text(" ").split())
+        assert value in text, value
+        assert any(word in text for word in rag.split() if word.isalpha()), rag

@@ -29,7 +29,7 @@ def _entries(out: Path) -> list[dict]:
                 "report": nb_path.stem,
                 "rag": meta.get("rag_counts", {}),
                 "failed": meta.get("failed", "") if meta else "see the notebook",
-                "links": {ext: os.path.relpath(f"{stem}.{ext}", out) for ext in ("html", "pdf", "csv", "ipynb") if Path(f"{stem}.{ext}").exists()},
+                "links": {ext: os.path.relpath(f"{stem}.{ext}", out) for ext in ("html", "pdf", "docx", "csv", "ipynb") if Path(f"{stem}.{ext}").exists()},
             }
         )
     return entries
@@ -55,7 +55,7 @@ def _published(out: Path) -> list[dict]:
             found.append({
                 "period": meta.get("period", folder.parent.parent.name), "folder": folder.parent.name, "report": html.stem,
                 "id": meta.get("publication_id"), "at": str(meta.get("published_at", ""))[:10],
-                "links": {ext: os.path.relpath(html.with_suffix(f".{ext}"), out) for ext in ("html", "pdf", "csv") if html.with_suffix(f".{ext}").exists()},
+                "links": {ext: os.path.relpath(html.with_suffix(f".{ext}"), out) for ext in ("html", "pdf", "docx", "csv") if html.with_suffix(f".{ext}").exists()},
             })
     return found
 
@@ -126,7 +126,8 @@ def write_index(out: Path, council: str, names: dict[str, str] | None = None) ->
             links += [f"<a href='{h(p['links']['html'])}'>published {h(p['at'])}</a>" for p in pubs if "html" in p["links"]]
             if links:
                 items.append(f"<li>{h(period)}: {', '.join(links)}</li>")
-        by_folder.append(f"<h3>{h(name(folder))}</h3><ul>{''.join(items)}</ul>")
+        if items:
+            by_folder.append(f"<h3>{h(name(folder))}</h3><ul>{''.join(items)}</ul>")
     nav = "".join(f"<li><a href='#{h(_anchor(p))}'>{h(p)}</a></li>" for p in periods)
     body = (
         f"<nav aria-label='Periods'><h2>Periods</h2><ul class='periods'>{nav}<li><a href='#by-directorate'>By directorate</a></li></ul></nav>"

@@ -12,7 +12,7 @@ import base64
 from dataclasses import dataclass, field
 from typing import Any
 
-from perfkit.contract import META_MIME, PROVENANCE_MIME, TYPST_MIME
+from perfkit.contract import BLOCK_MIME, META_MIME, PROVENANCE_MIME, TYPST_MIME
 from perfkit.report.escape import html_text as h
 from perfkit.report.escape import typst_string as ts
 from perfkit.report.escape import typst_text as tt
@@ -56,8 +56,22 @@ class Block:
     def typst(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/html": self.html(), TYPST_MIME: self.typst(), "text/plain": type(self).__name__}
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {"text/html": self.html(), TYPST_MIME: self.typst(), BLOCK_MIME: block_data(self), "text/plain": type(self).__name__}
+
+
+def block_data(obj: Any) -> Any:
+    """A block as JSON data: ``{"type": "Section", "number": 2, ...}``, nested blocks and cells
+    alike (a cell's own HTML and typst markup left out: a renderer of data uses its text)."""
+    from dataclasses import fields, is_dataclass
+
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {"type": type(obj).__name__, **{f.name: block_data(getattr(obj, f.name)) for f in fields(obj) if f.name not in ("html_", "typst_")}}
+    if isinstance(obj, (tuple, list)):
+        return [block_data(item) for item in obj]
+    if isinstance(obj, dict):
+        return {str(k): block_data(v) for k, v in obj.items()}
+    return obj
 
 
 @dataclass(frozen=True)

@@ -111,7 +111,7 @@ def labelled(lines: list[tuple[str, str]]) -> Cell:
     """'Commentary (March 2026): ...' lines, the labels in bold."""
     html = "<br>".join(f"<span class='notes-label'>{html_text(k)}:</span> {html_text(v)}" for k, v in lines)
     typ = " #linebreak() ".join(f"*{typst_text(k)}:* {typst_text(v)}" for k, v in lines)
-    return Cell(" ".join(f"{k}: {v}" for k, v in lines), html, typ)
+    return Cell("\n".join(f"{k}: {v}" for k, v in lines), html, typ)
 
 
 SPC_SHORT = {
