@@ -1,0 +1,1 @@
+"""Rendering: executed report notebooks to HTML, PDF, Word and open data (see :mod:`perfkit.render.formats`)."""
