@@ -15,6 +15,7 @@ maps already serve. (Stores made before this keep their index; the writing is th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +110,14 @@ CREATE TABLE IF NOT EXISTS revisions ({_ROW},
 """
 
 
+def _up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a store has every table and column this perfkit uses (an earlier perfkit's lacks some)."""
+    have = {(t, c) for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()}
+    tables = {t for t, _ in have}
+    needed = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA)
+    return all(t in tables for t in needed) and ("observations", "quality") in have and ("revisions", "quality") in have
+
+
 @dataclass(frozen=True)
 class BatchResult:
     """What one import did."""
@@ -133,16 +142,27 @@ class Store:
             raise StoreError(f"no store at {self.path}: run `perfkit demo` or `perfkit ingest FILE` first")
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+        self.con = self._connect(read_only)
         if not read_only:
             self.con.execute("BEGIN")
             self.con.execute(_SCHEMA)
             for table in ("observations", "revisions"):  # a store made before quality flags
                 self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS quality VARCHAR")
             self.con.execute("COMMIT")
+        elif not _up_to_date(self.con):  # made by an earlier perfkit: bring it up to date once, then read
+            self.con.close()
+            try:
+                Store(self.path).close()
+            except (StoreError, duckdb.Error) as exc:
+                raise StoreError(f"the store {self.path} was made by an earlier perfkit and needs its tables brought up to date, "
+                                 f"which could not be done now ({exc}); run any `perfkit ingest` on it when nothing else has it open") from None
+            self.con = self._connect(read_only)
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
 
     def close(self) -> None:
         self.con.close()

@@ -165,3 +165,39 @@ def test_keys_stay_unique_and_the_latest_import_wins(catalogue, imports):
         assert len(obs) == len(got) == len(expected)
         assert got == expected
         assert len(revisions) == revised
+
+
+def test_a_store_made_by_an_earlier_perfkit_is_brought_up_to_date_when_read(tmp_path, demo_store):
+    """A store from before quality flags and publications (no such column, no such tables) is read,
+    not called damaged: opening it read-only brings its tables up to date first, its rows kept."""
+    import shutil
+
+    import duckdb
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(demo_store, old)
+    columns_sorted = lambda tables: {k: v.sort_index(axis=1) for k, v in tables.items()}  # noqa: E731 - a new column comes last
+    before = columns_sorted(dump_store(old))
+    con = duckdb.connect(str(old))
+    for table in ("observations", "revisions"):
+        con.execute(f"ALTER TABLE {table} DROP COLUMN quality")
+    con.execute("DROP TABLE publication_files")
+    con.execute("DROP TABLE publications")
+    con.close()
+    with Store(old, read_only=True) as db:
+        rows = db.observations(["HSG_TA"], ["ZZ0000001"])
+        assert len(rows) and rows["quality"].isna().all()
+        assert db.con.execute("SELECT count(*) FROM publications").fetchall() == [(0,)]
+    assert_same_store(before, columns_sorted(dump_store(old)))
+    con = duckdb.connect(str(old))
+    con.execute("ALTER TABLE observations DROP COLUMN quality")
+    con.close()
+    reader = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys, time; c = duckdb.connect({str(old)!r}, read_only=True); "
+                               "print('open', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:  # another program reads it meanwhile: a clear message, not "damaged"
+        assert reader.stdout.readline().strip() == "open"
+        with pytest.raises(StoreError, match="made by an earlier perfkit.*run any `perfkit ingest` on it when nothing else has it open"):
+            Store(old, read_only=True)
+    finally:
+        reader.kill()
+        reader.wait()
