@@ -16,7 +16,7 @@ import pandas as pd
 
 from perfkit.atomic import atomic_path
 
-__all__ = ["safe_cell", "write_csv"]
+__all__ = ["csv_bytes", "safe_cell", "write_csv"]
 
 _RISKY = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
@@ -35,11 +35,17 @@ def safe_cell(value: object) -> object:
     return value
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as CSV with every text cell made safe: UTF-8 with a byte-order mark, so Excel reads it as UTF-8."""
+    text = lambda column: pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)  # noqa: E731 - pandas 3 reads text as str
+    safe = frame.apply(lambda column: column.astype(object).map(safe_cell) if text(column) else column)
+    return safe.to_csv(index=False).encode("utf-8-sig")
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write ``frame`` to ``path`` (UTF-8 with a byte-order mark, so Excel reads it as UTF-8), atomically."""
+    """Write ``frame`` to ``path`` as :func:`csv_bytes`, atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    safe = frame.apply(lambda column: column.map(safe_cell) if column.dtype == object else column)
     with atomic_path(path) as tmp:
-        safe.to_csv(tmp, index=False, encoding="utf-8-sig")
+        tmp.write_bytes(csv_bytes(frame))
     return path

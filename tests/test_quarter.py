@@ -25,7 +25,7 @@ from perfkit.periods import parse_period
 from perfkit.returns import COLUMNS, DATA_SHEET, HEADER_ROW, NAMES, due_rows, read_return, write_returns
 from perfkit.store import Store
 
-from .conftest import PARAMS, assert_same_store, dump_store
+from .conftest import assert_same_store, dump_store
 
 Q = parse_period("2026/27 Q1")  # the quarter after the demo data ends: nothing is stored for it yet
 DUE = dt.date(2026, 7, 20)  # 20 days after the quarter ends (params/calendar.yaml sets no date for it)
@@ -317,3 +317,64 @@ def test_check_command_and_strict(quarter):
     assert wrong.returncode == 1 and "this is the return for 2026/27 Q1, not 2026/27 Q2" in wrong.stderr
     bad = run("returns", "--period", "2026/27")
     assert bad.returncode == 1 and "returns are collected for a quarter" in bad.stderr
+
+
+HOSTILE = '@HYPERLINK("http://evil.example/","Open")'  # typed as text: a formula (=) in a return is refused
+
+
+def _cells_safe(cells: list[object]) -> None:
+    """No text cell a spreadsheet would run as a formula (a number written as text, -5, may stay)."""
+    import re
+
+    for value in cells:
+        if isinstance(value, str) and value.startswith(("=", "+", "-", "@", "\t", "\r")):
+            assert re.fullmatch(r"[+-]?\d+(\.\d*)?", value.strip()), f"would run as a formula: {value!r}"
+
+
+def test_every_spreadsheet_perfkit_writes_neutralises_formulas(quarter, tmp_path):
+    """Hostile words from the two places people type them reach every CSV and XLSX perfkit writes:
+    the params (an indicator's title and definition: the returns, the chasing list, the open data)
+    and an owner's return (a note and commentary: the store, the chasing list, the open data).
+    The rejects file is checked in test_ingest (a formula in a rejected cell)."""
+    import csv
+    import io
+
+    import yaml
+
+    from perfkit.render.open_data import open_data
+
+    root, store, books = quarter
+    path = root / "params" / "indicators" / "childrens_services.yaml"
+    data = yaml.safe_load(path.read_text())
+    entry = next(e for e in data["indicators"] if e["code"] == "CS_REREF")
+    entry["title"], entry["definition"] = "-ve re-referrals (within 12 months)", "@SUM(A1) " + entry["definition"]
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    params, council = load_params(root / "params"), load_council(root / "params")
+    book = fill(books["head-of-early-help-and-assessment"], {"CS_REREF": {"value": 31.5, "numerator": 63, "denominator": 200, "status": "provisional",
+                                                                          "note": HOSTILE, "commentary": "+3.1 points on last quarter"}})
+    ingest([book], store, params.catalogue, today=dt.date(2026, 7, 25))
+
+    # the returns issued for the next quarter
+    issued = write_returns(root, parse_period("2026/27 Q2"), [SLUG], out=tmp_path / "next")
+    wb = openpyxl.load_workbook(next(p for p in issued if p.stem == "head-of-early-help-and-assessment"))
+    cells = [c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    _cells_safe(cells)
+    assert "'-ve re-referrals (within 12 months)" in cells and any(str(c).startswith("'@SUM(A1) Percentage") for c in cells)
+    assert any(isinstance(c, float) and c == 31.5 for c in cells)  # the previous value stays a number
+
+    # the chasing list
+    with Store(store, read_only=True) as db:
+        rows = db.observations(None, ["ZZ0000001"])
+    _page, chasing = write_check(check(params, council, rows, Q, [SLUG], today=DUE), tmp_path / "check", council.name)
+    table = list(csv.reader(io.StringIO(chasing.read_text(encoding="utf-8-sig"))))
+    _cells_safe([c for row in table for c in row])
+    assert any(row[5] == "'-ve re-referrals (within 12 months)" for row in table[1:])
+
+    # the open data beside the public paper
+    figures, dictionary = open_data(SLUG, Q, store, root)
+    table = list(csv.DictReader(io.StringIO(figures.decode("utf-8-sig"))))
+    _cells_safe([v for row in table for v in row.values()])
+    reref = next(r for r in table if r["indicator"] == "CS_REREF")
+    assert reref["status_reason"] == "'" + HOSTILE and reref["title"] == "'-ve re-referrals (within 12 months)"
+    assert reref["value"] == "31.5" and reref["numerator"] == "63"  # numbers stay numbers
+    _cells_safe(list(csv.reader(io.StringIO(dictionary.decode("utf-8-sig")))))

@@ -9,11 +9,9 @@ Every cell is spreadsheet-safe (:mod:`perfkit.spreadsheet`).
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 
-from perfkit.spreadsheet import safe_cell
+from perfkit.spreadsheet import csv_bytes
 
 __all__ = ["DICTIONARY", "open_data"]
 
@@ -42,12 +40,6 @@ DICTIONARY = [
 ]
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
-    buffer = io.StringIO()
-    frame.apply(lambda c: c.map(safe_cell) if c.dtype == object else c).to_csv(buffer, index=False)
-    return buffer.getvalue().encode("utf-8-sig")
-
-
 def open_data(directorate: str, period, store, root) -> tuple[bytes, bytes] | None:  # noqa: ANN001
     """The open-data CSV and its dictionary for a directorate's paper, or None for an internal paper."""
     from perfkit.report.paper import DirectoratePaper
@@ -71,4 +63,4 @@ def open_data(directorate: str, period, store, root) -> tuple[bytes, bytes] | No
         frame[column] = numbers.round().astype("Int64") if whole else numbers  # 490, not 490.0; blank where none
     text = [c for c in frame.columns if frame[c].dtype != "Int64" and not pd.api.types.is_float_dtype(frame[c])]
     frame[text] = frame[text].astype(object).where(frame[text].notna(), None)
-    return _csv(frame), _csv(pd.DataFrame(DICTIONARY, columns=["column", "meaning"]))
+    return csv_bytes(frame), csv_bytes(pd.DataFrame(DICTIONARY, columns=["column", "meaning"]))
