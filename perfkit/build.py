@@ -20,15 +20,15 @@ from pathlib import Path
 import nbformat
 
 from perfkit.atomic import atomic_path
+from perfkit.contract import METADATA_KEY, PROVENANCE_MIME
 from perfkit.errors import ConfigError, PerfkitError
 from perfkit.params import ReportDef, ReportParams, load_params
 from perfkit.paths import Project
 from perfkit.periods import Freq, Period
-from perfkit.contract import METADATA_KEY, PROVENANCE_MIME
+from perfkit.render.formats import FORMATS, Rendering, made
 
-__all__ = ["FORMATS", "Job", "JobResult", "latest_complete_period", "plan", "run_jobs"]
+__all__ = ["Job", "JobResult", "latest_complete_period", "plan", "run_jobs"]
 
-FORMATS = ("html", "pdf", "docx", "csv")  # docx: Word for committee systems; csv: open data beside a public directorate paper
 
 
 @dataclass(frozen=True)
@@ -227,16 +227,13 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     """Execute one notebook into ``out`` and render it; never raises for a notebook error."""
     import papermill
 
-    from perfkit.render.docx import to_docx
-    from perfkit.render.exporters import to_html, to_pdf
-
     os.environ["PERFKIT_HOME"] = str(project.root)  # the kernel finds the project and store
     os.environ["PERFKIT_STORE"] = str(project.store)
     folder = job.outputs(out)
     folder.mkdir(parents=True, exist_ok=True)
     result = JobResult(job, "built")
     target = folder / f"{job.name}.ipynb"
-    finals = [*(folder / f"{job.name}.{ext}" for ext in FORMATS), folder / f"{job.name}-dictionary.csv"]  # this report's rendered files
+    finals = [path for f in FORMATS.values() for path in f.paths(folder, job.name)]  # this report's rendered files, in any format
     started = time.perf_counter()
     unsaved: OSError | None = None  # papermill's own failure to write the notebook
     try:
@@ -272,10 +269,6 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     written = Path(str(nb.metadata.get("papermill", {}).get("output_path", target)))  # the temporary file papermill wrote
     nb = _without_server_paths(nb, {written: target}, project, out)
     result.checks = list(nb.metadata[METADATA_KEY].get("checks", []))
-    if engine == "quarto":
-        _write_notebook(target, nb)
-        return _render_quarto(result, nb, folder, job.name, formats)
-    replaced: list[str] = []
     opened: dict[str, tuple[bytes, bytes] | None] = {}
 
     def open_data() -> tuple[bytes, bytes] | None:  # a public directorate paper's figures; None for any other report
@@ -285,23 +278,19 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
             opened["csv"] = figures(job.subject, job.period, project.store, project.root) if job.report.per == "directorate" else None
         return opened["csv"]
 
-    renderers: dict[str, Callable[[], object]] = {
-        "html": lambda: to_html(nb, paper_links(job, out, formats, open_data() is not None if "csv" in formats else False)).encode("utf-8"),
-        "pdf": lambda: to_pdf(nb, replaced),
-        "docx": lambda: to_docx(nb),
-        "csv": open_data,
-    }
-    rendered: dict[str, object] = {}
+    paper = Rendering(nb, job.name, lambda: paper_links(job, out, made(formats, paper)), open_data)
+    rendered: dict[str, dict[str, bytes] | None] = {}
     for fmt in formats:  # every format in memory first: a report is built only when all are
         started = time.perf_counter()
         try:
-            rendered[fmt] = renderers[fmt]()
+            rendered[fmt] = FORMATS[fmt].renderers[engine](paper)
         except Exception as exc:  # noqa: BLE001 - a render failure is this job's failure, not the batch's
             result.status, result.error = "failed", f"rendering {fmt}: {type(exc).__name__}: {exc}"
             nb.metadata[METADATA_KEY]["failed"] = result.error
             break
         finally:
             result.seconds[fmt] = time.perf_counter() - started
+    replaced = paper.replaced
     if replaced:
         result.checks.append(
             f"PDF: no installed font has {' '.join(replaced[:12])}{' ...' if len(replaced) > 12 else ''} "
@@ -312,20 +301,14 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
             _remove(finals)  # the index then says the report failed, and links no stale file
             _write_notebook(target, nb)
             return result
-        for fmt, data in rendered.items():
-            if fmt == "csv":
-                if data is None:  # not public (or not a directorate paper): no open data, and the manifest says so
-                    result.files[fmt] = None
-                    continue
-                data, dictionary = data
-                with atomic_path(folder / f"{job.name}-dictionary.csv") as tmp:
-                    tmp.write_bytes(dictionary)
-            with atomic_path(folder / f"{job.name}.{fmt}") as tmp:
-                tmp.write_bytes(data)
-            result.files[fmt] = str(folder / f"{job.name}.{fmt}")
-        written = {Path(p).name for p in result.files.values() if p}
-        written |= {f"{job.name}-dictionary.csv"} if result.files.get("csv") else set()
-        _remove([f for f in finals if f.name not in written])  # an earlier build's other formats
+        kept: set[str] = set()
+        for fmt, files in rendered.items():
+            result.files[fmt] = None if files is None else str(folder / f"{job.name}{FORMATS[fmt].suffixes[0]}")  # None: not for this paper
+            for suffix, data in (files or {}).items():
+                with atomic_path(folder / f"{job.name}{suffix}") as tmp:
+                    tmp.write_bytes(data)
+                kept.add(f"{job.name}{suffix}")
+        _remove([f for f in finals if f.name not in kept])  # an earlier build's other formats
         _write_notebook(target, nb)
     except OSError as exc:
         return _lost(result, [target, *finals], f"writing the report failed ({exc}); nothing of it was kept")
@@ -368,36 +351,19 @@ def _lost(result: JobResult, paths: list[Path], error: str) -> JobResult:
     return result
 
 
-def paper_links(job: Job, out: Path, formats: tuple[str, ...], open_data: bool = False) -> tuple[tuple[str, str], ...]:
-    """A paper's links: the index of every report, its own PDF, its figures as open data
-    (a public paper built with csv), and the previous period's paper where that was built
-    into the same folder."""
+def paper_links(job: Job, out: Path, formats: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """A paper's links: the index of every report, its files in the other formats it has
+    (PDF, Word, open data of a public paper), and the previous period's paper where that
+    was built into the same folder."""
     folder = job.outputs(out)
     href = lambda path: Path(os.path.relpath(path.resolve(), folder)).as_posix()  # noqa: E731
     links = [("All reports", href(out / "index.html"))]
-    if "pdf" in formats:
-        links.append(("This paper as PDF", f"{job.name}.pdf"))
-    if "docx" in formats:
-        links.append(("This paper in Word (DOCX)", f"{job.name}.docx"))
-    if open_data:
-        links += [("Its figures as open data (CSV)", f"{job.name}.csv"), ("What each column means (CSV)", f"{job.name}-dictionary.csv")]
+    links += [(text, f"{job.name}{suffix}") for fmt in formats for text, suffix in FORMATS[fmt].links]
     before = job.period.prev()
     previous = out / before.slug / job.folder / f"{job.name}.html"
     if previous.is_file():
         links.append((f"Previous paper ({before.label})", href(previous)))
     return tuple(links)
-
-
-def _render_quarto(result: JobResult, nb: nbformat.NotebookNode, folder: Path, name: str, formats: tuple[str, ...]) -> JobResult:
-    from perfkit.render.quarto import render_with_quarto
-
-    started = time.perf_counter()
-    try:
-        result.files.update(render_with_quarto(nb, folder, name, formats))
-    except Exception as exc:  # noqa: BLE001 - this job's failure, not the batch's
-        result.status, result.error = "failed", f"quarto: {exc}"
-    result.seconds["quarto"] = time.perf_counter() - started
-    return result
 
 
 #: What one build worker and its warm kernel hold (about 470 MB each on the demo's reports).

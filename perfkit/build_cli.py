@@ -18,6 +18,7 @@ from rich.table import Table
 
 from perfkit.build import Job, JobResult, job_key
 from perfkit.builder import build
+from perfkit.render.formats import FORMATS
 from perfkit.text import printable
 
 __all__ = ["run_build"]
@@ -70,14 +71,15 @@ def _summary(results: list[JobResult], out: Console, seconds: float, index: Path
     several = len({r.job.period for r in results}) > 1
     table = Table(title="Build summary (seconds): failed first, then the slowest")
     table.add_column("report", no_wrap=True, min_width=max((len(_label(r.job, several)) for r in results), default=6))
-    for name in ("status", "execute", "html", "pdf"):
+    timed = ["execute", *(f for f in FORMATS if any(f in r.seconds for r in results))]  # the formats this build rendered
+    for name in ("status", *timed):
         table.add_column(name)
     order = {"failed": 0, "built": 1, "skipped": 2}
     for r in sorted(results, key=lambda r: (order[r.status], -sum(r.seconds.values()))):
         table.add_row(
             _label(r.job, several),
             r.status,
-            *(f"{r.seconds[k]:.1f}" if k in r.seconds else "–" for k in ("execute", "html", "pdf")),
+            *(f"{r.seconds[k]:.1f}" if k in r.seconds else "–" for k in timed),
         )
     out.print(table)
     counts = {k: sum(r.status == k for r in results) for k in ("built", "skipped", "failed")}

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perfkit.build import (
-    FORMATS,
     JobResult,
     check_parameters,
     job_inputs,
@@ -34,6 +33,7 @@ from perfkit.manifest import Manifest, code_hash
 from perfkit.outputs import OutputFolder
 from perfkit.paths import Project, project
 from perfkit.periods import Freq, Period, parse_period
+from perfkit.render.formats import ENGINES, FORMATS
 from perfkit.render.index import index_names, write_index
 from perfkit.store import Store
 
@@ -82,15 +82,14 @@ def build(
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
         raise ConfigError(f"--format: unknown format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
-    if engine not in ("nbconvert", "quarto"):
+    if engine not in ENGINES:
         raise ConfigError(f"--engine: unknown engine {engine!r}; use nbconvert (the default) or quarto")
-    if engine == "quarto" and {"csv", "docx"} & set(chosen):
-        raise ConfigError("--engine quarto renders html and pdf; build Word (docx) and open data (csv) with the default engine")
-    if engine == "quarto":
-        from perfkit.render.quarto import quarto_binary
-
-        if quarto_binary() is None:
-            raise ConfigError("--engine quarto: the quarto command is not on PATH; install Quarto or use the default engine")
+    cannot = [f for f in chosen if engine not in FORMATS[f].renderers]
+    if cannot:
+        raise ConfigError(f"--engine {engine} cannot render {', '.join(cannot)}; build those with the default engine")
+    missing = ENGINES[engine]()
+    if missing:
+        raise ConfigError(f"--engine {engine}: {missing}")
     folder = OutputFolder(Path(out) if out else proj.outputs)  # refused before anything is made
     params = load_checked(proj)
     _ensure_data(proj, emit)

@@ -17,6 +17,7 @@ from rich.text import Text
 from perfkit import __version__, api
 from perfkit.errors import IngestError, PerfkitError
 from perfkit.paths import Project, project
+from perfkit.render.formats import formats_help
 from perfkit.text import printable
 
 app = typer.Typer(
@@ -215,7 +216,7 @@ def build(
     period: Annotated[Optional[list[str]], typer.Option("--period", help="Reporting period, e.g. '2025/26 Q2' (repeat for more; default: the latest complete quarter).")] = None,
     directorate: DirectoratesOpt = None,
     report: Annotated[Optional[list[str]], typer.Option("--report", help="Report name from params/reports.yaml (repeat for more; default: the default reports).")] = None,
-    formats: Annotated[str, typer.Option("--format", help="Comma-separated output formats: html, pdf, docx (Word), csv (open data beside a public paper).")] = "html,pdf",
+    formats: Annotated[str, typer.Option("--format", help="Comma-separated output formats: " + formats_help() + ".")] = "html,pdf",
     jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help="Reports built at once, each in its own worker process (default: the number of cores; never more than the reports to build or than free memory holds).")] = None,
     out: OutOpt = None,
     engine: Annotated[str, typer.Option("--engine", help="Renderer: nbconvert (built in) or quarto (needs quarto on PATH).")] = "nbconvert",

@@ -68,6 +68,7 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
     from perfkit.manifest import Manifest, code_hash
     from perfkit.outputs import OutputFolder
     from perfkit.paths import Project, project
+    from perfkit.render.formats import FORMATS
     from perfkit.render.index import index_names, write_index
     from perfkit.store import Store
 
@@ -85,8 +86,6 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
         entry = manifest.entries.get(key)
         inputs = job_inputs(job, params, proj, code, council.area_code, seen)
         files = {fmt: Path(p) for fmt, p in (entry or {}).get("files", {}).items() if p}
-        if "csv" in files:  # open data travels with its data dictionary
-            files["csv-dictionary"] = files["csv"].with_name(f"{files['csv'].stem}-dictionary.csv")
         rebuild = f"run `perfkit build --period '{when.label}'` first, then publish"
         if not entry or entry.get("status") != "built" or not files.get("html", Path()).is_file():
             raise ConfigError(f"{key} is not built in {folder.path}; {rebuild}")
@@ -110,7 +109,9 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
                 staging = target.with_name(f".{target.name}.tmp")
                 shutil.rmtree(staging, ignore_errors=True)
                 staging.mkdir(parents=True)
-                for fmt, source in sorted(files.items()):
+                every = [(fmt, path) for fmt, main in sorted(files.items())  # open data travels with its data dictionary
+                         for path in (FORMATS[fmt].paths(main.parent, job.name) if fmt in FORMATS else [main])]
+                for fmt, source in every:
                     if source.is_file():
                         copy = staging / source.name
                         shutil.copyfile(source, copy)

@@ -19,7 +19,8 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
-from perfkit.build import FORMATS, WORKER_MEMORY, Job, run_job, worker_count
+from perfkit.build import WORKER_MEMORY, Job, run_job, worker_count
+from perfkit.render.formats import FORMATS
 from perfkit.errors import IngestError
 from perfkit.ingest import ingest
 from perfkit.params import load_params
@@ -89,7 +90,7 @@ def test_a_report_whose_pdf_fails_keeps_no_file_of_an_earlier_build(pasted, monk
     params = load_params(project / "params", project / "notebooks")
     job = Job(params.report("directorate_report"), parse_period(PERIOD), "housing", "housing")
     out = project / "outputs"
-    result = run_job(job, Project(project, project / "data" / "perfkit.duckdb"), out, FORMATS)
+    result = run_job(job, Project(project, project / "data" / "perfkit.duckdb"), out, tuple(FORMATS))
     assert result.status == "failed" and "rendering pdf: RuntimeError" in result.error
     assert not files["pdf"].exists() and not files["html"].exists()  # neither the old PDF nor a lone new HTML
     assert json.loads(files["ipynb"].read_text())["metadata"]["perfkit"]["failed"] == result.error

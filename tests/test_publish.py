@@ -207,3 +207,63 @@ def test_word_paper_has_the_pdfs_structure_and_opens_in_libreoffice(built, tmp_p
         rag = " ".join(tr.select("td")[2].get_text(" ").split())
         assert value in text, value
         assert any(word in text for word in rag.split() if word.isalpha()), rag
+
+
+def test_a_new_format_is_one_registry_entry_that_reads_the_blocks_data(built, monkeypatch):
+    """Formats as a registry: a format added in one place (here Markdown, walking the display blocks'
+    data as the Word renderer does) is rendered, written, linked from the paper and listed in the
+    index, with no change to the build. And the HTML and typst a notebook shows are what their
+    renderers make of that same data."""
+    import json
+
+    from perfkit.build import Job, run_job
+    from perfkit.contract import BLOCK_MIME, TYPST_MIME
+    from perfkit.params import load_params
+    from perfkit.paths import Project
+    from perfkit.periods import parse_period
+    from perfkit.render import block_html, block_typst, formats
+    from perfkit.render.index import write_index
+
+    def markdown(paper):
+        lines: list[str] = []
+
+        def walk(block):
+            if isinstance(block, str):
+                lines.append(block)
+            elif block["type"] == "PaperHeader":
+                lines.append(f"# {block['title']}")
+            elif block["type"] == "Section":
+                lines.append(f"## {block['number']}. {block['heading']}")
+                for para in block["paragraphs"]:
+                    walk(para)
+            elif block["type"] in ("Blocks", "Keep"):
+                for item in block["items"]:
+                    walk(item)
+
+        for cell in paper.nb.cells:
+            for out in cell.get("outputs", []):
+                if BLOCK_MIME in out.get("data", {}):
+                    walk(out["data"][BLOCK_MIME])
+        return {".md": "\n\n".join(lines).encode("utf-8")}
+
+    monkeypatch.setitem(formats.FORMATS, "md", formats.Format("md", "md (Markdown)", (".md",), (("This paper as Markdown", ".md"),),
+                                                              {"nbconvert": markdown}))
+    for name in ("PERFKIT_HOME", "PERFKIT_STORE"):  # run_job sets them for its kernel: undo that after the test
+        monkeypatch.setenv(name, "")
+    root, store = built
+    job = Job(load_params(root / "params").report("directorate_report"), parse_period(P), SLUG, SLUG)
+    result = run_job(job, Project(root, store), root / "outputs", ("html", "md"))
+    assert result.status == "built", result.error
+    folder = root / "outputs" / "2025-26-q2" / SLUG
+    text = (folder / "directorate_report.md").read_text()
+    assert text.startswith("# Housing performance report: 2025/26 Q2") and "## 1. Summary and purpose" in text
+    assert "directorate_report.md'>This paper as Markdown</a>" in (folder / PAPER).read_text()
+    assert "2025-26-q2/housing/directorate_report.md'>MD<" in write_index(root / "outputs", "Kestrel Vale").read_text()
+
+    outputs = [o["data"] for c in json.loads((folder / "directorate_report.ipynb").read_text())["cells"]
+               for o in c.get("outputs", []) if BLOCK_MIME in o.get("data", {})]
+    assert len(outputs) >= 8
+    joined = lambda text: "".join(text) if isinstance(text, list) else text  # noqa: E731 - nbformat may split long strings
+    for data in outputs:
+        assert block_html.render(data[BLOCK_MIME]) == joined(data["text/html"])
+        assert block_typst.render(data[BLOCK_MIME]) == joined(data[TYPST_MIME])

@@ -16,6 +16,7 @@ from typing import Any
 import nbformat
 
 from perfkit.contract import BLOCK_MIME
+from perfkit.report.blocks import header_rows, numbered
 
 __all__ = ["to_docx"]
 
@@ -141,7 +142,14 @@ class _Writer:
 
 
 def _text(cell: Any) -> str:
-    return cell.get("text", "") if isinstance(cell, dict) else str(cell)
+    """A cell in plain words, its badges' icons kept (a chart in a cell gives its alt text)."""
+    if not isinstance(cell, dict):
+        return str(cell)
+    if not cell["parts"]:
+        return cell["text"]
+    runs = {"break": lambda p: "\n", "label": lambda p: f"{p['text']}: ", "rag": lambda p: f"{p['icon']} {p['text']}",
+            "direction": lambda p: f"{p['icon']} {p['text']}".strip()}
+    return "".join(runs.get(p["kind"], lambda p: p["text"])(p) for p in cell["parts"])
 
 
 def _render(w: _Writer, block: dict) -> None:
@@ -152,18 +160,14 @@ def _render(w: _Writer, block: dict) -> None:
     elif kind == "PaperHeader":
         w.paragraph(block["council"])
         w.doc.add_heading(block["title"], level=0)
-        rows = [["Committee", block["committee"]], ["Date of meeting", block["meeting"]], ["Report of", block["report_of"]],
-                ["Paper", block["paper"]], ["Status", block["status"]], ["Wards affected", block["wards"]], ["Key decision", block["key_decision"]]]
-        w.table("", None, rows, size=10)
+        w.table("", None, [list(row) for row in header_rows(block)], size=10)
     elif kind == "Section":
         w.heading(f"{block['number']}. {block['heading']}", 1)
-        n = 0
-        for para in block["paragraphs"]:
-            if isinstance(para, dict):
-                _render(w, para)
+        for number, para in numbered(block):
+            if number:
+                w.paragraph(para, number)
             else:
-                n += 1
-                w.paragraph(para, f"{block['number']}.{n}")
+                _render(w, para)
     elif kind == "Heading":
         w.heading(block["text"], max(1, block.get("level", 2) - 1))
     elif kind == "Paragraph":

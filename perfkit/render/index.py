@@ -10,6 +10,7 @@ from perfkit._version import __version__
 from perfkit.assess.rag import RAG_LABELS
 from perfkit.atomic import write_text
 from perfkit.periods import parse_period
+from perfkit.render.formats import FORMATS
 from perfkit.report.escape import html_text as h
 
 __all__ = ["index_names", "write_index"]
@@ -29,10 +30,17 @@ def _entries(out: Path) -> list[dict]:
                 "report": nb_path.stem,
                 "rag": meta.get("rag_counts", {}),
                 "failed": meta.get("failed", "") if meta else "see the notebook",
-                "links": {ext: os.path.relpath(f"{stem}.{ext}", out) for ext in ("html", "pdf", "docx", "csv", "ipynb") if Path(f"{stem}.{ext}").exists()},
+                "links": _links(stem, out, with_notebook=True),
             }
         )
     return entries
+
+
+def _links(stem: Path, out: Path, with_notebook: bool = False) -> dict[str, str]:
+    """A paper's files in every format it was written in (the notebook too, for a build), by format."""
+    files = [(name, Path(f"{stem}{f.suffixes[0]}")) for name, f in FORMATS.items()]
+    files += [("ipynb", Path(f"{stem}.ipynb"))] if with_notebook else []
+    return {name: os.path.relpath(path, out) for name, path in files if path.exists()}
 
 
 def _period_key(label: str):  # noqa: ANN202 - sort key
@@ -55,7 +63,7 @@ def _published(out: Path) -> list[dict]:
             found.append({
                 "period": meta.get("period", folder.parent.parent.name), "folder": folder.parent.name, "report": html.stem,
                 "id": meta.get("publication_id"), "at": str(meta.get("published_at", ""))[:10],
-                "links": {ext: os.path.relpath(html.with_suffix(f".{ext}"), out) for ext in ("html", "pdf", "docx", "csv") if html.with_suffix(f".{ext}").exists()},
+                "links": _links(html.with_suffix(""), out),
             })
     return found
 

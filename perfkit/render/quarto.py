@@ -2,7 +2,8 @@
 
 perfkit's own exporters (:mod:`perfkit.render.exporters`) need no Quarto. This engine is for
 councils that standardise on Quarto: it renders the same executed notebook with the
-``_quarto.yml`` below (typst to A4 PDF/UA-1, self-contained HTML) to the same output paths.
+``_quarto.yml`` below (typst to A4 PDF/UA-1, self-contained HTML, Word); the build writes
+what it makes as it writes its own (:mod:`perfkit.render.formats`).
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ from pathlib import Path
 
 import nbformat
 
-from perfkit.atomic import atomic_path
 from perfkit.errors import PerfkitError
 from perfkit.render.exporters import HIDDEN_TAGS, paper_meta
 
-__all__ = ["QUARTO_YML", "quarto_binary", "render_with_quarto"]
+__all__ = ["QUARTO_YML", "quarto_binary", "quarto_render"]
 
 QUARTO_YML = """\
 project:
@@ -36,8 +36,9 @@ format:
     pdf-standard: ua-1
     lang: en-GB
     toc: false
+  docx:
+    lang: en-GB
 """
-_TARGETS = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
 
 
 def quarto_binary() -> str | None:
@@ -55,22 +56,16 @@ def _prepared(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return copy
 
 
-def render_with_quarto(nb: nbformat.NotebookNode, folder: Path, name: str, formats: tuple[str, ...]) -> dict[str, str]:
-    """Render ``nb`` to ``folder/name.{html,pdf}`` with Quarto; returns the files written."""
+def quarto_render(nb: nbformat.NotebookNode, name: str, to: str, suffix: str) -> bytes:
+    """``nb`` rendered by ``quarto render --to TO``: the bytes of the file it made."""
     quarto = quarto_binary()
     if quarto is None:
         raise PerfkitError("--engine quarto needs the quarto command on PATH (https://quarto.org); the default engine needs nothing else")
-    written = {}
     with tempfile.TemporaryDirectory(prefix="perfkit-quarto-") as tmp:
         work = Path(tmp)
         (work / "_quarto.yml").write_text(QUARTO_YML, encoding="utf-8")
         nbformat.write(_prepared(nb), work / f"{name}.ipynb")
-        for fmt in formats:
-            to, suffix = _TARGETS[fmt]
-            proc = subprocess.run([quarto, "render", f"{name}.ipynb", "--to", to], cwd=work, capture_output=True, text=True)
-            if proc.returncode != 0:
-                raise PerfkitError(f"quarto render --to {to} failed: {proc.stderr.strip()[-800:]}")
-            with atomic_path(folder / f"{name}{suffix}") as out:
-                shutil.copyfile(work / f"{name}{suffix}", out)
-            written[fmt] = str(folder / f"{name}{suffix}")
-    return written
+        proc = subprocess.run([quarto, "render", f"{name}.ipynb", "--to", to], cwd=work, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise PerfkitError(f"quarto render --to {to} failed: {proc.stderr.strip()[-800:]}")
+        return (work / f"{name}{suffix}").read_bytes()

@@ -1,21 +1,20 @@
-"""Report building blocks: display objects with an HTML and a typst representation.
+"""Report building blocks: what a paper says, as data.
 
-Each block is immutable and shows itself in JupyterLab (``text/html``); the same output
-also carries ``text/x-typst``, which perfkit's PDF exporter uses. People's text is always
-escaped (:mod:`perfkit.report.escape`). RAG and direction are never shown by colour alone:
+Each block is an immutable dataclass; :func:`block_data` turns it into one JSON shape
+(``{"type": "Section", "number": 2, ...}``, cells as runs of :class:`Part`) which every
+renderer walks: :mod:`perfkit.render.block_html` (JupyterLab and the HTML paper),
+:mod:`perfkit.render.block_typst` (the PDF) and :mod:`perfkit.render.docx` (Word). A block
+shows itself in JupyterLab with all three in its output, so the build renders the executed
+notebook without running anything again. RAG and direction are never shown by colour alone:
 every badge has an icon and a word.
 """
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 from typing import Any
 
 from perfkit.contract import BLOCK_MIME, META_MIME, PROVENANCE_MIME, TYPST_MIME
-from perfkit.report.escape import html_text as h
-from perfkit.report.escape import typst_string as ts
-from perfkit.report.escape import typst_text as tt
 
 __all__ = [
     "TYPST_MIME",
@@ -23,19 +22,25 @@ __all__ = [
     "PROVENANCE_MIME",
     "Block",
     "Blocks",
+    "Cell",
     "Chart",
     "Keep",
     "Meta",
     "PageBreak",
     "PaperHeader",
+    "Part",
     "Section",
     "Table",
     "CardTable",
+    "block_data",
+    "header_rows",
+    "numbered",
     "rag_badge",
     "direction_badge",
 ]
 
 
+#: A RAG rating's icon, word and style (the style names the badge's fill in each renderer).
 RAG = {
     "green": ("✓", "Green", "rag-green"),
     "amber": ("▲", "Amber", "rag-amber"),
@@ -44,29 +49,34 @@ RAG = {
     "withheld": ("◌", "Withheld", "rag-none"),
     "no data": ("?", "No data", "rag-none"),
 }
-RAG_TYPST_FILL = {"rag-green": "rgb(\"#cfe8d5\")", "rag-amber": "rgb(\"#ffe1a8\")", "rag-red": "rgb(\"#f6c4c4\")", "rag-none": "rgb(\"#e8e8e8\")"}
 
 
 class Block:
-    """Base class: subclasses give ``html()`` and ``typst()``."""
+    """Base class: a block is its fields; renderers read :func:`block_data`."""
 
-    def html(self) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+    def html(self) -> str:
+        from perfkit.render.block_html import render
 
-    def typst(self) -> str:  # pragma: no cover - abstract
-        raise NotImplementedError
+        return render(block_data(self))
+
+    def typst(self) -> str:
+        from perfkit.render.block_typst import render
+
+        return render(block_data(self))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return {"text/html": self.html(), TYPST_MIME: self.typst(), BLOCK_MIME: block_data(self), "text/plain": type(self).__name__}
+        from perfkit.render import block_html, block_typst
+
+        data = block_data(self)
+        return {"text/html": block_html.render(data), TYPST_MIME: block_typst.render(data), BLOCK_MIME: data, "text/plain": type(self).__name__}
 
 
 def block_data(obj: Any) -> Any:
-    """A block as JSON data: ``{"type": "Section", "number": 2, ...}``, nested blocks and cells
-    alike (a cell's own HTML and typst markup left out: a renderer of data uses its text)."""
+    """A block as JSON data: ``{"type": "Section", "number": 2, ...}``, nested blocks and cells alike."""
     from dataclasses import fields, is_dataclass
 
     if is_dataclass(obj) and not isinstance(obj, type):
-        return {"type": type(obj).__name__, **{f.name: block_data(getattr(obj, f.name)) for f in fields(obj) if f.name not in ("html_", "typst_")}}
+        return {"type": type(obj).__name__, **{f.name: block_data(getattr(obj, f.name)) for f in fields(obj)}}
     if isinstance(obj, (tuple, list)):
         return [block_data(item) for item in obj]
     if isinstance(obj, dict):
@@ -79,12 +89,6 @@ class Blocks(Block):
     """Several blocks shown as one output."""
 
     items: tuple[Block, ...]
-
-    def html(self) -> str:
-        return "\n".join(b.html() for b in self.items)
-
-    def typst(self) -> str:
-        return "\n".join(b.typst() for b in self.items)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle: dict[str, Any] = super()._repr_mimebundle_(include, exclude)
@@ -100,12 +104,6 @@ class Keep(Block):
 
     items: tuple[Block, ...]
 
-    def html(self) -> str:
-        return "<div class='keep'>" + "\n".join(b.html() for b in self.items) + "</div>"
-
-    def typst(self) -> str:
-        return "#block(breakable: false, width: 100%)[\n" + "\n".join(b.typst() for b in self.items) + "\n]\n"
-
 
 @dataclass(frozen=True)
 class Meta(Block):
@@ -113,12 +111,6 @@ class Meta(Block):
 
     data: dict
     mimetype: str = META_MIME
-
-    def html(self) -> str:
-        return ""
-
-    def typst(self) -> str:
-        return ""
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {self.mimetype: self.data, "text/plain": ""}
@@ -138,67 +130,15 @@ class PaperHeader(Block):
     wards: str = "All wards"
     key_decision: str = "No"
 
-    def _rows(self) -> list[tuple[str, str]]:
-        return [
-            ("Committee", self.committee),
-            ("Date of meeting", self.meeting),
-            ("Report of", self.report_of),
-            ("Paper", self.paper),
-            ("Status", self.status),
-            ("Wards affected", self.wards),
-            ("Key decision", self.key_decision),
-        ]
-
-    def html(self) -> str:
-        cells = "".join(f"<tr><th scope='row'>{h(k)}</th><td>{h(v)}</td></tr>" for k, v in self._rows())
-        return (
-            f"<header class='paper-header'><p class='council'>{h(self.council)}</p>"
-            f"<h1>{h(self.title)}</h1>"
-            f"<table class='header-table'><caption class='visually-hidden'>About this paper</caption>{cells}</table></header>"
-        )
-
-    def typst(self) -> str:
-        cells = ", ".join(f"[*{k}*], [{tt(v)}]" for k, v in self._rows())
-        return (
-            f"#text(size: 10pt, fill: rgb(\"#444444\"))[{tt(self.council)}]\n"
-            f"#title[{tt(self.title)}]\n"
-            f"#table(columns: (auto, 1fr), column-gutter: 1em, stroke: none, inset: (x: 0pt, y: 3pt), {cells})\n"
-        )
-
 
 @dataclass(frozen=True)
 class Section(Block):
-    """A numbered section; each paragraph is numbered n.1, n.2 ... (strings are escaped)."""
+    """A numbered section; each paragraph (a string) is numbered n.1, n.2 ...; blocks among them are not."""
 
     number: int
     heading: str
     paragraphs: tuple[str | Block, ...] = ()
     anchor: str = ""
-
-    def _id(self) -> str:
-        return self.anchor or f"section-{self.number}"
-
-    def html(self) -> str:
-        parts = [f"<section aria-labelledby='{h(self._id())}'><h2 id='{h(self._id())}'>{self.number}. {h(self.heading)}</h2>"]
-        n = 0
-        for para in self.paragraphs:
-            if isinstance(para, Block):
-                parts.append(para.html())
-            else:
-                n += 1
-                parts.append(f"<p class='para'><span class='para-no'>{self.number}.{n}</span> {h(para)}</p>")
-        return "".join(parts) + "</section>"
-
-    def typst(self) -> str:
-        parts = [f"#heading(level: 1)[{tt(self.heading)}]"]
-        n = 0
-        for para in self.paragraphs:
-            if isinstance(para, Block):
-                parts.append(para.typst())
-            else:
-                n += 1
-                parts.append(f"#par[#box(width: 2.2em)[{self.number}.{n}]{tt(para)}]")
-        return "\n".join(parts) + "\n"
 
 
 @dataclass(frozen=True)
@@ -209,14 +149,6 @@ class Heading(Block):
     level: int = 2
     anchor: str = ""
 
-    def html(self) -> str:
-        tag = f"h{self.level}"
-        ident = f" id='{h(self.anchor)}'" if self.anchor else ""
-        return f"<{tag}{ident}>{h(self.text)}</{tag}>"
-
-    def typst(self) -> str:
-        return f"#heading(level: {max(1, self.level - 1)}, numbering: none)[{tt(self.text)}]"
-
 
 @dataclass(frozen=True)
 class Paragraph(Block):
@@ -225,25 +157,12 @@ class Paragraph(Block):
     text: str
     css: str = ""
 
-    def html(self) -> str:
-        cls = f" class='{h(self.css)}'" if self.css else ""
-        return f"<p{cls}>{h(self.text)}</p>"
-
-    def typst(self) -> str:
-        return f"#par[{tt(self.text)}]"
-
 
 @dataclass(frozen=True)
 class PageBreak(Block):
-    """A new page in the PDF; optionally landscape for what follows."""
+    """A new page in the PDF (and Word); optionally landscape for what follows."""
 
     landscape: bool = False
-
-    def html(self) -> str:
-        return "<div class='page-break' aria-hidden='true'></div>"
-
-    def typst(self) -> str:
-        return f"#set page(flipped: {'true' if self.landscape else 'false'})\n#pagebreak(weak: true)"
 
 
 @dataclass(frozen=True)
@@ -255,33 +174,45 @@ class Chart(Block):
     caption: str = ""
     width_cm: float = 15.0
 
-    def html(self) -> str:
-        data = base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
-        img = f"<img class='chart' src='data:image/svg+xml;base64,{data}' alt='{h(self.alt)}'>"
-        cap = f"<figcaption>{h(self.caption)}</figcaption>" if self.caption else ""
-        return f"<figure>{img}{cap}</figure>"
 
-    def typst(self) -> str:
-        img = f"image(bytes({ts(self.svg)}), format: \"svg\", alt: {ts(self.alt)}, width: {self.width_cm}cm)"
-        if self.caption:
-            return f"#figure({img}, caption: [{tt(self.caption)}])"
-        return f"#figure({img})"
+@dataclass(frozen=True)
+class Part:
+    """A run of a table cell's content.
+
+    ``kind``: ``text`` (``style`` names a class, e.g. ``spc``), ``label`` (bold, with a colon),
+    ``break`` (a new line), ``rag`` (a badge: ``icon`` and the word, filled by ``style``),
+    ``direction`` (an arrow ``icon`` and the word) or ``image`` (``svg``, ``text`` its alt).
+    """
+
+    text: str = ""
+    kind: str = "text"
+    icon: str = ""
+    style: str = ""
+    svg: str = ""
+
+
+BREAK = Part(kind="break")
 
 
 @dataclass(frozen=True)
 class Cell:
-    """A table cell: plain text (escaped), or HTML and typst made by a badge function."""
+    """A table cell: ``text`` in plain words (what a reader of plain text gets), shown as
+    ``parts`` where it has more than plain text."""
 
     text: str = ""
-    html_: str | None = None
-    typst_: str | None = None
     align: str = "left"
+    parts: tuple[Part, ...] = ()
 
-    def as_html(self) -> str:
-        return self.html_ if self.html_ is not None else h(self.text)
+    def runs(self) -> tuple[Part, ...]:
+        return self.parts or (Part(self.text),)
 
-    def as_typst(self) -> str:
-        return self.typst_ if self.typst_ is not None else tt(self.text)
+
+def joined(cells: list[Cell], sep: str = "; ") -> Cell:
+    """Cells one under another in one cell; their plain texts joined by ``sep``."""
+    parts: list[Part] = []
+    for i, cell in enumerate(cells):
+        parts += [BREAK] * bool(i) + list(cell.runs())
+    return Cell(sep.join(c.text for c in cells), parts=tuple(parts))
 
 
 @dataclass(frozen=True)
@@ -296,48 +227,11 @@ class Table(Block):
     font_size: str = "9pt"
     css: str = ""
 
-    def html(self) -> str:
-        head = "".join(f"<th scope='col'>{h(c)}</th>" for c in self.columns)
-        body = []
-        for row in self.rows:
-            cells = []
-            for i, cell in enumerate(row):
-                tag = "th scope='row'" if i == 0 and self.row_headers else "td"
-                close = "th" if i == 0 and self.row_headers else "td"
-                cls = " class='num'" if cell.align == "right" else ""
-                cells.append(f"<{tag}{cls}>{cell.as_html()}</{close}>")
-            body.append("<tr>" + "".join(cells) + "</tr>")
-        cls = f" {h(self.css)}" if self.css else ""
-        return (
-            f"<div class='table-scroll' role='region' tabindex='0' aria-label='{h(self.caption)}'>"
-            f"<table class='data{cls}'><caption>{h(self.caption)}</caption><thead><tr>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>"
-        )
-
-    def typst(self) -> str:
-        widths = ", ".join(self.widths) if self.widths else ", ".join(["auto"] * len(self.columns))
-        header = ", ".join(f"[*{tt(c)}*]" for c in self.columns)
-        cells = []
-        for row in self.rows:
-            for cell in row:
-                align = "right" if cell.align == "right" else "left"
-                cells.append(f"table.cell(align: {align})[{cell.as_typst()}]")
-        return (
-            f"#figure(kind: table, caption: figure.caption(position: top)[{tt(self.caption)}], "
-            f"text(size: {self.font_size})[#table(columns: ({widths},), inset: 4pt, stroke: 0.5pt + rgb(\"#999999\"), "
-            f"fill: (x, y) => if y == 0 {{ rgb(\"#e8eef5\") }}, "
-            f"table.header({header}), {', '.join(cells)})])\n"
-        )
-
 
 def rag_badge(rag: str) -> Cell:
     """Icon, word and colour: never colour alone."""
-    icon, word, css = RAG.get(rag, RAG["no data"])
-    return Cell(
-        text=word,
-        html_=f"<span class='badge {css}'><span aria-hidden='true'>{icon}</span> {h(word)}</span>",
-        typst_=f"#box(fill: {RAG_TYPST_FILL[css]}, inset: 2pt, radius: 2pt)[{tt(icon + ' ' + word)}]",
-    )
+    icon, word, style = RAG.get(rag, RAG["no data"])
+    return Cell(word, parts=(Part(word, "rag", icon, style),))
 
 
 def direction_badge(label: str, change: float | None) -> Cell:
@@ -347,8 +241,7 @@ def direction_badge(label: str, change: float | None) -> Cell:
     else:
         arrow = "↑" if change > 0 else "↓" if change < 0 else "→"
     word = label.capitalize()
-    text = f"{arrow} {word}".strip()
-    return Cell(text=text, html_=f"<span class='dot'><span aria-hidden='true'>{arrow}</span> {h(word)}</span>", typst_=tt(text))
+    return Cell(f"{arrow} {word}".strip(), parts=(Part(word, "direction", arrow),))
 
 
 @dataclass(frozen=True)
@@ -357,20 +250,6 @@ class KeyValues(Block):
 
     caption: str
     items: tuple[tuple[str, str], ...] = field(default_factory=tuple)
-
-    def html(self) -> str:
-        rows = "".join(f"<tr><th scope='row'>{h(k)}</th><td>{h(v)}</td></tr>" for k, v in self.items)
-        return f"<table class='about'><caption>{h(self.caption)}</caption>{rows}</table>"
-
-    def typst(self) -> str:
-        cells = ", ".join(f"[*{tt(k)}*], [{tt(v)}]" for k, v in self.items)
-        return (
-            f"#figure(kind: table, caption: figure.caption(position: top)[{tt(self.caption)}], "
-            f"text(size: 9pt)[#table(columns: (auto, 1fr), stroke: none, inset: 2pt, {cells})])\n"
-        )
-
-
-_NUM = " class='num'"
 
 
 @dataclass(frozen=True)
@@ -391,44 +270,27 @@ class CardTable(Block):
     css: str = ""
     keys: tuple[str, ...] = ()  # a data-key per entry (the indicator code), for tests and scripts
 
-    def html(self) -> str:
-        n = len(self.columns)
-        head = "".join(f"<th scope='col' role='columnheader'>{h(c)}</th>" for c in self.columns)
-        cols = "".join(f"<col class='c{i}'>" for i in range(n))
-        keys = iter(self.keys)
-        body = []
-        for title, entries in self.groups:
-            rows = [f"<tr class='group' role='row'><th scope='colgroup' colspan='{n}' role='columnheader'>{h(title)}</th></tr>"] if title else []
-            for header, cells, note in entries:
-                key = next(keys, "")
-                data = f" data-key='{h(key)}'" if key else ""
-                tds = "".join(
-                    f"<td role='cell' data-label='{h(label)}'{_NUM if c.align == 'right' else ''}>{c.as_html()}</td>"
-                    for label, c in zip(self.columns[1:], cells)
-                )
-                rows.append(f"<tr class='figures' role='row'{data}><th scope='row' rowspan='2' role='rowheader'>{header.as_html()}</th>{tds}</tr>")
-                rows.append(f"<tr class='notes' role='row'{data}><td role='cell' colspan='{n - 1}'>{note.as_html()}</td></tr>")
-            body.append(f"<tbody role='rowgroup'>{''.join(rows)}</tbody>")
-        cls = f" {h(self.css)}" if self.css else ""
-        return (
-            f"<table class='data cards{cls}' role='table'><caption>{h(self.caption)}</caption><colgroup>{cols}</colgroup>"
-            f"<thead role='rowgroup'><tr role='row'>{head}</tr></thead>{''.join(body)}</table>"
-        )
 
-    def typst(self) -> str:
-        n = len(self.columns)
-        header = ", ".join(f"[*{tt(c)}*]" for c in self.columns)
-        cells = []
-        for title, entries in self.groups:
-            if title:
-                cells.append(f"table.cell(colspan: {n}, fill: rgb(\"#f2f2f2\"))[*{tt(title)}*]")
-            for head, figures, note in entries:
-                cells.append(f"table.cell(rowspan: 2, breakable: false)[{head.as_typst()}]")
-                cells += [f"table.cell(align: {'right' if c.align == 'right' else 'left'})[{c.as_typst()}]" for c in figures]
-                cells.append(f"table.cell(colspan: {n - 1})[{note.as_typst()}]")
-        return (
-            f"#figure(kind: table, caption: figure.caption(position: top)[{tt(self.caption)}], "
-            f"text(size: {self.font_size})[#table(columns: ({', '.join(self.widths)},), inset: 3pt, stroke: 0.5pt + rgb(\"#999999\"), "
-            f"fill: (x, y) => if y == 0 {{ rgb(\"#e8eef5\") }}, "
-            f"table.header({header}), {', '.join(cells)})])\n"
-        )
+def header_rows(b: dict[str, Any]) -> list[tuple[str, str]]:
+    """The paper header's rows, in the order every format shows them."""
+    return [
+        ("Committee", b["committee"]),
+        ("Date of meeting", b["meeting"]),
+        ("Report of", b["report_of"]),
+        ("Paper", b["paper"]),
+        ("Status", b["status"]),
+        ("Wards affected", b["wards"]),
+        ("Key decision", b["key_decision"]),
+    ]
+
+
+def numbered(b: dict[str, Any]) -> list[tuple[str, dict[str, Any] | str]]:
+    """A section's paragraphs with their numbers (n.1, n.2 ...; a block among them has none)."""
+    out, n = [], 0
+    for para in b["paragraphs"]:
+        if isinstance(para, str):
+            n += 1
+            out.append((f"{b['number']}.{n}", para))
+        else:
+            out.append(("", para))
+    return out

@@ -25,6 +25,7 @@ from perfkit.paths import project
 from perfkit.periods import Freq, Period, parse_period
 from perfkit.provenance import provenance
 from perfkit.report.blocks import (
+    BREAK,
     PROVENANCE_MIME,
     Block,
     Blocks,
@@ -37,17 +38,18 @@ from perfkit.report.blocks import (
     PageBreak,
     PaperHeader,
     Paragraph,
+    Part,
     Section,
     Table,
     direction_badge,
+    joined,
     rag_badge,
 )
 from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
-from perfkit.report.escape import html_text, typst_string, typst_text
 from perfkit.report.wording import (
     check_marks,
-    compared_with,
     comparator_text,
+    compared_with,
     completeness_text,
     figure_text,
     period_name,
@@ -102,16 +104,12 @@ def _date(value: object) -> str:
 
 def stacked(lines: list[str], badge: Cell | None = None) -> Cell:
     """A cell of several short lines (and a badge last): 'Rent collected [HSG_RENT]' over '2025/26 Q4'."""
-    html = "<br>".join(html_text(x) for x in lines) + (f"<br>{badge.html_}" if badge else "")
-    typ = " #linebreak() ".join(typst_text(x) for x in lines) + (f" #linebreak() {badge.typst_}" if badge else "")
-    return Cell("; ".join(lines) + (f"; {badge.text}" if badge else ""), html, typ)
+    return joined([Cell(x) for x in lines] + ([badge] if badge else []))
 
 
 def labelled(lines: list[tuple[str, str]]) -> Cell:
     """'Commentary (March 2026): ...' lines, the labels in bold."""
-    html = "<br>".join(f"<span class='notes-label'>{html_text(k)}:</span> {html_text(v)}" for k, v in lines)
-    typ = " #linebreak() ".join(f"*{typst_text(k)}:* {typst_text(v)}" for k, v in lines)
-    return Cell("\n".join(f"{k}: {v}" for k, v in lines), html, typ)
+    return joined([Cell(f"{k}: {v}", parts=(Part(k, "label"), Part(v))) for k, v in lines], "\n")
 
 
 SPC_SHORT = {
@@ -316,7 +314,7 @@ class DirectoratePaper(PaperSections):
             kind = "year-end outturn" if self.year_end else "year to date"
             year = self.period.financial_year.label
             paras.append(
-                (f"This is the year-end report. " if self.year_end else "")
+                ("This is the year-end report. " if self.year_end else "")
                 + f"Beside each figure the paper shows the {kind} for {year}, assessed against the annual target: "
                 + ", ".join(f"{int(ytd_counts[k])} {k}" for k in RAG_LABELS if ytd_counts.get(k, 0))
                 + ". The RAG column assesses the period's own figure against the period's target; "
@@ -357,12 +355,7 @@ class DirectoratePaper(PaperSections):
         icons = self.spc_icons.get(code, "")
         if not svg:
             return Cell(icons or "no data")
-        return Cell(
-            text=alt,
-            html_=svg + (f"<br><span class='spc'>{html_text(icons)}</span>" if icons else ""),
-            typst_=f"#box(image(bytes({typst_string(svg)}), format: \"svg\", alt: {typst_string(alt)}, height: 0.55cm))"
-            + (f" #linebreak() {typst_text(icons)}" if icons else ""),
-        )
+        return Cell(alt, parts=(Part(alt, "image", svg=svg), *((BREAK, Part(icons, style="spc")) if icons else ())))
 
     def _ytd_cell(self, r: pd.Series) -> Cell:
         if not isinstance(r["ytd_kind"], str):
@@ -375,10 +368,8 @@ class DirectoratePaper(PaperSections):
         parts = []
         for name in compared_with(r):
             badge, on = direction_badge(r[f"direction_{name}"], r[f"change_{name}"]), r[name + "_period"].label
-            parts.append(Cell(f"{badge.text} on {on}", f"{badge.html_} on {html_text(on)}", f"{badge.typst_} on {typst_text(on)}"))
-        return Cell(
-            "; ".join(p.text for p in parts), "<br>".join(p.html_ for p in parts), " #linebreak() ".join(p.typst_ for p in parts)
-        )
+            parts.append(Cell(f"{badge.text} on {on}", parts=(*badge.runs(), Part(" on "), Part(on))))
+        return joined(parts)
 
     def _notes(self, r: pd.Series) -> Cell:
         return labelled(self._note_lines(r))
