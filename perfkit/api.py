@@ -18,7 +18,6 @@ from perfkit.catalogue import load_catalogue as _load_catalogue
 from perfkit.council import Council, load_council
 from perfkit.errors import ConfigError, StoreError
 from perfkit.paths import project
-from perfkit.params import ENGLAND
 from perfkit.periods import Period, parse_period
 from perfkit.store import Store
 
@@ -115,7 +114,7 @@ def benchmark(
     from perfkit.assess.benchmark import benchmark as run
     from perfkit.catalogue import lookup
     from perfkit.contract import COUNTS_DISAGREE
-    from perfkit.comparators import load_statistical_neighbours, neighbour_group, same_tier
+    from perfkit.comparators import authorities, load_statistical_neighbours, neighbour_group, region_members, region_of, same_tier
 
     cat = get_catalogue(params)
     ind = cat[indicator.upper()]
@@ -127,11 +126,9 @@ def benchmark(
     values = values[values["indicator"] == ind.code]
     if area not in set(values["area_code"]):
         raise StoreError(f"no {ind.code} value for area {area} in {when.label}; check the area code and period")
-    level = attributes[attributes["key"] == "level"]
-    not_authorities = set(level["area_code"]) - set(level[level["value"] == "Local authority"]["area_code"])  # regions, countries
     # the built-in group: the authorities of the area's tier that reported this indicator for
     # this period, so a file of another indicator imported later never changes it
-    every, las = same_tier(area, set(values["area_code"]) - {ENGLAND} - not_authorities)
+    every, las = same_tier(area, authorities(set(values["area_code"]), attributes))
     groups: dict[str, set[str]] = {}
     chosen = group or ind.comparator_group
     if chosen:
@@ -140,11 +137,10 @@ def benchmark(
     if neighbours is not None:
         group = neighbour_group(load_statistical_neighbours(neighbours), attributes[attributes["key"] == "dfe_number"], area)
         groups[group.name] = set(group.codes)
-    region = attributes[(attributes["key"] == "region") & (attributes["area_code"] == area)]["value"]
-    if len(region):
-        same = attributes[(attributes["key"] == "region") & (attributes["value"] == region.iloc[0])]["area_code"]
+    region = region_of(area, attributes)
+    if region:
         names = dict(zip(values["area_code"], values["area_name"]))
-        groups[f"Region: {names.get(region.iloc[0], region.iloc[0])}"] = set(same) & las
+        groups[f"Region: {names.get(region, region)}"] = region_members(region, attributes) & las
     groups[every] = las
     table = run(values, area, ind.polarity.value, groups)
     compared = values[values["area_code"].isin(set().union(*groups.values()) | {area})]

@@ -9,23 +9,28 @@ Every output file is written atomically.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import json
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from perfkit.atomic import atomic_path
-from perfkit.contract import METADATA_KEY, PROVENANCE_MIME
+from perfkit.contract import META_MIME, METADATA_KEY, PROVENANCE_MIME
 from perfkit.errors import ConfigError, PerfkitError
 from perfkit.params import ReportDef, ReportParams, load_params
+from perfkit.kinds import KINDS, ReportKind, Selection
 from perfkit.paths import Project
 from perfkit.periods import Freq, Period
-from perfkit.render.formats import FORMATS, Rendering, made
+
+if TYPE_CHECKING:
+    import nbformat
+
+    from perfkit.executors import Executor
 
 __all__ = ["Job", "JobResult", "latest_complete_period", "plan", "run_jobs"]
 
@@ -37,21 +42,24 @@ class Job:
 
     report: ReportDef
     period: Period
-    subject: str  # directorate slug, indicator code, or "corporate"
-    folder: str  # the directorate slug the outputs go under
+    subject: str  # directorate slug, indicator code, area code, or "corporate"
+    folder: str  # the folder its outputs go under, inside the period's
+    given: str = ""  # JSON of parameters the build computed for it (an area profile's benchmarks)
+
+    @property
+    def kind(self) -> ReportKind:
+        return KINDS[self.report.per]
 
     @property
     def name(self) -> str:
-        return self.report.name if self.report.per != "indicator" else f"{self.report.name}_{self.subject.lower()}"
+        return self.kind.file_name(self.report.name, self.subject)
+
+    def handed(self) -> dict:
+        """The parameters the build computed for this report (an area profile's benchmarks: :mod:`perfkit.kinds`)."""
+        return json.loads(self.given) if self.given else {}
 
     def parameters(self, store: Path) -> dict:
-        params: dict = {"period": self.period.label, "store": str(store)}
-        if self.report.per == "directorate":
-            params["directorate"] = self.subject
-        elif self.report.per == "indicator":
-            params["indicator"] = self.subject
-            params["area"] = None  # the council's own
-        return params
+        return {"period": self.period.label, "store": str(store), **self.kind.parameters(self.subject), **self.handed()}
 
     def outputs(self, out: Path) -> Path:
         """The folder of this job's files, checked to lie inside ``out``."""
@@ -100,20 +108,15 @@ def latest_complete_period(store: Path, area: str, today: dt.date | None = None)
     return quarter if quarter.end < today else quarter.prev()
 
 
-def plan(params: ReportParams, period: Period, directorates: list[str] | None, reports: list[str] | None) -> list[Job]:
-    """The jobs for a build: default reports, or those named, for the directorates named."""
+def plan(params: ReportParams, period: Period, directorates: list[str] | None, reports: list[str] | None,
+         areas: list[str] | None = None, store: Path | None = None) -> list[Job]:
+    """The jobs for a build: default reports, or those named, for the directorates (and
+    areas, for an area profile) named; each kind says whom (:mod:`perfkit.kinds`). An area
+    profile is planned from the ``store`` (its areas, and the benchmarks handed to each)."""
     chosen = [params.report(r) for r in reports] if reports else [r for r in params.reports.values() if r.default]
-    slugs = [params.directorate(d).slug for d in directorates] if directorates else list(params.directorates)
-    jobs = []
-    for report in chosen:
-        if report.per == "council":
-            jobs.append(Job(report, period, "corporate", "corporate"))
-        for slug in slugs:
-            if report.per == "directorate":
-                jobs.append(Job(report, period, slug, slug))
-            elif report.per == "indicator":
-                jobs += [Job(report, period, code, slug) for code in params.indicators_of(slug)]
-    return jobs
+    selection = Selection(list(directorates) if directorates else None, list(areas) if areas else None, store)
+    return [Job(report, period, subject, folder, given)
+            for report in chosen for subject, folder, given in KINDS[report.per].subjects(params, report, selection, period)]
 
 
 def check_parameters(jobs: list[Job], project: Project, store: Path) -> None:
@@ -153,16 +156,18 @@ def _record(nb: nbformat.NotebookNode, job: Job, store: Path) -> None:
         for output in cell.get("outputs", []):
             if PROVENANCE_MIME in output.get("data", {}):
                 record.update(output["data"][PROVENANCE_MIME])
+            if "title" in output.get("data", {}).get(META_MIME, {}):
+                record["title"] = output["data"][META_MIME]["title"]  # what the index calls it
     nb.metadata[METADATA_KEY] = record
 
 
 def _kernel_args() -> dict:
     """papermill arguments: the worker's warm kernel, else a fresh kernel on IPC transport."""
+    from perfkit.executors import warm_kernel
     from perfkit.kernels import IPCKernelManager
 
-    if "kernel" in _WARM:
-        return _WARM["kernel"].papermill_args
-    return {"kernel_manager_class": IPCKernelManager}
+    kernel = warm_kernel()
+    return kernel.papermill_args if kernel is not None else {"kernel_manager_class": IPCKernelManager}
 
 
 def job_key(job: Job) -> str:
@@ -170,62 +175,46 @@ def job_key(job: Job) -> str:
     return f"{job.period.slug}/{job.folder}/{job.name}"
 
 
-def job_inputs(job: Job, params: ReportParams, project: Project, code: str, area: str, seen: dict | None = None) -> dict[str, str]:
-    """Hashes of everything the report depends on (see :mod:`perfkit.manifest`).
+def jobs_inputs(jobs: list[Job], params: ReportParams, project: Project, code: str, area: str) -> dict[str, dict[str, str]]:
+    """Hashes of everything each report depends on (see :mod:`perfkit.manifest`), by
+    :func:`job_key`: its notebook, parameters, exactly the stored rows it reads (the store
+    is read once for all of them), its params files and perfkit's code."""
+    from perfkit.manifest import RowHashes, file_hash
 
-    ``seen`` (one dict for one build) keeps the rows' hash of each set of indicators and
-    areas, which every period of the same report reads."""
-    from perfkit.manifest import file_hash, rows_hash
+    reads = {}
+    for job in jobs:
+        given = job.handed()
+        indicators = job.kind.reads(params, job.subject, given)
+        reads[job_key(job)] = (indicators, job.kind.areas(params, indicators, job.subject, given, area))
+    rows = RowHashes(project.store, [i for r, _ in reads.values() for i in r], [a for _, r in reads.values() for a in r])
+    files: dict[tuple[Path, ...], str] = {}  # the same params files serve many reports
 
-    indicators = params.reads(job.report.per, job.subject)
-    areas = params.areas_read(indicators, area)
-    seen = {} if seen is None else seen
-    key = (tuple(indicators), tuple(areas))
-    if key not in seen:
-        seen[key] = rows_hash(project.store, indicators, areas)
+    def hashed(paths: list[Path]) -> str:
+        key = tuple(paths)
+        if key not in files:
+            files[key] = file_hash(paths)
+        return files[key]
+
     return {
-        "notebook": file_hash([project.notebook(job.report.notebook)]),
-        "parameters": json.dumps(job.parameters(project.store), sort_keys=True),
-        "data": seen[key],
-        "params": file_hash(params.files(job.report.per, job.subject)),
-        "code": code,
+        job_key(job): {
+            "notebook": hashed([project.notebook(job.report.notebook)]),
+            # a digest: an area profile's parameters hold its benchmarks, and the manifest is rewritten after every report
+            "parameters": hashlib.sha256(json.dumps(job.parameters(project.store), sort_keys=True).encode()).hexdigest()[:20],
+            "data": rows.of(*reads[job_key(job)]),
+            "params": hashed(job.kind.files(params, job.subject)),
+            "code": code,
+        }
+        for job in jobs
     }
-
-
-_WARM: dict[str, object] = {}  # this worker process's warm kernel, when warm kernels are on
-
-
-def _start_worker(root: str, store: str, warm: bool) -> None:
-    """Worker initializer: die with the build, set the project for kernels, and start this
-    worker's warm kernel (when warm kernels are on)."""
-    from multiprocessing.util import Finalize
-
-    from perfkit.kernels import WarmKernel
-
-    _die_with_parent(os.getppid())
-    os.environ["PERFKIT_HOME"], os.environ["PERFKIT_STORE"] = root, store
-    if warm:
-        _WARM["kernel"] = kernel = WarmKernel()
-        Finalize(kernel, kernel.shutdown, exitpriority=10)  # shut the kernel down when the worker exits
-
-
-def _die_with_parent(parent: int) -> None:
-    """End this worker as soon as the build that started it is gone (even killed with
-    SIGKILL, when nothing can tell it). Its kernels, which poll their own parent (the
-    worker) the same way, follow within a second."""
-    import threading
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="perfkit-parent-watch", daemon=True).start()
 
 
 def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], engine: str = "nbconvert") -> JobResult:
     """Execute one notebook into ``out`` and render it; never raises for a notebook error."""
+    import nbformat
     import papermill
+
+    from perfkit.executors import warm_kernel
+    from perfkit.render.formats import FORMATS, Rendering, made
 
     os.environ["PERFKIT_HOME"] = str(project.root)  # the kernel finds the project and store
     os.environ["PERFKIT_STORE"] = str(project.store)
@@ -253,9 +242,12 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
                 result.status, result.error = "failed", _failure_text(exc)
                 unsaved = exc if isinstance(exc, OSError) else None
             finally:
-                if "kernel" in _WARM:
-                    _WARM["kernel"].reset()  # the next report starts clean
-            nb = nbformat.read(tmp, as_version=4)  # a notebook not written whole (a full disk) never gets the final name
+                if warm_kernel() is not None:
+                    warm_kernel().reset()  # the next report starts clean
+            text = _public_paths(Path(tmp).read_text(encoding="utf-8"), {Path(tmp): target}, project, out)
+            nb = nbformat.reads(text, as_version=4)  # a notebook not written whole (a full disk) never gets the final name
+            if result.status == "failed":
+                Path(tmp).write_text(text, encoding="utf-8")  # papermill's, with its error banner
     except Exception as exc:  # noqa: BLE001 - this job's failure, not the batch's
         reason = unsaved or exc
         return _lost(result, [target, *finals], f"the executed notebook could not be saved ({getattr(reason, 'strerror', None) or reason}); "
@@ -265,9 +257,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     if result.status == "failed":
         _remove(finals)  # no HTML or PDF of an earlier build is left beside a failed notebook
         return result
-    _record(nb, job, project.store)
-    written = Path(str(nb.metadata.get("papermill", {}).get("output_path", target)))  # the temporary file papermill wrote
-    nb = _without_server_paths(nb, {written: target}, project, out)
+    _record(nb, job, Path(_public(project.store, project)))
     result.checks = list(nb.metadata[METADATA_KEY].get("checks", []))
     opened: dict[str, tuple[bytes, bytes] | None] = {}
 
@@ -275,7 +265,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
         if "csv" not in opened:
             from perfkit.render.open_data import open_data as figures
 
-            opened["csv"] = figures(job.subject, job.period, project.store, project.root) if job.report.per == "directorate" else None
+            opened["csv"] = figures(job.subject, job.period, project.store, project.root) if job.kind.open_data else None
         return opened["csv"]
 
     paper = Rendering(nb, job.name, lambda: paper_links(job, out, made(formats, paper)), open_data)
@@ -315,25 +305,26 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     return result
 
 
-def _without_server_paths(nb: nbformat.NotebookNode, renamed: dict[Path, Path], project: Project, out: Path) -> nbformat.NotebookNode:
-    """The notebook with the server's absolute paths (store, notebook, the temporary file
-    it was written to) made relative to the project, or cut to the file name when outside
-    it: published notebooks say nothing of the machine that built them."""
-    root = project.root.resolve()
+def _public(path: Path, project: Project) -> str:
+    """``path`` relative to the project, or only its name when it lies outside."""
+    root, path = project.root.resolve(), path.resolve()
+    return path.relative_to(root).as_posix() if root in path.parents else path.name
 
-    def public(path: Path) -> str:
-        path = path.resolve()
-        return path.relative_to(root).as_posix() if root in path.parents else path.name
 
-    swaps = {str(old): public(new) for old, new in renamed.items()}
-    swaps |= {str(p): public(p) for p in (project.store, *project.notebook_folders, out)}
-    text = nbformat.writes(nb)
+def _public_paths(text: str, renamed: dict[Path, Path], project: Project, out: Path) -> str:
+    """``text`` (a notebook's JSON) with the server's absolute paths (store, notebook, the
+    temporary file it was written to) made relative to the project, or cut to the file name
+    when outside it: published notebooks say nothing of the machine that built them."""
+    swaps = {str(old): _public(new, project) for old, new in renamed.items()}
+    swaps |= {str(p): _public(p, project) for p in (project.store, *project.notebook_folders, out)}
     for old, new in sorted(swaps.items(), key=lambda kv: -len(kv[0])):  # the longest first: a file before its folder
         text = text.replace(json.dumps(old)[1:-1], json.dumps(new)[1:-1])
-    return nbformat.reads(text, as_version=4)
+    return text
 
 
 def _write_notebook(path: Path, nb: nbformat.NotebookNode) -> None:
+    import nbformat
+
     with atomic_path(path) as tmp:
         nbformat.write(nb, tmp)
 
@@ -358,33 +349,14 @@ def paper_links(job: Job, out: Path, formats: tuple[str, ...]) -> tuple[tuple[st
     folder = job.outputs(out)
     href = lambda path: Path(os.path.relpath(path.resolve(), folder)).as_posix()  # noqa: E731
     links = [("All reports", href(out / "index.html"))]
+    from perfkit.render.formats import FORMATS
+
     links += [(text, f"{job.name}{suffix}") for fmt in formats for text, suffix in FORMATS[fmt].links]
     before = job.period.prev()
     previous = out / before.slug / job.folder / f"{job.name}.html"
     if previous.is_file():
         links.append((f"Previous paper ({before.label})", href(previous)))
     return tuple(links)
-
-
-#: What one build worker and its warm kernel hold (about 470 MB each on the demo's reports).
-WORKER_MEMORY = 500 * 2**20
-
-
-def worker_count(requested: int | None, reports: int) -> tuple[int, str]:
-    """Worker processes for a build: as many as asked (default: one per core), but no more
-    than there are reports, nor than the memory now free holds; and a note saying why
-    when fewer than asked are used."""
-    import psutil
-
-    available = psutil.virtual_memory().available
-    fits = max(1, available // WORKER_MEMORY)
-    wanted = requested or os.cpu_count() or 1
-    count = max(1, min(wanted, reports, fits))
-    if requested is None or count == requested:
-        return count, ""
-    why = (f"there are {reports} report(s) to build" if count == reports
-           else f"the {available / 2**30:.1f} GB of memory free holds {fits} at about {WORKER_MEMORY / 2**30:.1f} GB each")
-    return count, f"--jobs {requested}: {count} worker(s), as {why}"
 
 
 def run_jobs(
@@ -398,44 +370,21 @@ def run_jobs(
     scheduler: str | None = None,
     warm_kernels: bool = True,
 ) -> list[JobResult]:
-    """Run every job: here, in ``workers`` processes, or on a Dask cluster at ``scheduler``.
+    """Run every job: on a Dask cluster at ``scheduler``, in ``workers`` processes (each with a
+    warm kernel), or here one by one with a new kernel each (one worker, cold kernels).
 
     The batch never stops early; results come back in the order of ``jobs``.
     """
+    from perfkit.executors import Dask, Processes, Serial
+
+    task = functools.partial(run_job, project=project, out=out, formats=formats, engine=engine)
     if scheduler:
-        return _run_on_dask(jobs, project, out, formats, engine, scheduler, on_done)
-    results: list[JobResult] = []
-    if workers <= 1 and not warm_kernels:
-        for job in jobs:
-            results.append(run_job(job, project, out, formats, engine))
-            if on_done:
-                on_done(results[-1])
-        return results
-    done: dict[int, JobResult] = {}
-    start = (str(project.root), str(project.store), warm_kernels)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=start) as pool:
-        futures = {pool.submit(run_job, job, project, out, formats, engine): i for i, job in enumerate(jobs)}
-        for future in as_completed(futures):
-            done[futures[future]] = future.result()
-            if on_done:
-                on_done(done[futures[future]])
-    return [done[i] for i in sorted(done)]
-
-
-def _run_on_dask(jobs, project, out, formats, engine, scheduler, on_done) -> list[JobResult]:  # noqa: ANN001
-    """One Dask task per report; each returns its result (and so its manifest entry)."""
-    try:
-        from dask.distributed import Client, as_completed
-    except ImportError:
-        raise PerfkitError("--scheduler needs dask.distributed: pip install 'perfkit[dask]'") from None
-    done: dict[int, JobResult] = {}
-    with Client(scheduler) as client:
-        futures = {client.submit(run_job, job, project, out, formats, engine, pure=False): i for i, job in enumerate(jobs)}
-        for future in as_completed(futures):
-            done[futures[future]] = future.result()
-            if on_done:
-                on_done(done[futures[future]])
-    return [done[i] for i in sorted(done)]
+        executor: Executor = Dask(scheduler, str(project.root), str(project.store), warm_kernels)
+    elif workers <= 1 and not warm_kernels:
+        executor = Serial()
+    else:
+        executor = Processes(workers, str(project.root), str(project.store), warm_kernels)
+    return executor.run(task, jobs, on_done)
 
 
 def load_checked(project: Project) -> ReportParams:

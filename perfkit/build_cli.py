@@ -23,8 +23,11 @@ from perfkit.text import printable
 
 __all__ = ["run_build"]
 
+SHOWN = 40  # rows of the summary table: a batch of hundreds shows its failures and slowest
 
-def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False, scheduler: str | None = None, warm_kernels: bool = True, strict: bool = False) -> int:  # noqa: ANN001
+
+def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False,  # noqa: ANN001, PLR0913
+              scheduler: str | None = None, warm_kernels: bool = True, strict: bool = False, areas: list[str] | None = None) -> int:
     """Build (:func:`perfkit.builder.build`), show progress and a summary; return the exit code
     (1 when any report failed)."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
@@ -46,7 +49,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
             progress.advance(state["task"])
 
     try:
-        report = build(period, directorates, reports, formats, jobs, out_dir, store, engine, force, scheduler, warm_kernels, on_event, strict)
+        report = build(period, directorates, reports, formats, jobs, out_dir, store, engine, force, scheduler, warm_kernels, on_event, strict, areas)
     finally:
         progress.stop()
     results = report.results
@@ -75,12 +78,15 @@ def _summary(results: list[JobResult], out: Console, seconds: float, index: Path
     for name in ("status", *timed):
         table.add_column(name)
     order = {"failed": 0, "built": 1, "skipped": 2}
-    for r in sorted(results, key=lambda r: (order[r.status], -sum(r.seconds.values()))):
+    ranked = sorted(results, key=lambda r: (order[r.status], -sum(r.seconds.values())))
+    for r in ranked[:SHOWN]:
         table.add_row(
             _label(r.job, several),
             r.status,
             *(f"{r.seconds[k]:.1f}" if k in r.seconds else "–" for k in timed),
         )
     out.print(table)
+    if len(ranked) > SHOWN:
+        out.print(f"(and {len(ranked) - SHOWN} more, the fastest and those up to date: {index.parent / 'manifest.json'} has every report's times)")
     counts = {k: sum(r.status == k for r in results) for k in ("built", "skipped", "failed")}
     out.print(f"{counts['built']} built, {counts['skipped']} up to date, {counts['failed']} failed in {seconds:.1f} s; index: {index}")

@@ -10,25 +10,27 @@ build) and ("done", :class:`~perfkit.build.JobResult`); the ``perfkit build`` co
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from perfkit.build import (
     JobResult,
     check_parameters,
-    job_inputs,
+    jobs_inputs,
     job_key,
     latest_complete_period,
     load_checked,
     plan,
     run_jobs,
-    worker_count,
 )
 from perfkit.council import load_council
 from perfkit.errors import ConfigError, PerfkitError
+from perfkit.executors import worker_count
 from perfkit.manifest import Manifest, code_hash
 from perfkit.outputs import OutputFolder
 from perfkit.paths import Project, project
@@ -71,6 +73,7 @@ def build(
     warm_kernels: bool = True,
     on_event: Event | None = None,
     strict: bool = False,
+    areas: Sequence[str] | None = None,
 ) -> BuildReport:
     """Build the reports for ``period`` (default: the latest complete one); see the module."""
     emit: Event = on_event or (lambda kind, payload: None)
@@ -97,7 +100,9 @@ def build(
     periods = [parse_period(p) for p in ([period] if isinstance(period, str) else period or [])]
     periods = periods or [latest_complete_period(proj.store, council.area_code)]
     _check_periods_have_data(proj.store, council.area_code, periods)
-    planned = [job for when in periods for job in plan(params, when, directorates, reports)]
+    planned = [job for when in periods for job in plan(params, when, directorates, reports, areas, proj.store)]
+    if areas and not any(j.report.per == "area" for j in planned):
+        raise ConfigError("--area chooses the areas of an area profile: name one with --report (e.g. --report area_profile)")
     with folder.building():
         try:
             _check_data(proj, periods, directorates, strict, folder.path, council.name, emit)
@@ -117,8 +122,7 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
     if manifest.problem:
         emit("note", manifest.problem)
     code = code_hash()
-    seen: dict = {}  # rows' hashes, shared by the periods of a report
-    inputs = {job_key(j): job_inputs(j, params, proj, code, council.area_code, seen) for j in planned}
+    inputs = jobs_inputs(planned, params, proj, code, council.area_code)
     todo = [j for j in planned if force or not manifest.up_to_date(job_key(j), inputs[job_key(j)], chosen)]
     skipped = [JobResult(j, "skipped", dict(manifest.entries[job_key(j)].get("files", {}))) for j in planned if j not in todo]
     if todo:
@@ -153,10 +157,30 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
         )
         emit("done", result)
 
-    results = run_jobs(todo, proj, out, chosen, workers=workers, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
+    with _commit_for_reports(proj.root):
+        results = run_jobs(todo, proj, out, chosen, workers=workers, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
     index = write_index(out, council.name, index_names(params))
     return BuildReport(results, periods, out, index, time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def _commit_for_reports(root: Path) -> Iterator[None]:
+    """The project's git commit read once for the build's reports (their workers and kernels
+    inherit it, see :func:`perfkit.provenance.git_commit`), and this process's environment
+    as it was afterwards."""
+    from perfkit.provenance import BUILD_COMMIT, git_commit
+
+    before = {k: os.environ.get(k) for k in (BUILD_COMMIT, "PERFKIT_HOME")}
+    os.environ[BUILD_COMMIT], os.environ["PERFKIT_HOME"] = git_commit(root), str(root)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _check_data(proj: Project, periods: list[Period], directorates: Sequence[str] | None, strict: bool, out: Path, council: str,

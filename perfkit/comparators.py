@@ -19,11 +19,80 @@ import io
 from pathlib import Path
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
 
 from perfkit.catalogue import ComparatorGroup
+from perfkit.contract import ENGLAND
 from perfkit.errors import ConfigError
 
-__all__ = ["TIERS", "group_from_list", "load_statistical_neighbours", "neighbour_group", "read_group", "same_tier", "tier_of"]
+
+class NeighbourLists(BaseModel):
+    """Every area's own comparator group, e.g. DfE's statistical neighbours of each authority
+    (``params/neighbours/<code>.yaml``, written by ``perfkit groups add FILE --every-area``),
+    for area profiles of many authorities. Each list leaves out the area itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str  # what a paper calls the group, e.g. "Statistical neighbours (DfE)"
+    lists: dict[str, list[str]]  # area code -> its neighbours' codes
+
+
+def load_neighbour_lists(params: str | Path, code: str) -> NeighbourLists:
+    """``params/neighbours/<code>.yaml``, checked."""
+    from perfkit.catalogue import read_model
+
+    path = Path(params) / "neighbours" / f"{code}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such neighbour lists; make them with `perfkit groups add FILE --every-area --code {code}`")
+    return read_model(path, NeighbourLists, "neighbour lists", "gives every area its comparator group")
+
+
+def read_neighbour_lists(path: str | Path, code: str, name: str, dfe_numbers: pd.DataFrame | None = None) -> tuple[NeighbourLists, dict[str, list[str]]]:
+    """Every area's list from a publisher's file of lists (a JSON object of lists, or the DfE
+    statistical neighbour file), and what in them the store does not know (DfE numbers)."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        import json
+
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise ConfigError(f"{path}: cannot read the JSON file of lists: {exc}") from None
+        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+            raise ConfigError(f"{path}: expected a JSON object of lists, {{\"E08000009\": [\"E08000007\", ...]}}")
+        lists = {a.strip().upper(): [str(c).strip().upper() for c in v if str(c).strip().upper() != a.strip().upper()] for a, v in data.items()}
+        return NeighbourLists(code=code, name=name, lists=lists), {}
+    if path.suffix.lower() == ".csv" and path.read_text(encoding="utf-8-sig")[:200].startswith("LA num,"):
+        if dfe_numbers is None or dfe_numbers.empty:
+            raise ConfigError(f"{path}: the DfE file names authorities by DfE number: import a DfE file (e.g. with the dfe_c1_referrals mapping) first")
+        lists, unknown = neighbour_lists(load_statistical_neighbours(path), dfe_numbers)
+        return NeighbourLists(code=code, name=name, lists=lists), unknown
+    raise ConfigError(f"{path}: lists for every area come from a JSON object of lists or the DfE statistical neighbour CSV; "
+                      "a CSV list or a YAML group is one group (leave out --every-area)")
+
+
+def authorities(reported: set[str], attributes: pd.DataFrame) -> set[str]:
+    """The local authorities among ``reported`` areas: not England, nor a region or country
+    where the store records levels (``Store.area_attributes()``)."""
+    level = attributes[attributes["key"] == "level"]
+    others = set(level["area_code"]) - set(level[level["value"] == "Local authority"]["area_code"])
+    return set(reported) - {ENGLAND} - others
+
+
+def region_of(area: str, attributes: pd.DataFrame) -> str | None:
+    """The region code a publisher recorded for ``area``, if any."""
+    found = attributes[(attributes["key"] == "region") & (attributes["area_code"] == area)]["value"]
+    return str(found.iloc[0]) if len(found) else None
+
+
+def region_members(region: str, attributes: pd.DataFrame) -> set[str]:
+    """The areas recorded in ``region``."""
+    return set(attributes[(attributes["key"] == "region") & (attributes["value"] == region)]["area_code"])
+
+__all__ = [
+    "TIERS", "NeighbourLists", "authorities", "group_from_list", "load_neighbour_lists", "load_statistical_neighbours", "neighbour_group",
+    "neighbour_lists", "read_group", "read_neighbour_lists", "region_members", "region_of", "same_tier", "tier_of",
+]
 
 
 def load_statistical_neighbours(path: str | Path) -> pd.DataFrame:
@@ -57,27 +126,46 @@ def load_statistical_neighbours(path: str | Path) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["la_number", "la_name", "region", "rank", "neighbour", "closeness", "pre_lg"])
 
 
-def neighbour_group(neighbours: pd.DataFrame, dfe_numbers: pd.DataFrame, area_code: str) -> ComparatorGroup:
-    """The statistical neighbours of ``area_code`` as area codes.
+def neighbour_lists(neighbours: pd.DataFrame, dfe_numbers: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Every authority's statistical neighbours as area codes, in DfE's order, and the DfE
+    numbers each one lists that the store has no area for (an authority that no longer
+    exists, or a file not imported).
 
     ``dfe_numbers`` maps area_code to DfE number (``Store.area_attributes("dfe_number")``
-    gives it as area_code, key, value).
+    gives it as area_code, key, value). Groups of authorities before reorganisation ("Old
+    SNs", "(Pre LG)") are left out.
     """
+    code_of = {v: k for k, v in zip(dfe_numbers["area_code"], dfe_numbers["value"])}
+    current = neighbours[~neighbours["pre_lg"]].sort_values(["la_number", "rank"])
+    lists: dict[str, list[str]] = {}
+    unknown: dict[str, list[str]] = {}
+    for number, mine in current.groupby("la_number", sort=False):
+        if number not in code_of:
+            continue
+        area = code_of[number]
+        lists[area] = [code_of[n] for n in mine["neighbour"] if n in code_of]
+        missing = [n for n in mine["neighbour"] if n not in code_of]
+        if missing:
+            unknown[area] = missing
+    return lists, unknown
+
+
+def neighbour_group(neighbours: pd.DataFrame, dfe_numbers: pd.DataFrame, area_code: str) -> ComparatorGroup:
+    """The statistical neighbours of ``area_code`` as area codes (see :func:`neighbour_lists`)."""
     number_of = dict(zip(dfe_numbers["area_code"], dfe_numbers["value"]))
-    code_of = {v: k for k, v in number_of.items()}
     if area_code not in number_of:
         raise ConfigError(f"area {area_code} has no DfE number in the store; ingest a DfE file with its mapping first")
-    mine = neighbours[neighbours["la_number"] == number_of[area_code]].sort_values("rank")
+    mine = neighbours[neighbours["la_number"] == number_of[area_code]]
     if mine.empty:
         raise ConfigError(f"DfE number {number_of[area_code]} ({area_code}) is not in the statistical neighbour file")
-    names = dict(zip(neighbours["la_number"], neighbours["la_name"]))
-    members = {code_of[n]: names.get(n, n) for n in mine["neighbour"] if n in code_of}
-    missing = [n for n in mine["neighbour"] if n not in code_of]
-    if missing:
+    lists, unknown = neighbour_lists(mine.assign(pre_lg=False), dfe_numbers)
+    if unknown.get(area_code):
         raise ConfigError(
-            f"statistical neighbours of {area_code}: the store has no area with DfE number(s) {', '.join(missing)}; "
+            f"statistical neighbours of {area_code}: the store has no area with DfE number(s) {', '.join(unknown[area_code])}; "
             "import the DfE file that names them (with its mapping's stable_code) first"
         )
+    names = dict(zip(neighbours["la_number"], neighbours["la_name"]))
+    members = {c: names.get(number_of[c], c) for c in lists[area_code]}
     return ComparatorGroup(code=f"dfe_sn_{number_of[area_code]}", name=f"Statistical neighbours of {mine['la_name'].iloc[0]} (DfE)", members=members)
 
 

@@ -7,7 +7,7 @@ Everything here is data, importing nothing of perfkit, so any layer may depend o
 from __future__ import annotations
 
 __all__ = [
-    "BLOCK_MIME", "COUNTS_DISAGREE", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "PROVENANCE_MIME", "RAG_LABELS",
+    "BLOCK_MIME", "COUNTS_DISAGREE", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "PROVENANCE_MIME", "RAG_LABELS",
     "STATUSES", "SUPPRESSION_CODES", "TYPST_MIME",
 ]
 
@@ -23,6 +23,8 @@ SUPPRESSION_CODES = {
     "x": ("missing", "x: not available"),
     "z": ("missing", "z: not applicable"),
 }
+#: The ONS code of England, which published national rows carry.
+ENGLAND = "E92000001"
 #: A published row kept as published although its value disagrees with its own counts.
 COUNTS_DISAGREE = "counts_disagree"
 #: RAG ratings, in the order papers count them.

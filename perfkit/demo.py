@@ -29,7 +29,7 @@ from perfkit.catalogue import Catalogue, Indicator, Unit
 from perfkit.council import Council
 from perfkit.formatting import format_value, separating_decimals
 from perfkit.ingest.read import KNOWN
-from perfkit.params import ENGLAND
+from perfkit.contract import ENGLAND
 from perfkit.periods import Period, parse_period
 
 __all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "is_fictional", "write_demo_files"]

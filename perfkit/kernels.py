@@ -97,6 +97,7 @@ class WarmKernel:
 
         self.kernel_name = kernel_name
         self.restarts = 0
+        self.why = ""  # why the kernel was last replaced
         self._start()
 
     def _start(self) -> None:
@@ -133,10 +134,12 @@ class WarmKernel:
         from jupyter_client.utils import run_sync
 
         try:
-            if self._run(_RESET, _CHECK)[1].strip() == "clean":
+            said = self._run(_RESET + _CHECK)[0].strip()  # one round trip to the kernel
+            if said == "clean":
                 return False
-        except Exception:  # noqa: BLE001 - a kernel that cannot even reset is replaced
-            pass
+            self.why = f"changed: {said}"
+        except Exception as exc:  # noqa: BLE001 - a kernel that cannot even reset is replaced
+            self.why = f"reset failed: {type(exc).__name__}: {exc}"
         try:
             self.kc.stop_channels()
             run_sync(self.km.shutdown_kernel)(now=True)
@@ -147,8 +150,12 @@ class WarmKernel:
         return True
 
     def shutdown(self) -> None:
+        """Stop the kernel (once: a second call does nothing)."""
         from jupyter_client.utils import run_sync
 
+        if getattr(self, "_stopped", False):
+            return
+        self._stopped = True
         self.kc.stop_channels()
         run_sync(self.km.shutdown_kernel)(now=True)
 

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from perfkit.catalogue import (
     Catalogue,
@@ -28,7 +28,6 @@ from perfkit.periods import Period
 
 __all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Owner", "Paper", "ReportDef", "ReportParams", "load_directorates", "load_owners", "load_params"]
 
-ENGLAND = "E92000001"  # the ONS code of England, which published national rows carry
 SLUG = r"^[a-z0-9](?:[a-z0-9_-]{0,40}[a-z0-9])?$"
 
 
@@ -157,14 +156,28 @@ class Corporate(Paper):
 
 
 class ReportDef(BaseModel):
-    """A notebook and who it is built for."""
+    """A notebook and whom it is built for (:mod:`perfkit.kinds`).
+
+    An area profile (``per: area``) also says which areas (``areas``: each item an area
+    code, a comparator group's code, ``region:<code>`` or ``local_authorities``; default
+    every local authority in the store) and whose neighbour lists compare them
+    (``neighbours``: a file in params/neighbours/; default each indicator's comparator group).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str = Field(pattern=SLUG)
     notebook: str = Field(pattern=r"^[A-Za-z0-9_\-]+\.ipynb$")
     title: str
-    per: Literal["directorate", "council", "indicator"]
+    per: Literal["directorate", "council", "indicator", "area"]
     default: bool = True
+    areas: list[str] = Field(default_factory=lambda: ["local_authorities"], min_length=1)
+    neighbours: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
+
+    @model_validator(mode="after")
+    def _area_keys(self) -> ReportDef:
+        if self.per != "area" and ("areas" in self.model_fields_set or self.neighbours):
+            raise ValueError(f"areas and neighbours are for an area profile (per: area), not per: {self.per}")
+        return self
 
 
 class ReportParams:
@@ -178,9 +191,12 @@ class ReportParams:
         reports: dict[str, ReportDef],
         corporate: Corporate,
         directorate_files: dict[str, Path] | None = None,
+        area_paper: Corporate | None = None,
     ) -> None:
         self.root = root
         self.corporate = corporate
+        #: the paper settings of area profiles: params/areas.yaml, else the corporate overview's
+        self.area_paper = area_paper or corporate
         self.directorate_files = directorate_files or {}
         self.catalogue = catalogue
         self.directorates = directorates
@@ -194,41 +210,14 @@ class ReportParams:
         return self.catalogue.calendar.meeting_for(period) if self.catalogue.calendar else None
 
     def paper_for(self, folder: str) -> Paper:
-        """The paper settings of a report's output folder: a directorate's slug, or "corporate"."""
+        """The paper settings of a report's output folder: a directorate's slug, "corporate" or "areas"."""
+        if folder == "areas":
+            return self.area_paper
         return self.corporate if folder == "corporate" else self.directorate(folder)
 
     def indicators_of(self, slug: str) -> list[str]:
         """The indicator codes of a directorate's paper, in catalogue order."""
         return self.directorates[slug].codes(self.catalogue)
-
-    def reads(self, per: str, subject: str) -> list[str]:
-        """The indicators a report reads: the one place papers and the build manifest agree on.
-
-        ``per`` is "directorate" (subject: slug), "council" or "indicator" (subject: code; its
-        value-for-money partner is read with it).
-        """
-        if per == "directorate":
-            return self.indicators_of(subject)
-        if per == "council":
-            return [c for slug in self.directorates for c in self.indicators_of(slug)]
-        ind = self.catalogue[subject]
-        return [ind.code, *[c for c, i in self.catalogue.items() if c == ind.outcome or i.outcome == ind.code]]
-
-    def areas_read(self, indicators: list[str], area: str) -> list[str]:
-        """The areas a report reads: ``area``, its indicators' comparator groups and England."""
-        groups = {self.catalogue[c].comparator_group for c in indicators} - {None}
-        return sorted({area, ENGLAND, *[m for g in groups for m in self.catalogue.groups[g].codes]})
-
-    def files(self, per: str, subject: str) -> list[Path]:
-        """The params files a report depends on."""
-        common = [self.root / n for n in ("council.yaml", "calendar.yaml", "reports.yaml", "corporate.yaml")]
-        common += sorted((self.root / "indicators").glob("*.yaml")) + sorted((self.root / "comparators").glob("*.yaml"))
-        if per == "directorate":
-            return [*common, self.directorate_files[subject]]
-        if per == "indicator":
-            name = self.catalogue[subject].directorate
-            return [*common, *[self.directorate_files[s] for s, d in self.directorates.items() if d.name == name]]
-        return [*common, *self.directorate_files.values()]  # the overview lists every directorate: one added or removed changes it
 
     def directorate(self, slug: str) -> Directorate:
         known = ", ".join(self.directorates)
@@ -302,4 +291,5 @@ def load_params(root: str | Path, notebooks: str | Path | None = None) -> Report
         _load_reports(root / "reports.yaml", notebooks),
         read_model(root / "corporate.yaml", Corporate, "corporate overview", "sets the corporate overview's committee and paper"),
         files,
+        read_model(root / "areas.yaml", Corporate, "area profiles", "sets the area profiles' committee and paper") if (root / "areas.yaml").is_file() else None,
     )

@@ -29,8 +29,20 @@ def snapshot_id(rows: pd.DataFrame) -> str:
     return digest.hexdigest()[:16]
 
 
+#: Set by a build for its reports (their kernels inherit it): the project's git commit, read
+#: once for the whole build instead of by two git commands in every report.
+BUILD_COMMIT = "PERFKIT_GIT_COMMIT"
+
+
 def git_commit(folder: str | Path) -> str:
-    """The git commit of ``folder`` (with '+dirty' for uncommitted changes), or 'unknown'."""
+    """The git commit of ``folder`` (with '+dirty' for uncommitted changes), or 'unknown'.
+
+    In a build's report, the commit the build read for its project (``$PERFKIT_GIT_COMMIT``,
+    for the folder ``$PERFKIT_HOME``)."""
+    import os
+
+    if os.environ.get(BUILD_COMMIT) and os.environ.get("PERFKIT_HOME") == str(Path(folder)):
+        return os.environ[BUILD_COMMIT]
     try:
         sha = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=5)
         if sha.returncode != 0:

@@ -63,7 +63,7 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
         When a paper to publish is not built, failed, or is out of date with the store,
         params or code (naming it and the command that rebuilds it).
     """
-    from perfkit.build import job_inputs, job_key, load_checked, plan
+    from perfkit.build import job_key, jobs_inputs, load_checked, plan
     from perfkit.council import load_council
     from perfkit.manifest import Manifest, code_hash
     from perfkit.outputs import OutputFolder
@@ -79,12 +79,13 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
     council = load_council(proj.params)
     folder = OutputFolder(Path(out) if out else proj.outputs)
     manifest = Manifest(folder.path)
-    jobs = plan(params, when, directorates, None)
-    code, seen, papers = code_hash(), {}, []
+    jobs = plan(params, when, directorates, None, store=proj.store)
+    papers = []
+    every = jobs_inputs(jobs, params, proj, code_hash(), council.area_code)
     for job in jobs:
         key = job_key(job)
         entry = manifest.entries.get(key)
-        inputs = job_inputs(job, params, proj, code, council.area_code, seen)
+        inputs = every[key]
         files = {fmt: Path(p) for fmt, p in (entry or {}).get("files", {}).items() if p}
         rebuild = f"run `perfkit build --period '{when.label}'` first, then publish"
         if not entry or entry.get("status") != "built" or not files.get("html", Path()).is_file():

@@ -19,7 +19,8 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
-from perfkit.build import WORKER_MEMORY, Job, run_job, worker_count
+from perfkit.build import Job, run_job
+from perfkit.executors import WORKER_MEMORY, worker_count
 from perfkit.render.formats import FORMATS
 from perfkit.errors import IngestError
 from perfkit.ingest import ingest

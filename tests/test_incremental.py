@@ -57,6 +57,28 @@ def test_no_change_rebuilds_nothing_and_touches_no_file(project):
     assert entry["seconds"]["execute"] > 0 and entry["files"]["pdf"].endswith("directorate_report.pdf")
 
 
+NOTEBOOK_STACK = ("nbformat", "nbconvert", "papermill", "jsonschema", "matplotlib", "jupyter_client", "nbclient")
+
+
+def test_a_no_change_build_imports_none_of_the_notebook_stack(project):
+    """Deciding that nothing needs building reads the store and the manifest: it never pays for
+    importing what executes and renders notebooks (with JupyterLab installed, jsonschema's
+    format checkers alone cost a second)."""
+    script = (
+        "import json, sys\n"
+        f"sys.argv = ['perfkit', *{list(ARGS)!r}]\n"
+        "from perfkit.cli import app\n"
+        "try:\n    app()\nexcept SystemExit as exc:\n    code = exc.code\n"
+        f"print(json.dumps({{'code': code, 'loaded': sorted(m for m in {NOTEBOOK_STACK!r} if m in sys.modules)}}))\n"
+    )
+    env = {**os.environ, "PERFKIT_HOME": str(project), "COLUMNS": "200"}
+    env.pop("PERFKIT_STORE", None)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result == {"code": 0, "loaded": []}, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert "0 built, 3 up to date" in proc.stdout
+
+
 def test_each_kind_of_input_rebuilds_exactly_its_reports(project, tmp_path):
     # stored rows of one directorate: that directorate and the overview
     new = tmp_path / "ta.csv"

@@ -14,25 +14,35 @@ import pandas as pd
 __all__ = ["benchmark", "ordinal", "rank_in_group", "value_for_money"]
 
 
-def rank_in_group(values: pd.DataFrame, polarity: str) -> pd.DataFrame:
+def rank_in_group(values: pd.DataFrame, polarity: str, by: str | list[str] | None = None) -> pd.DataFrame:
     """Rank each area in ``values`` (columns ``area_code``, ``value``, ``status``).
 
-    Returns a copy with ``rank``, ``rank_of``, ``quartile`` and ``group_median``.
+    Returns a copy with ``rank``, ``rank_of``, ``quartile`` and ``group_median``: within the
+    whole frame, or within each group of the ``by`` column(s) (many groups ranked at once).
 
     >>> df = pd.DataFrame({"area_code": list("ABCDE"), "value": [10.0, 20.0, 20.0, None, 5.0],
     ...                    "status": ["ok", "ok", "ok", "suppressed", "ok"]})
     >>> rank_in_group(df, "higher")[["area_code", "rank", "rank_of", "quartile"]].values.tolist()
     [['A', 3.0, 4, 3.0], ['B', 1.0, 4, 1.0], ['C', 1.0, 4, 1.0], ['D', nan, 4, nan], ['E', 4.0, 4, 4.0]]
+    >>> two = pd.concat([df.assign(g=1), df.assign(g=2).head(2)])
+    >>> rank_in_group(two, "lower", by="g")[["g", "area_code", "rank", "rank_of"]].values.tolist()[-2:]
+    [[2, 'A', 1.0, 2], [2, 'B', 2.0, 2]]
     """
     out = values.copy()
     ranked = out["value"].where(out["status"].isin(["ok", "provisional"]))
-    n = int(ranked.notna().sum())
     ascending = polarity == "lower"
-    out["rank"] = ranked.rank(method="min", ascending=ascending)
-    out["rank_of"] = n
-    quartile = np.ceil(4 * out["rank"] / n) if n else out["rank"] * np.nan
+    if by is None:
+        out["rank"] = ranked.rank(method="min", ascending=ascending)
+        out["rank_of"] = int(ranked.notna().sum())
+        out["group_median"] = ranked.median()
+    else:
+        groups = ranked.groupby([out[c] for c in ([by] if isinstance(by, str) else by)])
+        out["rank"] = groups.rank(method="min", ascending=ascending)
+        out["rank_of"] = groups.transform("count").astype(int)
+        out["group_median"] = groups.transform("median")
+    quartile = np.ceil(4 * out["rank"] / out["rank_of"].where(out["rank_of"] > 0))
     out["quartile"] = quartile if polarity != "neutral" else np.nan
-    out["group_median"] = ranked.median()
+    out["group_median"] = out.pop("group_median")  # columns in the order they have always come
     return out
 
 

@@ -21,7 +21,7 @@ from perfkit.assess.rag import rag, rag_of_range
 from perfkit.catalogue import Catalogue, Unit
 from perfkit.contract import LIVE as _LIVE
 from perfkit.formatting import separating_decimals
-from perfkit.params import ENGLAND
+from perfkit.contract import ENGLAND
 from perfkit.periods import Freq, Period
 
 __all__ = ["RANK_COLUMNS", "scorecard"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import re
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
@@ -46,8 +47,19 @@ def paper_meta(nb: nbformat.NotebookNode) -> dict:
     return {"title": Path(str(name)).stem.replace("_", " ").capitalize(), "lang": "en-GB", "footer": ""}
 
 
+_MADE = threading.local()  # each thread's exporters, made once: compiling the templates costs more than rendering a paper
+
+
 def _exporter(template: str, mimetype: str, priority: list[str]) -> TemplateExporter:
+    made = _MADE.__dict__
+    if template not in made:
+        made[template] = _make_exporter(template, mimetype, priority)
+    return made[template]
+
+
+def _make_exporter(template: str, mimetype: str, priority: list[str]) -> TemplateExporter:
     exporter = TemplateExporter(
+        optimistic_validation=True,  # validate once after the preprocessors, not after each
         template_name=template,
         template_file="index.html.j2" if mimetype == "text/html" else "index.typ.j2",
         extra_template_basedirs=[str(TEMPLATES)],
@@ -58,6 +70,8 @@ def _exporter(template: str, mimetype: str, priority: list[str]) -> TemplateExpo
     )
     exporter.output_mimetype = mimetype
     exporter.register_preprocessor(TagRemovePreprocessor(remove_cell_tags=HIDDEN_TAGS), enabled=True)
+    if mimetype == TYPST_MIME:
+        exporter.register_preprocessor(ExtractOutputPreprocessor(extract_output_types={"image/png"}), enabled=True)
     return exporter
 
 
@@ -98,8 +112,6 @@ def to_html(nb: nbformat.NotebookNode, links: tuple[tuple[str, str], ...] = ()) 
 def to_typst(nb: nbformat.NotebookNode) -> tuple[str, dict[str, bytes]]:
     """The notebook as typst source, with the image files it refers to."""
     exporter = _exporter("perfkit_typst", TYPST_MIME, [TYPST_MIME, "image/svg+xml", "image/png", "text/plain"])
-    extract = ExtractOutputPreprocessor(extract_output_types={"image/png"})
-    exporter.register_preprocessor(extract, enabled=True)
     source, resources = exporter.from_notebook_node(nb, resources={**_resources(nb), "unique_key": "figure"})
     return source, dict(resources.get("outputs", {}))
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import nbformat
+if TYPE_CHECKING:  # the notebook stack is imported where a report is rendered, never to plan a build
+    import nbformat
 
 __all__ = ["ENGINES", "FORMATS", "Format", "Rendering", "formats_help", "made"]
-
 
 
 def _quarto_missing() -> str | None:

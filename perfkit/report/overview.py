@@ -14,6 +14,7 @@ import pandas as pd
 
 from perfkit.assess import headline_counts, notable_movements, scorecard
 from perfkit.assess.rag import RAG_LABELS
+from perfkit.kinds import KINDS
 from perfkit.params import Corporate
 from perfkit.periods import Period, parse_period
 from perfkit.report.blocks import Block, Cell, Paragraph, Section, Table, direction_badge, rag_badge
@@ -38,7 +39,7 @@ class CorporateOverview(PaperSections):
         inputs = load_inputs("council", "corporate", store, root)
         inputs = inputs.for_audience(inputs.params.corporate)
         when = period if isinstance(period, Period) else parse_period(period)
-        codes = inputs.params.reads("council", "corporate")
+        codes = KINDS["council"].reads(inputs.params, "corporate", {})
         card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, codes)
         return cls(when, card, inputs)
 

@@ -87,14 +87,16 @@ class Inputs:
 def load_inputs(
     per: str, subject: str, store: str | Path | None = None, root: str | Path | None = None, area: str | None = None
 ) -> Inputs:
-    """Read params and exactly the stored rows the report reads: its indicators
-    (``ReportParams.reads``) for ``area`` (default: the council) and its comparators."""
+    """Read params and exactly the stored rows the report reads: its indicators for ``area``
+    (default: the council) and its comparators, as its kind says (:mod:`perfkit.kinds`)."""
+    from perfkit.kinds import KINDS
+
     proj = project(root=root, store=store)
     params = load_params(proj.params, proj.notebook_folders[0])
     council = load_council(proj.params)
-    indicators = params.reads(per, subject)
+    indicators = KINDS[per].reads(params, subject, {})
     with Store(proj.store, read_only=True) as db:
-        rows = db.observations(indicators, params.areas_read(indicators, area or council.area_code))
+        rows = db.observations(indicators, KINDS[per].areas(params, indicators, subject, {}, area or council.area_code))
     return Inputs(params, council, rows, proj.root)
 
 
@@ -179,7 +181,7 @@ def contact_block(settings: Paper) -> Block:
     items = [("Contact", c.name), ("Role", c.role)]
     items += [(k, v) for k, v in (("Telephone", c.phone), ("Email", c.email)) if v]
     items += [("Officer", s.name), ("Title", s.role)]
-    return Blocks((Heading("Contact point", 2, "contact"), KeyValues("Contact point for this report", tuple(items))))
+    return Keep((Heading("Contact point", 2, "contact"), KeyValues("Contact point for this report", tuple(items))))
 
 
 def rag_sentence(counts: pd.Series, prefix: str = "") -> str:

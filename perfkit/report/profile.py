@@ -18,7 +18,7 @@ from perfkit.assess import (
 from perfkit.catalogue import Indicator
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value
 from perfkit.report.wording import compared_with, figure_text
-from perfkit.params import ENGLAND
+from perfkit.contract import ENGLAND
 from perfkit.paths import project
 from perfkit.periods import Period, parse_period
 from perfkit.report.blocks import Block, Cell, KeyValues, Section, Table
