@@ -216,6 +216,7 @@ def build(
     period: Annotated[Optional[list[str]], typer.Option("--period", help="Reporting period, e.g. '2025/26 Q2' (repeat for more; default: the latest complete quarter).")] = None,
     directorate: DirectoratesOpt = None,
     report: Annotated[Optional[list[str]], typer.Option("--report", help="Report name from params/reports.yaml (repeat for more; default: the default reports).")] = None,
+    area: Annotated[Optional[list[str]], typer.Option("--area", help="An area code for an area profile (--report area_profile; repeat for more; default: the report's areas).")] = None,
     formats: Annotated[str, typer.Option("--format", help="Comma-separated output formats: " + formats_help() + ".")] = "html,pdf",
     jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, help="Reports built at once, each in its own worker process (default: the number of cores; never more than the reports to build or than free memory holds).")] = None,
     out: OutOpt = None,
@@ -246,7 +247,8 @@ def build(
             out = out or proj.outputs / "as-of" / name
             store = snapshot_store(proj.store, batch, proj.store.parent / "as-of" / f"batch-{batch}.duckdb")
             out_console().print(f"as of {escape(as_of)}: the store as it stood after batch {batch}, into {out}")
-        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force, scheduler=scheduler, warm_kernels=not cold_kernels, strict=strict)
+        code = run_build(period, directorate, report, formats, jobs, out, store, out_console=out_console(), err_console=err, engine=engine, force=force,
+                         scheduler=scheduler, warm_kernels=not cold_kernels, strict=strict, areas=area)
         if code:
             raise typer.Exit(code)
 
@@ -535,6 +537,11 @@ def groups(ctx: typer.Context) -> None:
             table.add_row(_plain(code), _plain(g.name), str(len(g.members)), _plain(", ".join(users) or "–"))
         out.print(table)
         out.print("built in: the region of an area, and every authority of its tier that reported the indicator (`perfkit benchmark`)")
+        for path in sorted((project().params / "neighbours").glob("*.yaml")):
+            from perfkit.comparators import load_neighbour_lists
+
+            lists = load_neighbour_lists(project().params, path.stem)
+            out.print(f"neighbour lists {lists.code}: {_plain(lists.name)}, for {len(lists.lists)} areas (area profiles' `neighbours:`)")
 
     _run(action)
 
@@ -546,9 +553,13 @@ def groups_add(
     code: Annotated[Optional[str], typer.Option("--code", help="The group's code (default: from the file).")] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="The group's name in papers (default: from the file).")] = None,
     for_: Annotated[Optional[list[str]], typer.Option("--for", help="An indicator this group is the comparator group of (repeat for more).")] = None,
+    every_area: Annotated[bool, typer.Option("--every-area", help="Keep every area's own list (JSON lists or the DfE file), for area profiles: params/neighbours/<code>.yaml.")] = False,
     store: StoreOpt = None,
 ) -> None:
-    """Read a comparator group from a publisher's file and save it as params/comparators/<code>.yaml (never overwrites)."""
+    """Read a comparator group from a publisher's file and save it as params/comparators/<code>.yaml (never overwrites).
+
+    With --every-area, keep every area's own list instead, as params/neighbours/<code>.yaml:
+    the neighbours an area profile compares each area with (`neighbours:` in params/reports.yaml)."""
 
     def action() -> None:
         from perfkit.atomic import write_text
@@ -561,6 +572,9 @@ def groups_add(
             with Store(proj.store, read_only=True) as db:
                 names = dict(db.areas().itertuples(index=False))
                 numbers = db.area_attributes("dfe_number")
+        if every_area:
+            _save_neighbour_lists(file, proj, code, name, numbers)
+            return
         whose = (area or api.get_council().area_code).strip().upper()
         group = read_group(file, whose, names, numbers)
         given = (("code", code), ("name", name), ("indicators", [c.upper() for c in for_ or []]))
@@ -579,6 +593,29 @@ def groups_add(
         out.print(f"saved {group.name} ({len(group.members)} areas) as {target}: {use}; `perfkit benchmark --group {group.code}` uses it too")
 
     _run(action)
+
+
+def _save_neighbour_lists(file: Path, proj: Project, code: str | None, name: str | None, numbers) -> None:  # noqa: ANN001 - a frame
+    """``perfkit groups add FILE --every-area``: every area's list, as params/neighbours/<code>.yaml."""
+    import yaml
+
+    from perfkit.atomic import write_text
+    from perfkit.comparators import read_neighbour_lists
+
+    dfe = file.suffix.lower() == ".csv"
+    code = (code or ("statistical_neighbours" if dfe else file.stem)).lower().replace("-", "_")
+    lists, unknown = read_neighbour_lists(file, code, name or ("Statistical neighbours (DfE)" if dfe else f"Nearest neighbours ({file.stem})"), numbers)
+    target = proj.params / "neighbours" / f"{code}.yaml"
+    if target.exists():
+        raise PerfkitError(f"{target} already exists: choose another --code, or remove that file first")
+    header = f"# Each area's neighbours, read by `perfkit groups add --every-area` from {file.name}.\n"
+    write_text(target, header + yaml.safe_dump(lists.model_dump(), sort_keys=False, allow_unicode=True))
+    out.print(f"saved {lists.name}: lists for {len(lists.lists)} areas as {target}; an area profile compares each area with its own "
+              f"list when its report in params/reports.yaml says `neighbours: {code}`")
+    if unknown:
+        gone = sorted({n for ns in unknown.values() for n in ns})
+        out.print(f"{len(unknown)} list(s) name DfE number(s) the store has no area for, left out: {', '.join(gone[:12])}"
+                  f"{' ...' if len(gone) > 12 else ''} (authorities since reorganised, or a DfE file not imported)")
 
 
 @app.command()

@@ -108,6 +108,23 @@ narrative:
   recommendations:
     - That the Committee notes the Council's performance set out in this report.
 """,
+        "params/areas.yaml": f"""# Area profiles (`perfkit build --report area_profile`): the paper one area's benchmarking
+# profile is set in. Edit the committee, officer and text.
+committee: Overview and Scrutiny Committee
+officer: Head of Performance
+paper: AP
+status: public
+{contact}
+signed_by:
+  name: Head of Performance
+  role: Head of Performance
+narrative:
+  summary:
+    - The profile sets out how the area compares with its neighbours, its region and every authority of its tier on published indicators.
+{common_narrative}
+  recommendations:
+    - That the Committee notes the profile.
+""",
         "params/directorates/childrens-services.yaml": f"""# A starter directorate: its paper reports the published DfE re-referral rate, with
 # benchmarks, once the DfE file is imported (see README.md). Add the directorate's own
 # indicators in params/indicators/ and list them here (or drop `indicators` to report every
@@ -145,6 +162,11 @@ workbook per owner in `returns/`; import what comes back with `perfkit ingest re
 `perfkit check --period "2026/27 Q1"` lists what is missing, overdue or unusual (and writes the
 chasing list `outputs/2026-27-q1/data-check.csv`); then build.
 
+Area profiles, one per authority against its neighbours, its region and England:
+`perfkit groups add New_Statistical_Neighbour_Groupings_April_2021.csv --every-area`, then
+`neighbours: statistical_neighbours` under the `area_profile` report in `params/reports.yaml`,
+then `perfkit build --report area_profile --period 2024/25` (`--area CODE` for chosen ones).
+
 | folder | what |
 |---|---|
 | `params/council.yaml` | the council's name, ONS code and colour |
@@ -154,6 +176,8 @@ chasing list `outputs/2026-27-q1/data-check.csv`); then build.
 | `params/indicators/` | the indicator catalogue (`published.yaml`: indicators read from national statistics) |
 | `params/sources/` | mappings that read publishers' files as they are published |
 | `params/comparators/` | comparator groups (`perfkit groups`) |
+| `params/neighbours/` | each area's own neighbours, for area profiles (`perfkit groups add FILE --every-area`) |
+| `params/areas.yaml` | the paper area profiles are set in: committee, officer, narrative |
 | `notebooks/` | optional: a report notebook here replaces perfkit's own of the same name |
 | `data/` | the store (`data/perfkit.duckdb`) and rejected rows (`data/rejected/`) |
 | `outputs/` | built papers |

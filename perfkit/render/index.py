@@ -9,6 +9,7 @@ from pathlib import Path
 from perfkit._version import __version__
 from perfkit.assess.rag import RAG_LABELS
 from perfkit.atomic import write_text
+from perfkit.kinds import AREAS_FOLDER
 from perfkit.periods import parse_period
 from perfkit.render.formats import FORMATS
 from perfkit.report.escape import html_text as h
@@ -28,6 +29,7 @@ def _entries(out: Path) -> list[dict]:
                 "period": meta.get("period") or nb_path.parent.parent.name,
                 "folder": nb_path.parent.name,
                 "report": nb_path.stem,
+                "title": meta.get("title", ""),
                 "rag": meta.get("rag_counts", {}),
                 "failed": meta.get("failed", "") if meta else "see the notebook",
                 "links": _links(stem, out, with_notebook=True),
@@ -94,7 +96,7 @@ def write_index(out: Path, council: str, names: dict[str, str] | None = None) ->
     sections = []
     for period in periods:
         rows = []
-        for e in [e for e in entries if e["period"] == period]:
+        for e in [e for e in entries if e["period"] == period and e["folder"] != AREAS_FOLDER]:
             what = f"{name(e['folder'])} {e['report'].replace('_', ' ')}, {period}"
             counts = "".join(f"<td class='num'>{int(e['rag'].get(r, 0))}</td>" for r in RAG_LABELS)
             status = f"failed: {e['failed'][:200]}" if e["failed"] else "built"
@@ -110,6 +112,7 @@ def write_index(out: Path, council: str, names: dict[str, str] | None = None) ->
                 f"<table class='data'><caption>Reports for {h(period)}, with the number of indicators at each RAG status</caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
             )
+        parts += _area_profiles([e for e in entries if e["period"] == period and e["folder"] == AREAS_FOLDER], period)
         check = out / _period_key(period).slug / "data-check.html"
         if _period_key(period).label == period and check.is_file():
             parts.append(f"<p><a href='{h(os.path.relpath(check, out))}'>Data check for {h(period)}</a>: what was returned, "
@@ -125,7 +128,7 @@ def write_index(out: Path, council: str, names: dict[str, str] | None = None) ->
         parts.append("</section>")
         sections.append("".join(parts))
     by_folder = []
-    for folder in sorted({e["folder"] for e in entries} | {p["folder"] for p in published}, key=name):
+    for folder in sorted(({e["folder"] for e in entries} | {p["folder"] for p in published}) - {AREAS_FOLDER}, key=name):
         items = []
         for period in periods:
             built = [e for e in entries if e["folder"] == folder and e["period"] == period and "html" in e["links"]]
@@ -153,6 +156,24 @@ def write_index(out: Path, council: str, names: dict[str, str] | None = None) ->
     path = out / "index.html"
     write_text(path, page)
     return path
+
+
+def _area_profiles(entries: list[dict], period: str) -> list[str]:
+    """The period's area profiles, one row per area (they carry no RAG counts)."""
+    if not entries:
+        return []
+    rows = []
+    for e in sorted(entries, key=lambda e: e["title"] or e["report"]):
+        what = e["title"] or e["report"].replace("_", " ")
+        status = f"failed: {e['failed'][:200]}" if e["failed"] else "built"
+        rows.append(f"<tr><th scope='row'>{h(what)}</th><td>{h(status)}</td><td class='files'>{_files(e['links'], what)}</td></tr>")
+    head = "".join(f"<th scope='col'>{c}</th>" for c in ("Area profile", "Status", "Files"))
+    return [
+        f"<h3 id='{h(_anchor(period))}-areas'>Area profiles for {h(period)} ({len(entries)})</h3>"
+        f"<div class='table-scroll' role='region' tabindex='0' aria-label='Area profiles for {h(period)}'>"
+        f"<table class='data'><caption>Area profiles for {h(period)}: each area against its neighbours, its region and England</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    ]
 
 
 def index_names(params) -> dict[str, str]:  # noqa: ANN001 - ReportParams

@@ -92,10 +92,13 @@ class Blocks(Block):
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         bundle: dict[str, Any] = super()._repr_mimebundle_(include, exclude)
-        for item in self.items:
-            if isinstance(item, Meta):
-                bundle[item.mimetype] = item.data
+        for meta in self.metas():
+            bundle.setdefault(meta.mimetype, meta.data)  # the paper's metadata and provenance travel with the output
         return bundle
+
+    def metas(self) -> list[Meta]:
+        """The metadata among these blocks, nested ones too."""
+        return [m for item in self.items for m in ([item] if isinstance(item, Meta) else item.metas() if isinstance(item, Blocks) else [])]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ calculations here: the data arrive assessed.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -111,38 +112,84 @@ def trend_chart(title: str, series: pd.DataFrame, unit: str, decimals: int, widt
     return Chart(svg=svg, alt=trend_alt(title, series, unit, decimals), caption="; ".join(notes))
 
 
+def _nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
+    """Round tick values covering ``low`` to ``high``: steps of 1, 2 or 5 times a power of ten.
+
+    >>> _nice_ticks(12.3, 27.9), _nice_ticks(0.52, 0.9)
+    ([10.0, 15.0, 20.0, 25.0, 30.0], [0.5, 0.6, 0.7, 0.8, 0.9])
+    """
+    span = (high - low) or abs(high) or 1.0
+    raw = span / max(1, most - 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.floor(low / step) * step
+    count = math.ceil((high - first) / step - 1e-9)
+    return [float(round(first + i * step, 10)) for i in range(count + 1)]
+
+
 def comparator_chart(
-    title: str, values: pd.DataFrame, home: str, unit: str, decimals: int, median: float | None, england: float | None = None
+    title: str, values: pd.DataFrame, home: str, unit: str, decimals: int, median: float | None, england: float | None = None,
+    home_label: str = "This council",
 ) -> Chart:
-    """Dot chart of the comparator group, sorted, the council highlighted by colour, shape and label.
+    """Dot chart of the comparator group, one row per area sorted by value, the council
+    (``home``, called ``home_label``) highlighted by colour, shape and a bold label.
 
-    The group median is a dashed line and England (when given) a dotted one."""
-    import matplotlib.pyplot as plt
+    The group median is a dashed line and England (when given) a dotted one. Drawn as SVG
+    by hand, like the sparklines (a chart a paper draws for every indicator of every area
+    must cost a millisecond, not matplotlib's tenth of a second); its text is text."""
+    from perfkit.report.escape import html_text as x
 
-    data = values.dropna(subset=["value"]).sort_values("value")
+    data = values.dropna(subset=["value"]).sort_values("value", ascending=False, kind="stable")
     fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
-    with house_style():
-        fig, ax = plt.subplots(figsize=(6.5, 0.22 * len(data) + 0.8))
-        others = data[data["area_code"] != home]
-        mine = data[data["area_code"] == home]
-        ax.scatter(others["value"], others["area_name"], color=GREY, s=25, marker="o", label="Comparators")
-        ax.scatter(mine["value"], mine["area_name"], color=BLUE, s=70, marker="D", label="This council")
-        if median is not None and median == median:
-            ax.axvline(median, color=ORANGE, linestyle="--", linewidth=1.2, label="Group median")
-        if england is not None and england == england:
-            ax.axvline(england, color=INK, linestyle=":", linewidth=1.2, label="England")
-        ax.legend(frameon=False, loc="lower right", fontsize=8)
-        for label in ax.get_yticklabels():
-            if label.get_text() in set(mine["area_name"]):
-                label.set_fontweight("bold")
-        svg = _svg(fig)
-    own = mine["value"].iloc[0] if len(mine) else None
+    lines = {"Group median": median, "England": england}
+    lines = {k: float(v) for k, v in lines.items() if v is not None and v == v}
+    known = [*data["value"].astype(float), *lines.values()]
+    ticks = _nice_ticks(min(known), max(known)) if known else [0.0, 1.0]
+    left = min(250, 14 + 7.3 * max([len(str(n)) for n in data["area_name"]] or [10]))
+    width, row, top = 600, 20, 8  # 600 px set 15 cm wide: 13 px text is 9.2 pt on paper
+    plot = width - left - 16
+    bottom = top + row * max(1, len(data))
+    scale = lambda v: left + (v - ticks[0]) / ((ticks[-1] - ticks[0]) or 1) * plot  # noqa: E731
+    step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
+    tick_decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
+    parts = [f"<rect width='{width}' height='{bottom + 60}' fill='white'/>"]
+    for t in ticks:
+        parts.append(f"<line x1='{scale(t):.1f}' y1='{top}' x2='{scale(t):.1f}' y2='{bottom}' stroke='#dddddd'/>")
+        parts.append(f"<text x='{scale(t):.1f}' y='{bottom + 16}' text-anchor='middle'>{x(format_value(t, unit, tick_decimals))}</text>")
+    for i, r in enumerate(data.itertuples(index=False)):
+        y = top + row * i + row / 2
+        mine = r.area_code == home
+        weight = " font-weight='bold'" if mine else ""
+        parts.append(f"<text x='{left - 8}' y='{y + 4.5:.1f}' text-anchor='end'{weight}>{x(str(r.area_name))}</text>")
+        cx = scale(float(r.value))
+        if mine:
+            parts.append(f"<polygon points='{cx:.1f},{y - 7:.1f} {cx + 7:.1f},{y:.1f} {cx:.1f},{y + 7:.1f} {cx - 7:.1f},{y:.1f}' fill='{BLUE}'/>")
+        else:
+            parts.append(f"<circle cx='{cx:.1f}' cy='{y:.1f}' r='4' fill='{GREY}'/>")
+    styles = {"Group median": f"stroke='{ORANGE}' stroke-dasharray='6 3' stroke-width='1.5'", "England": f"stroke='{INK}' stroke-dasharray='2 2' stroke-width='1.5'"}
+    for name, value in lines.items():
+        parts.append(f"<line x1='{scale(value):.1f}' y1='{top}' x2='{scale(value):.1f}' y2='{bottom}' {styles[name]}/>")
+    legend = [(f"<circle cx='6' cy='-4' r='4' fill='{GREY}'/>", "Comparators"),
+              (f"<polygon points='6,-11 13,-4 6,3 -1,-4' fill='{BLUE}'/>", home_label)]
+    legend += [(f"<line x1='0' y1='-4' x2='16' y2='-4' {styles[n]}/>", n) for n in lines]
+    at = left
+    for mark, text in legend:
+        parts.append(f"<g transform='translate({at:.0f},{bottom + 46})'>{mark}<text x='22' y='0'>{x(text)}</text></g>")
+        at += 40 + 7.3 * len(text)
+    own = data.loc[data["area_code"] == home, "value"]
+    who = "this council" if home_label == "This council" else home_label
     alt = (
         f"{title}: {len(data)} areas with values from {fmt(data['value'].min())} to {fmt(data['value'].max())}; "
-        f"this council {fmt(own)}; group median {fmt(median)}"
-        + (f"; England {fmt(england)}." if england is not None and england == england else ".")
+        f"{who} {fmt(own.iloc[0] if len(own) else None)}; group median {fmt(median)}"
+        + (f"; England {fmt(england)}." if "England" in lines else ".")
     )
-    return Chart(svg=svg, alt=alt, caption=f"{title}: comparator group")
+    height = bottom + 60
+    svg = (
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}' role='img' "
+        f"aria-label='{x(alt)}' font-family='Liberation Sans, Arial, DejaVu Sans, sans-serif' font-size='13' fill='{INK}'>"
+        f"<title>{x(alt)}</title>{''.join(parts)}</svg>"
+    )
+    return Chart(svg=svg, alt=alt, caption=f"{title}: comparator group", width_cm=15.0)
 
 
 def sparkline_svg(values: list[float | None], alt: str, width: int = 90, height: int = 22) -> str:
