@@ -52,20 +52,9 @@ def read_neighbour_lists(path: str | Path, code: str, name: str, dfe_numbers: pd
     statistical neighbour file), and what in them the store does not know (DfE numbers)."""
     path = Path(path)
     if path.suffix.lower() == ".json":
-        import json
-
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, ValueError) as exc:
-            raise ConfigError(f"{path}: cannot read the JSON file of lists: {exc}") from None
-        if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
-            raise ConfigError(f"{path}: expected a JSON object of lists, {{\"E08000009\": [\"E08000007\", ...]}}")
-        lists = {a.strip().upper(): [str(c).strip().upper() for c in v if str(c).strip().upper() != a.strip().upper()] for a, v in data.items()}
-        return NeighbourLists(code=code, name=name, lists=lists), {}
-    if path.suffix.lower() == ".csv" and path.read_text(encoding="utf-8-sig")[:200].startswith("LA num,"):
-        if dfe_numbers is None or dfe_numbers.empty:
-            raise ConfigError(f"{path}: the DfE file names authorities by DfE number: import a DfE file (e.g. with the dfe_c1_referrals mapping) first")
-        lists, unknown = neighbour_lists(load_statistical_neighbours(path), dfe_numbers)
+        return NeighbourLists(code=code, name=name, lists=_json_lists(path)), {}
+    if _is_dfe_file(path):
+        lists, unknown = neighbour_lists(load_statistical_neighbours(path), _numbers(path, dfe_numbers))
         return NeighbourLists(code=code, name=name, lists=lists), unknown
     raise ConfigError(f"{path}: lists for every area come from a JSON object of lists or the DfE statistical neighbour CSV; "
                       "a CSV list or a YAML group is one group (leave out --every-area)")
@@ -180,20 +169,43 @@ def group_from_list(path: str | Path) -> ComparatorGroup:
     return ComparatorGroup(code=code, name=path.stem.replace("_", " "), members=dict(zip(frame["area_code"].str.strip(), frame["area_name"].str.strip())))
 
 
-def _json_group(path: Path, area: str | None, names: dict[str, str]) -> ComparatorGroup:
+def _json_lists(path: Path) -> dict[str, list[str]]:
+    """A JSON object of nearest-neighbour lists ``{area: [codes]}``, codes in upper case and
+    each list without its own area."""
     import json
 
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"{path}: cannot read the JSON group file: {exc}") from None
+        raise ConfigError(f"{path}: cannot read the JSON file of neighbour lists: {exc}") from None
     if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
         raise ConfigError(f"{path}: expected a JSON object of lists, {{\"E08000009\": [\"E08000007\", ...]}}")
+    lists = {}
+    for area, codes in data.items():
+        own = str(area).strip().upper()
+        lists[own] = [c for c in (str(x).strip().upper() for x in codes) if c != own]
+    return lists
+
+
+def _is_dfe_file(path: Path) -> bool:
+    """Whether ``path`` is the DfE statistical neighbour file (a CSV headed "LA num")."""
+    return path.suffix.lower() == ".csv" and path.read_text(encoding="utf-8-sig")[:200].startswith("LA num,")
+
+
+def _numbers(path: Path, dfe_numbers: pd.DataFrame | None) -> pd.DataFrame:
+    """The store's DfE numbers, which the DfE file names authorities by."""
+    if dfe_numbers is None or dfe_numbers.empty:
+        raise ConfigError(f"{path}: the DfE file names authorities by DfE number: import a DfE file (e.g. with the dfe_c1_referrals mapping) first")
+    return dfe_numbers
+
+
+def _json_group(path: Path, area: str | None, names: dict[str, str]) -> ComparatorGroup:
+    lists = _json_lists(path)
     if area is None:
         raise ConfigError(f"{path}: a file of neighbour lists holds one group per area: say whose with --area CODE")
-    if area not in data:
-        raise ConfigError(f"{path}: no list for {area}; the file has {len(data)} areas, e.g. {', '.join(list(data)[:3])}")
-    codes = [str(c).strip().upper() for c in data[area] if str(c).strip().upper() != area]
+    if area not in lists:
+        raise ConfigError(f"{path}: no list for {area}; the file has {len(lists)} areas, e.g. {', '.join(list(lists)[:3])}")
+    codes = lists[area]
     return ComparatorGroup(code=f"{path.stem.lower()}_{area.lower()}", name=f"Nearest neighbours of {names.get(area, area)}", members={c: names.get(c, c) for c in codes})
 
 
@@ -213,13 +225,10 @@ def read_group(path: str | Path, area: str | None = None, names: dict[str, str] 
         return _json_group(path, area, names)
     if suffix != ".csv":
         raise ConfigError(f"{path}: a group file is YAML, JSON (neighbour lists) or CSV (a list, or the DfE statistical neighbour file)")
-    head = path.read_text(encoding="utf-8-sig")[:200]
-    if head.startswith("LA num,"):
+    if _is_dfe_file(path):
         if area is None:
             raise ConfigError(f"{path}: the DfE statistical neighbour file holds one group per authority: say whose with --area CODE")
-        if dfe_numbers is None or dfe_numbers.empty:
-            raise ConfigError(f"{path}: the DfE file names authorities by DfE number: import a DfE file (e.g. with the dfe_c1_referrals mapping) first")
-        return neighbour_group(load_statistical_neighbours(path), dfe_numbers, area)
+        return neighbour_group(load_statistical_neighbours(path), _numbers(path, dfe_numbers), area)
     group = group_from_list(path)
     return group.model_copy(update={"members": {c: n or names.get(c, c) for c, n in group.members.items()}})
 

@@ -147,15 +147,18 @@ def comparator_chart(
     ticks = _nice_ticks(min(known), max(known)) if known else [0.0, 1.0]
     left = min(250, 14 + 7.3 * max([len(str(n)) for n in data["area_name"]] or [10]))
     width, row, top = 600, 20, 8  # 600 px set 15 cm wide: 13 px text is 9.2 pt on paper
-    plot = width - left - 16
+    plot = width - left - 36  # room for the last tick's label
     bottom = top + row * max(1, len(data))
     scale = lambda v: left + (v - ticks[0]) / ((ticks[-1] - ticks[0]) or 1) * plot  # noqa: E731
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
     tick_decimals = max(0, -math.floor(math.log10(step))) if step < 1 else 0
-    parts = [f"<rect width='{width}' height='{bottom + 60}' fill='white'/>"]
+    short = unit if unit in ("%", "GBP") else "count"  # ticks are numbers; a longer unit is said once, under the axis
+    parts = [f"<rect width='{width}' height='{bottom + 64}' fill='white'/>"]
+    if short != unit:
+        parts.append(f"<text x='{left + plot / 2:.0f}' y='{bottom + 31}' text-anchor='middle'>{x(unit.removeprefix('rate '))}</text>")
     for t in ticks:
         parts.append(f"<line x1='{scale(t):.1f}' y1='{top}' x2='{scale(t):.1f}' y2='{bottom}' stroke='#dddddd'/>")
-        parts.append(f"<text x='{scale(t):.1f}' y='{bottom + 16}' text-anchor='middle'>{x(format_value(t, unit, tick_decimals))}</text>")
+        parts.append(f"<text x='{scale(t):.1f}' y='{bottom + 16}' text-anchor='middle'>{x(format_value(t, short, tick_decimals))}</text>")
     for i, r in enumerate(data.itertuples(index=False)):
         y = top + row * i + row / 2
         mine = r.area_code == home
@@ -174,7 +177,7 @@ def comparator_chart(
     legend += [(f"<line x1='0' y1='-4' x2='16' y2='-4' {styles[n]}/>", n) for n in lines]
     at = left
     for mark, text in legend:
-        parts.append(f"<g transform='translate({at:.0f},{bottom + 46})'>{mark}<text x='22' y='0'>{x(text)}</text></g>")
+        parts.append(f"<g transform='translate({at:.0f},{bottom + 50})'>{mark}<text x='22' y='0'>{x(text)}</text></g>")
         at += 40 + 7.3 * len(text)
     own = data.loc[data["area_code"] == home, "value"]
     who = "this council" if home_label == "This council" else home_label
@@ -183,7 +186,7 @@ def comparator_chart(
         f"{who} {fmt(own.iloc[0] if len(own) else None)}; group median {fmt(median)}"
         + (f"; England {fmt(england)}." if "England" in lines else ".")
     )
-    height = bottom + 60
+    height = bottom + 64
     svg = (
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}' role='img' "
         f"aria-label='{x(alt)}' font-family='Liberation Sans, Arial, DejaVu Sans, sans-serif' font-size='13' fill='{INK}'>"
