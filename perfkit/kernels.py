@@ -50,7 +50,13 @@ def _remove_if_empty(folder: str) -> None:
 # module attribute replaced, i.e. a monkeypatch), the kernel is restarted. Start-up and
 # imports are paid once per worker, not once per report.
 
-_WARM_UP = "import perfkit, perfkit.report, perfkit.render.exporters, matplotlib.pyplot, seaborn, pandas, numpy"
+# A figure drawn and closed settles matplotlib's backend, which rebinds pyplot functions
+# (draw_if_interactive): settled after the snapshot, it would read as a report's monkeypatch
+# and restart the kernel after every report that draws a chart.
+_WARM_UP = """\
+import perfkit, perfkit.report, perfkit.render.exporters, matplotlib.pyplot, seaborn, pandas, numpy
+matplotlib.pyplot.close(matplotlib.pyplot.figure())
+"""
 # %reset -f, without the full garbage collection IPython runs after it (~0.3 s with pandas
 # and matplotlib loaded; reference counting frees the report's objects, and Python's own
 # collector still runs as usual). A function, because reset deletes the cell's globals.

@@ -204,3 +204,24 @@ def test_warm_kernels_isolate_reports(tmp_path, demo_store_master):
         b = (cold / "outputs" / SLUG / name).read_text().replace(str(cold), "<project>")
         assert "POLLUTED" not in a
         assert _without_stamps(a) == _without_stamps(b), name
+
+
+def test_a_report_that_draws_charts_keeps_its_warm_kernel(tmp_path, demo_store_master, monkeypatch):
+    """Drawing a chart settles matplotlib's backend, which rebinds pyplot functions; that is not
+    a report's monkeypatch, so the kernel is reset, not replaced (replacing it after every paper
+    with a chart cost a kernel start per report). A real monkeypatch still replaces it."""
+    from perfkit.kernels import WarmKernel
+
+    project = make_project(tmp_path / "warm", demo_store_master)
+    monkeypatch.setenv("PERFKIT_HOME", str(project))
+    monkeypatch.delenv("PERFKIT_STORE", raising=False)
+    kernel = WarmKernel()
+    try:
+        paper = "from perfkit.report import DirectoratePaper\nDirectoratePaper.load('housing', '2025/26 Q2').exceptions()"
+        for _ in range(2):
+            kernel._run(paper)
+            assert kernel.reset() is False, kernel.why
+        kernel._run("".join(POLLUTER))
+        assert kernel.reset() is True and kernel.why.startswith("changed: ") and kernel.restarts == 1
+    finally:
+        kernel.shutdown()
