@@ -188,12 +188,10 @@ def _check_data(proj: Project, periods: list[Period], directorates: Sequence[str
     """``perfkit check`` for each quarter built, written beside its papers (data-check.html and
     .csv) and emitted ("check"); with ``strict``, a figure not returned or commentary missing
     stops the build before it starts."""
-    from perfkit.check import MISSING, run_check, write_check
+    from perfkit.check import MISSING, run_checks, write_check
 
-    for when in periods:
-        if when.freq is not Freq.QUARTER:
-            continue
-        result = run_check(when, directorates, proj.store, proj.root)[0]
+    quarters = [when for when in periods if when.freq is Freq.QUARTER]
+    for result in (run_checks(quarters, directorates, proj.store, proj.root)[0] if quarters else []):
         write_check(result, out, council, held=True)
         emit("check", result)
         if strict and len(result.missing):

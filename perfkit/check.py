@@ -28,7 +28,7 @@ from perfkit.periods import Period
 from perfkit.returns import due_rows
 from perfkit.spreadsheet import write_csv
 
-__all__ = ["CheckResult", "ISSUES", "MISSING", "check", "commentary_required", "write_check"]
+__all__ = ["CheckResult", "ISSUES", "MISSING", "check", "commentary_required", "run_check", "run_checks", "write_check"]
 
 #: Every kind of finding, in the order a chasing list shows them, with what to do about it.
 ISSUES = {
@@ -92,13 +92,15 @@ def _due_words(due: dt.date, today: dt.date) -> str:
     return f"due {due:%-d %B %Y}" + (f", {days} day{'s' * (days != 1)} ago" if days > 0 else "")
 
 
-def _spc_note(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> str:
-    """'outside the SPC process limits (x to y)' for the series' last point, or ''."""
-    from perfkit.assess import own_series
+def _spc_note(values: list, ind: Indicator, period: Period) -> str:
+    """'outside the SPC process limits (x to y)' for the series' last point, or ''.
+
+    ``values`` are the indicator's own (:func:`perfkit.assess.own_values`)."""
+    from perfkit.assess import series_until
     from perfkit.assess.spc import MIN_POINTS, spc
     from perfkit.formatting import format_value
 
-    series = own_series(rows, ind.code, area, period.end)
+    series = series_until(values, period.end)
     if series["value"].notna().sum() < MIN_POINTS or series["period"].iloc[-1] != period:
         return ""
     points = spc(series["value"].tolist(), ind.polarity.value).points
@@ -113,6 +115,21 @@ def _spc_note(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> 
     return f"{fmt(last['value'])} is outside the SPC process limits ({fmt(last['lpl'])} to {fmt(last['upl'])})"
 
 
+def _figure_rags(params, owed: pd.DataFrame, stored: dict) -> dict:  # noqa: ANN001 - ReportParams
+    """The RAG of each returned figure that has a target, assessed in one pass: (indicator, period) -> rag."""
+    keys, values, targets, tolerances, polarities = [], [], [], [], []
+    for r in owed.itertuples():
+        got, ind = stored.get((r.indicator, r.period)), params.catalogue[r.indicator]
+        target = ind.target_for(r.period)
+        if got is not None and target is not None and got.status in ("ok", "provisional"):
+            keys.append((r.indicator, r.period))
+            values.append(got.value), targets.append(target.value), tolerances.append(target.tolerance), polarities.append(ind.polarity.value)
+    if not keys:
+        return {}
+    found = rag(pd.Series(values, dtype=float), pd.Series(targets, dtype=float), pd.Series(tolerances, dtype=float), pd.Series(polarities))
+    return dict(zip(keys, found))
+
+
 def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[str] | None = None, today: dt.date | None = None,  # noqa: ANN001
           owners: dict | None = None) -> CheckResult:
     """Check the figures due for ``period`` (a quarter) against the stored ``rows`` of the council.
@@ -120,6 +137,7 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
     ``owners`` maps an owner (as the catalogue names them) to their name and email
     (``params/owners.yaml``); ``today`` decides what is overdue.
     """
+    from perfkit.assess import values_by_indicator
     from perfkit.formatting import format_value
 
     today = today or dt.date.today()
@@ -129,6 +147,8 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
     owed = due_rows(params, period, slugs)
     mine = rows[rows["area_code"].eq(council.area_code)]
     stored = {(r.indicator, r.period): r for r in mine.itertuples()}
+    series = values_by_indicator(mine, council.area_code)  # each indicator's own values, for SPC
+    rags = _figure_rags(params, owed, stored)
     findings = []
 
     def add(r, issue: str, detail: str, period: Period | None = None) -> None:  # noqa: ANN001
@@ -153,10 +173,7 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
             add(r, "returned as missing", got.status_reason or "no reason given")
         elif got.status in ("provisional", "suppressed"):
             add(r, got.status, got.status_reason or "no reason given")
-        target = ind.target_for(r.period)
-        figure_rag = None
-        if target is not None and got.status in ("ok", "provisional"):
-            figure_rag = rag(pd.Series([got.value]), pd.Series([target.value]), pd.Series([target.tolerance]), pd.Series([ind.polarity.value])).iloc[0]
+        figure_rag = rags.get((r.indicator, r.period))
         words = got.commentary if isinstance(got.commentary, str) and got.commentary.strip() else None
         if words is None and got.status != "missing" and commentary_required(ind, council.commentary, figure_rag):
             add(r, "no commentary", f"the figure is {figure_rag}" if figure_rag in ("red", "amber") else "commentary is required for every figure")
@@ -171,7 +188,7 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
             if abs(change) > ind.max_change:
                 add(r, "unusual", f"{'up' if change > 0 else 'down'} {abs(change):.0%} on {r.period.prev().label} "
                                   f"({fmt(before.value)}), more than the {ind.max_change:.0%} the catalogue allows")
-        spc_note = _spc_note(mine, ind, council.area_code, r.period)
+        spc_note = _spc_note(series.get(r.indicator, []), ind, r.period)
         if spc_note:
             add(r, "unusual", spc_note)
     owed = owed.assign(returned=returned, status=statuses)
@@ -237,6 +254,13 @@ def write_check(result: CheckResult, out: str | Path, council_name: str, held: b
 def run_check(period: str | Period, directorates: Iterable[str] | None = None, store: str | Path | None = None,
               root: str | Path | None = None, today: dt.date | None = None) -> tuple[CheckResult, object]:
     """:func:`check` on the project's params, owners and store; returns the result and the council."""
+    results, council = run_checks([period], directorates, store, root, today)
+    return results[0], council
+
+
+def run_checks(periods: Iterable[str | Period], directorates: Iterable[str] | None = None, store: str | Path | None = None,
+               root: str | Path | None = None, today: dt.date | None = None) -> tuple[list[CheckResult], object]:
+    """:func:`check` for each of ``periods`` (quarters), reading params and the store once."""
     from perfkit.council import load_council
     from perfkit.params import load_owners, load_params
     from perfkit.paths import project
@@ -247,12 +271,12 @@ def run_check(period: str | Period, directorates: Iterable[str] | None = None, s
     params = load_params(proj.params, proj.notebook_folders[0])
     council = load_council(proj.params)
     owners = load_owners(proj.params, params.catalogue)
-    quarter = reporting_quarter(period)
+    quarters = [reporting_quarter(p) for p in periods]
     slugs = [params.directorate(d).slug for d in directorates] if directorates else None
-    codes = sorted(set(due_rows(params, quarter, slugs)["indicator"]))
+    codes = sorted({c for q in quarters for c in due_rows(params, q, slugs)["indicator"]})
     if proj.store.exists():
         with Store(proj.store, read_only=True) as db:
             rows = db.observations(codes, [council.area_code])
     else:
         rows = pd.DataFrame(columns=["indicator", "area_code", "period", "status", "value"])
-    return check(params, council, rows, quarter, slugs, today, owners), council
+    return [check(params, council, rows, q, slugs, today, owners) for q in quarters], council

@@ -32,12 +32,15 @@ __all__ = [
     "notable_movements",
     "ordinal",
     "own_series",
+    "own_values",
+    "series_until",
     "rag",
     "rank_in_group",
     "reporting_period",
     "scorecard",
     "trend",
     "trends",
+    "values_by_indicator",
     "year_to_date",
 ]
 
@@ -122,14 +125,28 @@ def notable_movements(card: pd.DataFrame, count: int = 3) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True).drop(columns="size")
 
 
-def own_series(rows: pd.DataFrame, code: str, area: str, until) -> pd.DataFrame:  # noqa: ANN001 - a date
-    """The indicator's stored values for one area, in its own frequency, up to ``until``: every
-    period from the first with a value to the last, a period without one (missing, withheld
-    or not stored) kept in place as a gap (NaN), as SPC needs it."""
-    mine = rows[(rows["indicator"] == code) & (rows["area_code"] == area) & rows["status"].isin(["ok", "provisional"])]
-    mine = mine[pd.to_datetime(mine["period_start"]) <= pd.Timestamp(until)].dropna(subset=["value"])
-    if mine.empty:
+def own_values(rows: pd.DataFrame, code: str, area: str) -> list[tuple[Period, float]]:
+    """The indicator's live stored values for one area, in its own frequency, by period."""
+    return values_by_indicator(rows[rows["indicator"] == code], area).get(code, [])
+
+
+def values_by_indicator(rows: pd.DataFrame, area: str) -> dict[str, list[tuple[Period, float]]]:
+    """:func:`own_values` of every indicator in ``rows``, in one pass."""
+    live = rows[(rows["area_code"] == area) & rows["status"].isin(["ok", "provisional"]) & rows["value"].notna()]
+    return {code: sorted(zip(part["period"], part["value"].astype(float))) for code, part in live.groupby("indicator", sort=False)}
+
+
+def series_until(values: list[tuple[Period, float]], until) -> pd.DataFrame:  # noqa: ANN001 - a date
+    """:func:`own_values` up to ``until``, as SPC needs them: every period from the first with a
+    value to the last, a period without one (missing, withheld or not stored) kept in place
+    as a gap (NaN)."""
+    kept = dict((p, v) for p, v in values if p.start <= until)
+    if not kept:
         return pd.DataFrame({"period": [], "value": []})
-    values = dict(zip(mine["period"], mine["value"]))
-    periods = min(values).range_to(max(values))
-    return pd.DataFrame({"period": periods, "value": [values.get(p, float("nan")) for p in periods]})
+    periods = min(kept).range_to(max(kept))
+    return pd.DataFrame({"period": periods, "value": [kept.get(p, float("nan")) for p in periods]})
+
+
+def own_series(rows: pd.DataFrame, code: str, area: str, until) -> pd.DataFrame:  # noqa: ANN001 - a date
+    """The indicator's stored values for one area up to ``until``, gaps kept (:func:`series_until`)."""
+    return series_until(own_values(rows, code, area), until)
