@@ -166,8 +166,10 @@ def _run_in_process(job, project: str, out: str) -> None:
 
     from perfkit.render.exporters import to_html, to_pdf
 
+    from perfkit.paths import Project
+
     store = Path(project) / "data" / "perfkit.duckdb"
-    nb = parameterize_notebook(load_notebook_node(str(Path(project) / "notebooks" / job.report.notebook)), job.parameters(store))
+    nb = parameterize_notebook(load_notebook_node(str(Project(Path(project)).notebook(job.report.notebook))), job.parameters(store))
     shell = _SHELL["shell"]
     shell.reset(new_session=False)
     for cell in nb.cells:
@@ -186,11 +188,10 @@ def _run_in_process(job, project: str, out: str) -> None:
     (folder / f"{job.name}.pdf").write_bytes(to_pdf(nb))
 
 
-def limit(project: Path, periods: list[str], workers: int = 2) -> float:
+def limit(project: Path, jobs: list, workers: int = 2) -> float:
     """The same notebooks' code and rendering in one warm process per core, no kernels."""
     from concurrent.futures import ProcessPoolExecutor
 
-    jobs = grid(project, periods)
     started = time.perf_counter()
     with ProcessPoolExecutor(workers, initializer=_warm_process, initargs=(str(project),)) as pool:
         list(pool.map(_run_in_process, jobs, [str(project)] * len(jobs), [str(project / "limit")] * len(jobs)))
@@ -248,22 +249,45 @@ def scale(folder: Path, rows: int) -> dict:
     return {"rows": rows, "ingest_seconds": seconds, "rows_per_second": rows / seconds, "ingest_peak_rss_mb": peak, "one_report_seconds": one}
 
 
+def areas(tmp: Path, skip_plain: bool) -> dict:
+    """The area batch (benchmarks/area_batch.py), with this script's runner and limit."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    sys.path.insert(0, str(ROOT))
+    from area_batch import measure
+
+    shared = ROOT.parent / "shared" / "data" / "public"
+    if not shared.is_dir():
+        print(f"area batch: skipped, {shared} is not beside this checkout", file=sys.stderr)
+        return {}
+
+    def peak() -> float:
+        return LAST_PEAK_MB[0]
+
+    return measure(tmp, shared, ROOT, BIN, perfkit, run, peak, limit, skip_plain)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quarters", type=int, default=4)
     parser.add_argument("--scale-rows", type=int, default=10_000_000)
     parser.add_argument("--skip-plain", action="store_true", help="skip the (slow) plain-way baseline")
     parser.add_argument("--skip-ploomber", action="store_true", help="skip ploomber (installed on first use into benchmarks/.ploomber-venv)")
+    parser.add_argument("--skip-areas", action="store_true", help="skip the area batch (every authority's profile from ../shared data)")
+    parser.add_argument("--only-areas", action="store_true", help="only the area batch")
     args = parser.parse_args()
     periods = quarters(args.quarters)
     results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}", "date": time.strftime("%Y-%m-%d")}
     with tempfile.TemporaryDirectory(prefix="perfkit-bench-") as tmp:
         project = make_project(Path(tmp) / "project")
+        if not args.skip_areas:
+            results["areas"] = areas(Path(tmp), args.skip_plain)
+        if args.only_areas:
+            return report(results, [])
         period_args = [a for p in periods for a in ("--period", p)]
         cold, _ = perfkit(project, "build", *period_args, "--jobs", "2")
         results["cold_build_seconds"] = cold
         results["peak_rss_mb_build"] = LAST_PEAK_MB[0]
-        results["limit_seconds"] = limit(project, periods)
+        results["limit_seconds"] = limit(project, grid(project, periods))
         results["ratio_to_limit"] = cold / results["limit_seconds"]
         ploomber = None if args.skip_ploomber else ploomber_way(project, periods)
         if ploomber is not None:
@@ -274,6 +298,11 @@ def main() -> None:
             results["speedup_vs_plain"] = results["plain_way_seconds"] / cold
         nochange, _ = perfkit(project, "build", *period_args)
         results["no_change_rebuild_seconds"] = nochange
+        from area_batch import extras_python
+
+        extras = extras_python(ROOT)  # perfkit with every extra (lab, dask, test), as an analyst's machine has it
+        if extras is not None:
+            results["no_change_rebuild_seconds_every_extra"] = run([str(extras), "-m", "perfkit", "build", *period_args], project)[0]
         change = Path(tmp) / "change.csv"
         change.write_text(f"indicator,area_code,area_name,period,value\nHSG_TA,ZZ0000001,Kestrel Vale,{periods[-1]},999\n")
         perfkit(project, "ingest", str(change))
@@ -283,18 +312,26 @@ def main() -> None:
         results["one_report_demo_seconds"] = demo_one
         results["scale"] = scale(project, args.scale_rows)
         results["scale"]["one_report_ratio_to_demo"] = results["scale"]["one_report_seconds"] / demo_one
-    lines = [
+    report(results, [
         f"cold build, {args.quarters} quarters x 5 reports, html+pdf, --jobs 2: {results['cold_build_seconds']:.1f} s",
         *([f"speed-up against the plain way: {results['speedup_vs_plain']:.1f}x (target >= 6x; plain way {results['plain_way_seconds']:.1f} s)"] if "speedup_vs_plain" in results else []),
         *([f"speed-up against ploomber's parallel executor: {results['speedup_vs_ploomber']:.1f}x (target > 1x; ploomber {results['ploomber_seconds']:.1f} s)"] if "ploomber_seconds" in results else ["ploomber: skipped"]),
         f"cold build / the limit: {results['ratio_to_limit']:.2f} (target <= 2; the limit, no kernels, {results['limit_seconds']:.1f} s)",
-        f"no-change rebuild: {results['no_change_rebuild_seconds']:.2f} s (target <= 1.5 s)",
+        f"no-change rebuild: {results['no_change_rebuild_seconds']:.2f} s (target <= 1.5 s)"
+        + (f"; with every extra installed: {results['no_change_rebuild_seconds_every_extra']:.2f} s" if "no_change_rebuild_seconds_every_extra" in results else ""),
         f"one directorate's data changed: {results['one_directorate_change']['seconds']:.1f} s, rebuilt {results['one_directorate_change']['rebuilt']} (target: that directorate and the overview)",
         f"ingest: {results['scale']['rows_per_second']:,.0f} rows/s on {results['scale']['rows']:,} rows (target >= 250,000)",
         f"one report at scale / at demo size: {results['scale']['one_report_ratio_to_demo']:.2f} (target <= 1.5)",
         f"peak RSS of the whole cold build (command, workers, kernels): {results['peak_rss_mb_build']:.0f} MB (target < 2048 MB)",
         f"peak RSS of the scale ingest: {results['scale']['ingest_peak_rss_mb']:.0f} MB (target < 2048 MB)",
-    ]
+    ])
+
+
+def report(results: dict, lines: list[str]) -> None:
+    """Print every figure and write them all to benchmarks/results.json."""
+    from area_batch import lines as area_lines
+
+    lines = lines + (area_lines(results["areas"]) if "areas" in results else ["area batch: skipped (--skip-areas)"])
     print("\n".join(lines))
     RESULTS.write_text(json.dumps(results, indent=1, default=str) + "\n")
     print(f"written: {RESULTS}")
