@@ -27,7 +27,7 @@ from perfkit.params import ReportDef, ReportParams
 from perfkit.periods import Period
 
 __all__ = [
-    "COLUMNS", "LOCAL_AUTHORITIES", "area_benchmarks", "area_report", "benchmarks_frame", "chosen_areas", "paper_benchmarks",
+    "COLUMNS", "GROUPS", "LOCAL_AUTHORITIES", "area_benchmarks", "area_report", "benchmarks_frame", "chosen_areas", "paper_benchmarks",
     "profile_areas", "profile_indicators",
 ]
 

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from perfkit.areas import GROUPS
 from perfkit.assess import aggregate, ordinal, reporting_period, trends
+from perfkit.assess.direction import direction
 from perfkit.catalogue import Indicator
 from perfkit.contract import ENGLAND, LIVE
 from perfkit.formatting import format_value
@@ -28,9 +30,12 @@ from perfkit.report.wording import figure_text, quality_text
 __all__ = ["AreaProfile"]
 
 TREND_PERIODS = 10  # how many of an indicator's periods the trend shows
+#: A figure against its group's median, in the words of its direction from the median.
+GAP_WORDS = {"improved": "better than the median", "worsened": "worse than the median", "no change": "at the median",
+             "up": "above", "down": "below", "not comparable": ""}
 
 
-def _published(inputs: Inputs, indicators: list[str], area: str, period: Period) -> dict[tuple[str, str], float]:
+def _others_figures(inputs: Inputs, indicators: list[str], area: str, period: Period) -> dict[tuple[str, str], float]:
     """The region's and England's own figures (what their publishers give) for each indicator
     at its reporting period: one aggregation per period length."""
     cat = inputs.params.catalogue
@@ -81,7 +86,7 @@ class AreaProfile(PaperSections):
             rows = db.observations(indicators, profile_areas(code, benchmarks))
         inputs = Inputs(params, council, rows, proj.root).for_audience(params.area_paper)
         series = trends(inputs.rows, params.catalogue, indicators, code, when, count=TREND_PERIODS)
-        return cls(code, when, inputs, benchmarks_frame(benchmarks), series, _published(inputs, indicators, code, when), handed)
+        return cls(code, when, inputs, benchmarks_frame(benchmarks), series, _others_figures(inputs, indicators, code, when), handed)
 
     # ----- what the paper is about ----------------------------------------------------
     @property
@@ -113,7 +118,7 @@ class AreaProfile(PaperSections):
         return found.iloc[0].copy().combine_first(pd.Series({"unit": ind.unit.value, "decimals": ind.decimals}))
 
     def _own(self, code: str) -> pd.Series | None:
-        return next((r for g in ("neighbours", "region", "england") if (r := self._row(code, g)) is not None), None)
+        return next((r for g in GROUPS if (r := self._row(code, g)) is not None), None)
 
     def _fmt(self, ind: Indicator, value: float | None) -> str:
         return format_value(value, ind.unit.value, ind.decimals)
@@ -123,14 +128,12 @@ class AreaProfile(PaperSections):
         return self.published.get((ind.code, area))
 
     def _gap(self, ind: Indicator, row: pd.Series | None) -> tuple[float | None, str]:
-        """The gap to the neighbour median, and whether that is better or worse (per polarity)."""
+        """The gap to the neighbour median, and whether that is better or worse: the direction
+        of travel's rule (per polarity, at the shown decimals) read from the median to the value."""
         if row is None or row["value"] != row["value"] or row["group_median"] != row["group_median"]:
             return None, ""
-        gap = float(row["value"] - row["group_median"])
-        if gap == 0 or ind.polarity.value == "neutral":
-            return gap, "at the median" if gap == 0 else ("above" if gap > 0 else "below")
-        better = (gap > 0) == (ind.polarity.value == "higher")
-        return gap, "better than the median" if better else "worse than the median"
+        said = direction(pd.Series([row["value"]]), pd.Series([row["group_median"]]), pd.Series([ind.polarity.value]), 0.0, ind.decimals).iloc[0]
+        return float(row["value"] - row["group_median"]), GAP_WORDS[said]
 
     # ----- the paper, in order ------------------------------------------------------
     def header(self) -> Block:
@@ -138,7 +141,7 @@ class AreaProfile(PaperSections):
 
     def _groups_sentence(self) -> str:
         names = []
-        for group in ("neighbours", "region", "england"):
+        for group in GROUPS:
             found = self.benchmarks.loc[(self.benchmarks["group"] == group) & (self.benchmarks["area_code"] == self.area), "group_name"]
             if len(found):
                 names.append(str(found.iloc[0]))
