@@ -46,8 +46,8 @@ def make_area_project(folder: Path, shared: Path, perfkit) -> Path:  # noqa: ANN
 
 
 def area_jobs(project: Path, areas: list[str] | None = None) -> list:
-    from perfkit.build import plan
-    from perfkit.params import load_params
+    from perfkit.build.job import plan
+    from perfkit.config.papers import load_params
     from perfkit.periods import parse_period
 
     params = load_params(project / "params", project / "notebooks")
@@ -56,7 +56,7 @@ def area_jobs(project: Path, areas: list[str] | None = None) -> list:
 
 def plain_sample(project: Path, run, bin_dir: Path, jobs: list) -> float:  # noqa: ANN001
     """The plain way for ``jobs``: papermill CLI (parameters as YAML), nbconvert CLI, PDF step."""
-    from perfkit.paths import Project
+    from perfkit.config.project import Project
 
     out, store = project / "plain", project / "data" / "perfkit.duckdb"
     notebook = Project(project).notebook("area_profile.ipynb")  # the project's own, else perfkit's

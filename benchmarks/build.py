@@ -112,8 +112,8 @@ def quarters(count: int) -> list[str]:
 def grid(project: Path, periods: list[str]) -> list:
     """Every default report of ``periods``: the same jobs ``perfkit build`` plans."""
     sys.path.insert(0, str(ROOT))
-    from perfkit.build import plan
-    from perfkit.params import load_params
+    from perfkit.build.job import plan
+    from perfkit.config.papers import load_params
     from perfkit.periods import parse_period
 
     params = load_params(project / "params", project / "notebooks")
@@ -166,7 +166,7 @@ def _run_in_process(job, project: str, out: str) -> None:
 
     from perfkit.render.exporters import to_html, to_pdf
 
-    from perfkit.paths import Project
+    from perfkit.config.project import Project
 
     store = Path(project) / "data" / "perfkit.duckdb"
     nb = parameterize_notebook(load_notebook_node(str(Project(Path(project)).notebook(job.report.notebook))), job.parameters(store))
@@ -238,7 +238,7 @@ def scale(folder: Path, rows: int) -> dict:
     from ingest import make_file  # the same generator as benchmarks/ingest.py
 
     sys.path.insert(0, str(ROOT))
-    from perfkit.catalogue import load_catalogue
+    from perfkit.config.catalogue import load_catalogue
 
     big = folder / "big.csv"
     make_file(big, rows, load_catalogue(folder / "params"))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from perfkit.catalogue import load_catalogue
+from perfkit.config.catalogue import load_catalogue
 from perfkit.ingest import ingest
 from perfkit.periods import Period
 

@@ -37,8 +37,8 @@ def main() -> None:
     from ploomber.products import File
     from ploomber.tasks import NotebookRunner, PythonCallable
 
-    from perfkit.build import plan
-    from perfkit.params import load_params
+    from perfkit.build.job import plan
+    from perfkit.config.papers import load_params
     from perfkit.periods import parse_period
 
     project, periods = Path(sys.argv[1]), sys.argv[2:]

@@ -7,7 +7,10 @@ Period('2024/25 Q3')
 
 from __future__ import annotations
 
+from perfkit import _moved
 from perfkit._version import __version__
+
+_moved.install()
 
 from perfkit.api import (  # noqa: E402
     benchmark,

@@ -1,5 +1,5 @@
 """``python -m perfkit``: the same as the ``perfkit`` command."""
 
-from perfkit.cli import run
+from perfkit.cli.app import run
 
 run()

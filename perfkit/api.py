@@ -13,13 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.assess import scorecard as _scorecard
-from perfkit.catalogue import Catalogue
-from perfkit.catalogue import load_catalogue as _load_catalogue
-from perfkit.council import Council, load_council
+from perfkit.config.catalogue import Catalogue
+from perfkit.config.catalogue import load_catalogue as _load_catalogue
+from perfkit.config.council import Council, load_council
 from perfkit.errors import ConfigError, StoreError
-from perfkit.paths import project
+from perfkit.config.project import project
 from perfkit.periods import Period, parse_period
-from perfkit.store import Store
+from perfkit.store.store import Store
 
 __all__ = ["benchmark", "get_catalogue", "get_council", "latest_period", "observations", "scorecard"]
 
@@ -108,13 +108,13 @@ def benchmark(
     comparator group; the DfE statistical neighbours when ``neighbours`` names the DfE file
     and the area has a DfE number; the area's region; and the built-in group of every
     authority of the area's tier that reported the indicator for the period
-    (:func:`perfkit.comparators.same_tier`).
+    (:func:`perfkit.config.groups.same_tier`).
     """
     from perfkit.assess import aggregate
     from perfkit.assess.benchmark import benchmark as run
-    from perfkit.catalogue import lookup
+    from perfkit.config.catalogue import lookup
     from perfkit.contract import COUNTS_DISAGREE
-    from perfkit.comparators import authorities, load_statistical_neighbours, neighbour_group, region_members, region_of, same_tier
+    from perfkit.config.groups import authorities, load_statistical_neighbours, neighbour_group, region_members, region_of, same_tier
 
     cat = get_catalogue(params)
     ind = cat[indicator.upper()]

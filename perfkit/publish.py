@@ -63,14 +63,14 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
         When a paper to publish is not built, failed, or is out of date with the store,
         params or code (naming it and the command that rebuilds it).
     """
-    from perfkit.build import job_key, jobs_inputs, load_checked, plan
-    from perfkit.council import load_council
-    from perfkit.manifest import Manifest, code_hash
+    from perfkit.build.job import job_key, jobs_inputs, load_checked, plan
+    from perfkit.config.council import load_council
+    from perfkit.build.manifest import Manifest, code_hash
     from perfkit.outputs import OutputFolder
-    from perfkit.paths import Project, project
+    from perfkit.config.project import Project, project
     from perfkit.render.formats import FORMATS
-    from perfkit.render.index import index_names, write_index
-    from perfkit.store import Store
+    from perfkit.render.site import index_names, write_index
+    from perfkit.store.store import Store
 
     found = project(root=root, store=store)
     proj = Project(found.root, found.store.resolve())
@@ -140,7 +140,7 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
 
 def publications(store: str | Path) -> pd.DataFrame:
     """Every publication, newest first, with its number of files."""
-    from perfkit.store import Store
+    from perfkit.store.store import Store
 
     if not Path(store).exists():
         return pd.DataFrame(columns=["publication_id", "period", "published_at", "published_by", "max_batch_id", "files", "folder"])
@@ -157,7 +157,7 @@ def resolve_as_of(store: str | Path, as_of: str) -> tuple[int, str | None, list[
 
     ``as_of`` is a publication id (``3``) or a date and time (``2026-07-01T09:30`` or
     ``2026-07-01``, the end of that day): the last batch imported by then."""
-    from perfkit.store import Store
+    from perfkit.store.store import Store
 
     with Store(store) as db:
         con = db.con
@@ -183,7 +183,7 @@ def resolve_as_of(store: str | Path, as_of: str) -> tuple[int, str | None, list[
 
 def snapshot_store(store: str | Path, batch: int, target: str | Path) -> Path:
     """Write ``target``: a store holding exactly what ``store`` held after ``batch`` was imported."""
-    from perfkit.store import OBSERVATION_COLUMNS, Store
+    from perfkit.store.store import OBSERVATION_COLUMNS, Store
 
     target = Path(target)
     for leftover in (target, target.with_name(target.name + ".wal")):

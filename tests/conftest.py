@@ -10,11 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from perfkit.catalogue import Catalogue, load_catalogue
-from perfkit.council import load_council
-from perfkit.demo import write_demo_files
+from perfkit.config.catalogue import Catalogue, load_catalogue
+from perfkit.config.council import load_council
+from perfkit.scaffold.demo import write_demo_files
 from perfkit.ingest import ingest
-from perfkit.store import Store
+from perfkit.store.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = ROOT / "params"

@@ -162,9 +162,9 @@ def _without_stamp(html: str) -> str:
 
 
 def test_a_batch_equals_the_same_profiles_built_one_by_one_and_on_their_own(batch, tmp_path):
-    from perfkit.render.block_html import render
+    from perfkit.blocks.html import render
     from perfkit.report import AreaProfile
-    from perfkit.report.blocks import block_data
+    from perfkit.blocks.model import block_data
 
     one = {}
     for area in (TRAFFORD, CAMDEN):
@@ -234,7 +234,7 @@ def test_a_revised_figure_rebuilds_exactly_the_profiles_that_show_it(tmp_path):
 
 
 def test_groups_add_every_area_keeps_each_areas_own_list(tmp_path):
-    from perfkit.comparators import read_neighbour_lists
+    from perfkit.config.groups import read_neighbour_lists
     from perfkit.errors import ConfigError
 
     path = tmp_path / "nearest.json"
@@ -248,7 +248,7 @@ def test_groups_add_every_area_keeps_each_areas_own_list(tmp_path):
 
 
 def test_area_choices_are_checked(tmp_path):
-    from perfkit.params import ReportDef
+    from perfkit.config.papers import ReportDef
 
     with pytest.raises(ValueError, match="areas and neighbours are for an area profile"):
         ReportDef(name="x", notebook="x.ipynb", title="x", per="directorate", areas=["E08000009"])

@@ -15,7 +15,7 @@ from perfkit.assess import (
     scorecard,
     year_to_date,
 )
-from perfkit.catalogue import Catalogue, ComparatorGroup, Indicator
+from perfkit.config.catalogue import Catalogue, ComparatorGroup, Indicator
 from perfkit.periods import Freq, parse_period
 
 BASE = dict(definition="test", owner="o", directorate="D", service="s", source="src")
@@ -211,7 +211,7 @@ def test_value_for_money_pairs_cost_and_outcome_by_area():
 @pytest.mark.parametrize("code", ["CS_REREF", "HSG_RENT", "CS_REFERRALS", "CS_CASELOAD", "HSG_TA", "HSG_DECENT"])
 def test_aggregating_many_periods_at_once_equals_one_at_a_time(demo_store_master, catalogue, code):
     from perfkit.assess.aggregate import aggregate_periods
-    from perfkit.store import Store
+    from perfkit.store.store import Store
 
     with Store(demo_store_master, read_only=True) as db:
         rows = db.observations([code])

@@ -3,7 +3,7 @@ import shutil
 import pytest
 import yaml
 
-from perfkit.catalogue import Aggregation, Polarity, Unit, load_catalogue
+from perfkit.config.catalogue import Aggregation, Polarity, Unit, load_catalogue
 from perfkit.errors import ConfigError
 from perfkit.periods import parse_period
 
@@ -92,7 +92,7 @@ def test_broken_yaml_names_the_file(params):
 
 
 def test_council_colour_must_be_readable(params):
-    from perfkit.council import load_council
+    from perfkit.config.council import load_council
 
     from .conftest import edit_yaml
 

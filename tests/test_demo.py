@@ -4,9 +4,9 @@ import re
 
 import pandas as pd
 
-from perfkit.catalogue import Unit
-from perfkit.demo import write_demo_files
-from perfkit.store import Store
+from perfkit.config.catalogue import Unit
+from perfkit.scaffold.demo import write_demo_files
+from perfkit.store.store import Store
 
 
 def test_same_seed_same_bytes_other_seed_other_values(tmp_path, catalogue, council, demo_files):
@@ -22,7 +22,7 @@ def test_demo_store_has_what_reports_need(demo_store_master, catalogue, council)
     inds = catalogue.to_frame()
     assert len(inds) >= 40 and inds["directorate"].nunique() >= 4
     assert {"monthly", "quarterly", "annual"} <= set(inds["frequency"])
-    from perfkit.demo import SIMULATION
+    from perfkit.scaffold.demo import SIMULATION
 
     assert set(obs["indicator"]) == set(SIMULATION) and set(SIMULATION) <= set(inds["indicator"])  # every demo indicator has data
     years = {p.financial_year.label for p in obs["period"]}

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 
 import perfkit
-from perfkit.comparators import read_group
+from perfkit.config.groups import read_group
 from perfkit.errors import ConfigError
 from perfkit.ingest import ingest
 from perfkit.ingest.sources import load_mapping
-from perfkit.init import init_project
+from perfkit.scaffold.init import init_project
 
 from .conftest import ROOT, TODAY
 from .test_init import perfkit_cmd

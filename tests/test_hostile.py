@@ -19,16 +19,16 @@ import duckdb
 import pytest
 from pypdf import PdfReader
 
-from perfkit.build import Job, run_job
-from perfkit.executors import WORKER_MEMORY, worker_count
+from perfkit.build.job import Job, run_job
+from perfkit.build.executors import WORKER_MEMORY, worker_count
 from perfkit.render.formats import FORMATS
 from perfkit.errors import IngestError
 from perfkit.ingest import ingest
-from perfkit.params import load_params
-from perfkit.paths import Project
+from perfkit.config.papers import load_params
+from perfkit.config.project import Project
 from perfkit.periods import parse_period
 from perfkit.render.fonts import _covered
-from perfkit.render.index import write_index
+from perfkit.render.site import write_index
 
 from .conftest import TODAY, dump_store, edit_yaml, write_csv
 from .test_reports import make_project, perfkit
@@ -363,7 +363,7 @@ def test_dollar_signs_in_area_names_are_text_not_mathtext():
 
 # ----- 12: YAML aliases that expand without end ---------------------------------------------------
 def test_a_billion_laughs_in_params_is_refused_at_once_without_expanding_it(project_dir):
-    from perfkit.council import load_council
+    from perfkit.config.council import load_council
     from perfkit.errors import ConfigError
 
     laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']

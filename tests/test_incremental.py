@@ -67,7 +67,7 @@ def test_a_no_change_build_imports_none_of_the_notebook_stack(project):
     script = (
         "import json, sys\n"
         f"sys.argv = ['perfkit', *{list(ARGS)!r}]\n"
-        "from perfkit.cli import app\n"
+        "from perfkit.cli.app import app\n"
         "try:\n    app()\nexcept SystemExit as exc:\n    code = exc.code\n"
         f"print(json.dumps({{'code': code, 'loaded': sorted(m for m in {NOTEBOOK_STACK!r} if m in sys.modules)}}))\n"
     )
@@ -173,11 +173,11 @@ def test_dask_local_cluster_build_equals_local_build(tmp_path, demo_store_master
 
 
 POLLUTER = [
-    "import matplotlib as mpl, pandas as pd, perfkit.formatting, perfkit.report.paper\n",
+    "import matplotlib as mpl, pandas as pd, perfkit.formatting, perfkit.report.directorate\n",
     "mpl.rcParams['lines.linewidth'] = 9\n",
     "pd.set_option('display.precision', 1)\n",
     "perfkit.formatting.format_value = lambda *a, **k: 'POLLUTED'\n",
-    "perfkit.report.paper.fmt = lambda *a, **k: 'POLLUTED'\n",
+    "perfkit.report.directorate.fmt = lambda *a, **k: 'POLLUTED'\n",
 ]
 
 
@@ -210,7 +210,7 @@ def test_a_report_that_draws_charts_keeps_its_warm_kernel(tmp_path, demo_store_m
     """Drawing a chart settles matplotlib's backend, which rebinds pyplot functions; that is not
     a report's monkeypatch, so the kernel is reset, not replaced (replacing it after every paper
     with a chart cost a kernel start per report). A real monkeypatch still replaces it."""
-    from perfkit.kernels import WarmKernel
+    from perfkit.build.kernels import WarmKernel
 
     project = make_project(tmp_path / "warm", demo_store_master)
     monkeypatch.setenv("PERFKIT_HOME", str(project))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from perfkit.errors import IngestError, PerfkitError
 from perfkit.ingest import ingest
-from perfkit.store import Store
+from perfkit.store.store import Store
 
 from .conftest import TODAY, assert_same_store, dump_store, write_csv
 
@@ -297,7 +297,7 @@ def test_a_bad_memory_limit_is_named(tmp_path, catalogue, monkeypatch):
 
 
 def test_a_wholly_wrong_file_keeps_only_a_sample_in_memory(tmp_path, catalogue, monkeypatch):
-    import perfkit.ingest as ingest_module
+    import perfkit.ingest.run as ingest_module
 
     monkeypatch.setattr(ingest_module, "MAX_KEPT", 7)
     rows = "".join(f"NOPE,ZZ{i:07d},Area {i},2025/26 Q1,{i},,,,\n" for i in range(40))

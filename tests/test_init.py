@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from perfkit.errors import ConfigError
-from perfkit.init import init_project
+from perfkit.scaffold.init import init_project
 
 from .conftest import ROOT
 
@@ -52,8 +52,8 @@ def test_init_with_force_never_overwrites(tmp_path):
 
 
 def test_init_writes_a_project_that_loads(tmp_path):
-    from perfkit.council import load_council
-    from perfkit.params import load_params
+    from perfkit.config.council import load_council
+    from perfkit.config.papers import load_params
 
     init_project(tmp_path, "Trafford Council", "e08000009")
     council = load_council(tmp_path / "params")
@@ -87,7 +87,7 @@ def installed(tmp_path_factory) -> Path:
 
 
 def test_new_council_from_an_installed_perfkit(installed, tmp_path, shared_data):
-    where = subprocess.run([installed, "-c", "import perfkit.paths as p; print(p.__file__); print(p.PACKAGED_NOTEBOOKS)"], capture_output=True, text=True, cwd=tmp_path, check=True).stdout.split()
+    where = subprocess.run([installed, "-c", "import perfkit.config.project as p; print(p.__file__); print(p.PACKAGED_NOTEBOOKS)"], capture_output=True, text=True, cwd=tmp_path, check=True).stdout.split()
     assert str(ROOT) not in where[0] and not Path(where[1]).is_symlink()  # an installed copy, not the checkout
     assert sorted(p.name for p in Path(where[1]).glob("*.ipynb")) == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
@@ -113,9 +113,9 @@ def test_new_council_from_an_installed_perfkit(installed, tmp_path, shared_data)
 
 
 def test_build_is_a_library_call(project_dir, demo_store, tmp_path):
-    """perfkit.builder.build() builds without a terminal, telling what happens through events;
+    """perfkit.build.builder.build() builds without a terminal, telling what happens through events;
     the project has no notebooks/ of its own, so perfkit's shipped ones are used."""
-    from perfkit.builder import build
+    from perfkit.build.builder import build
 
     assert not (project_dir / "notebooks").exists()
     events = []

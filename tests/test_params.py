@@ -5,10 +5,10 @@ import shutil
 import pytest
 import yaml
 
-from perfkit.build import Job, check_parameters, plan
+from perfkit.build.job import Job, check_parameters, plan
 from perfkit.errors import ConfigError
-from perfkit.params import load_params
-from perfkit.paths import PACKAGED_NOTEBOOKS, Project
+from perfkit.config.papers import load_params
+from perfkit.config.project import PACKAGED_NOTEBOOKS, Project
 from perfkit.periods import parse_period
 
 from .conftest import PARAMS, ROOT, edit_yaml

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from perfkit.paths import project
+from perfkit.config.project import project
 
 
 def test_project_is_found_from_a_subfolder(project_dir, monkeypatch):

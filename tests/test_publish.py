@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from perfkit.publish import publications
-from perfkit.store import Store
+from perfkit.store.store import Store
 
 from .conftest import write_csv
 from .test_cli import run
@@ -216,13 +216,14 @@ def test_a_new_format_is_one_registry_entry_that_reads_the_blocks_data(built, mo
     renderers make of that same data."""
     import json
 
-    from perfkit.build import Job, run_job
+    from perfkit.build.job import Job, run_job
     from perfkit.contract import BLOCK_MIME, TYPST_MIME
-    from perfkit.params import load_params
-    from perfkit.paths import Project
+    from perfkit.config.papers import load_params
+    from perfkit.config.project import Project
     from perfkit.periods import parse_period
-    from perfkit.render import block_html, block_typst, formats
-    from perfkit.render.index import write_index
+    from perfkit.blocks import html as block_html, typst as block_typst
+    from perfkit.render import formats
+    from perfkit.render.site import write_index
 
     def markdown(paper):
         lines: list[str] = []

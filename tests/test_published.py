@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from perfkit.catalogue import load_catalogue
+from perfkit.config.catalogue import load_catalogue
 from perfkit.errors import ConfigError, IngestError
 from perfkit.ingest import ingest
 from perfkit.ingest.sources import load_mapping
-from perfkit.init import init_project
-from perfkit.store import Store
+from perfkit.scaffold.init import init_project
+from perfkit.store.store import Store
 
 from .conftest import PARAMS, TODAY
 
@@ -114,7 +114,7 @@ def test_mapping_keys_are_checked(tmp_path, changes, fragments):
 
 def test_a_flagged_figure_is_shown_in_the_paper(tmp_path, monkeypatch):
     """A council whose own published figure disagrees with its counts: the paper says so."""
-    from perfkit.report.paper import DirectoratePaper
+    from perfkit.report.directorate import DirectoratePaper
 
     init_project(tmp_path, "Trafford Council", "E08000009")
     rows = corpus_rows()

@@ -15,15 +15,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from perfkit.catalogue import load_catalogue
-from perfkit.check import check, write_check
-from perfkit.council import load_council
+from perfkit.config.catalogue import load_catalogue
+from perfkit.returns.chase import check, write_check
+from perfkit.config.council import load_council
 from perfkit.errors import IngestError
 from perfkit.ingest import ingest
-from perfkit.params import load_owners, load_params
+from perfkit.config.papers import load_owners, load_params
 from perfkit.periods import parse_period
-from perfkit.returns import COLUMNS, DATA_SHEET, HEADER_ROW, NAMES, due_rows, read_return, write_returns
-from perfkit.store import Store
+from perfkit.ingest.returned import COLUMNS, DATA_SHEET, HEADER_ROW, NAMES, read_return
+from perfkit.returns.due import due_rows
+from perfkit.returns.workbook import write_returns
+from perfkit.store.store import Store
 
 from .conftest import assert_same_store, dump_store
 

@@ -21,7 +21,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from perfkit.catalogue import load_catalogue
+from perfkit.config.catalogue import load_catalogue
 from perfkit.formatting import format_value
 from perfkit.periods import parse_period
 

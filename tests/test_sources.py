@@ -11,7 +11,7 @@ import pytest
 from perfkit.errors import IngestError
 from perfkit.ingest import ingest
 from perfkit.ingest.sources import load_mapping
-from perfkit.store import Store
+from perfkit.store.store import Store
 
 from .conftest import PARAMS, SHARED_DATA, TODAY, assert_same_store, dump_store
 
@@ -147,7 +147,7 @@ def test_indicator_profile_with_spc_for_a_real_series(tmp_path, public_store, mo
 
 
 def test_statistical_neighbour_file_is_read_as_published(shared_data):
-    from perfkit.comparators import load_statistical_neighbours
+    from perfkit.config.groups import load_statistical_neighbours
 
     sn = load_statistical_neighbours(shared_data / "New_Statistical_Neighbour_Groupings_April_2021.csv")
     assert sn.groupby("la_number").size().eq(10).all()  # ten neighbours each, the trailing comma ignored
@@ -222,7 +222,7 @@ def test_comparator_chart_for_a_real_series_has_england_and_the_group(public_sto
 
 
 def test_group_from_a_csv_list(tmp_path):
-    from perfkit.comparators import group_from_list
+    from perfkit.config.groups import group_from_list
 
     path = tmp_path / "cipfa_neighbours.csv"
     path.write_text("\ufeffArea Code,Area Name\nE08000010,Wigan\nE06000055,Bedford\n", encoding="utf-8")

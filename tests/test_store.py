@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from perfkit.errors import IngestError, StoreError
 from perfkit.ingest import ingest
-from perfkit.store import Store
+from perfkit.store.store import Store
 
 from .conftest import PARAMS, TODAY, assert_same_store, dump_store, write_csv
 
@@ -54,8 +54,8 @@ def test_killed_process_mid_import_leaves_store_as_it_was(tmp_path, demo_store, 
         f"""
         import os, signal, sys
         import datetime as dt
-        from perfkit.store import Store
-        from perfkit.catalogue import load_catalogue
+        from perfkit.store.store import Store
+        from perfkit.config.catalogue import load_catalogue
         from perfkit.ingest import ingest
 
         original = Store._write_one
@@ -74,7 +74,7 @@ def test_killed_process_mid_import_leaves_store_as_it_was(tmp_path, demo_store, 
     assert proc.returncode == -9, proc.stderr
     assert_same_store(before, dump_store(demo_store))
     # and the store still takes a good import afterwards
-    from perfkit.catalogue import load_catalogue
+    from perfkit.config.catalogue import load_catalogue
 
     [report, _] = ingest([a, b], demo_store, load_catalogue(PARAMS), today=TODAY)
     assert report.result.revised == 2

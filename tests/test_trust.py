@@ -18,7 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from perfkit.catalogue import load_catalogue
+from perfkit.config.catalogue import load_catalogue
 from perfkit.periods import parse_period
 
 from .conftest import PARAMS
@@ -389,8 +389,8 @@ def perfkit_out(project: Path, *args: str) -> str:
 
 
 def test_lab_opens_an_analysis_folder_and_passes_options_to_jupyterlab(tmp_path):
-    from perfkit.cli import lab_command
-    from perfkit.paths import Project
+    from perfkit.cli.app import lab_command
+    from perfkit.config.project import Project
 
     (tmp_path / "notebooks").mkdir()
     (tmp_path / "notebooks" / "analyst_starter.ipynb").write_text("{}")

@@ -20,7 +20,7 @@ from perfkit.assess.commentary import commentary_checks
 from perfkit.assess.direction import DIRECTION_LABELS, direction
 from perfkit.assess.rag import RAG_LABELS, rag
 from perfkit.assess.scorecard import scorecard
-from perfkit.catalogue import Catalogue
+from perfkit.config.catalogue import Catalogue
 from perfkit.periods import Period
 
 __all__ = [

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from perfkit.catalogue import Catalogue
+from perfkit.config.catalogue import Catalogue
 from perfkit.contract import COUNTS_DISAGREE
 from perfkit.contract import LIVE as _LIVE
 from perfkit.periods import Freq, Period

@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from perfkit.assess.disclosure import WITHHELD_WORDS
-from perfkit.catalogue import Catalogue
+from perfkit.config.catalogue import Catalogue
 from perfkit.periods import Period
 
 __all__ = ["COMMENTARY_COLUMNS", "commentary_checks", "commentary_for", "commentary_period"]

@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from perfkit.catalogue import Catalogue
+from perfkit.config.catalogue import Catalogue
 
 __all__ = ["DEFAULT_THRESHOLD", "WITHHELD_WORDS", "secondary_suppression", "suppress_small_numbers", "withheld_reason"]
 

@@ -18,7 +18,7 @@ from perfkit.assess.benchmark import rank_in_group
 from perfkit.assess.commentary import commentary_for
 from perfkit.assess.direction import direction_of_range
 from perfkit.assess.rag import rag, rag_of_range
-from perfkit.catalogue import Catalogue, Unit
+from perfkit.config.catalogue import Catalogue, Unit
 from perfkit.contract import LIVE as _LIVE
 from perfkit.formatting import separating_decimals
 from perfkit.contract import ENGLAND

@@ -152,7 +152,7 @@ def _without_blank_lines(frame: pd.DataFrame, header: list[str]) -> pd.DataFrame
     return frame[frame[header].apply(lambda c: c.str.strip().ne("")).any(axis=1)].reset_index(drop=True)
 
 
-def _excel_text(cell: object) -> str:
+def excel_text(cell: object) -> str:
     if cell is None:
         return ""
     if isinstance(cell, dt.datetime):
@@ -189,7 +189,7 @@ def _column_letters(number: int) -> str:
     return letters
 
 
-def _check_packed_sizes(path: Path) -> None:
+def check_packed_sizes(path: Path) -> None:
     """Refuse a workbook a part of which unpacks far beyond what figures need (a zip bomb)."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -249,7 +249,7 @@ def _read_xlsx(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataF
         import openpyxl
     except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise _fail(path, "reading .xlsx needs openpyxl: pip install openpyxl") from None
-    _check_packed_sizes(path)
+    check_packed_sizes(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -261,7 +261,7 @@ def _read_xlsx(path: Path, header_rule: HeaderRule) -> tuple[list[str], pd.DataF
         sheet.reset_dimensions()
         with sheet._get_source() as source:  # openpyxl's own handle on the sheet's XML
             last_column = _extent(path, source)
-        rows = [[_excel_text(c) for c in row] for row in sheet.iter_rows(max_col=max(last_column, 1), values_only=True)]
+        rows = [[excel_text(c) for c in row] for row in sheet.iter_rows(max_col=max(last_column, 1), values_only=True)]
     finally:
         book.close()
     for number, row in enumerate(rows, start=1):

@@ -5,7 +5,7 @@ connection, so a file of millions of rows is parsed, checked and written without
 through Python objects, on every core, within DuckDB's memory limit. Each check is one SQL
 condition; a row that fails any becomes one or more :class:`Problem` rows naming the file,
 row, column, value, what is wrong and the fix. The rows that pass become a temporary view
-ready for :meth:`perfkit.store.Store.write_batches`.
+ready for :meth:`perfkit.store.store.Store.write_batches`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from perfkit.catalogue import Catalogue, Unit
+from perfkit.config.catalogue import Catalogue, Unit
 from perfkit.contract import COUNTS_DISAGREE, STATUSES, SUPPRESSION_CODES
 from perfkit.errors import PeriodError
 from perfkit.ingest.read import KNOWN
 from perfkit.periods import parse_period
-from perfkit.store import OBSERVATION_COLUMNS
+from perfkit.store.store import OBSERVATION_COLUMNS
 from perfkit.text import CONTROLS, shortened
 
 __all__ = ["Checked", "Problem", "SUPPRESSION_CODES", "check", "drop", "validate"]

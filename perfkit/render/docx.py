@@ -16,7 +16,7 @@ from typing import Any
 import nbformat
 
 from perfkit.contract import BLOCK_MIME
-from perfkit.report.blocks import header_rows, numbered
+from perfkit.blocks.layout import header_rows, numbered
 
 __all__ = ["to_docx"]
 

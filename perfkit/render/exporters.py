@@ -2,7 +2,7 @@
 
 Both drop code, prompts, the parameters cells, notebook-only documentation cells
 (tagged ``perfkit-doc``), streams and tracebacks. The paper's title, language and footer
-come from the metadata output the header block emits (:class:`perfkit.report.blocks.Meta`).
+come from the metadata output the header block emits (:class:`perfkit.blocks.model.Meta`).
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from nbconvert.preprocessors import ExtractOutputPreprocessor, TagRemovePreproce
 
 from perfkit._version import __version__
 from perfkit.render.fonts import FAMILIES, font_paths, typesettable
-from perfkit.report.blocks import META_MIME, TYPST_MIME
-from perfkit.report.escape import html_text, typst_string, typst_text
+from perfkit.blocks.model import META_MIME, TYPST_MIME
+from perfkit.text import html_text, typst_string, typst_text
 
 __all__ = ["HIDDEN_TAGS", "paper_meta", "to_html", "to_pdf", "to_typst"]
 

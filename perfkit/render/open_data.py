@@ -42,7 +42,7 @@ DICTIONARY = [
 
 def open_data(directorate: str, period, store, root) -> tuple[bytes, bytes] | None:  # noqa: ANN001
     """The open-data CSV and its dictionary for a directorate's paper, or None for an internal paper."""
-    from perfkit.report.paper import DirectoratePaper
+    from perfkit.report.directorate import DirectoratePaper
 
     paper = DirectoratePaper.load(directorate, period, store=store, root=root)
     if paper.directorate.status != "public":

@@ -1,7 +1,7 @@
 """An area profile: one authority against its neighbours, its region and England, as a paper.
 
 ``AreaProfile.load("E08000009", "2024/25")`` reads the area's own rows (with its region's
-and England's) and the benchmarks of :mod:`perfkit.areas` (handed in by ``perfkit build``,
+and England's) and the benchmarks of :mod:`perfkit.compare.batch` (handed in by ``perfkit build``,
 or computed here when the notebook runs on its own). The paper shell (header, narrative
 sections, contact) comes from ``params/areas.yaml``, else ``params/corporate.yaml``.
 """
@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.areas import GROUPS
+from perfkit.compare.batch import GROUPS
 from perfkit.assess import aggregate, ordinal, reporting_period, trends
 from perfkit.assess.direction import direction
-from perfkit.catalogue import Indicator
+from perfkit.config.catalogue import Indicator
 from perfkit.contract import ENGLAND, LIVE
 from perfkit.formatting import format_value
-from perfkit.params import Paper
+from perfkit.config.papers import Paper
 from perfkit.periods import Period, parse_period
-from perfkit.report.blocks import Block, Blocks, Cell, Heading, Keep, PageBreak, Paragraph, Part, Section, Table
+from perfkit.blocks.model import Block, Blocks, Cell, Heading, Keep, PageBreak, Paragraph, Part, Section, Table
 from perfkit.report.charts import comparator_chart, sparkline_svg, trend_alt
-from perfkit.report.paper import Inputs, PaperSections, about, paper_header, stacked
+from perfkit.report.directorate import Inputs, PaperSections, about, paper_header, stacked
 from perfkit.report.wording import figure_text, quality_text
 
 __all__ = ["AreaProfile"]
@@ -58,7 +58,7 @@ class AreaProfile(PaperSections):
     area: str
     period: Period
     inputs: Inputs  # the area's, its region's and England's stored rows (after disclosure control for a public profile)
-    benchmarks: pd.DataFrame  # its neighbours' rows and its own place in each group (perfkit.areas.COLUMNS)
+    benchmarks: pd.DataFrame  # its neighbours' rows and its own place in each group (perfkit.compare.batch.COLUMNS)
     trends: dict[str, pd.DataFrame]
     published: dict[tuple[str, str], float]  # (indicator, area): its region's and England's own figures
     handed: bool  # whether the build handed the benchmarks in (else they were computed here)
@@ -67,11 +67,11 @@ class AreaProfile(PaperSections):
     def load(cls, area: str | None, period: str | Period, store: str | Path | None = None, root: str | Path | None = None,
              benchmarks: list[dict] | None = None) -> AreaProfile:
         """Profile ``area`` (default: the council's own) for ``period``."""
-        from perfkit.areas import area_benchmarks, area_report, benchmarks_frame, paper_benchmarks, profile_areas, profile_indicators
-        from perfkit.council import load_council
-        from perfkit.params import load_params
-        from perfkit.paths import project
-        from perfkit.store import Store
+        from perfkit.compare.batch import area_benchmarks, area_report, benchmarks_frame, paper_benchmarks, profile_areas, profile_indicators
+        from perfkit.config.council import load_council
+        from perfkit.config.papers import load_params
+        from perfkit.config.project import project
+        from perfkit.store.store import Store
 
         proj = project(root=root, store=store)
         params = load_params(proj.params, proj.notebook_folders[0])

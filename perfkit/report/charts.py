@@ -16,7 +16,7 @@ from contextlib import contextmanager
 import pandas as pd
 
 from perfkit.formatting import format_value
-from perfkit.report.blocks import Chart
+from perfkit.blocks.model import Chart
 
 __all__ = ["comparator_chart", "house_style", "sparkline_svg", "trend_alt", "trend_chart"]
 
@@ -137,7 +137,7 @@ def comparator_chart(
     The group median is a dashed line and England (when given) a dotted one. Drawn as SVG
     by hand, like the sparklines (a chart a paper draws for every indicator of every area
     must cost a millisecond, not matplotlib's tenth of a second); its text is text."""
-    from perfkit.report.escape import html_text as x
+    from perfkit.text import html_text as x
 
     data = values.dropna(subset=["value"]).sort_values("value", ascending=False, kind="stable")
     fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
@@ -216,7 +216,7 @@ def sparkline_svg(values: list[float | None], alt: str, width: int = 90, height:
     lines = "".join(f"<polyline points='{' '.join(s)}' fill='none' stroke='{BLUE}' stroke-width='1.5'/>" for s in segments)
     last = segments[-1][-1].split(",")
     dot = f"<circle cx='{last[0]}' cy='{last[1]}' r='2' fill='{BLUE}'/>"
-    from perfkit.report.escape import html_text
+    from perfkit.text import html_text
 
     return (
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}' viewBox='0 0 {width} {height}' "

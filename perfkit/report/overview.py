@@ -14,11 +14,11 @@ import pandas as pd
 
 from perfkit.assess import headline_counts, notable_movements, scorecard
 from perfkit.assess.rag import RAG_LABELS
-from perfkit.kinds import KINDS
-from perfkit.params import Corporate
+from perfkit.report.kinds import KINDS
+from perfkit.config.papers import Corporate
 from perfkit.periods import Period, parse_period
-from perfkit.report.blocks import Block, Cell, Paragraph, Section, Table, direction_badge, rag_badge
-from perfkit.report.paper import Inputs, PaperSections, about, load_inputs, paper_header, rag_sentence, stacked
+from perfkit.blocks.model import Block, Cell, Paragraph, Section, Table, direction_badge, rag_badge
+from perfkit.report.directorate import Inputs, PaperSections, about, load_inputs, paper_header, rag_sentence, stacked
 from perfkit.report.wording import figure_text, previous_text, status_footnote, target_text
 
 __all__ = ["CorporateOverview"]

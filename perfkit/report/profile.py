@@ -15,16 +15,16 @@ from perfkit.assess import (
     trend,
     year_to_date,
 )
-from perfkit.catalogue import Indicator
+from perfkit.config.catalogue import Indicator
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value
 from perfkit.report.wording import compared_with, figure_text
 from perfkit.contract import ENGLAND
-from perfkit.paths import project
+from perfkit.config.project import project
 from perfkit.periods import Period, parse_period
-from perfkit.report.blocks import Block, Cell, KeyValues, Section, Table
+from perfkit.blocks.model import Block, Cell, KeyValues, Section, Table
 from perfkit.report.charts import comparator_chart, trend_chart
-from perfkit.report.paper import Inputs, about, load_inputs, paper_header
-from perfkit.store import Store
+from perfkit.report.directorate import Inputs, about, load_inputs, paper_header
+from perfkit.store.store import Store
 
 __all__ = ["IndicatorProfile"]
 

@@ -139,7 +139,7 @@ def check_marks(findings: pd.DataFrame, code: str) -> str:
     return "Data check: " + ", ".join(dict.fromkeys(found)) if found else ""
 
 
-def completeness_text(result) -> str:  # noqa: ANN001 - a perfkit.check.CheckResult
+def completeness_text(result) -> str:  # noqa: ANN001 - a perfkit.returns.chase.CheckResult
     """The paper's 'Data quality and completeness' paragraph: what was returned, and what it could not show.
 
     Names indicators and periods, never values (a public paper's withheld figures stay withheld)."""

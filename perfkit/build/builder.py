@@ -1,0 +1,241 @@
+"""``perfkit.build.job()``: a whole build as a library call, for a notebook or another tool.
+
+It checks the params and options, chooses the periods, plans the jobs, hashes each job's
+inputs against the manifest, builds what is out of date (:func:`perfkit.build.job.run_jobs`),
+records every result in the manifest and writes the index. It draws nothing: what a person
+should be told arrives through ``on_event`` as ("note", text), ("start", number of reports to
+build) and ("done", :class:`~perfkit.build.job.JobResult`); the ``perfkit build`` command
+(:mod:`perfkit.cli.build`) draws them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from perfkit.build.job import (
+    JobResult,
+    check_parameters,
+    jobs_inputs,
+    job_key,
+    latest_complete_period,
+    load_checked,
+    plan,
+    run_jobs,
+)
+from perfkit.config.council import load_council
+from perfkit.errors import ConfigError, PerfkitError
+from perfkit.build.executors import worker_count
+from perfkit.build.manifest import Manifest, code_hash
+from perfkit.outputs import OutputFolder
+from perfkit.config.project import Project, project
+from perfkit.periods import Freq, Period, parse_period
+from perfkit.render.formats import ENGINES, FORMATS
+from perfkit.render.site import index_names, write_index
+from perfkit.store.store import Store
+
+__all__ = ["BuildReport", "build"]
+
+Event = Callable[[str, object], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did: every planned report's result (built, skipped or failed), in plan order."""
+
+    results: list[JobResult]
+    periods: list[Period]
+    out: Path
+    index: Path
+    seconds: float
+
+    @property
+    def failed(self) -> list[JobResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def build(
+    period: str | Sequence[str] | None = None,
+    directorates: Sequence[str] | None = None,
+    reports: Sequence[str] | None = None,
+    formats: str | Sequence[str] = "html,pdf",
+    jobs: int | None = None,
+    out: str | Path | None = None,
+    store: str | Path | None = None,
+    engine: str = "nbconvert",
+    force: bool = False,
+    scheduler: str | None = None,
+    warm_kernels: bool = True,
+    on_event: Event | None = None,
+    strict: bool = False,
+    areas: Sequence[str] | None = None,
+) -> BuildReport:
+    """Build the reports for ``period`` (default: the latest complete one); see the module."""
+    emit: Event = on_event or (lambda kind, payload: None)
+    found = project(store=store)
+    # the store is chosen here, once: workers (other processes, Dask machines) must not
+    # choose again from their own $PERFKIT_STORE
+    proj = Project(found.root, found.store.resolve())
+    chosen = tuple(f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown:
+        raise ConfigError(f"--format: unknown format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
+    if engine not in ENGINES:
+        raise ConfigError(f"--engine: unknown engine {engine!r}; use nbconvert (the default) or quarto")
+    cannot = [f for f in chosen if engine not in FORMATS[f].renderers]
+    if cannot:
+        raise ConfigError(f"--engine {engine} cannot render {', '.join(cannot)}; build those with the default engine")
+    missing = ENGINES[engine]()
+    if missing:
+        raise ConfigError(f"--engine {engine}: {missing}")
+    folder = OutputFolder(Path(out) if out else proj.outputs)  # refused before anything is made
+    params = load_checked(proj)
+    _ensure_data(proj, emit)
+    council = load_council(proj.params)
+    periods = [parse_period(p) for p in ([period] if isinstance(period, str) else period or [])]
+    periods = periods or [latest_complete_period(proj.store, council.area_code)]
+    _check_periods_have_data(proj.store, council.area_code, periods)
+    planned = [job for when in periods for job in plan(params, when, directorates, reports, areas, proj.store)]
+    if areas and not any(j.report.per == "area" for j in planned):
+        raise ConfigError("--area chooses the areas of an area profile: name one with --report (e.g. --report area_profile)")
+    with folder.building():
+        try:
+            _check_data(proj, periods, directorates, strict, folder.path, council.name, emit)
+            return _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, emit)
+        except OSError as exc:  # a full disk, a folder made read-only: what was written is whole, the rest is not there
+            raise PerfkitError(
+                f"writing the build's files failed ({exc.strerror or exc}: {exc.filename or folder.path}); no file was left "
+                "half-written under its name. Free some space (or make the folder writable) and run the build again"
+            ) from None
+
+
+def _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, emit) -> BuildReport:  # noqa: ANN001, PLR0913
+    """The build itself, holding the output folder's lock."""
+    out = folder.path
+    removed = folder.remove_stale_temporaries()
+    manifest = Manifest(out)
+    if manifest.problem:
+        emit("note", manifest.problem)
+    code = code_hash()
+    inputs = jobs_inputs(planned, params, proj, code, council.area_code)
+    todo = [j for j in planned if force or not manifest.up_to_date(job_key(j), inputs[job_key(j)], chosen)]
+    skipped = [JobResult(j, "skipped", dict(manifest.entries[job_key(j)].get("files", {}))) for j in planned if j not in todo]
+    if todo:
+        check_parameters(todo, proj, proj.store)
+    note = f"; removed {removed} half-written file(s) from an interrupted build" if removed else ""
+    named = ", ".join(f"{w.label} ({w.span})" for w in periods)
+    emit("note", f"{len(planned)} report(s) for {named} in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
+    for when in periods:
+        undated = sorted({j.folder for j in planned if j.period == when and params.meeting(when, params.paper_for(j.folder)) is None})
+        if undated:
+            emit("note", f"no committee meeting date for {when.label} ({', '.join(undated)}): those papers say \"to be confirmed\"; "
+                         f"add the date under meetings in {proj.params / 'calendar.yaml'} (or a directorate's own meetings)")
+    workers, why = worker_count(jobs, len(todo))
+    if why and todo:
+        emit("note", why)
+    started = time.perf_counter()
+    emit("start", len(todo))
+
+    def done(result: JobResult) -> None:
+        key = job_key(result.job)
+        manifest.record(
+            key,
+            {
+                "inputs": inputs[key],
+                "status": result.status,
+                "error": result.error,
+                "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+                "files": result.files,
+                "checks": result.checks,
+                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            },
+        )
+        emit("done", result)
+
+    with _commit_for_reports(proj.root):
+        results = run_jobs(todo, proj, out, chosen, workers=workers, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
+    results = sorted(results + skipped, key=lambda r: planned.index(r.job))
+    index = write_index(out, council.name, index_names(params))
+    return BuildReport(results, periods, out, index, time.perf_counter() - started)
+
+
+@contextlib.contextmanager
+def _commit_for_reports(root: Path) -> Iterator[None]:
+    """The project's git commit read once for the build's reports (their workers and kernels
+    inherit it, see :func:`perfkit.provenance.git_commit`), and this process's environment
+    as it was afterwards."""
+    from perfkit.provenance import BUILD_COMMIT, git_commit
+
+    before = {k: os.environ.get(k) for k in (BUILD_COMMIT, "PERFKIT_HOME")}
+    os.environ[BUILD_COMMIT], os.environ["PERFKIT_HOME"] = git_commit(root), str(root)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _check_data(proj: Project, periods: list[Period], directorates: Sequence[str] | None, strict: bool, out: Path, council: str,
+                emit: Event) -> None:
+    """``perfkit check`` for each quarter built, written beside its papers (data-check.html and
+    .csv) and emitted ("check"); with ``strict``, a figure not returned or commentary missing
+    stops the build before it starts."""
+    from perfkit.returns.chase import MISSING, run_checks, write_check
+
+    quarters = [when for when in periods if when.freq is Freq.QUARTER]
+    for result in (run_checks(quarters, directorates, proj.store, proj.root)[0] if quarters else []):
+        write_check(result, out, council, held=True)
+        emit("check", result)
+        if strict and len(result.missing):
+            raise ConfigError(
+                f"--strict: {len(result.missing)} figure(s) for {result.period.label} not returned or without the commentary required "
+                f"({', '.join(MISSING)}); nothing was built. Chase them (perfkit check --period '{result.period.label}' lists them, "
+                f"with {out / result.period.slug / 'data-check.csv'}) or build without --strict"
+            )
+
+
+def _ensure_data(proj: Project, emit: Event) -> None:
+    """An empty store: the fictional demo council's data, for the demo council only."""
+    empty = not proj.store.exists()
+    if not empty:
+        with Store(proj.store, read_only=True) as db:
+            empty = db.is_empty()
+    if not empty:
+        return
+    from perfkit.config.catalogue import load_catalogue
+    from perfkit.scaffold.demo import is_fictional, write_demo_files
+    from perfkit.ingest import ingest
+
+    council = load_council(proj.params)
+    if not is_fictional(council):
+        raise ConfigError(
+            f"the store {proj.store} holds no data yet: import {council.name}'s files first, e.g. `perfkit ingest "
+            "--source dfe_c1_referrals FILE.csv` or `perfkit ingest data/returns/*.csv` (README, 'Set up your own council')"
+        )
+    emit("note", f"The store {proj.store} is empty: generating the fictional demo council's data first (as `perfkit demo`).")
+    catalogue = load_catalogue(proj.params)
+    ingest(write_demo_files(catalogue, council, proj.demo_data), proj.store, catalogue)
+
+
+def _check_periods_have_data(store: Path, area: str, periods: list[Period]) -> None:
+    """Refuse a period for which the store holds none of the council's figures (the papers
+    would have nothing to say), naming the latest period that has some."""
+    with Store(store, read_only=True) as db:
+        for when in periods:
+            found = db.con.execute(
+                "SELECT count(*) FROM observations WHERE area_code = ? AND period_start BETWEEN ? AND ?", [area, when.start, when.end]
+            ).fetchall()[0][0]
+            if not found:
+                latest = latest_complete_period(store, area, today=dt.date.max)
+                raise ConfigError(
+                    f"--period {when.label}: the store holds none of the council's ({area}) figures for {when.span}; "
+                    f"the latest quarter with figures is {latest.label}. Import that period's data first, or choose another period"
+                )

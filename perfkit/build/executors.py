@@ -1,0 +1,159 @@
+"""Where a build's reports run: here one after another, in worker processes, or on Dask.
+
+An executor takes a task (one report: :func:`perfkit.build.job.run_job` with the build's
+arguments bound) and the jobs, runs them, hands each result to ``on_done`` as it finishes
+and returns them all in the order of the jobs. The batch never stops early: a report's
+failure is its result. Worker processes die with the build (even killed with SIGKILL), and
+each keeps one warm kernel (:mod:`perfkit.build.kernels`) unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from typing import Any
+
+from perfkit.errors import PerfkitError
+
+__all__ = ["WARM", "WORKER_MEMORY", "Dask", "Executor", "Processes", "Serial", "warm_kernel", "worker_count"]
+
+#: Each worker thread's warm kernel (its attribute ``kernel``), when warm kernels are on: a
+#: worker process runs its reports in its main thread; a Dask worker in its own threads.
+WARM = threading.local()
+
+#: What one build worker and its warm kernel hold (about 470 MB each on the demo's reports).
+WORKER_MEMORY = 500 * 2**20
+
+Task = Callable[[Any], Any]
+
+
+class Executor:
+    """Runs tasks; subclasses say where, through :meth:`_session`."""
+
+    def run(self, task: Task, jobs: list, on_done: Callable[[Any], None] | None = None) -> list:
+        done: dict[int, Any] = {}
+        with self._session() as (submit, completed):
+            futures = {submit(task, job): i for i, job in enumerate(jobs)}
+            for future in completed(futures):
+                done[futures[future]] = future.result()
+                if on_done:
+                    on_done(done[futures[future]])
+        return [done[i] for i in sorted(done)]
+
+    def _session(self) -> contextlib.AbstractContextManager:  # pragma: no cover - each executor says where
+        raise NotImplementedError
+
+
+class Serial(Executor):
+    """In this process, one report after another, a new kernel for each (``--cold-kernels --jobs 1``)."""
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[tuple[Callable, Callable]]:
+        def submit(task: Task, job: Any) -> Future:
+            future: Future = Future()
+            future.set_result(task(job))
+            return future
+
+        yield submit, iter
+
+
+class Processes(Executor):
+    """``workers`` worker processes on this machine, each with its warm kernel (unless ``warm`` is False)."""
+
+    def __init__(self, workers: int, root: str, store: str, warm: bool = True) -> None:
+        self.workers, self.start = workers, (root, store, warm)
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[tuple[Callable, Callable]]:
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        with ProcessPoolExecutor(max_workers=self.workers, initializer=start_worker, initargs=self.start) as pool:
+            yield pool.submit, as_completed
+
+
+class Dask(Executor):
+    """One Dask task per report on the cluster at ``scheduler`` (``pip install 'perfkit[dask]'``);
+    each worker thread keeps a warm kernel for the project, started with its first report."""
+
+    def __init__(self, scheduler: str, root: str, store: str, warm: bool = True) -> None:
+        self.scheduler, self.start = scheduler, (root, store, warm)
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[tuple[Callable, Callable]]:
+        try:
+            from dask.distributed import Client, as_completed
+        except ImportError:
+            raise PerfkitError("--scheduler needs dask.distributed: pip install 'perfkit[dask]'") from None
+        with Client(self.scheduler) as client:
+            yield (lambda task, job: client.submit(_on_dask_worker, task, job, self.start, pure=False)), as_completed
+
+
+def _on_dask_worker(task: Task, job: Any, start: tuple[str, str, bool]) -> Any:
+    """A report on a Dask worker: in this thread's warm kernel, started for this project on
+    first use (a kernel started for another project's build is replaced)."""
+    root, store, warm = start
+    if warm and getattr(WARM, "project", None) != (root, store):
+        if getattr(WARM, "kernel", None) is not None:
+            WARM.kernel.shutdown()
+        _warm_up(root, store)
+    return task(job)
+
+
+def _warm_up(root: str, store: str) -> None:
+    """This thread's warm kernel, started with the project its reports read."""
+    from multiprocessing.util import Finalize
+
+    from perfkit.build.kernels import WarmKernel
+
+    os.environ["PERFKIT_HOME"], os.environ["PERFKIT_STORE"] = root, store
+    WARM.kernel, WARM.project = WarmKernel(), (root, store)
+    Finalize(WARM.kernel, WARM.kernel.shutdown, exitpriority=10)  # shut down when the worker exits (it also polls its worker)
+
+
+def warm_kernel() -> Any:
+    """This thread's warm kernel, or None (a report then starts a kernel of its own)."""
+    return getattr(WARM, "kernel", None)
+
+
+def start_worker(root: str, store: str, warm: bool) -> None:
+    """Worker initializer: die with the build, set the project for kernels, and start this
+    worker's warm kernel (when warm kernels are on)."""
+    _die_with_parent(os.getppid())
+    os.environ["PERFKIT_HOME"], os.environ["PERFKIT_STORE"] = root, store
+    if warm:
+        _warm_up(root, store)
+
+
+def _die_with_parent(parent: int) -> None:
+    """End this worker as soon as the build that started it is gone (even killed with
+    SIGKILL, when nothing can tell it). Its kernels, which poll their own parent (the
+    worker) the same way, follow within a second."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="perfkit-parent-watch", daemon=True).start()
+
+
+def worker_count(requested: int | None, reports: int) -> tuple[int, str]:
+    """Worker processes for a build: as many as asked (default: one per core), but no more
+    than there are reports, nor than the memory now free holds; and a note saying why
+    when fewer than asked are used."""
+    import psutil
+
+    available = psutil.virtual_memory().available
+    fits = max(1, available // WORKER_MEMORY)
+    wanted = requested or os.cpu_count() or 1
+    count = max(1, min(wanted, reports, fits))
+    if requested is None or count == requested:
+        return count, ""
+    why = (f"there are {reports} report(s) to build" if count == reports
+           else f"the {available / 2**30:.1f} GB of memory free holds {fits} at about {WORKER_MEMORY / 2**30:.1f} GB each")
+    return count, f"--jobs {requested}: {count} worker(s), as {why}"

@@ -1,0 +1,263 @@
+"""Comparator groups from the files publishers give them in, and the built-in groups.
+
+:func:`read_group` reads any of: a YAML group (perfkit's own form, as in
+``params/comparators/``), a JSON object of nearest-neighbour lists ``{area code: [codes]}``
+(the area itself is dropped from its list), a CSV list (area_code, area_name), and the DfE
+statistical neighbour file. ``perfkit groups add`` writes what it read as a YAML group.
+
+The DfE file (``New_Statistical_Neighbour_Groupings_April_2021.csv``) has a byte-order
+mark, ten ``SNn``/``SNP`` column pairs (the repeated ``SNP`` header is each neighbour's
+closeness), a trailing comma, and rows for authorities that no longer exist ("Poole (Pre
+LG)"). It is keyed by the 3-digit DfE number, which the store links to area codes through
+the ``dfe_number`` attribute kept when DfE data is ingested.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from perfkit.config.catalogue import ComparatorGroup
+from perfkit.contract import ENGLAND
+from perfkit.errors import ConfigError
+
+
+class NeighbourLists(BaseModel):
+    """Every area's own comparator group, e.g. DfE's statistical neighbours of each authority
+    (``params/neighbours/<code>.yaml``, written by ``perfkit groups add FILE --every-area``),
+    for area profiles of many authorities. Each list leaves out the area itself."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str  # what a paper calls the group, e.g. "Statistical neighbours (DfE)"
+    lists: dict[str, list[str]]  # area code -> its neighbours' codes
+
+
+def load_neighbour_lists(params: str | Path, code: str) -> NeighbourLists:
+    """``params/neighbours/<code>.yaml``, checked."""
+    from perfkit.config.catalogue import read_model
+
+    path = Path(params) / "neighbours" / f"{code}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"{path}: no such neighbour lists; make them with `perfkit groups add FILE --every-area --code {code}`")
+    return read_model(path, NeighbourLists, "neighbour lists", "gives every area its comparator group")
+
+
+def read_neighbour_lists(path: str | Path, code: str, name: str, dfe_numbers: pd.DataFrame | None = None) -> tuple[NeighbourLists, dict[str, list[str]]]:
+    """Every area's list from a publisher's file of lists (a JSON object of lists, or the DfE
+    statistical neighbour file), and what in them the store does not know (DfE numbers)."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        return NeighbourLists(code=code, name=name, lists=_json_lists(path)), {}
+    if _is_dfe_file(path):
+        lists, unknown = neighbour_lists(load_statistical_neighbours(path), _numbers(path, dfe_numbers))
+        return NeighbourLists(code=code, name=name, lists=lists), unknown
+    raise ConfigError(f"{path}: lists for every area come from a JSON object of lists or the DfE statistical neighbour CSV; "
+                      "a CSV list or a YAML group is one group (leave out --every-area)")
+
+
+def authorities(reported: set[str], attributes: pd.DataFrame) -> set[str]:
+    """The local authorities among ``reported`` areas: not England, nor a region or country
+    where the store records levels (``Store.area_attributes()``)."""
+    level = attributes[attributes["key"] == "level"]
+    others = set(level["area_code"]) - set(level[level["value"] == "Local authority"]["area_code"])
+    return set(reported) - {ENGLAND} - others
+
+
+def region_of(area: str, attributes: pd.DataFrame) -> str | None:
+    """The region code a publisher recorded for ``area``, if any."""
+    found = attributes[(attributes["key"] == "region") & (attributes["area_code"] == area)]["value"]
+    return str(found.iloc[0]) if len(found) else None
+
+
+def region_members(region: str, attributes: pd.DataFrame) -> set[str]:
+    """The areas recorded in ``region``."""
+    return set(attributes[(attributes["key"] == "region") & (attributes["value"] == region)]["area_code"])
+
+__all__ = [
+    "TIERS", "NeighbourLists", "authorities", "group_from_list", "load_neighbour_lists", "load_statistical_neighbours", "neighbour_group",
+    "neighbour_lists", "read_group", "read_neighbour_lists", "region_members", "region_of", "same_tier", "tier_of",
+]
+
+
+def load_statistical_neighbours(path: str | Path) -> pd.DataFrame:
+    """One row per authority and neighbour: la_number, la_name, region, rank, neighbour, closeness, pre_lg.
+
+    ``pre_lg`` marks the groups listed under "Old SNs:" (authorities before reorganisation).
+    """
+    path = Path(path)
+    try:
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the statistical neighbour file: {exc}") from None
+    header = [h.strip() for h in rows[0]]
+    expected = ["LA num", "LA Name", "LA number", "GOInd", "GOReg"]
+    if header[:5] != expected or header[5:7] != ["SN1", "SNP"]:
+        raise ConfigError(f"{path}: row 1: expected the DfE layout {expected + ['SN1', 'SNP', '...']}, found {header[:7]}")
+    records, old = [], False
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        la, name, region = row[0].strip(), row[1].strip(), row[4].strip()
+        if not la and name.lower().startswith("old sn"):
+            old = True  # "Old SNs:": the groups of authorities before reorganisation follow
+            continue
+        if not la.isdigit():
+            raise ConfigError(f"{path}: row {number}, column 'LA num': {la!r} is not a DfE number")
+        for rank in range(1, 11):
+            neighbour, closeness = row[3 + 2 * rank].strip(), row[4 + 2 * rank].strip()
+            if neighbour:
+                records.append((la, name, region, rank, neighbour, closeness, old or "(Pre LG)" in name))
+    return pd.DataFrame(records, columns=["la_number", "la_name", "region", "rank", "neighbour", "closeness", "pre_lg"])
+
+
+def neighbour_lists(neighbours: pd.DataFrame, dfe_numbers: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Every authority's statistical neighbours as area codes, in DfE's order, and the DfE
+    numbers each one lists that the store has no area for (an authority that no longer
+    exists, or a file not imported).
+
+    ``dfe_numbers`` maps area_code to DfE number (``Store.area_attributes("dfe_number")``
+    gives it as area_code, key, value). Groups of authorities before reorganisation ("Old
+    SNs", "(Pre LG)") are left out.
+    """
+    code_of = {v: k for k, v in zip(dfe_numbers["area_code"], dfe_numbers["value"])}
+    current = neighbours[~neighbours["pre_lg"]].sort_values(["la_number", "rank"])
+    lists: dict[str, list[str]] = {}
+    unknown: dict[str, list[str]] = {}
+    for number, mine in current.groupby("la_number", sort=False):
+        if number not in code_of:
+            continue
+        area = code_of[number]
+        lists[area] = [code_of[n] for n in mine["neighbour"] if n in code_of]
+        missing = [n for n in mine["neighbour"] if n not in code_of]
+        if missing:
+            unknown[area] = missing
+    return lists, unknown
+
+
+def neighbour_group(neighbours: pd.DataFrame, dfe_numbers: pd.DataFrame, area_code: str) -> ComparatorGroup:
+    """The statistical neighbours of ``area_code`` as area codes (see :func:`neighbour_lists`)."""
+    number_of = dict(zip(dfe_numbers["area_code"], dfe_numbers["value"]))
+    if area_code not in number_of:
+        raise ConfigError(f"area {area_code} has no DfE number in the store; ingest a DfE file with its mapping first")
+    mine = neighbours[neighbours["la_number"] == number_of[area_code]]
+    if mine.empty:
+        raise ConfigError(f"DfE number {number_of[area_code]} ({area_code}) is not in the statistical neighbour file")
+    lists, unknown = neighbour_lists(mine.assign(pre_lg=False), dfe_numbers)
+    if unknown.get(area_code):
+        raise ConfigError(
+            f"statistical neighbours of {area_code}: the store has no area with DfE number(s) {', '.join(unknown[area_code])}; "
+            "import the DfE file that names them (with its mapping's stable_code) first"
+        )
+    names = dict(zip(neighbours["la_number"], neighbours["la_name"]))
+    members = {c: names.get(number_of[c], c) for c in lists[area_code]}
+    return ComparatorGroup(code=f"dfe_sn_{number_of[area_code]}", name=f"Statistical neighbours of {mine['la_name'].iloc[0]} (DfE)", members=members)
+
+
+def group_from_list(path: str | Path) -> ComparatorGroup:
+    """A group from a CSV with area_code and area_name columns (e.g. CIPFA nearest neighbours)."""
+    path = Path(path)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.columns = [c.strip().lower().replace(" ", "_") for c in frame.columns]
+    if not {"area_code", "area_name"} <= set(frame.columns):
+        raise ConfigError(f"{path}: row 1: a group list needs area_code and area_name columns, found {list(frame.columns)}")
+    code = path.stem.lower().replace("-", "_")
+    return ComparatorGroup(code=code, name=path.stem.replace("_", " "), members=dict(zip(frame["area_code"].str.strip(), frame["area_name"].str.strip())))
+
+
+def _json_lists(path: Path) -> dict[str, list[str]]:
+    """A JSON object of nearest-neighbour lists ``{area: [codes]}``, codes in upper case and
+    each list without its own area."""
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{path}: cannot read the JSON file of neighbour lists: {exc}") from None
+    if not isinstance(data, dict) or not all(isinstance(v, list) for v in data.values()):
+        raise ConfigError(f"{path}: expected a JSON object of lists, {{\"E08000009\": [\"E08000007\", ...]}}")
+    lists = {}
+    for area, codes in data.items():
+        own = str(area).strip().upper()
+        lists[own] = [c for c in (str(x).strip().upper() for x in codes) if c != own]
+    return lists
+
+
+def _is_dfe_file(path: Path) -> bool:
+    """Whether ``path`` is the DfE statistical neighbour file (a CSV headed "LA num")."""
+    return path.suffix.lower() == ".csv" and path.read_text(encoding="utf-8-sig")[:200].startswith("LA num,")
+
+
+def _numbers(path: Path, dfe_numbers: pd.DataFrame | None) -> pd.DataFrame:
+    """The store's DfE numbers, which the DfE file names authorities by."""
+    if dfe_numbers is None or dfe_numbers.empty:
+        raise ConfigError(f"{path}: the DfE file names authorities by DfE number: import a DfE file (e.g. with the dfe_c1_referrals mapping) first")
+    return dfe_numbers
+
+
+def _json_group(path: Path, area: str | None, names: dict[str, str]) -> ComparatorGroup:
+    lists = _json_lists(path)
+    if area is None:
+        raise ConfigError(f"{path}: a file of neighbour lists holds one group per area: say whose with --area CODE")
+    if area not in lists:
+        raise ConfigError(f"{path}: no list for {area}; the file has {len(lists)} areas, e.g. {', '.join(list(lists)[:3])}")
+    codes = lists[area]
+    return ComparatorGroup(code=f"{path.stem.lower()}_{area.lower()}", name=f"Nearest neighbours of {names.get(area, area)}", members={c: names.get(c, c) for c in codes})
+
+
+def read_group(path: str | Path, area: str | None = None, names: dict[str, str] | None = None, dfe_numbers: pd.DataFrame | None = None) -> ComparatorGroup:
+    """A comparator group from a file in any of the shapes publishers use (see the module).
+
+    ``area`` picks one area's list from a file of lists (JSON, DfE); ``names`` gives area
+    names where the file has none (from the store); ``dfe_numbers`` links DfE numbers to area
+    codes (``Store.area_attributes("dfe_number")``)."""
+    from perfkit.config.catalogue import read_model
+
+    path, names = Path(path), names or {}
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        return read_model(path, ComparatorGroup, "comparator group", "defines a comparator group")
+    if suffix == ".json":
+        return _json_group(path, area, names)
+    if suffix != ".csv":
+        raise ConfigError(f"{path}: a group file is YAML, JSON (neighbour lists) or CSV (a list, or the DfE statistical neighbour file)")
+    if _is_dfe_file(path):
+        if area is None:
+            raise ConfigError(f"{path}: the DfE statistical neighbour file holds one group per authority: say whose with --area CODE")
+        return neighbour_group(load_statistical_neighbours(path), _numbers(path, dfe_numbers), area)
+    group = group_from_list(path)
+    return group.model_copy(update={"members": {c: n or names.get(c, c) for c, n in group.members.items()}})
+
+
+#: Tiers of English local government by the ONS code's entity prefix: a built-in group is
+#: every authority of the area's tier that the publisher reported.
+TIERS = {
+    "E06": "upper", "E08": "upper", "E09": "upper", "E10": "upper",  # unitary, metropolitan, London, county
+    "E07": "district",
+}
+_TIER_NAMES = {"upper": "England: all upper-tier authorities reported", "district": "England: all district councils reported"}
+
+
+def tier_of(area: str) -> str | None:
+    """'upper', 'district' or None (not an English council code).
+
+    >>> tier_of("E08000009"), tier_of("E07000240"), tier_of("E12000002"), tier_of("ZZ0000001")
+    ('upper', 'district', None, None)
+    """
+    return TIERS.get(area[:3].upper())
+
+
+def same_tier(area: str, reported: set[str]) -> tuple[str, set[str]]:
+    """The built-in all-authority group of ``area``: among the areas a publisher ``reported``
+    (for one indicator and period), those of its tier; its name says which.
+
+    An area without a known tier (e.g. the fictional demo's ZZ codes) is compared with every
+    reported area that is not a region or country."""
+    tier = tier_of(area)
+    if tier is None:
+        return f"All {len(reported)} areas reported", set(reported)
+    return _TIER_NAMES[tier], {a for a in reported if tier_of(a) == tier}

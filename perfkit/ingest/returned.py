@@ -1,0 +1,196 @@
+"""Reading a return workbook perfkit issued, and the workbook's contract (its sheets, header
+row, columns, which are the owner's, and the document properties that record what was issued).
+
+``perfkit ingest`` reads a returned workbook as it is (:func:`read_return`): rows the owner
+left blank are "not returned", anything else goes through the usual checks. A workbook
+whose structure was changed is refused, naming the sheet, row, column and fix. The writer
+(:mod:`perfkit.returns.workbook`) follows the same contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit._version import __version__
+from perfkit.errors import IngestError
+from perfkit.periods import Period, parse_period
+
+__all__ = ["COLUMNS", "DATA_SHEET", "HEADER_ROW", "Issued", "NAMES", "OWNER_COLUMNS", "is_return", "read_return"]
+
+DATA_SHEET, HELP_SHEET = "Return", "Instructions"
+HEADER_ROW = 4  # rows 1 to 3: the council, the period, the owner and due date
+#: The Return sheet's columns: (name, heading); perfkit reads the row below the headings by these.
+COLUMNS = [
+    ("indicator", "Code"),
+    ("title", "Indicator"),
+    ("definition", "Definition"),
+    ("unit", "Unit"),
+    ("polarity", "Better when"),
+    ("target", "Target"),
+    ("previous_period", "Previous period"),
+    ("previous_value", "Previous value"),
+    ("last_year_period", "Same period last year"),
+    ("last_year_value", "Value last year"),
+    ("area_code", "area_code"),
+    ("area_name", "area_name"),
+    ("period", "period"),
+    ("value", "value"),
+    ("numerator", "numerator"),
+    ("denominator", "denominator"),
+    ("status", "status"),
+    ("note", "note"),
+    ("commentary", "commentary"),
+    ("actions", "actions"),
+]
+NAMES = [name for name, _ in COLUMNS]
+#: The columns an owner fills in (unlocked); every other column is pre-filled and locked.
+OWNER_COLUMNS = ["value", "numerator", "denominator", "status", "note", "commentary", "actions"]
+#: Locked columns checked against what was issued (the rest are ignored on reading).
+CHECKED = ["indicator", "area_code", "period"]
+PREFIX = "perfkit_"
+
+@dataclass(frozen=True)
+class Issued:
+    """What one workbook was issued for (its custom document properties)."""
+
+    council: str
+    area_code: str
+    period: Period
+    directorate: str
+    owner: str
+    rows: tuple[tuple[str, str], ...]  # (indicator, period label), in sheet order
+    due: dt.date | None
+
+    def properties(self) -> dict[str, str]:
+        return {
+            "return": "1", "perfkit_version": __version__, "council": self.council, "area_code": self.area_code,
+            "period": self.period.label, "directorate": self.directorate, "owner": self.owner,
+            "rows": ";".join(f"{c}|{p}" for c, p in self.rows), "due": self.due.isoformat() if self.due else "",
+        }
+
+    @classmethod
+    def from_properties(cls, props: dict[str, str]) -> Issued:
+        rows = tuple(tuple(item.split("|", 1)) for item in props.get("rows", "").split(";") if "|" in item)
+        due = dt.date.fromisoformat(props["due"]) if props.get("due") else None
+        return cls(props.get("council", ""), props.get("area_code", ""), parse_period(props["period"]), props.get("directorate", ""),
+                   props.get("owner", ""), rows, due)  # type: ignore[arg-type]
+
+
+def column_letter(number: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(number)
+
+
+def _properties(path: Path) -> dict[str, str] | None:
+    """The perfkit custom document properties of a workbook, or None if it has none."""
+    import zipfile
+    from xml.etree import ElementTree
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if "docProps/custom.xml" not in archive.namelist():
+                return None
+            root = ElementTree.fromstring(archive.read("docProps/custom.xml"))  # noqa: S314 - a small part, read once
+    except (zipfile.BadZipFile, OSError, ElementTree.ParseError):
+        return None
+    found = {}
+    for prop in root:
+        name = prop.get("name", "")
+        if name.startswith(PREFIX):
+            found[name[len(PREFIX):]] = "".join(prop.itertext())
+    return found if found.get("return") else None
+
+
+def is_return(path: str | Path) -> bool:
+    """Whether ``path`` is a return workbook perfkit issued."""
+    path = Path(path)
+    return path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file() and _properties(path) is not None
+
+
+def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """A returned workbook's rows as canonical text cells (``row`` is the sheet's row), and notes.
+
+    Rows whose owner cells are all blank are left out ("not returned", said in the notes).
+
+    Raises
+    ------
+    IngestError
+        When the workbook was changed from what was issued: sheet renamed, columns deleted,
+        renamed or moved, locked cells (code, area, period) edited, rows added or deleted,
+        a formula in a cell, or (with ``expect_period``) a return for another period.
+        The message names the file, sheet, row, column and the fix.
+    """
+    import openpyxl
+
+    from perfkit.ingest.read import check_packed_sizes, excel_text
+
+    path = Path(path)
+    props = _properties(path)
+    if props is None:
+        raise IngestError(f"{path.name}: not a return workbook issued by perfkit (its file properties do not say so)")
+    issued = Issued.from_properties(props)
+    if expect_period is not None and issued.period != expect_period:
+        raise IngestError(f"{path.name}: this is the return for {issued.period.label}, not {expect_period.label}; "
+                          f"import the workbook issued for {expect_period.label} (perfkit returns --period '{expect_period.label}')")
+    check_packed_sizes(path)
+    book = openpyxl.load_workbook(path, data_only=False)
+    problems: list[str] = []
+    where = f"{path.name}: sheet '{DATA_SHEET}'"
+    if DATA_SHEET not in book.sheetnames:
+        raise IngestError(f"{path.name}: there is no sheet '{DATA_SHEET}' (found: {', '.join(repr(s) for s in book.sheetnames)}); "
+                          f"rename the sheet back to '{DATA_SHEET}'")
+    ws = book[DATA_SHEET]
+    width = max(ws.max_column, len(COLUMNS))
+    for column in range(1, width + 1):
+        found = ws.cell(HEADER_ROW, column).value
+        expected = COLUMNS[column - 1][1] if column <= len(COLUMNS) else None
+        if (str(found).strip() if found is not None else None) != expected:
+            shown = f"{found!r}" if found is not None else "blank"
+            wanted = f"'{expected}'" if expected else "nothing (the last column is 'actions')"
+            problems.append(f"{where}, row {HEADER_ROW}, column {column_letter(column)}: heading {shown}, expected {wanted}; "
+                            "columns must not be deleted, renamed, moved or added: use the workbook as issued")
+    if problems:
+        raise IngestError("\n".join([f"{path.name}: nothing was imported: the workbook's columns were changed", *problems[:25]]))
+    last = ws.max_row
+    while last > HEADER_ROW and all(ws.cell(last, c).value in (None, "") for c in range(1, len(COLUMNS) + 1)):
+        last -= 1
+    records, blank = [], 0
+    for offset, row in enumerate(range(HEADER_ROW + 1, max(last, HEADER_ROW + len(issued.rows)) + 1)):
+        cells = {name: ws.cell(row, column).value for column, name in enumerate(NAMES, start=1)}
+        if offset >= len(issued.rows):
+            problems.append(f"{where}, row {row}: a row that was not issued (code {cells['indicator']!r}); delete it: to report "
+                            "another indicator, add it to the catalogue (params/indicators/) and issue a new return")
+            continue
+        code, label = issued.rows[offset]
+        if all(cells[name] in (None, "") for name in CHECKED):
+            problems.append(f"{where}, row {row}: the row issued for {code} {label} was deleted or emptied; use the workbook as issued")
+            continue
+        expected = {"indicator": code, "period": label, "area_code": issued.area_code}
+        for name in CHECKED:
+            if excel_text(cells[name]).strip() != expected[name]:
+                column = column_letter(NAMES.index(name) + 1)
+                problems.append(f"{where}, row {row}, column {column} ({name}): {excel_text(cells[name])!r}, but this row was "
+                                f"issued for {expected[name]!r}; put back {expected[name]!r} (the grey cells must not change)")
+        for name in OWNER_COLUMNS:
+            value = cells[name]
+            if isinstance(value, str) and value.startswith("=") or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
+                column = column_letter(NAMES.index(name) + 1)
+                problems.append(f"{where}, row {row}, column {column} ({name}): holds a formula ({str(value)[:40]}); "
+                                "type the figure itself (copy, then paste as values)")
+        owner = {name: excel_text(cells[name]).strip() for name in OWNER_COLUMNS}
+        if not any(owner.values()):
+            blank += 1
+            continue
+        records.append({"row": row, "indicator": code, "area_code": issued.area_code, "area_name": excel_text(cells["area_name"]),
+                        "period": label, **{name: excel_text(cells[name]) for name in OWNER_COLUMNS}})
+    if problems:
+        raise IngestError("\n".join([f"{path.name}: nothing was imported: the workbook was changed from what was issued", *problems[:25],
+                                     *([f"  ... and {len(problems) - 25} more"] if len(problems) > 25 else [])]))
+    notes = (f"{path.name}: {blank} of {len(issued.rows)} row(s) left blank, so not returned (perfkit check lists them for chasing)",) if blank else ()
+    frame = pd.DataFrame(records, columns=["row", "indicator", "area_code", "area_name", "period", *OWNER_COLUMNS])
+    return frame, notes

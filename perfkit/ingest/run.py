@@ -1,0 +1,221 @@
+"""Import data files into the store: read, validate, then write all or nothing.
+
+``perfkit ingest FILE...`` calls :func:`ingest`; so can a notebook.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from perfkit._version import __version__
+from perfkit.atomic import atomic_path
+from perfkit.config.catalogue import Catalogue
+from perfkit.errors import IngestError
+from perfkit.ingest.read import stage_frame, stage_table, unstage
+from perfkit.ingest.sources import SourceMapping, apply_mapping
+from perfkit.ingest.validate import PROBLEM_COLUMNS, Checked, Problem, check, drop
+from perfkit.periods import Period
+from perfkit.ingest.returned import is_return, read_return
+from perfkit.store.store import BatchResult, Store
+
+__all__ = ["IngestReport", "Problem", "ingest", "MAX_SHOWN", "MAX_KEPT"]
+
+#: How many problems an error message lists before it says how many more there are.
+MAX_SHOWN = 25
+#: How many problems an IngestError carries as Problem objects (the message gives the total;
+#: --skip-invalid writes every rejected row to <file>.rejected.csv).
+MAX_KEPT = 10_000
+#: DuckDB's memory limit while importing (``PERFKIT_MEMORY_LIMIT`` overrides); beyond it
+#: the staged rows spill to ``<store>.tmp/``, so a file of any size imports in bounded memory.
+MEMORY_LIMIT = "1GB"
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    """What happened to one file."""
+
+    path: Path
+    result: BatchResult
+    rejects_path: Path | None = None
+    notes: tuple[str, ...] = ()  # what was changed on the way in (e.g. control characters removed)
+    flagged: int = 0  # rows stored as published with a quality flag (counts_disagree)
+
+
+def _problem_list(problems: pd.DataFrame) -> list[Problem]:
+    return [Problem(*row) for row in problems[PROBLEM_COLUMNS].itertuples(index=False)]
+
+
+def _error(con: duckdb.DuckDBPyConnection, found: list[Checked]) -> IngestError:
+    bad = [c for c in found if c.problems]
+    total, rows = sum(c.problems for c in bad), sum(c.rows for c in bad)
+    kept = pd.concat([c.first(con, MAX_KEPT) for c in bad], ignore_index=True).head(MAX_KEPT)
+    lines = [f"nothing was imported: {rows} row(s) in {len(bad)} file(s) have problems"]
+    lines += [f"  {p}" for p in _problem_list(kept.head(MAX_SHOWN))]
+    if total > MAX_SHOWN:
+        lines.append(f"  ... and {total - MAX_SHOWN} more problem(s)")
+    lines.append("Fix the rows and import again, or use --skip-invalid to import the valid rows and save the rest to data/rejected/<file>.rejected.csv")
+    return IngestError("\n".join(lines), _problem_list(kept))
+
+
+def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, found: Checked, folder: Path) -> Path:
+    """Save the rejected rows in ``folder``, before anything is stored: rows that are
+    neither stored nor saved would be lost."""
+    target = folder / f"{path.stem}.rejected.csv"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with atomic_path(target) as tmp:
+            found.write_rejects(con, raw, str(tmp))
+    except (OSError, duckdb.Error) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
+        raise IngestError(
+            f"{path.name}: nothing was imported: its {found.rows} rejected row(s) could not be saved to {target} ({reason}); "
+            "make that folder writable (or choose another with --rejects DIR) and import again"
+        ) from None
+    return target
+
+
+def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: SourceMapping | None,
+           period: Period | None) -> tuple[pd.DataFrame | None, tuple[str, ...]]:
+    """Put ``path``'s text cells in ``table``; return the area attributes a mapping found and
+    notes (a return workbook's rows left blank)."""
+    if mapping is None and is_return(path):
+        rows, notes = read_return(path, period)
+        stage_frame(con, rows, table)
+        return None, notes
+    if mapping is None or mapping.layout == "canonical":
+        stage_table(con, path, table)
+        return None, ()
+    raw, attributes = apply_mapping(path, mapping)
+    stage_frame(con, raw, table)
+    return attributes, ()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 24):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    store: str | Path,
+    catalogue: Catalogue,
+    skip_invalid: bool = False,
+    today: dt.date | None = None,
+    mapping: SourceMapping | None = None,
+    rejects: str | Path | None = None,
+    period: Period | None = None,
+) -> list[IngestReport]:
+    """Validate every file, then write them to the store in one transaction.
+
+    Parameters
+    ----------
+    paths
+        CSV or XLSX files in the canonical layout (see README).
+    store
+        The DuckDB file; created if absent.
+    catalogue
+        The indicator catalogue rows are checked against.
+    skip_invalid
+        Write the valid rows and save each file's rejected rows as ``<name>.rejected.csv``
+        in ``rejects``; otherwise one bad row means nothing is written.
+    today
+        The date a period must have started by (default: today).
+    mapping
+        A source mapping (``params/sources/*.yaml``) for a published file's own layout;
+        without one the files must be in the canonical layout. A published file is kept as
+        published: a value that disagrees with its own counts is stored with the flag
+        ``counts_disagree`` (unless the mapping says ``strict: true``).
+    rejects
+        The folder for rejected rows (default: ``rejected/`` beside the store, i.e. the
+        project's ``data/rejected/``): never beside the input, which may be a shared folder.
+    period
+        Refuse a return workbook (``perfkit returns``) issued for another period. A return
+        workbook is read as issued (:func:`perfkit.ingest.returned.read_return`): rows its owner
+        left blank are not returned, not an error; a changed workbook is refused.
+
+    Raises
+    ------
+    IngestError
+        Listing every problem (file, row, column, value, why, fix) when any row is bad
+        and ``skip_invalid`` is off. The store is unchanged (and not created if absent).
+
+    Files are read and checked in DuckDB beside the store (temporary tables, spilled to
+    disk beyond DuckDB's memory limit), so a file of millions of rows never becomes
+    Python objects.
+    """
+    store = Path(store)
+    existed = store.exists()
+    hashing = ThreadPoolExecutor(1)  # each file's SHA-256 (its batch record) is read beside DuckDB's work
+    db = Store(store)
+    try:
+        con = db.con
+        limit = os.environ.get("PERFKIT_MEMORY_LIMIT", MEMORY_LIMIT)
+        try:
+            con.execute(f"SET memory_limit = '{limit.replace(chr(39), '')}'")
+        except duckdb.Error:
+            raise IngestError(f"PERFKIT_MEMORY_LIMIT={limit!r} is not a memory size; write it like 1GB or 500MB") from None
+        with contextlib.suppress(duckdb.Error):  # in Jupyter, turning it off needs ipywidgets
+            con.execute("SET enable_progress_bar = false")
+        digests = [hashing.submit(_sha256, Path(p)) for p in paths]  # a missing file fails in staging first
+        checked = []
+        for number, raw_path in enumerate(paths):
+            path = Path(raw_path)
+            raw = f"raw_{number}"
+            attributes, read_notes = _stage(con, path, raw, mapping, period)
+            tolerance = mapping.value_tolerance if mapping else None
+            published = mapping is not None and mapping.layout != "canonical" and not mapping.strict
+            found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}", flag_disagreement=published)
+            if attributes is not None:
+                kept = {r[0] for r in con.execute(f"SELECT DISTINCT area_code FROM file_{number}_clean").fetchall()}
+                attributes = attributes[attributes["area_code"].isin(kept)]
+            checked.append((path, raw, f"file_{number}_clean", replace(found, notes=read_notes + found.notes), attributes))
+        if any(c[3].problems for c in checked) and not skip_invalid:
+            raise _error(con, [c[3] for c in checked])
+        batches = []
+        for (path, _raw, clean, found, attributes), digest in zip(checked, digests):
+            meta = {
+                "file_name": path.name,
+                "sha256": digest.result(),
+                "source": mapping.name if mapping else "canonical",
+                "attributes": attributes,
+                "rejected": found.rows,
+                "perfkit_version": __version__,
+            }
+            batches.append((clean, meta))
+        folder = Path(rejects) if rejects is not None else store.parent / "rejected"
+        saved = [_write_rejects(con, path, raw, found, folder) if found.problems else None for path, raw, _c, found, _a in checked]
+        try:
+            results = db.write_batches(batches)
+        except BaseException:
+            for rejects in saved:  # nothing was imported: no rejects file says otherwise
+                if rejects:
+                    rejects.unlink(missing_ok=True)
+            raise
+        reports = []
+        for number, ((path, raw, _clean, found, _attributes), result, rejected) in enumerate(zip(checked, results, saved)):
+            reports.append(IngestReport(path, result, rejected, found.notes, found.flagged))
+            drop(con, f"file_{number}")
+            unstage(con, raw)
+    except BaseException:
+        hashing.shutdown(cancel_futures=True)
+        db.close()
+        if not existed:  # a refused first import leaves no empty store behind
+            for leftover in (store, store.with_name(store.name + ".wal")):
+                leftover.unlink(missing_ok=True)
+        raise
+    hashing.shutdown()
+    db.close()
+    return reports

@@ -1,0 +1,181 @@
+"""``outputs/index.html``: every report built, by period and directorate, with RAG counts."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from perfkit._version import __version__
+from perfkit.assess.rag import RAG_LABELS
+from perfkit.atomic import write_text
+from perfkit.report.kinds import AREAS_FOLDER
+from perfkit.periods import parse_period
+from perfkit.render.formats import FORMATS
+from perfkit.text import html_text as h
+
+__all__ = ["index_names", "write_index"]
+
+def _entries(out: Path) -> list[dict]:
+    entries = []
+    for nb_path in sorted(out.glob("*/*/*.ipynb")):
+        try:
+            meta = json.loads(nb_path.read_text(encoding="utf-8")).get("metadata", {}).get("perfkit", {})
+        except (OSError, ValueError):
+            meta = {}
+        stem = nb_path.with_suffix("")
+        entries.append(
+            {
+                "period": meta.get("period") or nb_path.parent.parent.name,
+                "folder": nb_path.parent.name,
+                "report": nb_path.stem,
+                "title": meta.get("title", ""),
+                "rag": meta.get("rag_counts", {}),
+                "failed": meta.get("failed", "") if meta else "see the notebook",
+                "links": _links(stem, out, with_notebook=True),
+            }
+        )
+    return entries
+
+
+def _links(stem: Path, out: Path, with_notebook: bool = False) -> dict[str, str]:
+    """A paper's files in every format it was written in (the notebook too, for a build), by format."""
+    files = [(name, Path(f"{stem}{f.suffixes[0]}")) for name, f in FORMATS.items()]
+    files += [("ipynb", Path(f"{stem}.ipynb"))] if with_notebook else []
+    return {name: os.path.relpath(path, out) for name, path in files if path.exists()}
+
+
+def _period_key(label: str):  # noqa: ANN202 - sort key
+    try:
+        return parse_period(label)
+    except Exception:  # noqa: BLE001 - a folder that is not a period sorts last
+        return parse_period("1900/01")
+
+
+def _published(out: Path) -> list[dict]:
+    """Every publication's papers under ``out/published/``, from the record each keeps (publication.json)."""
+    found = []
+    for record in sorted(out.glob("published/*/*/publication-*/publication.json")):
+        try:
+            meta = json.loads(record.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        folder = record.parent
+        for html in sorted(folder.glob("*.html")):
+            found.append({
+                "period": meta.get("period", folder.parent.parent.name), "folder": folder.parent.name, "report": html.stem,
+                "id": meta.get("publication_id"), "at": str(meta.get("published_at", ""))[:10],
+                "links": _links(html.with_suffix(""), out),
+            })
+    return found
+
+
+def _files(links: dict[str, str], what: str) -> str:
+    return " ".join(
+        f"<a href='{h(href)}'>{ext.upper()}<span class='visually-hidden'> of {h(what)}</span></a>" for ext, href in links.items()
+    )
+
+
+def _anchor(period: str) -> str:
+    return "p-" + period.replace("/", "-").replace(" ", "-")
+
+
+def write_index(out: Path, council: str, names: dict[str, str] | None = None) -> Path:
+    """Write ``out/index.html``: a small static site of every period built or published.
+
+    Newest period first, each with its papers, formats, RAG counts and the data check, and
+    the papers published for it (marked with their publication and date); then each
+    directorate's papers over time. Plain links only: it works from ``file://`` and any
+    static host. ``names`` maps output folders (directorate slugs) to the names readers know.
+    """
+    names = names or {}
+    name = lambda folder: names.get(folder, folder.replace("-", " ").capitalize())  # noqa: E731
+    entries, published = _entries(out), _published(out)
+    css = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
+    periods = sorted({e["period"] for e in entries} | {p["period"] for p in published}, key=_period_key, reverse=True)
+    sections = []
+    for period in periods:
+        rows = []
+        for e in [e for e in entries if e["period"] == period and e["folder"] != AREAS_FOLDER]:
+            what = f"{name(e['folder'])} {e['report'].replace('_', ' ')}, {period}"
+            counts = "".join(f"<td class='num'>{int(e['rag'].get(r, 0))}</td>" for r in RAG_LABELS)
+            status = f"failed: {e['failed'][:200]}" if e["failed"] else "built"
+            rows.append(
+                f"<tr><th scope='row'>{h(name(e['folder']))}</th><td>{h(e['report'].replace('_', ' '))}</td>"
+                f"{counts}<td>{h(status)}</td><td class='files'>{_files(e['links'], what)}</td></tr>"
+            )
+        head = "".join(f"<th scope='col'>{h(c)}</th>" for c in ("Directorate", "Report", *[r.capitalize() for r in RAG_LABELS], "Status", "Files"))
+        parts = [f"<section><h2 id='{h(_anchor(period))}'>{h(period)}</h2>"]
+        if rows:
+            parts.append(
+                f"<div class='table-scroll' role='region' tabindex='0' aria-label='Reports for {h(period)}'>"
+                f"<table class='data'><caption>Reports for {h(period)}, with the number of indicators at each RAG status</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            )
+        parts += _area_profiles([e for e in entries if e["period"] == period and e["folder"] == AREAS_FOLDER], period)
+        check = out / _period_key(period).slug / "data-check.html"
+        if _period_key(period).label == period and check.is_file():
+            parts.append(f"<p><a href='{h(os.path.relpath(check, out))}'>Data check for {h(period)}</a>: what was returned, "
+                         "missing or unusual before the papers were built.</p>")
+        mine = [p for p in published if p["period"] == period]
+        if mine:
+            items = "".join(
+                f"<li>{h(name(p['folder']))}, {h(p['report'].replace('_', ' '))}: published {h(p['at'])} (publication {h(str(p['id']))}) "
+                f"{_files(p['links'], name(p['folder']) + ' ' + p['report'].replace('_', ' ') + ', published ' + p['at'])}</li>"
+                for p in mine
+            )
+            parts.append(f"<h3>Published for {h(period)}</h3><p>As committee received them, unchanged since.</p><ul class='published'>{items}</ul>")
+        parts.append("</section>")
+        sections.append("".join(parts))
+    by_folder = []
+    for folder in sorted(({e["folder"] for e in entries} | {p["folder"] for p in published}) - {AREAS_FOLDER}, key=name):
+        items = []
+        for period in periods:
+            built = [e for e in entries if e["folder"] == folder and e["period"] == period and "html" in e["links"]]
+            pubs = [p for p in published if p["folder"] == folder and p["period"] == period]
+            links = [f"<a href='{h(e['links']['html'])}'>{h(e['report'].replace('_', ' '))}</a>" for e in built]
+            links += [f"<a href='{h(p['links']['html'])}'>published {h(p['at'])}</a>" for p in pubs if "html" in p["links"]]
+            if links:
+                items.append(f"<li>{h(period)}: {', '.join(links)}</li>")
+        if items:
+            by_folder.append(f"<h3>{h(name(folder))}</h3><ul>{''.join(items)}</ul>")
+    nav = "".join(f"<li><a href='#{h(_anchor(p))}'>{h(p)}</a></li>" for p in periods)
+    body = (
+        f"<nav aria-label='Periods'><h2>Periods</h2><ul class='periods'>{nav}<li><a href='#by-directorate'>By directorate</a></li></ul></nav>"
+        + "".join(sections)
+        + f"<section><h2 id='by-directorate'>By directorate</h2>{''.join(by_folder)}</section>"
+    ) if periods else "<p>No reports have been built yet. Run <code>perfkit build</code>.</p>"
+    page = (
+        f"<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{h(council)}: performance reports</title><style>{css}</style></head><body>"
+        f"<a class='skip-link' href='#main'>Skip to the list of reports</a><main id='main'>"
+        f"<h1>{h(council)}: performance reports</h1>{body}</main>"
+        f"<footer class='page-footer'><p>Made by perfkit {h(__version__)}.</p></footer></body></html>"
+    )
+    path = out / "index.html"
+    write_text(path, page)
+    return path
+
+
+def _area_profiles(entries: list[dict], period: str) -> list[str]:
+    """The period's area profiles, one row per area (they carry no RAG counts)."""
+    if not entries:
+        return []
+    rows = []
+    for e in sorted(entries, key=lambda e: e["title"] or e["report"]):
+        what = e["title"] or e["report"].replace("_", " ")
+        status = f"failed: {e['failed'][:200]}" if e["failed"] else "built"
+        rows.append(f"<tr><th scope='row'>{h(what)}</th><td>{h(status)}</td><td class='files'>{_files(e['links'], what)}</td></tr>")
+    head = "".join(f"<th scope='col'>{c}</th>" for c in ("Area profile", "Status", "Files"))
+    return [
+        f"<h3 id='{h(_anchor(period))}-areas'>Area profiles for {h(period)} ({len(entries)})</h3>"
+        f"<div class='table-scroll' role='region' tabindex='0' aria-label='Area profiles for {h(period)}'>"
+        f"<table class='data'><caption>Area profiles for {h(period)}: each area against its neighbours, its region and England</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    ]
+
+
+def index_names(params) -> dict[str, str]:  # noqa: ANN001 - ReportParams
+    """Output folders by the names readers know them by."""
+    return {slug: d.name for slug, d in params.directorates.items()} | {"corporate": "Corporate overview"}

@@ -1,0 +1,493 @@
+"""The committee paper for one directorate and period, as blocks a notebook displays.
+
+``DirectoratePaper.load("housing", "2025/26 Q2")`` reads params and the store once and
+assesses every indicator; each method returns one block, so a notebook cell is a sentence:
+``paper.scorecard()``. Narrative text comes from ``params/directorates/<slug>.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.assess import commentary_checks, headline_counts, notable_movements, scorecard, trends
+from perfkit.assess.disclosure import suppress_small_numbers
+from perfkit.assess.rag import RAG_LABELS
+from perfkit.config.catalogue import NATIONAL, Indicator
+from perfkit.returns.chase import CheckResult, check, commentary_required
+from perfkit.contract import LIVE
+from perfkit.config.council import Council, load_council
+from perfkit.formatting import status_note
+from perfkit.config.papers import Directorate, Paper, ReportParams, load_params
+from perfkit.config.project import project
+from perfkit.periods import Freq, Period, parse_period
+from perfkit.provenance import provenance
+from perfkit.blocks.model import (
+    BREAK,
+    PROVENANCE_MIME,
+    Block,
+    Blocks,
+    CardTable,
+    Cell,
+    Heading,
+    Keep,
+    KeyValues,
+    Meta,
+    PageBreak,
+    PaperHeader,
+    Paragraph,
+    Part,
+    Section,
+    Table,
+    direction_badge,
+    joined,
+    rag_badge,
+)
+from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
+from perfkit.report.wording import (
+    check_marks,
+    comparator_text,
+    compared_with,
+    completeness_text,
+    figure_text,
+    period_name,
+    previous_text,
+    quality_text,
+    target_text,
+    ytd_text,
+)
+from perfkit.store.store import Store
+
+__all__ = ["DirectoratePaper", "PaperSections", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "stacked"]
+
+OFF_TARGET = ("red", "amber")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every report reads: params, the council, stored rows and the project folder."""
+
+    params: ReportParams
+    council: Council
+    rows: pd.DataFrame
+    root: Path
+
+    def for_audience(self, paper: object) -> Inputs:
+        """The inputs a paper (its params) may see: a public paper's rows have small numbers
+        suppressed before anything is assessed or shown (:mod:`perfkit.assess.disclosure`)."""
+        if paper.status != "public":
+            return self
+        publish = paper.withheld_commentary == "publish"
+        rows = suppress_small_numbers(self.rows, self.params.catalogue, self.council.disclosure_threshold, publish_words=publish)
+        return Inputs(self.params, self.council, rows, self.root)
+
+
+def load_inputs(
+    per: str, subject: str, store: str | Path | None = None, root: str | Path | None = None, area: str | None = None
+) -> Inputs:
+    """Read params and exactly the stored rows the report reads: its indicators for ``area``
+    (default: the council) and its comparators, as its kind says (:mod:`perfkit.report.kinds`)."""
+    from perfkit.report.kinds import KINDS
+
+    proj = project(root=root, store=store)
+    params = load_params(proj.params, proj.notebook_folders[0])
+    council = load_council(proj.params)
+    indicators = KINDS[per].reads(params, subject, {})
+    with Store(proj.store, read_only=True) as db:
+        rows = db.observations(indicators, KINDS[per].areas(params, indicators, subject, {}, area or council.area_code))
+    return Inputs(params, council, rows, proj.root)
+
+
+def _date(value: object) -> str:
+    return f"{value:%-d %B %Y}" if value else "to be confirmed"
+
+
+def stacked(lines: list[str], badge: Cell | None = None) -> Cell:
+    """A cell of several short lines (and a badge last): 'Rent collected [HSG_RENT]' over '2025/26 Q4'."""
+    return joined([Cell(x) for x in lines] + ([badge] if badge else []))
+
+
+def labelled(lines: list[tuple[str, str]]) -> Cell:
+    """'Commentary (March 2026): ...' lines, the labels in bold."""
+    return joined([Cell(f"{k}: {v}", parts=(Part(k, "label"), Part(v))) for k, v in lines], "\n")
+
+
+SPC_SHORT = {
+    "common cause": "common cause",
+    "special cause improvement": "improving",
+    "special cause concern": "concern",
+    "special cause neutral high": "unusually high",
+    "special cause neutral low": "unusually low",
+}
+ASSURANCE_SHORT = {"consistently pass": "will pass", "consistently fail": "will fail", "inconsistent (hit and miss)": "hit and miss"}
+
+
+def spc_icons(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> str:
+    """'SPC: improving; hit and miss' from the indicator's own series, or '' under 12 points."""
+    from perfkit.assess import own_series
+    from perfkit.assess.spc import spc
+
+    series = own_series(rows, ind.code, area, period.end)
+    if series["value"].count() < 12:
+        return ""
+    target = ind.target_for(series["period"].iloc[-1])
+    result = spc(series["value"].tolist(), ind.polarity.value, target.value if target else None)
+    text = f"SPC: {SPC_SHORT[result.variation]}"
+    return text + (f"; {ASSURANCE_SHORT[result.assurance]}" if result.assurance else "")
+
+
+def paper_header(inputs: Inputs, settings: Paper, period: Period, title: str) -> Block:
+    """The header block and the metadata the exporters use for title, language and footer."""
+    meeting = _date(inputs.params.meeting(period, settings))
+    status = settings.status.capitalize() + (" (draft)" if settings.draft else "")
+    meta = {
+        "title": title,
+        "lang": "en-GB",
+        "council": inputs.council.name,
+        "committee": settings.committee,
+        "meeting": meeting,
+        "paper": f"Paper {settings.paper}",
+        "status": status,
+        "colour": inputs.council.colour,
+    }
+    head = PaperHeader(
+        inputs.council.name, settings.committee, meeting, title, f"the {settings.officer}", settings.paper, status,
+        settings.wards, "Yes" if settings.key_decision else "No",
+    )
+    return Blocks((Meta(meta), head))
+
+
+def narrative_sections(settings: Paper, first: int) -> dict[str, Block]:
+    """The fixed sections from params, numbered from ``first``: financial, legal, other
+    implications (equalities, risk, climate), recommendations, background papers."""
+    n = settings.narrative
+    other = tuple(
+        [f"Equalities: {t}" for t in n.equalities] + [f"Risk: {t}" for t in n.risk] + [f"Climate and environment: {t}" for t in n.climate]
+    )
+    return {
+        "financial": Section(first, "Financial implications", tuple(n.financial), "financial"),
+        "legal": Section(first + 1, "Legal implications", tuple(n.legal), "legal"),
+        "other": Section(first + 2, "Other implications", other, "other-implications"),
+        "recommendations": Section(first + 3, "Recommendations", tuple(n.recommendations), "recommendations"),
+        "background_papers": Section(first + 4, "Background papers", tuple(n.background_papers), "background-papers"),
+    }
+
+
+def contact_block(settings: Paper) -> Block:
+    """The contact point: who to ask, and the officer the paper is from."""
+    c, s = settings.contact, settings.signed_by
+    items = [("Contact", c.name), ("Role", c.role)]
+    items += [(k, v) for k, v in (("Telephone", c.phone), ("Email", c.email)) if v]
+    items += [("Officer", s.name), ("Title", s.role)]
+    return Keep((Heading("Contact point", 2, "contact"), KeyValues("Contact point for this report", tuple(items))))
+
+
+def rag_sentence(counts: pd.Series, prefix: str = "") -> str:
+    """'2 green, 1 amber, 5 red (1 of them withheld), 1 no target'."""
+    parts = []
+    for k in RAG_LABELS:
+        if k == "withheld" or not counts[prefix + k]:
+            continue
+        held = int(counts.get("withheld_" + k, 0)) if not prefix else 0
+        parts.append(f"{int(counts[prefix + k])} {k}" + (f" ({held} of them withheld from this public report)" if held else ""))
+    if counts.get(prefix + "withheld", 0):
+        parts.append(f"{int(counts[prefix + 'withheld'])} withheld, whose RAG would reveal a small number")
+    return ", ".join(parts) or "none"
+
+
+def about(inputs: Inputs, parameters: dict, card: pd.DataFrame | None = None) -> Block:
+    """Provenance: data snapshot, versions, parameters and time (also as metadata for the build)."""
+    facts = provenance(inputs.rows, inputs.root, parameters)
+    record = {"provenance": facts, "parameters": parameters}
+    if card is not None:
+        record["rag_counts"] = card["rag"].value_counts().to_dict()
+        record["checks"] = commentary_checks(card)
+    return Blocks(
+        (
+            Keep((Heading("About this report", 2, "about"), KeyValues("How this report was produced", tuple(facts.items())))),
+            Meta(record, PROVENANCE_MIME),
+        )
+    )
+
+
+class PaperSections:
+    """The sections every committee paper takes from its params, numbered from ``FIRST_SECTION``:
+    financial, legal and other implications, recommendations, background papers, contact point."""
+
+    FIRST_SECTION = 3
+
+    @property
+    def settings(self) -> Paper:  # pragma: no cover - each paper says where its params are
+        raise NotImplementedError
+
+    def _sections(self) -> dict[str, Block]:
+        return narrative_sections(self.settings, self.FIRST_SECTION)
+
+    def financial(self) -> Block:
+        return self._sections()["financial"]
+
+    def legal(self) -> Block:
+        return self._sections()["legal"]
+
+    def other_implications(self) -> Block:
+        """Equalities, risk and climate implications (params, with defaults)."""
+        return self._sections()["other"]
+
+    def recommendations(self) -> Block:
+        return self._sections()["recommendations"]
+
+    def background_papers(self) -> Block:
+        return self._sections()["background_papers"]
+
+    def contact(self) -> Block:
+        return contact_block(self.settings)
+
+
+@dataclass(frozen=True)
+class DirectoratePaper(PaperSections):
+    """One directorate's committee paper for one period."""
+
+    directorate: Directorate
+    period: Period
+    card: pd.DataFrame
+    inputs: Inputs
+    parameters: dict
+    trends: dict[str, pd.DataFrame]  # each indicator's last 8 reporting periods, for sparklines and charts
+    spc_icons: dict[str, str]  # "SPC: common cause; hit and miss" for indicators with 12+ points
+    quality: CheckResult | None = None  # the data check of the quarter's returns (perfkit check), for a quarterly paper
+
+    @classmethod
+    def load(cls, directorate: str, period: str | Period, store: str | Path | None = None, root: str | Path | None = None) -> DirectoratePaper:
+        """Read params and the store and assess the directorate's indicators for ``period``."""
+        inputs = load_inputs("directorate", directorate, store, root)
+        params = inputs.params
+        d = params.directorate(directorate)
+        codes = params.indicators_of(d.slug)
+        when = period if isinstance(period, Period) else parse_period(period)
+        # as on the quarter's last day, so the paper does not change with the date it is built
+        quality = check(params, inputs.council, inputs.rows, when, [d.slug], today=when.end) if when.freq is Freq.QUARTER else None
+        inputs = inputs.for_audience(d)
+        area = inputs.council.area_code
+        card = scorecard(inputs.rows, params.catalogue, when, area, codes)
+        series = trends(inputs.rows, params.catalogue, codes, area, when)
+        icons = {c: spc_icons(inputs.rows, params.catalogue[c], area, when) for c in codes}
+        return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, series, icons, quality)
+
+    # ----- the paper, in order ------------------------------------------------------
+    @property
+    def settings(self) -> Directorate:
+        return self.directorate
+
+    @property
+    def small(self) -> int:
+        return self.inputs.council.small_denominator
+
+    @property
+    def year_end(self) -> bool:
+        """A Q4 paper is the year-end report: it shows the year's outturn."""
+        return bool((self.card["ytd_kind"] == "outturn").any())
+
+    @property
+    def title(self) -> str:
+        base = f"{self.directorate.name} performance report: {self.period.label} ({self.period.span})"
+        return base + (f" and year-end outturn {self.period.financial_year.label}" if self.year_end else "")
+
+    def header(self) -> Block:
+        """Header block: committee, meeting date, title, report of, paper letter, status, wards, key decision."""
+        return paper_header(self.inputs, self.directorate, self.period, self.title)
+
+    def summary(self) -> Block:
+        return Section(1, "Summary and purpose", tuple(self.directorate.narrative.summary), "summary")
+
+    def background(self) -> Block:
+        """Section 2: the headline picture: counts by RAG (and of the year to date), direction, notable movements."""
+        card = self.card
+        counts = headline_counts(card).iloc[0]
+        has_ytd = card["ytd_kind"].notna().any()
+        paras: list[str | Block] = [
+            f"This report covers {int(counts['total'])} indicator{'s' * (int(counts['total']) != 1)} for {self.period.label} ({self.period.span}). "
+            f"Against their targets for the period: {rag_sentence(counts)}."
+        ]
+        columns = ["RAG status", "Indicators this period", "of which withheld"]
+        ytd_counts = card["ytd_rag"].value_counts()
+        if has_ytd:
+            kind = "year-end outturn" if self.year_end else "year to date"
+            year = self.period.financial_year.label
+            paras.append(
+                ("This is the year-end report. " if self.year_end else "")
+                + f"Beside each figure the paper shows the {kind} for {year}, assessed against the annual target: "
+                + ", ".join(f"{int(ytd_counts[k])} {k}" for k in RAG_LABELS if ytd_counts.get(k, 0))
+                + ". The RAG column assesses the period's own figure against the period's target; "
+                f"the {kind} column has its own RAG."
+            )
+            columns.append(f"{kind.capitalize()} {year}")
+        dots = [f"{int(counts['dot_' + k])} {k}" for k in ("improved", "no change", "worsened", "withheld") if counts.get("dot_" + k, 0)]
+        paras.append(f"Compared with the previous period: {', '.join(dots) if dots else 'no indicators could be compared'}.")
+        rows = []
+        for k in RAG_LABELS:
+            cells = [Cell(k.capitalize()), Cell(str(int(counts[k])), align="right"), Cell(str(int(counts.get("withheld_" + k, 0))), align="right")]
+            if has_ytd:
+                cells.append(Cell(str(int(ytd_counts.get(k, 0))), align="right"))
+            rows.append(tuple(cells))
+        paras.append(Table("Indicators by RAG status", tuple(columns), tuple(rows), ("auto",) * len(columns)))
+        for _, m in notable_movements(card).iterrows():
+            paras.append(
+                f"{m['title']} {m['movement']} from {previous_text(m, self.small)} in {m['previous_period'].label} "
+                f"to {figure_text(m, self.small)} in {m['period'].label} ({m['rag']})."
+            )
+        if self.quality is not None:
+            paras.append(completeness_text(self.quality))
+        flagged = [f"{r['title']}, {r['period'].label}: {quality_text(r)}" for _, r in card.iterrows() if quality_text(r)]
+        if flagged:
+            paras.append("Published figures: " + "; ".join(flagged) + ".")
+        return Section(2, "Background: the headline picture", tuple(paras), "background")
+
+    def background_papers(self) -> Block:
+        section = super().background_papers()
+        frameworks = sorted({f"{r['framework']} ({r['source']})" for _, r in self.card.iterrows()})
+        return Section(section.number, section.heading, section.paragraphs + ("Indicator sources: " + "; ".join(frameworks) + ".",), section.anchor)
+
+    def _spark(self, code: str) -> Cell:
+        series = self.trends[code]
+        ind = self.inputs.params.catalogue[code]
+        alt = trend_alt(ind.title, series, ind.unit.value, ind.decimals)
+        svg = sparkline_svg(list(series["value"]), alt)
+        icons = self.spc_icons.get(code, "")
+        if not svg:
+            return Cell(icons or "no data")
+        return Cell(alt, parts=(Part(alt, "image", svg=svg), *((BREAK, Part(icons, style="spc")) if icons else ())))
+
+    def _ytd_cell(self, r: pd.Series) -> Cell:
+        if not isinstance(r["ytd_kind"], str):
+            why = "Annual indicator" if r["frequency"] == "annual" else "First period of the year"
+            return Cell(why)
+        lines = [figure_text(r, self.small, "ytd_", note=False), f"target {target_text(r, 'ytd_')}"]
+        return stacked(lines, rag_badge(r["ytd_rag"]))
+
+    def _direction_cell(self, r: pd.Series) -> Cell:
+        parts = []
+        for name in compared_with(r):
+            badge, on = direction_badge(r[f"direction_{name}"], r[f"change_{name}"]), r[name + "_period"].label
+            parts.append(Cell(f"{badge.text} on {on}", parts=(*badge.runs(), Part(" on "), Part(on))))
+        return joined(parts)
+
+    def _notes(self, r: pd.Series) -> Cell:
+        return labelled(self._note_lines(r))
+
+    def _note_lines(self, r: pd.Series) -> list[tuple[str, str]]:
+        """The words under an indicator: a withheld figure's reason, the period's commentary and actions,
+        and the actions set the period before (so the committee can follow them up)."""
+        when = period_name(r["commentary_period"])
+        lines = []
+        now = status_note(r["status"], r["status_reason"])
+        if now:
+            lines.append(("Data", now))
+        year = status_note(r["ytd_status"], r["ytd_status_reason"]) if isinstance(r["ytd_kind"], str) else ""
+        if year and year != now:
+            lines.append((f"Data ({r['ytd_kind']})", year))
+        if isinstance(r["commentary"], str):
+            lines.append((f"Commentary ({when})", r["commentary"]))
+        else:
+            ind = self.inputs.params.catalogue[r["indicator"]]
+            required = commentary_required(ind, self.inputs.council.commentary, r["commentary_rag"])
+            if required:
+                lines.append((f"Commentary ({when})", f"No commentary supplied by the owner for {when}."))
+            elif r["status"] in LIVE:  # a figure without words, as the commentary rule allows
+                lines.append((f"Commentary ({when})", "None required."))
+        if isinstance(r["actions"], str):
+            lines.append(("Actions", r["actions"]))
+        if isinstance(r["previous_actions"], str):
+            lines.append((f"Actions set for {period_name(r['previous_actions_period'])}", r["previous_actions"]))
+        return lines
+
+    def scorecard(self) -> Block:
+        """Appendix 1: every indicator, national then local, on landscape pages in the PDF."""
+        ytd_head = "Year-end outturn" if self.year_end else "Year to date"
+        groups: dict[str, list] = {}
+        for _, r in self.card.iterrows():
+            mark = check_marks(self.quality.findings, r["indicator"]) if self.quality is not None else ""
+            head = stacked([f"{r['title']} [{r['indicator']}]", r["period"].label, *([mark] if mark else [])])
+            cells = (
+                Cell(figure_text(r, self.small, note=False), align="right"),
+                Cell(target_text(r), align="right"),
+                rag_badge(r["rag"]),
+                self._ytd_cell(r),
+                self._direction_cell(r),
+                self._spark(r["indicator"]),
+                Cell(comparator_text(r)),
+            )
+            group = self.inputs.params.catalogue[r["indicator"]].framework_group
+            groups.setdefault(group, []).append((r["indicator"], (head, cells, self._notes(r))))
+        ordered = sorted(groups.items(), key=lambda g: g[0] != NATIONAL)
+        table = CardTable(
+            f"Appendix 1: {self.directorate.name} performance scorecard, {self.period.label}",
+            ("Indicator", "Value", "Target", "RAG (period)", ytd_head, "Direction of travel", "Trend", "Comparators"),
+            tuple((name, tuple(e for _, e in entries)) for name, entries in ordered),
+            ("4.1cm", "2.6cm", "1.7cm", "2.2cm", "3.1cm", "3.6cm", "2.4cm", "1fr"),
+            css="scorecard",
+            keys=tuple(code for _, entries in ordered for code, _ in entries),
+        )
+        note = Paragraph(
+            "RAG: ✓ Green, target met; ▲ Amber, missed by no more than the tolerance; ✕ Red, missed by more; "
+            "◌ Withheld, where the RAG would reveal a withheld small number. RAG compares the exact figure with the target, "
+            "so a figure is shown with extra decimals (94.98%) where rounding would hide a miss. The RAG column assesses "
+            f"the period's figure against the period's target; the {ytd_head.lower()} column assesses the year so far against "
+            f"the annual target. Percentages on fewer than {self.small} cases show their counts. Arrows show which way the "
+            "value moved; the word says whether that is better or worse. Ranks compare rates, never raw counts, among the "
+            "named group at the latest period the group can be compared for. SPC (statistical process control, NHS Making "
+            "Data Count): whether the latest point is common-cause variation, an improvement or a concern, and whether the "
+            "target will be met reliably. Commentary is the owner's for the period named. Annual indicators show their "
+            "latest completed year.",
+            "note",
+        )
+        return Blocks((PageBreak(landscape=True), Heading("Appendix 1: Performance scorecard", 2, "appendix-1"), table, note))
+
+    def exceptions(self) -> Block:
+        """Appendix 2: each indicator off target for the period or the year, with its trend, commentary and actions."""
+        card = self.card
+        off = card[card["rag"].isin(OFF_TARGET) | card["ytd_rag"].isin(OFF_TARGET)]
+        items: list[Block] = [PageBreak(landscape=False), Heading("Appendix 2: Exceptions", 2, "appendix-2")]
+        assessed = card["rag"].isin(["green", *OFF_TARGET]) | card["ytd_rag"].isin(["green", *OFF_TARGET])
+        if not assessed.any():
+            items.append(Paragraph("No indicator in this report could be assessed against a target this period."))
+        elif off.empty:
+            items.append(Paragraph("Every indicator assessed against a target met it this period."))
+        cat = self.inputs.params.catalogue
+        for _, r in off.iterrows():
+            ind = cat[r["indicator"]]
+            series = self.trends[r["indicator"]]
+            facts = [
+                ("Value", f"{figure_text(r, self.small, note=False)} ({r['period'].label})"),
+                ("Target", target_text(r)),
+                ("RAG for the period", RAG_WORD[r["rag"]]),
+            ]
+            if isinstance(r["ytd_kind"], str):
+                facts += [(r["ytd_kind"].capitalize(), ytd_text(r, self.small, note=False)), (f"RAG for the {r['ytd_kind']}", RAG_WORD[r["ytd_rag"]])]
+            facts.append(("Owner", ind.owner))
+            facts += self._note_lines(r)
+            if not isinstance(r["actions"], str):
+                facts.append(("Actions", "No actions supplied."))
+            worst = r["rag"] if r["rag"] in OFF_TARGET else r["ytd_rag"]
+            chart = trend_chart(ind.title, series, ind.unit.value, ind.decimals)
+            items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), KeyValues(f"{r['title']}: {RAG_WORD[worst]}", tuple(facts)), chart)))
+        return Blocks(tuple(items))
+
+    def checks(self) -> list[str]:
+        """Commentary that contradicts the figure it describes, for the team to query before publishing."""
+        return commentary_checks(self.card)
+
+    def about(self) -> Block:
+        """Provenance: data snapshot, versions, parameters and time; commentary checks."""
+        return about(self.inputs, self.parameters, self.card)
+
+
+RAG_WORD = {
+    "red": "Red, off target",
+    "amber": "Amber, just off target",
+    "green": "Green, target met",
+    "no target": "No target",
+    "withheld": "Withheld: the RAG would reveal a small number",
+    "no data": "No data",
+}

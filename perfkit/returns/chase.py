@@ -1,0 +1,282 @@
+"""The check before the build: what is owed, what is late, and what looks wrong.
+
+``perfkit check --period P`` lists, per directorate and owner, every figure due for the
+quarter (see :func:`perfkit.returns.due.due_rows`) that is not returned or overdue (past the
+due date in ``params/calendar.yaml``), provisional, suppressed or returned as missing;
+a red or amber figure without the commentary the commentary rule asks for; a value outside
+the indicator's plausible range or an unusual jump (outside the SPC process limits, or a
+relative change beyond the catalogue's ``max_change``); and a year with no target.
+
+A paper uses the same :func:`check`, so its "Data quality and completeness" paragraph and
+scorecard marks say exactly what the check says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.assess.rag import rag
+from perfkit.atomic import write_text
+from perfkit.config.catalogue import Indicator
+from perfkit.periods import Period
+from perfkit.returns.due import due_rows
+from perfkit.spreadsheet import write_csv
+
+__all__ = ["CheckResult", "ISSUES", "MISSING", "check", "commentary_required", "run_check", "run_checks", "write_check"]
+
+#: Every kind of finding, in the order a chasing list shows them, with what to do about it.
+ISSUES = {
+    "overdue": "chase the owner: the figure is past its due date",
+    "not returned": "the figure is not in yet (not yet due)",
+    "returned as missing": "the owner says it cannot be supplied: check the reason",
+    "provisional": "confirm or revise the figure before publication",
+    "suppressed": "withheld as a small number: check the reason",
+    "no commentary": "ask the owner for commentary",
+    "implausible": "query the figure with the owner",
+    "unusual": "query the figure with the owner",
+    "no target": "set a target in the catalogue (params/indicators/)",
+}
+#: The findings that mean a figure the paper needs is missing (``--strict`` fails on them).
+MISSING = ("overdue", "not returned", "no commentary")
+COLUMNS = ["directorate", "owner", "name", "email", "indicator", "title", "period", "issue", "detail", "due", "action"]
+
+
+def commentary_required(ind: Indicator, default: str, rag_: str | None) -> bool:
+    """Whether the commentary rule (the indicator's, else the council's) asks for words on a figure of ``rag_``."""
+    rule = ind.commentary or default
+    return rule == "all" or (rule == "red_amber" and rag_ in ("red", "amber"))
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What is owed (``due``: one row per figure, with ``returned`` and ``status``) and the findings."""
+
+    period: Period
+    due: pd.DataFrame
+    findings: pd.DataFrame
+    today: dt.date
+    due_date: dt.date | None
+
+    @property
+    def missing(self) -> pd.DataFrame:
+        return self.findings[self.findings["issue"].isin(MISSING)]
+
+    def summary(self) -> pd.DataFrame:
+        """Per directorate: figures due, returned, and the count of each finding."""
+        due = self.due.groupby("directorate_name", sort=False).agg(due=("indicator", "size"), returned=("returned", "sum"))
+        counts = self.findings.pivot_table(index="directorate", columns="issue", values="indicator", aggfunc="size", fill_value=0)
+        counts = counts.reindex(columns=[k for k in ISSUES if k in counts.columns])
+        return due.join(counts).fillna(0).astype(int).reset_index(names="directorate")
+
+    def for_directorate(self, name: str) -> CheckResult:
+        return CheckResult(self.period, self.due[self.due["directorate_name"] == name], self.findings[self.findings["directorate"] == name],
+                           self.today, self.due_date)
+
+    def sentence(self) -> str:
+        """'14 of 16 figures returned; 2 overdue.'"""
+        returned, total = int(self.due["returned"].sum()), len(self.due)
+        counts = self.findings["issue"].value_counts()
+        parts = [f"{int(counts[k])} {k}" for k in ISSUES if counts.get(k, 0)]
+        return f"{returned} of {total} figure{'s' * (total != 1)} due for {self.period.label} returned" + (f"; {', '.join(parts)}" if parts else "") + "."
+
+
+def _due_words(due: dt.date, today: dt.date) -> str:
+    """'due 20 July 2026, 3 days ago' (or just the date, when it has not passed)."""
+    days = (today - due).days
+    return f"due {due:%-d %B %Y}" + (f", {days} day{'s' * (days != 1)} ago" if days > 0 else "")
+
+
+def _spc_note(values: list, ind: Indicator, period: Period) -> str:
+    """'outside the SPC process limits (x to y)' for the series' last point, or ''.
+
+    ``values`` are the indicator's own (:func:`perfkit.assess.own_values`)."""
+    from perfkit.assess import series_until
+    from perfkit.assess.spc import MIN_POINTS, spc
+    from perfkit.formatting import format_value
+
+    series = series_until(values, period.end)
+    if series["value"].notna().sum() < MIN_POINTS or series["period"].iloc[-1] != period:
+        return ""
+    points = spc(series["value"].tolist(), ind.polarity.value).points
+    last = points.iloc[-1]
+    if last["rule"] != "outside limits":
+        return ""
+    places = ind.decimals
+    while places < ind.decimals + 3 and format_value(last["value"], ind.unit.value, places) in (
+            format_value(last["lpl"], ind.unit.value, places), format_value(last["upl"], ind.unit.value, places)):
+        places += 1  # show the decimals that set the value apart from the limit it crossed
+    fmt = lambda v: format_value(v, ind.unit.value, places)  # noqa: E731
+    return f"{fmt(last['value'])} is outside the SPC process limits ({fmt(last['lpl'])} to {fmt(last['upl'])})"
+
+
+def _figure_rags(params, owed: pd.DataFrame, stored: dict) -> dict:  # noqa: ANN001 - ReportParams
+    """The RAG of each returned figure that has a target, assessed in one pass: (indicator, period) -> rag."""
+    keys, values, targets, tolerances, polarities = [], [], [], [], []
+    for r in owed.itertuples():
+        got, ind = stored.get((r.indicator, r.period)), params.catalogue[r.indicator]
+        target = ind.target_for(r.period)
+        if got is not None and target is not None and got.status in ("ok", "provisional"):
+            keys.append((r.indicator, r.period))
+            values.append(got.value), targets.append(target.value), tolerances.append(target.tolerance), polarities.append(ind.polarity.value)
+    if not keys:
+        return {}
+    found = rag(pd.Series(values, dtype=float), pd.Series(targets, dtype=float), pd.Series(tolerances, dtype=float), pd.Series(polarities))
+    return dict(zip(keys, found))
+
+
+def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[str] | None = None, today: dt.date | None = None,  # noqa: ANN001
+          owners: dict | None = None) -> CheckResult:
+    """Check the figures due for ``period`` (a quarter) against the stored ``rows`` of the council.
+
+    ``owners`` maps an owner (as the catalogue names them) to their name and email
+    (``params/owners.yaml``); ``today`` decides what is overdue.
+    """
+    from perfkit.assess import values_by_indicator
+    from perfkit.formatting import format_value
+
+    today = today or dt.date.today()
+    owners = owners or {}
+    calendar = params.catalogue.calendar
+    due_date = calendar.due_for(period) if calendar else None
+    owed = due_rows(params, period, slugs)
+    mine = rows[rows["area_code"].eq(council.area_code)]
+    stored = {(r.indicator, r.period): r for r in mine.itertuples()}
+    series = values_by_indicator(mine, council.area_code)  # each indicator's own values, for SPC
+    rags = _figure_rags(params, owed, stored)
+    findings = []
+
+    def add(r, issue: str, detail: str, period: Period | None = None) -> None:  # noqa: ANN001
+        contact = owners.get(r.owner, {})
+        findings.append({"directorate": r.directorate_name, "owner": r.owner, "name": contact.get("name", ""), "email": contact.get("email", ""),
+                         "indicator": r.indicator, "title": params.catalogue[r.indicator].title, "period": (period or r.period).label, "issue": issue,
+                         "detail": detail, "due": due_date.isoformat() if due_date else "", "action": ISSUES[issue]})
+
+    returned, statuses = [], []
+    for r in owed.itertuples():
+        ind = params.catalogue[r.indicator]
+        got = stored.get((r.indicator, r.period))
+        returned.append(got is not None)
+        statuses.append(got.status if got is not None else None)
+        fmt = lambda v: format_value(v, ind.unit.value, ind.decimals)  # noqa: E731
+        if got is None:
+            late = due_date is not None and today > due_date
+            add(r, "overdue" if late else "not returned",
+                _due_words(due_date, today) if due_date else "no due date set")
+            continue
+        if got.status == "missing":
+            add(r, "returned as missing", got.status_reason or "no reason given")
+        elif got.status in ("provisional", "suppressed"):
+            add(r, got.status, got.status_reason or "no reason given")
+        figure_rag = rags.get((r.indicator, r.period))
+        words = got.commentary if isinstance(got.commentary, str) and got.commentary.strip() else None
+        if words is None and got.status != "missing" and commentary_required(ind, council.commentary, figure_rag):
+            add(r, "no commentary", f"the figure is {figure_rag}" if figure_rag in ("red", "amber") else "commentary is required for every figure")
+        if got.status not in ("ok", "provisional") or got.value != got.value:
+            continue
+        low, high = ind.plausible or (None, None)
+        if (low is not None and got.value < low) or (high is not None and got.value > high):
+            add(r, "implausible", f"{fmt(got.value)} is outside the plausible range {fmt(low)} to {fmt(high)} (catalogue)")
+        before = stored.get((r.indicator, r.period.prev()))
+        if ind.max_change is not None and before is not None and before.status in ("ok", "provisional") and before.value:
+            change = (got.value - before.value) / abs(before.value)
+            if abs(change) > ind.max_change:
+                add(r, "unusual", f"{'up' if change > 0 else 'down'} {abs(change):.0%} on {r.period.prev().label} "
+                                  f"({fmt(before.value)}), more than the {ind.max_change:.0%} the catalogue allows")
+        spc_note = _spc_note(series.get(r.indicator, []), ind, r.period)
+        if spc_note:
+            add(r, "unusual", spc_note)
+    owed = owed.assign(returned=returned, status=statuses)
+    for (slug, code), group in owed.groupby(["directorate", "indicator"], sort=False):
+        ind = params.catalogue[code]
+        if ind.polarity.value != "neutral" and ind.target_for(group["period"].iloc[-1]) is None:
+            r = next(group.itertuples())
+            add(r, "no target", f"no target for {r.period.financial_year.label}", r.period.financial_year)
+    frame = pd.DataFrame(findings, columns=COLUMNS)
+    order = {k: i for i, k in enumerate(ISSUES)}
+    frame = frame.sort_values(["directorate", "owner", "issue"], key=lambda s: s.map(order) if s.name == "issue" else s, kind="stable")
+    return CheckResult(period, owed, frame.reset_index(drop=True), today, due_date)
+
+
+def _html(result: CheckResult, council_name: str) -> str:
+    e = html.escape
+    summary = result.summary()
+    head = "".join(f"<th scope='col'>{e(str(c).capitalize())}</th>" for c in summary.columns)
+    body = "".join("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>" for row in summary.itertuples(index=False))
+    items = []
+    for directorate, group in result.findings.groupby("directorate", sort=False):
+        mail = lambda address: f' <a href="mailto:{e(address)}">{e(address)}</a>' if address else ""  # noqa: E731
+        rows = "".join(
+            f"<tr><td>{e(r.owner)}</td><td>{e(r.name)}{mail(r.email)}</td><td>{e(r.title)} [{e(r.indicator)}]</td>"
+            f"<td>{e(r.period)}</td><td class='{e(r.issue.replace(' ', '-'))}'>{e(r.issue)}</td><td>{e(r.detail)}</td><td>{e(r.action)}</td></tr>"
+            for r in group.itertuples()
+        )
+        items.append(f"<h2>{e(directorate)}</h2><table><caption>Findings for {e(directorate)}</caption><thead><tr><th scope='col'>Owner</th>"
+                     "<th scope='col'>Contact</th><th scope='col'>Indicator</th><th scope='col'>Period</th><th scope='col'>Finding</th>"
+                     f"<th scope='col'>Detail</th><th scope='col'>What to do</th></tr></thead><tbody>{rows}</tbody></table>")
+    due = f"Returns were due on {result.due_date:%-d %B %Y}. " if result.due_date else "No due date is set in params/calendar.yaml. "
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Data check: {e(council_name)}, {e(result.period.label)}</title>
+<style>body{{font-family:"Liberation Sans",Arial,sans-serif;max-width:75rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.4}}
+table{{border-collapse:collapse;width:100%;margin:0 0 1.5rem}}th,td{{border:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-align:top}}
+th{{background:#f3f2f1}}caption{{text-align:left;font-weight:bold;padding:.3rem 0}}.overdue{{color:#942514;font-weight:bold}}
+@media (max-width:40rem){{table{{display:block;overflow-x:auto}}}}</style></head>
+<body><main><h1>Data check: {e(council_name)}, {e(result.period.label)} ({e(result.period.span)})</h1>
+<p>{e(due)}Checked on {result.today:%-d %B %Y}: {e(result.sentence())}</p>
+<table><caption>Summary by directorate</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
+{''.join(items) if items else '<p>Nothing to chase: every figure due is in, with commentary where required.</p>'}
+<p>The chasing list is also in data-check.csv beside this page.</p></main></body></html>
+"""
+
+
+def write_check(result: CheckResult, out: str | Path, council_name: str, held: bool = False) -> tuple[Path, Path]:
+    """Write ``<out>/<period>/data-check.html`` and ``data-check.csv`` (the chasing list).
+
+    ``out`` is an output folder as ``perfkit build`` uses it: refused if it holds others'
+    files, and locked while writing unless the caller (a build) ``held`` it already."""
+    from contextlib import nullcontext
+
+    from perfkit.outputs import OutputFolder
+
+    folder = OutputFolder(Path(out))
+    with nullcontext() if held else folder.building():
+        page = folder.path / result.period.slug / "data-check.html"
+        write_text(page, _html(result, council_name))
+        return page, write_csv(result.findings, page.with_suffix(".csv"))
+
+
+def run_check(period: str | Period, directorates: Iterable[str] | None = None, store: str | Path | None = None,
+              root: str | Path | None = None, today: dt.date | None = None) -> tuple[CheckResult, object]:
+    """:func:`check` on the project's params, owners and store; returns the result and the council."""
+    results, council = run_checks([period], directorates, store, root, today)
+    return results[0], council
+
+
+def run_checks(periods: Iterable[str | Period], directorates: Iterable[str] | None = None, store: str | Path | None = None,
+               root: str | Path | None = None, today: dt.date | None = None) -> tuple[list[CheckResult], object]:
+    """:func:`check` for each of ``periods`` (quarters), reading params and the store once."""
+    from perfkit.config.council import load_council
+    from perfkit.config.papers import load_owners, load_params
+    from perfkit.config.project import project
+    from perfkit.returns.due import reporting_quarter
+    from perfkit.store.store import Store
+
+    proj = project(root=root, store=store)
+    params = load_params(proj.params, proj.notebook_folders[0])
+    council = load_council(proj.params)
+    owners = load_owners(proj.params, params.catalogue)
+    quarters = [reporting_quarter(p) for p in periods]
+    slugs = [params.directorate(d).slug for d in directorates] if directorates else None
+    codes = sorted({c for q in quarters for c in due_rows(params, q, slugs)["indicator"]})
+    if proj.store.exists():
+        with Store(proj.store, read_only=True) as db:
+            rows = db.observations(codes, [council.area_code])
+    else:
+        rows = pd.DataFrame(columns=["indicator", "area_code", "period", "status", "value"])
+    return [check(params, council, rows, q, slugs, today, owners) for q in quarters], council

@@ -1,0 +1,201 @@
+"""Return workbooks: what each indicator owner owes for a quarter, sent as XLSX and read back.
+
+``perfkit returns --period P`` writes one workbook per owner and directorate
+(``returns/<period>/<directorate>/<owner>.xlsx``): a ``Return`` sheet with a row per
+indicator and period due (each month of the quarter for a monthly indicator, the year in
+Q4 for an annual one), the pre-filled columns locked, the owner's columns open and
+validated; and an ``Instructions`` sheet. The workbook's custom document properties (file
+properties, not cells) record the council, period, directorate, owner and the rows issued.
+
+``perfkit ingest`` reads a returned workbook back (:mod:`perfkit.ingest.returned`, which
+holds the workbook's contract).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from pathlib import Path
+
+from perfkit.atomic import atomic_path
+from perfkit.config.catalogue import Catalogue, Indicator, Unit
+from perfkit.contract import STATUSES
+from perfkit.errors import ConfigError
+from perfkit.ingest.returned import COLUMNS, DATA_SHEET, HEADER_ROW, HELP_SHEET, NAMES, OWNER_COLUMNS, PREFIX, Issued, column_letter
+from perfkit.periods import Period
+from perfkit.returns.due import due_rows, owner_slug, reporting_quarter
+from perfkit.spreadsheet import safe_cell
+
+__all__ = ["write_returns", "write_workbook"]
+
+WIDTHS = {"indicator": 16, "title": 34, "definition": 44, "commentary": 50, "actions": 40, "note": 24}
+POLARITY_WORDS = {"higher": "higher", "lower": "lower", "neutral": "neither (no polarity)"}
+
+
+def _number_format(ind: Indicator) -> str:
+    return "0" if ind.decimals == 0 else "0." + "0" * ind.decimals
+
+
+def _validations(ws, ind_rows: list[tuple[int, Indicator]]):  # noqa: ANN001, ANN202 - openpyxl worksheet
+    """Excel data validation on the owner's cells: status from the list, numbers only,
+    percentages 0 to 100, counts whole and not negative."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    letter = {name: column_letter(NAMES.index(name) + 1) for name in NAMES}
+    status = DataValidation(type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True, showErrorMessage=True,
+                            errorTitle="Status", error="Choose ok, provisional, suppressed or missing (or leave it blank for ok).")
+    whole = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True, showErrorMessage=True,
+                           errorTitle="Count", error="A count is a whole number, 0 or more.")
+    percent = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True, showErrorMessage=True,
+                             errorTitle="Percentage", error="A percentage is a number from 0 to 100 (type 85.5 for 85.5%).")
+    positive = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True, showErrorMessage=True,
+                              errorTitle="Number", error="Type a number, 0 or more, without units or commas.")
+    anything = DataValidation(type="decimal", operator="between", formula1="-1E+300", formula2="1E+300", allow_blank=True,
+                              showErrorMessage=True, errorTitle="Number", error="Type a number, without units or commas.")
+    for dv in (status, whole, percent, positive, anything):
+        ws.add_data_validation(dv)
+    for row, ind in ind_rows:
+        status.add(f"{letter['status']}{row}")
+        whole.add(f"{letter['numerator']}{row}")
+        whole.add(f"{letter['denominator']}{row}")
+        if ind.unit is Unit.PERCENT:
+            percent.add(f"{letter['value']}{row}")
+        elif ind.unit is Unit.COUNT:
+            whole.add(f"{letter['value']}{row}")
+        elif ind.unit.bounds[0] == 0:
+            positive.add(f"{letter['value']}{row}")
+        else:
+            anything.add(f"{letter['value']}{row}")
+
+
+def _stored(store: Path, area: str, codes: list[str]) -> dict[tuple[str, str], float]:
+    """The stored values of ``codes`` for ``area``, by (indicator, period label)."""
+    from perfkit.store.store import Store
+
+    if not store.exists() or not codes:
+        return {}
+    with Store(store, read_only=True) as db:
+        rows = db.observations(codes, [area])
+    live = rows[rows["status"].isin(["ok", "provisional"])]
+    return {(r.indicator, r.period.label): r.value for r in live.itertuples()}
+
+
+def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dict[tuple[str, str], float], area_name: str,
+                   contact: str) -> Path:
+    """Write one owner's return workbook to ``path`` (atomically)."""
+    from openpyxl import Workbook
+    from openpyxl.packaging.custom import StringProperty
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+
+    book = Workbook()
+    ws = book.active
+    ws.title = DATA_SHEET
+    due = f"{issued.due:%A %-d %B %Y}" if issued.due else "the date the performance team gives"
+    ws["A1"] = safe_cell(f"{issued.council}: performance return for {issued.period.label} ({issued.period.span})")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = safe_cell(f"Owner: {issued.owner}. Directorate: {issued.directorate}. Due by {due}.")
+    ws["A3"] = "Fill in the white cells only; the grey cells are filled in by perfkit and locked. See the Instructions sheet."
+    grey, bold = PatternFill("solid", fgColor="E7E6E6"), Font(bold=True)
+    for column, (_name, heading) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(HEADER_ROW, column, heading)
+        cell.font, cell.alignment = bold, Alignment(wrap_text=True, vertical="top")
+    ind_rows = []
+    for offset, (code, label) in enumerate(issued.rows):
+        row = HEADER_ROW + 1 + offset
+        ind, period = catalogue[code], parse_period(label)
+        target = ind.target_for(period)
+        before, last_year = period.prev(), period.same_period_last_year()
+        cells = {
+            "indicator": code, "title": ind.title, "definition": ind.definition, "unit": ind.unit.value,
+            "polarity": POLARITY_WORDS[ind.polarity.value], "target": target.value if target else None,
+            "previous_period": before.label, "previous_value": values.get((code, before.label)),
+            "last_year_period": last_year.label, "last_year_value": values.get((code, last_year.label)),
+            "area_code": issued.area_code, "area_name": area_name, "period": label,
+        }
+        for column, name in enumerate(NAMES, start=1):
+            cell = ws.cell(row, column, safe_cell(cells.get(name)))
+            if name in OWNER_COLUMNS:
+                cell.protection = Protection(locked=False)
+            else:
+                cell.fill = grey
+            if name in ("target", "previous_value", "last_year_value", "value"):
+                cell.number_format = _number_format(ind)
+            if name in ("definition", "commentary", "actions", "title"):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ind_rows.append((row, ind))
+        # spreadsheets do not size rows to wrapped text they did not wrap themselves: give the height
+        lines = max(-(-len(ind.definition) // (WIDTHS["definition"] - 2)), -(-len(ind.title) // (WIDTHS["title"] - 2)), 1)
+        ws.row_dimensions[row].height = 15 * lines + 3
+    _validations(ws, ind_rows)
+    for column, name in enumerate(NAMES, start=1):
+        ws.column_dimensions[column_letter(column)].width = WIDTHS.get(name, 13)
+    ws.row_dimensions[HEADER_ROW].height = 32
+    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 3)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # owners may widen columns and rows
+    ws.protection.formatRows = False
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # printed: every column on one page's width
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+
+    help_ = book.create_sheet(HELP_SHEET)
+    lines = [
+        (f"{issued.council}: performance return", True),
+        (f"Period: {issued.period.label} ({issued.period.span}). Owner: {issued.owner}. Directorate: {issued.directorate}.", False),
+        (f"Return it by {due}, to {contact}.", True),
+        ("", False),
+        ("What to fill in (sheet 'Return', white cells):", True),
+        ("value: the figure for the period, in the unit shown (a percentage as 85.5, not 0.855 or 85.5%).", False),
+        ("numerator and denominator: for a percentage or rate, the two counts it is worked out from (whole numbers).", False),
+        ("status: leave blank (ok) or choose provisional (may change), suppressed (withheld, a small number) or missing (with the reason in note).", False),
+        ("note: why a figure is provisional, suppressed or missing.", False),
+        ("commentary: what the figure shows and why, in plain words, for the committee. Required where the figure is red or amber.", False),
+        ("actions: what is being done, by whom and by when.", False),
+        ("", False),
+        ("Please do not:", True),
+        ("rename or delete sheets, columns or rows; edit the grey cells; add rows; or type formulas. perfkit refuses a changed workbook.", False),
+        ("A row left wholly blank is recorded as 'not returned' and the performance team will chase it.", False),
+    ]
+    for number, (text, strong) in enumerate(lines, start=1):
+        cell = help_.cell(number, 1, safe_cell(text))
+        cell.font, cell.alignment = Font(bold=strong), Alignment(wrap_text=True, vertical="top")
+        help_.row_dimensions[number].height = 15 * max(1, -(-len(text) // 95)) + 2
+    help_.column_dimensions["A"].width = 100
+    help_.page_setup.paperSize = help_.PAPERSIZE_A4
+    help_.sheet_properties.pageSetUpPr.fitToPage = True
+    help_.page_setup.fitToWidth, help_.page_setup.fitToHeight = 1, 0
+    for name, value in issued.properties().items():
+        book.custom_doc_props.append(StringProperty(name=PREFIX + name, value=value or "-"))
+    book.properties.title = f"Performance return {issued.period.label}: {issued.owner}"
+    book.properties.creator = f"perfkit {__version__}"
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+    return path
+
+
+def write_returns(root, period: str | Period, slugs: Iterable[str] | None = None, out: str | Path | None = None,
+                  store: str | Path | None = None) -> list[Path]:  # noqa: ANN001 - a project root
+    """Write every owner's return workbook for ``period``; return their paths."""
+    from perfkit.config.council import load_council
+    from perfkit.config.papers import load_params
+    from perfkit.config.project import project
+
+    proj = project(root=root, store=store)
+    params = load_params(proj.params, proj.notebook_folders[0])
+    council = load_council(proj.params)
+    quarter = reporting_quarter(period)
+    owed = due_rows(params, quarter, slugs)
+    values = _stored(proj.store, council.area_code, sorted(owed["indicator"].unique()))
+    calendar = params.catalogue.calendar
+    folder = Path(out) if out else proj.root / "returns" / quarter.slug
+    written = []
+    for (slug, owner), rows in owed.groupby(["directorate", "owner"], sort=False):
+        directorate = params.directorate(slug)
+        issued = Issued(council.name, council.area_code, quarter, directorate.name, owner,
+                        tuple((r.indicator, r.period.label) for r in rows.itertuples()), calendar.due_for(quarter) if calendar else None)
+        contact = f"{directorate.contact.name}, {directorate.contact.role} ({directorate.contact.email})" if directorate.contact else "the performance team"
+        written.append(write_workbook(folder / slug / f"{owner_slug(owner)}.xlsx", issued, params.catalogue, values, council.area_name, contact))
+    return written
+
+

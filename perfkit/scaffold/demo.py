@@ -1,0 +1,264 @@
+"""A fictional council's data, generated deterministically from a seed.
+
+Kestrel Vale Borough Council (``params/council.yaml``) and its 15 comparator authorities
+(``params/comparators/demo_neighbours.yaml``) are invented; their codes start with ZZ, which
+no ONS code does. :func:`write_demo_files` writes five financial years of observations for
+every indicator in the catalogue as canonical CSV files, one per directorate; ``perfkit
+demo`` then imports them through the same ingest path as real data. Values stay within each
+unit's range; the home council's latest period is partly provisional, a few returns are
+missing, small published counts are suppressed ("c"), and the last two years carry the
+owner's commentary written for each figure (with actions where it missed its target).
+Year-to-date indicators accumulate through the year; England has its own series for every
+benchmarked rate.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from perfkit.atomic import write_text
+from perfkit.config.catalogue import Catalogue, Indicator, Unit
+from perfkit.config.council import Council
+from perfkit.formatting import format_value, separating_decimals
+from perfkit.ingest.read import KNOWN
+from perfkit.contract import ENGLAND
+from perfkit.periods import Period, parse_period
+
+__all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "is_fictional", "write_demo_files"]
+
+DEMO_YEARS = ("2021/22", "2025/26")
+DEFAULT_SEED = 20250401
+
+
+def is_fictional(council: Council) -> bool:
+    """Whether ``council`` is the invented demo council (its code starts with ZZ, as no ONS code does)."""
+    return council.area_code.upper().startswith("ZZ")
+
+
+class Sim(NamedTuple):
+    """How to simulate one indicator: level at the start, change a year, noise, base size."""
+
+    base: float
+    drift: float
+    noise: float
+    size: int | None  # denominator (cases, population) or None for a plain value
+
+
+SIMULATION = {
+    "CS_REREF": Sim(22, -0.6, 2.0, 360),
+    "CS_REPEAT_CP": Sim(23, -0.3, 3.0, 45),
+    "CS_CLA_RATE": Sim(70, 1.0, 1.5, 45000),
+    "CS_CP_RATE": Sim(42, 0.5, 2.0, 45000),
+    "CS_ASSESS_45": Sim(82, 0.8, 3.0, 140),
+    "CS_PLACEMENT_3": Sim(10.5, -0.1, 0.8, 320),
+    "CS_CARE_LEAVERS_EET": Sim(52, 1.0, 3.0, 150),
+    "CS_CP_VISITS": Sim(93, 0.3, 1.5, 300),
+    "CS_SW_VACANCY": Sim(18, -0.4, 1.5, 180),
+    "CS_CASELOAD": Sim(17.5, -0.2, 0.8, None),
+    "CS_EHCP_20WK": Sim(55, 2.0, 5.0, 110),
+    "CS_REFERRALS": Sim(120, 1.0, 12, None),
+    "ASC_REABLE_91": Sim(80, 0.5, 2.5, 95),
+    "ASC_ADMIT_65": Sim(600, -10, 20, 52000),
+    "ASC_ADMIT_18_64": Sim(15, -0.3, 1.5, 160000),
+    "ASC_LD_EMPLOY": Sim(5.2, 0.2, 0.3, 820),
+    "ASC_LD_HOME": Sim(78, 0.4, 1.0, 820),
+    "ASC_SG_RISK": Sim(89, 0.3, 2.5, 60),
+    "ASC_REVIEWS": Sim(62, 1.5, 2.0, 3100),
+    "ASC_DIRECT_PAY": Sim(26, 0.3, 0.7, 3100),
+    "ASC_DOLS_21": Sim(20, 1.0, 4.0, 150),
+    "ASC_CARER_ASSESS": Sim(95, 2.0, 10, None),
+    "ASC_WAITING": Sim(360, -8, 20, None),
+    "ASC_HOMECARE_COST": Sim(22.5, 1.1, 0.4, None),
+    "HSG_TA": Sim(420, 15, 15, None),
+    "HSG_BB_FAMILIES": Sim(2, 0.3, 1.5, None),
+    "HSG_RELET_DAYS": Sim(34, -1.0, 4.0, 40),
+    "HSG_RENT": Sim(97.0, 0.1, 0.4, None),
+    "HSG_PREVENT": Sim(52, 0.8, 3.0, 210),
+    "HSG_RFT": Sim(88, 0.4, 1.5, 1500),
+    "HSG_EMERG": Sim(97.5, 0.1, 0.8, 420),
+    "HSG_DECENT": Sim(96, 0.6, 0.5, 12000),
+    "HSG_TSM_SAT": Sim(69, 1.0, 2.0, 1100),
+    "HSG_MAJOR_PLAN": Sim(87, 0.5, 6.0, 16),
+    "HSG_MINOR_PLAN": Sim(84, 0.3, 3.0, 120),
+    "HSG_NEW_AFFORD": Sim(220, 10, 30, None),
+    "RES_HB_NEW_DAYS": Sim(20, -0.5, 1.5, 900),
+    "RES_HB_CHANGE_DAYS": Sim(8, -0.2, 0.8, 15000),
+    "RES_CTAX": Sim(96.2, 0.05, 0.3, None),
+    "RES_NNDR": Sim(97.8, 0.05, 0.3, None),
+    "RES_INVOICES": Sim(92, 0.5, 1.5, 4000),
+    "RES_SICKNESS": Sim(9.6, -0.2, 0.3, None),
+    "RES_FOI": Sim(86, 0.8, 3.0, 90),
+    "RES_COMPLAINTS": Sim(80, 1.0, 3.5, 120),
+    "RES_CALLS": Sim(88, 0.3, 2.0, 25000),
+    "RES_TURNOVER": Sim(12, 0.2, 0.6, 4200),
+    "RES_CTR_CLAIMANTS": Sim(14000, -100, 80, None),
+    "RES_BEN_COST": Sim(63, -0.8, 2.0, None),
+}
+
+# Owners' commentary: each row's words are written for its own figure and target, so a
+# paper never shows "below target" beside a Green. {v} is the figure, {t} the target.
+_MISSED = (
+    ("Below target at {v} (target {t}). Demand rose over the period while two posts were vacant; "
+     "the service expects to recover as new staff complete induction.",
+     "Recovery plan agreed with the service director; progress reported monthly to the directorate leadership team."),
+    ("Missed the target of {t} with {v}. A backlog built up after a system change and is being cleared; "
+     "weekly monitoring is in place.",
+     "Temporary staff brought in for three months; process review to report next quarter."),
+    ("{v} against a target of {t}. The service has reviewed the cases behind the figure and found recording "
+     "delays as well as real slippage.",
+     "Case audit of all late cases and a refreshed practice standard issued to teams."),
+    ("Short of target at {v} against {t}; the shortfall is concentrated in one team, which has a new manager from next month.",
+     "Team manager to report weekly to the head of service until the figure is back on target."),
+)
+_MET = (
+    "On target at {v} (target {t}). The improvement reflects the new triage process introduced last year.",
+    "{v}, meeting the target of {t}; the service is keeping the current staffing in place to hold this level.",
+    "Met the target ({v} against {t}). Performance has been steady over recent periods.",
+)
+
+
+def _rng(seed: int, *keys: str) -> np.random.Generator:
+    return np.random.default_rng([seed, *(zlib.crc32(k.encode()) for k in keys)])
+
+
+def _periods(ind: Indicator) -> list[Period]:
+    first, last = (parse_period(y) for y in DEMO_YEARS)
+    return first.subperiods(ind.freq)[0].range_to(last.subperiods(ind.freq)[-1])
+
+
+def _areas(ind: Indicator, catalogue: Catalogue, council: Council) -> dict[str, str]:
+    """The council, its comparators, and England where a national figure makes sense (not for counts)."""
+    areas = {council.area_code: council.area_name}
+    if ind.comparator_group:
+        areas.update(catalogue.groups[ind.comparator_group].members)
+        if ind.unit is not Unit.COUNT:
+            areas[ENGLAND] = "England"
+    return areas
+
+
+def _fmt(x: float, decimals: int) -> str:
+    return f"{x:.{decimals}f}"
+
+
+def _commentary(ind: Indicator, period: Period, value: float, rng: np.random.Generator) -> dict[str, str]:
+    """The owner's words for one figure: why it missed its target and what is being done,
+    or (for some periods) why it met it; nothing where there is no target."""
+    target = ind.target_for(period)
+    if target is None or value != value or ind.polarity.value == "neutral":
+        return {}
+    missed = value < target.value if ind.polarity.value == "higher" else value > target.value
+    shown = separating_decimals(value, [target.value], ind.decimals)
+    words = {"v": format_value(value, ind.unit.value, shown), "t": format_value(target.value, ind.unit.value, ind.decimals)}
+    if missed:
+        text, actions = _MISSED[int(rng.integers(len(_MISSED)))]
+        return {"commentary": text.format(**words), "actions": actions}
+    if rng.random() < 0.5:
+        return {"commentary": _MET[int(rng.integers(len(_MET)))].format(**words)}
+    return {}
+
+
+def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> Iterator[dict[str, str]]:
+    sim = SIMULATION[ind.code]
+    periods = _periods(ind)
+    low, high = ind.unit.bounds
+    last_years = {periods[-1].financial_year, periods[-1].financial_year.shift(-1)}
+    for code, name in _areas(ind, catalogue, council).items():
+        home, england = code == council.area_code, code == ENGLAND
+        rng = _rng(seed, ind.code, code)
+        scale = 1.0 if home else 20.0 if england else float(rng.uniform(0.6, 1.6))
+        offset = 0.0 if home or england else float(rng.normal(0, 1.5 * sim.noise))
+        ytd = _YearToDate()
+        for i, period in enumerate(periods):
+            years = (period.start.year - periods[0].start.year) + (period.start.month - 4) / 12
+            level = sim.base + offset + sim.drift * years + float(rng.normal(0, sim.noise / (3 if england else 1)))
+            row = {"indicator": ind.code, "area_code": code, "area_name": name, "period": period.label}
+            if home and rng.random() < 0.015:
+                row.update(status="missing", note="Return not received from the service")
+                yield row
+                continue
+            if not home and not england and rng.random() < 0.02:
+                row.update(value="x")
+                yield row
+                continue
+            level *= scale if ind.unit is Unit.COUNT else 1.0
+            level = float(np.clip(level, -np.inf if low is None else low, np.inf if high is None else high))
+            if ind.cumulative:  # year to date: the ratio of the year's sums so far, so it settles as the year goes on
+                level = ytd.add(period, level, rng)
+            value = _fill_numbers(row, ind, sim, level, scale, rng)
+            if not home and _small_count(ind, row):
+                yield {**{k: row[k] for k in ("indicator", "area_code", "area_name", "period")}, "value": "c"}
+                continue
+            if home and i == len(periods) - 1 and rng.random() < 0.4:
+                row.update(status="provisional", note="Provisional until the annual return is signed off")
+            if home and period.financial_year in last_years:
+                row.update(_commentary(ind, period, value, rng))
+            yield row
+
+
+class _YearToDate:
+    """Running sums of one financial year: amount due each month and the share of it collected."""
+
+    def __init__(self) -> None:
+        self.year, self.due, self.done = None, 0.0, 0.0
+
+    def add(self, period: Period, level: float, rng: np.random.Generator) -> float:
+        if period.financial_year != self.year:
+            self.year, self.due, self.done = period.financial_year, 0.0, 0.0
+        due = float(rng.uniform(0.9, 1.1))
+        self.due += due
+        self.done += due * level
+        return self.done / self.due
+
+
+def _fill_numbers(row: dict, ind: Indicator, sim: Sim, level: float, scale: float, rng: np.random.Generator) -> float:
+    """Put value (and numerator/denominator where the indicator has them) into ``row``."""
+    if sim.size is None:
+        value = round(level, ind.decimals)
+        row["value"] = _fmt(value, ind.decimals)
+        return value
+    size = max(1, int(rng.poisson(sim.size * scale)))
+    mult = ind.unit.multiplier
+    if ind.unit is Unit.PERCENT:
+        num = int(rng.binomial(size, min(max(level / 100.0, 0.0), 1.0)))
+    else:  # rates per N, or an average such as days per case
+        num = int(round(level * size / mult)) if ind.unit.multiplier == 1 else int(rng.poisson(level * size / mult))
+    value = num / size * mult  # exact: RAG and the commentary judge this, not the rounded figure
+    row.update(numerator=str(num), denominator=str(size), value=_fmt(value, ind.decimals))
+    return value
+
+
+def _small_count(ind: Indicator, row: dict) -> bool:
+    """Published figures hide counts of 1 to 4 (and rates built from them)."""
+    count = row.get("numerator") or (row.get("value") if ind.unit is Unit.COUNT else None)
+    return count is not None and 1 <= float(count) <= 4
+
+
+def write_demo_files(catalogue: Catalogue, council: Council, folder: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write the demo observations as canonical CSV files, one per directorate.
+
+    The same seed always gives byte-identical files.
+    """
+    folder = Path(folder)
+    by_directorate: dict[str, list[dict[str, str]]] = {}
+    for ind in catalogue.values():
+        if ind.code in SIMULATION:  # published-data indicators come from real files, not the demo
+            by_directorate.setdefault(ind.directorate, []).extend(_rows(ind, catalogue, council, seed))
+    written = []
+    for directorate, rows in sorted(by_directorate.items()):
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=KNOWN, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        slug = re.sub(r"[^a-z0-9]+", "_", directorate.lower()).strip("_")
+        path = folder / f"demo_{slug}.csv"
+        write_text(path, out.getvalue())
+        written.append(path)
+    return written

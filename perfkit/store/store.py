@@ -1,0 +1,330 @@
+"""The store: one DuckDB file of observations, their revisions and import batches.
+
+Observations are keyed by indicator, area and period (its length and start date). Writing
+a batch is one transaction: an identical row is a no-op, a changed row moves its old
+version to ``revisions`` and the new version wins, and the batch is recorded with its
+counts. A failure or crash part-way leaves the store as it was.
+
+The key is kept unique by the writing, not by a PRIMARY KEY index: a batch's keys are
+unique (validation refuses repeats), changed rows are updated in place and only keys not
+yet stored are inserted. An index on four columns made a 10-million-row import five
+times slower and the file four times larger, and reports read by filters DuckDB's zone
+maps already serve. (Stores made before this keep their index; the writing is the same.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import duckdb
+import pandas as pd
+
+from perfkit.errors import StoreError
+from perfkit.periods import Freq, Period
+
+__all__ = ["BatchResult", "Store", "OBSERVATION_COLUMNS"]
+
+KEY = ["indicator", "area_code", "period_type", "period_start"]
+#: Columns of a clean frame handed to :meth:`Store.write_batch`, in order.
+OBSERVATION_COLUMNS = [
+    *KEY,
+    "period",
+    "area_name",
+    "value",
+    "numerator",
+    "denominator",
+    "status",
+    "status_reason",
+    "commentary",
+    "actions",
+    "quality",
+]
+_COMPARED = [c for c in OBSERVATION_COLUMNS if c not in KEY]
+
+# An observation's columns, shared by the current rows and their earlier versions.
+_ROW = """
+    indicator VARCHAR NOT NULL,
+    area_code VARCHAR NOT NULL,
+    period_type VARCHAR NOT NULL CHECK (period_type IN ('year', 'quarter', 'month')),
+    period_start DATE NOT NULL,
+    period VARCHAR NOT NULL,
+    area_name VARCHAR NOT NULL,
+    value DOUBLE,
+    numerator DOUBLE,
+    denominator DOUBLE,
+    status VARCHAR NOT NULL CHECK (status IN ('ok', 'provisional', 'suppressed', 'missing')),
+    status_reason VARCHAR,
+    commentary VARCHAR,
+    actions VARCHAR,
+    quality VARCHAR,  -- a published row kept as published though it looks inconsistent: counts_disagree
+    batch_id BIGINT NOT NULL"""
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS batches (
+    batch_id BIGINT PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    added BIGINT NOT NULL,
+    revised BIGINT NOT NULL,
+    unchanged BIGINT NOT NULL,
+    rejected BIGINT NOT NULL,
+    perfkit_version VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS observations ({_ROW});
+CREATE TABLE IF NOT EXISTS area_attributes (
+    area_code VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    batch_id BIGINT NOT NULL,
+    PRIMARY KEY (area_code, key, value)
+);
+CREATE TABLE IF NOT EXISTS publications (
+    publication_id BIGINT PRIMARY KEY,
+    period VARCHAR NOT NULL,
+    published_at TIMESTAMP NOT NULL,
+    published_by VARCHAR NOT NULL,
+    max_batch_id BIGINT NOT NULL,  -- the data snapshot: every batch up to this one
+    folder VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS publication_files (
+    publication_id BIGINT NOT NULL,
+    report VARCHAR NOT NULL,       -- '<period>/<folder>/<report>', as the build manifest keys it
+    format VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    rows_hash VARCHAR NOT NULL     -- exactly the stored rows the paper read (perfkit.build.manifest.rows_hash)
+);
+CREATE TABLE IF NOT EXISTS revisions ({_ROW},
+    new_value DOUBLE,
+    new_status VARCHAR NOT NULL,
+    revised_by_batch BIGINT NOT NULL,
+    revised_at TIMESTAMP NOT NULL
+);
+"""
+
+
+def _up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a store has every table and column this perfkit uses (an earlier perfkit's lacks some)."""
+    have = {(t, c) for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()}
+    tables = {t for t, _ in have}
+    needed = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA)
+    return all(t in tables for t in needed) and ("observations", "quality") in have and ("revisions", "quality") in have
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What one import did."""
+
+    batch_id: int
+    file_name: str
+    added: int
+    revised: int
+    unchanged: int
+    rejected: int
+
+
+class Store:
+    """A perfkit DuckDB store.
+
+    Use as a context manager; ``read_only=True`` lets several readers share the file.
+    """
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise StoreError(f"no store at {self.path}: run `perfkit demo` or `perfkit ingest FILE` first")
+        if not read_only:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = self._connect(read_only)
+        if not read_only:
+            self.con.execute("BEGIN")
+            self.con.execute(_SCHEMA)
+            for table in ("observations", "revisions"):  # a store made before quality flags
+                self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS quality VARCHAR")
+            self.con.execute("COMMIT")
+        elif not _up_to_date(self.con):  # made by an earlier perfkit: bring it up to date once, then read
+            self.con.close()
+            try:
+                Store(self.path).close()
+            except (StoreError, duckdb.Error) as exc:
+                raise StoreError(f"the store {self.path} was made by an earlier perfkit and needs its tables brought up to date, "
+                                 f"which could not be done now ({exc}); run any `perfkit ingest` on it when nothing else has it open") from None
+            self.con = self._connect(read_only)
+
+    def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    # ----- writing ------------------------------------------------------------------
+    def write_batches(self, batches: Iterable[tuple[str, dict]]) -> list[BatchResult]:
+        """Write several batches in one transaction: all of them, or none.
+
+        Each item is the name of a (temporary) table or view in this connection with
+        :data:`OBSERVATION_COLUMNS`, made by :func:`perfkit.ingest.validate.check`, and a dict with
+        ``file_name``, ``sha256``, ``source``, ``rejected`` and ``perfkit_version``.
+        """
+        results = []
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            for table, meta in batches:
+                results.append(self._write_one(table, meta))
+            self.con.execute("COMMIT")
+        except BaseException as exc:
+            try:
+                self.con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass  # a COMMIT that failed (a full disk) has already ended the transaction
+            if isinstance(exc, duckdb.Error):
+                raise StoreError(
+                    f"writing to the store {self.path} failed ({str(exc).splitlines()[0]}); nothing was imported and the "
+                    "store is as it was. Free some disk space (or check the folder) and import again"
+                ) from None
+            raise
+        return results
+
+    def _write_one(self, table: str, meta: dict) -> BatchResult:
+        con = self.con
+        batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batches").fetchall()[0][0]
+        now = dt.datetime.now().replace(microsecond=0)
+        # a view, not a copy: the checked rows are already a table (see ingest.validate.check)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW stage AS SELECT {', '.join(OBSERVATION_COLUMNS)}, {batch_id}::BIGINT AS batch_id FROM {table}")
+        stage_rows = con.execute("SELECT count(*) FROM stage").fetchall()[0][0]
+        on_key = " AND ".join(f"s.{k} = o.{k}" for k in KEY)
+        differs = " OR ".join(f"s.{c} IS DISTINCT FROM o.{c}" for c in _COMPARED)
+        added, revised = con.execute(
+            f"""SELECT count(*) FILTER (WHERE o.indicator IS NULL),
+                       count(*) FILTER (WHERE o.indicator IS NOT NULL AND ({differs}))
+                FROM stage s LEFT JOIN observations o ON {on_key}"""
+        ).fetchall()[0]
+        if revised:  # earlier versions move to revisions; the new values win
+            cols = ", ".join(f"o.{c}" for c in OBSERVATION_COLUMNS)
+            con.execute(
+                f"""INSERT INTO revisions BY NAME
+                    SELECT {cols}, o.batch_id, s.value AS new_value, s.status AS new_status, ? AS revised_by_batch, ? AS revised_at
+                    FROM stage s JOIN observations o ON {on_key} WHERE {differs}""",
+                [batch_id, now],
+            )
+            updates = ", ".join(f"{c} = s.{c}" for c in [*_COMPARED, "batch_id"])
+            con.execute(f"UPDATE observations o SET {updates} FROM stage s WHERE {on_key} AND ({differs})")
+        if added == stage_rows:  # all new (a first import): no need to look for stored keys
+            con.execute("INSERT INTO observations BY NAME SELECT * FROM stage")
+        elif added:
+            con.execute(f"INSERT INTO observations BY NAME SELECT s.* FROM stage s ANTI JOIN observations o ON {on_key}")
+        con.execute("DROP VIEW stage")
+        attributes = meta.get("attributes")
+        if attributes is not None and len(attributes):
+            con.register("attr_df", attributes[["area_code", "key", "value"]].assign(batch_id=batch_id))
+            try:
+                con.execute("INSERT INTO area_attributes SELECT * FROM attr_df ON CONFLICT DO NOTHING")
+            finally:
+                con.unregister("attr_df")
+        unchanged = stage_rows - added - revised
+        con.execute(
+            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                meta["file_name"],
+                meta["sha256"],
+                meta.get("source", "canonical"),
+                now,
+                added,
+                revised,
+                unchanged,
+                meta.get("rejected", 0),
+                meta["perfkit_version"],
+            ],
+        )
+        return BatchResult(batch_id, meta["file_name"], added, revised, unchanged, meta.get("rejected", 0))
+
+    # ----- reading ------------------------------------------------------------------
+    def observations(
+        self,
+        indicators: Iterable[str] | None = None,
+        areas: Iterable[str] | None = None,
+        start: Period | None = None,
+        end: Period | None = None,
+    ) -> pd.DataFrame:
+        """Stored observations, filtered in DuckDB, with ``period`` as :class:`Period` values.
+
+        ``start`` and ``end`` keep observations whose period lies between the start of
+        ``start`` and the end of ``end``.
+        """
+        where, args = [], []
+        if indicators is not None:
+            where.append("list_contains(?, indicator)")
+            args.append(list(indicators))
+        if areas is not None:
+            where.append("list_contains(?, area_code)")
+            args.append(list(areas))
+        if start is not None:
+            where.append("period_start >= ?")
+            args.append(start.start)
+        if end is not None:
+            where.append("period_start <= ?")
+            args.append(end.end)
+        sql = "SELECT * FROM observations"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        frame = self.con.execute(sql + " ORDER BY indicator, area_code, period_start, period_type", args).df()
+        return with_periods(frame)
+
+    def revisions(self, indicator: str | None = None) -> pd.DataFrame:
+        """Every earlier version of a row, with the batch that replaced it."""
+        sql = "SELECT * FROM revisions"
+        args = []
+        if indicator is not None:
+            sql += " WHERE indicator = ?"
+            args.append(indicator)
+        return with_periods(self.con.execute(sql + " ORDER BY revised_by_batch, indicator, area_code, period_start", args).df())
+
+    def area_attributes(self, key: str | None = None) -> pd.DataFrame:
+        """Facts about areas kept from published files: other codes, DfE number, region, level."""
+        sql, args = "SELECT area_code, key, value FROM area_attributes", []
+        if key is not None:
+            sql, args = sql + " WHERE key = ?", [key]
+        return self.con.execute(sql + " ORDER BY ALL", args).df()
+
+    def batches(self) -> pd.DataFrame:
+        """Every import batch, oldest first."""
+        return self.con.execute("SELECT * FROM batches ORDER BY batch_id").df()
+
+    def areas(self) -> pd.DataFrame:
+        """Area codes with their most recent name."""
+        return self.con.execute(
+            "SELECT area_code, arg_max(area_name, period_start) AS area_name FROM observations GROUP BY 1 ORDER BY 1"
+        ).df()
+
+    def is_empty(self) -> bool:
+        return self.con.execute("SELECT count(*) FROM observations").fetchall()[0][0] == 0
+
+
+def with_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn the stored period columns into one column of :class:`Period` values."""
+    if frame.empty:
+        frame["period"] = pd.Series(dtype=object)
+        return frame
+    pairs = frame[["period_type", "period_start"]].drop_duplicates()
+    lookup = {
+        (t, s): Period.containing(pd.Timestamp(s).date(), Freq(t)) for t, s in pairs.itertuples(index=False)
+    }
+    frame = frame.copy()
+    frame["period"] = [lookup[k] for k in zip(frame["period_type"], frame["period_start"])]
+    return frame
