@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import re
 
-import datetime as dt
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,9 +24,10 @@ from pydantic import (
     model_validator,
 )
 
+from perfkit.config.calendar import Calendar, load_calendar
+from perfkit.config.yaml import explain, read_model, read_yaml
 from perfkit.errors import ConfigError, PeriodError
 from perfkit.periods import Freq, Period, parse_period
-from perfkit.text import shortened
 
 __all__ = [
     "Aggregation",
@@ -201,51 +200,6 @@ class ComparatorGroup(BaseModel):
         return list(self.members)
 
 
-class Calendar(BaseModel):
-    """The financial years perfkit reports on."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    first_year: str
-    last_year: str
-    meetings: dict[str, dt.date] = Field(default_factory=dict)  # period label -> committee date
-    returns_due: dict[str, dt.date] = Field(default_factory=dict)  # quarter label -> the date owners' returns are due
-    returns_due_days: int = Field(default=20, ge=0, le=120)  # otherwise: this many days after the quarter ends
-
-    @field_validator("meetings", "returns_due")
-    @classmethod
-    def _meetings(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
-        for label in value:
-            try:
-                parse_period(str(label))
-            except PeriodError as exc:
-                raise ValueError(str(exc)) from None
-        return value
-
-    def meeting_for(self, period: Period) -> dt.date | None:
-        """The committee meeting date set for ``period``, if any."""
-        return {parse_period(str(k)): v for k, v in self.meetings.items()}.get(period)
-
-    def due_for(self, period: Period) -> dt.date:
-        """The date returns for ``period`` are due: set in ``returns_due``, else ``returns_due_days`` after it ends."""
-        set_ = {parse_period(str(k)): v for k, v in self.returns_due.items()}.get(period)
-        return set_ or period.end + dt.timedelta(days=self.returns_due_days)
-
-    @field_validator("first_year", "last_year")
-    @classmethod
-    def _year(cls, value: str) -> str:
-        period = parse_period(str(value))
-        if period.freq is not Freq.YEAR:
-            raise ValueError(f"{value!r} is not a financial year such as '2025/26'")
-        return period.label
-
-    @property
-    def years(self) -> list[Period]:
-        return parse_period(self.first_year).range_to(parse_period(self.last_year))
-
-    def covers(self, period: Period) -> bool:
-        return parse_period(self.first_year).start <= period.start <= parse_period(self.last_year).end
-
-
 class Catalogue(Mapping[str, Indicator]):
     """Indicators by code, with the comparator groups and calendar they refer to."""
 
@@ -304,65 +258,6 @@ def lookup(mapping: Mapping[str, Any], key: str, message: str) -> Any:
         raise ConfigError(message) from None
 
 
-#: libyaml's safe loader where PyYAML was built with it (10x faster), else the Python one.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-#: The most values a params file may hold once its aliases (``*name``) are expanded: a
-#: few aliases that refer to each other ("billion laughs") would otherwise expand to
-#: gigabytes when a message shows the value.
-YAML_MAX_VALUES = 100_000
-
-
-def _expanded_size(node: yaml.Node, seen: dict[int, int]) -> int:
-    """How many values ``node`` stands for with every alias expanded (each shared node counted once per use)."""
-    if id(node) in seen:
-        return seen[id(node)]
-    seen[id(node)] = 1  # a node that refers to itself counts once
-    if isinstance(node, yaml.SequenceNode):
-        size = 1 + sum(_expanded_size(child, seen) for child in node.value)
-    elif isinstance(node, yaml.MappingNode):
-        size = 1 + sum(_expanded_size(k, seen) + _expanded_size(v, seen) for k, v in node.value)
-    else:
-        size = 1
-    seen[id(node)] = size
-    return size
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-        if node is not None and "*" in text and _expanded_size(node, {}) > YAML_MAX_VALUES:
-            raise ConfigError(
-                f"{path}: its aliases (*name) expand to more than {YAML_MAX_VALUES:,} values, far more than params need; "
-                "write the values out instead of nesting aliases"
-            )
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: cannot read it as UTF-8 YAML: {str(exc)[:500]}") from None
-
-
-def read_model(path: Path, model: type[BaseModel], what: str, purpose: str) -> Any:
-    """Read ``path`` as one ``model``; a missing file or bad key names the file and key."""
-    if not path.is_file():
-        raise ConfigError(f"{path}: missing; it {purpose}")
-    try:
-        return model.model_validate(_read_yaml(path))
-    except ValidationError as exc:
-        raise _explain(path, what, exc) from None
-
-
-def _explain(path: Path, what: str, exc: ValidationError) -> ConfigError:
-    lines = []
-    for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(whole entry)"
-        bad = err.get("input")
-        shown = "" if isinstance(bad, dict) else f" (got {shortened(repr(bad))})"
-        lines.append(f"{path}: {what}: key '{key}': {err['msg']}{shown}")
-    return ConfigError("\n".join(lines))
-
-
 def _load_groups(folder: Path) -> dict[str, ComparatorGroup]:
     groups: dict[str, ComparatorGroup] = {}
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
@@ -371,12 +266,6 @@ def _load_groups(folder: Path) -> dict[str, ComparatorGroup]:
             raise ConfigError(f"{path}: comparator group '{group.code}' is defined twice")
         groups[group.code] = group
     return groups
-
-
-def _load_calendar(path: Path) -> Calendar | None:
-    if not path.is_file():
-        return None
-    return read_model(path, Calendar, "calendar", "sets the reporting years and meeting dates")
 
 
 def _check_references(path: Path, ind: Indicator, groups: Mapping[str, ComparatorGroup], calendar: Calendar | None) -> None:
@@ -409,7 +298,7 @@ def load_catalogue(params: str | Path) -> Catalogue:
     """
     params = Path(params)
     groups = _load_groups(params / "comparators")
-    calendar = _load_calendar(params / "calendar.yaml")
+    calendar = load_calendar(params / "calendar.yaml")
     folder = params / "indicators"
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     if not files:
@@ -417,7 +306,7 @@ def load_catalogue(params: str | Path) -> Catalogue:
     indicators: dict[str, Indicator] = {}
     seen_in: dict[str, Path] = {}
     for path in files:
-        data = _read_yaml(path)
+        data = read_yaml(path)
         entries = data.get("indicators") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             raise ConfigError(f"{path}: expected a list under the key 'indicators'")
@@ -426,7 +315,7 @@ def load_catalogue(params: str | Path) -> Catalogue:
             try:
                 ind = Indicator.model_validate(entry)
             except ValidationError as exc:
-                raise _explain(path, f"indicator {code}", exc) from None
+                raise explain(path, f"indicator {code}", exc) from None
             if ind.code in indicators:
                 raise ConfigError(
                     f"{path}: indicator {ind.code}: key 'code': duplicate code, already defined in {seen_in[ind.code]}"

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from perfkit.config.catalogue import read_model
+from perfkit.config.yaml import read_model
 
 __all__ = ["Council", "contrast_with_white", "load_council"]
 

@@ -14,16 +14,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from perfkit.config.catalogue import (
-    Catalogue,
-    _explain,
-    _read_yaml,
-    load_catalogue,
-    lookup,
-    read_model,
-)
-from perfkit.errors import ConfigError
+from perfkit.config.catalogue import Catalogue, load_catalogue, lookup
 from perfkit.config.project import PACKAGED_NOTEBOOKS
+from perfkit.config.yaml import explain, read_model, read_yaml
+from perfkit.errors import ConfigError
 from perfkit.periods import Period
 
 __all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Owner", "Paper", "ReportDef", "ReportParams", "load_directorates", "load_owners", "load_params"]
@@ -250,7 +244,7 @@ def load_directorates(folder: Path, catalogue: Catalogue) -> tuple[dict[str, Dir
 def _entries(path: Path, key: str, model: type[BaseModel], what: str, hint: str = "") -> list[tuple[int, Any]]:
     """The numbered entries of the list under ``key`` in ``path``, each checked as ``model``;
     a bad one names the file, the entry and the key."""
-    data = _read_yaml(path) if path.is_file() else None
+    data = read_yaml(path) if path.is_file() else None
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
         raise ConfigError(f"{path}: expected a list under the key '{key}'" + (f" {hint}" if hint else ""))
     found = []
@@ -258,7 +252,7 @@ def _entries(path: Path, key: str, model: type[BaseModel], what: str, hint: str 
         try:
             found.append((number, model.model_validate(entry)))
         except ValidationError as exc:
-            raise _explain(path, f"{what} #{number}", exc) from None
+            raise explain(path, f"{what} #{number}", exc) from None
     return found
 
 

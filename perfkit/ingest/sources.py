@@ -15,7 +15,7 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from perfkit.config.catalogue import read_model
+from perfkit.config.yaml import read_model
 from perfkit.errors import IngestError, PeriodError
 from perfkit.ingest.read import KNOWN, read_raw, read_table
 from perfkit.periods import parse_period
