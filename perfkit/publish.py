@@ -12,7 +12,7 @@ build`` never writes under ``published/``.
 ``perfkit build --as-of ID|DATE-TIME`` rebuilds from the store as it stood then: each row in
 the version in force after that batch (the current row if it was written by then, else the
 earlier version kept in ``revisions``), in a snapshot store of its own, into a separate
-folder (:func:`snapshot_store`).
+folder (:func:`perfkit.store.history.snapshot_store`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.errors import ConfigError, StoreError
+from perfkit.errors import ConfigError
 from perfkit.periods import Period, parse_period
+from perfkit.store.history import resolve_as_of, snapshot_store
 
 __all__ = ["Publication", "publications", "publish", "resolve_as_of", "snapshot_store"]
 
@@ -64,10 +65,10 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
         params or code (naming it and the command that rebuilds it).
     """
     from perfkit.build.job import job_key, jobs_inputs, load_checked, plan
-    from perfkit.config.council import load_council
     from perfkit.build.manifest import Manifest, code_hash
-    from perfkit.outputs import OutputFolder
+    from perfkit.config.council import load_council
     from perfkit.config.project import Project, project
+    from perfkit.outputs import OutputFolder
     from perfkit.render.formats import FORMATS
     from perfkit.render.site import index_names, write_index
     from perfkit.store.store import Store
@@ -152,60 +153,3 @@ def publications(store: str | Path) -> pd.DataFrame:
         ).df()
 
 
-def resolve_as_of(store: str | Path, as_of: str) -> tuple[int, str | None, list[str] | None]:
-    """The batch a ``--as-of`` names, and for a publication its period and directorates.
-
-    ``as_of`` is a publication id (``3``) or a date and time (``2026-07-01T09:30`` or
-    ``2026-07-01``, the end of that day): the last batch imported by then."""
-    from perfkit.store.store import Store
-
-    with Store(store) as db:
-        con = db.con
-        if as_of.strip().isdigit():
-            hit = con.execute("SELECT max_batch_id, period FROM publications WHERE publication_id = ?", [int(as_of)]).fetchall()
-            if not hit:
-                raise ConfigError(f"--as-of {as_of}: no publication {as_of}; `perfkit publications` lists them")
-            folders = con.execute("SELECT DISTINCT split_part(report, '/', 2) FROM publication_files WHERE publication_id = ?",
-                                  [int(as_of)]).fetchall()
-            return hit[0][0], hit[0][1], sorted(f[0] for f in folders if f[0] != "corporate") or None
-        try:
-            moment = dt.datetime.fromisoformat(as_of)
-        except ValueError:
-            raise ConfigError(f"--as-of {as_of!r}: give a publication id (perfkit publications) or a date and time such as "
-                              "2026-07-01T09:30") from None
-        if len(as_of.strip()) == 10:
-            moment = moment.replace(hour=23, minute=59, second=59)
-        batch = con.execute("SELECT coalesce(max(batch_id), 0) FROM batches WHERE imported_at <= ?", [moment]).fetchall()[0][0]
-        if not batch:
-            raise ConfigError(f"--as-of {as_of}: nothing had been imported by then")
-        return batch, None, None
-
-
-def snapshot_store(store: str | Path, batch: int, target: str | Path) -> Path:
-    """Write ``target``: a store holding exactly what ``store`` held after ``batch`` was imported."""
-    from perfkit.store.store import OBSERVATION_COLUMNS, Store
-
-    target = Path(target)
-    for leftover in (target, target.with_name(target.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    cols = ", ".join([*OBSERVATION_COLUMNS, "batch_id"])
-    with Store(target) as snap:
-        con = snap.con
-        con.execute("ATTACH ? AS src (READ_ONLY)", [str(Path(store).resolve())])
-        try:
-            con.execute("BEGIN TRANSACTION")
-            con.execute("INSERT INTO batches SELECT * FROM src.batches WHERE batch_id <= ?", [batch])
-            # the version of each row in force after the batch: the current one if written by
-            # then, else the earlier version that was revised only after it
-            con.execute(f"""INSERT INTO observations BY NAME
-                SELECT {cols} FROM src.observations WHERE batch_id <= $1
-                UNION ALL
-                SELECT {cols} FROM src.revisions WHERE batch_id <= $1 AND revised_by_batch > $1""", [batch])
-            con.execute("INSERT INTO revisions BY NAME SELECT * FROM src.revisions WHERE revised_by_batch <= ?", [batch])
-            con.execute("INSERT INTO area_attributes SELECT * FROM src.area_attributes WHERE batch_id <= ?", [batch])
-            con.execute("COMMIT")
-        except Exception as exc:
-            raise StoreError(f"could not make the store as of batch {batch} in {target}: {exc}") from None
-        finally:
-            con.execute("DETACH src")
-    return target

@@ -16,10 +16,14 @@ import pandas as pd
 
 from perfkit.atomic import atomic_path
 
-__all__ = ["csv_bytes", "safe_cell", "write_csv"]
+__all__ = ["FORMULA_START", "NUMBER_TEXT", "csv_bytes", "safe_cell", "write_csv"]
 
-_RISKY = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+#: The rule, written once for Python and for DuckDB's SQL (both regular expressions): text
+#: that starts with one of these runs as a formula, unless the whole (trimmed) text is a number.
+FORMULA_START = r"^[=+\-@\t\r]"
+NUMBER_TEXT = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+_RISKY = re.compile(FORMULA_START)
+_NUMBER = re.compile(f"^{NUMBER_TEXT}$")
 
 
 def safe_cell(value: object) -> object:
@@ -28,7 +32,7 @@ def safe_cell(value: object) -> object:
     >>> safe_cell("=HYPERLINK(\\"http://x\\")"), safe_cell("-5"), safe_cell(-5), safe_cell("@SUM(A1)"), safe_cell("Fine")
     ('\\'=HYPERLINK("http://x")', '-5', -5, "'@SUM(A1)", 'Fine')
     """
-    if isinstance(value, str) and value.startswith(_RISKY) and not _NUMBER.match(value.strip()):
+    if isinstance(value, str) and _RISKY.match(value) and not _NUMBER.match(value.strip()):
         return "'" + value
     if isinstance(value, float) and math.isnan(value):
         return None

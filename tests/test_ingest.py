@@ -318,7 +318,7 @@ def test_a_wholly_wrong_file_keeps_only_a_sample_in_memory(tmp_path, catalogue, 
 def test_cells_are_trimmed_as_python_strips_them(text):
     import duckdb
 
-    from perfkit.ingest.validate import _trimmed
+    from perfkit.ingest.parse import trimmed as _trimmed
 
     got = duckdb.connect().execute(f"SELECT {_trimmed('$cell')}", {"cell": text}).fetchall()[0][0]
     assert got == text.replace("\xa0", " ").strip()

@@ -115,12 +115,13 @@ def test_new_council_from_an_installed_perfkit(installed, tmp_path, shared_data)
 def test_build_is_a_library_call(project_dir, demo_store, tmp_path):
     """perfkit.build.builder.build() builds without a terminal, telling what happens through events;
     the project has no notebooks/ of its own, so perfkit's shipped ones are used."""
-    from perfkit.build.builder import build
+    from perfkit.build.builder import BuildOptions, build
 
     assert not (project_dir / "notebooks").exists()
     events = []
-    options = {"reports": ["corporate_overview"], "formats": "html", "jobs": 1, "out": tmp_path / "out", "store": demo_store}
-    report = build("2025/26 Q2", on_event=lambda kind, payload: events.append((kind, payload)), **options)
+    options = BuildOptions(periods=["2025/26 Q2"], reports=["corporate_overview"], formats="html", jobs=1, out=tmp_path / "out", store=demo_store)
+    before = dict(os.environ)
+    report = build(options, on_event=lambda kind, payload: events.append((kind, payload)))
     assert [r.status for r in report.results] == ["built"] and not report.failed
     assert [k for k, _ in events if k != "note"] == ["check", "start", "done"] and events[-1][1] is report.results[0]
     checked = next(p for k, p in events if k == "check")  # perfkit check ran first, and wrote its files beside the papers
@@ -128,4 +129,7 @@ def test_build_is_a_library_call(project_dir, demo_store, tmp_path):
     assert any("1 report(s) for 2025/26 Q2" in str(p) for k, p in events if k == "note")
     html = (tmp_path / "out" / "2025-26-q2" / "corporate" / "corporate_overview.html").read_text()
     assert "Kestrel Vale Borough Council" in html and report.index.read_text().split("id='by-directorate'")[0].count("corporate_overview.html") == 1
-    assert [r.status for r in build("2025/26 Q2", **options).results] == ["skipped"]
+    assert [r.status for r in build(options).results] == ["skipped"]
+    # served in-process with cold kernels, and nothing of the build is left in this process's environment
+    assert [r.status for r in build(options.but(force=True, warm_kernels=False)).results] == ["built"]
+    assert dict(os.environ) == before

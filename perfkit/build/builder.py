@@ -1,4 +1,4 @@
-"""``perfkit.build.job()``: a whole build as a library call, for a notebook or another tool.
+"""``perfkit.build.builder.build(options, on_event=...)``: a whole build as a library call, for a notebook or another tool.
 
 It checks the params and options, chooses the periods, plans the jobs, hashes each job's
 inputs against the manifest, builds what is out of date (:func:`perfkit.build.job.run_jobs`),
@@ -10,36 +10,38 @@ build) and ("done", :class:`~perfkit.build.job.JobResult`); the ``perfkit build`
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from perfkit.build.executors import worker_count
 from perfkit.build.job import (
+    Job,
     JobResult,
     check_parameters,
-    jobs_inputs,
     job_key,
+    jobs_inputs,
     latest_complete_period,
     load_checked,
     plan,
     run_jobs,
 )
-from perfkit.config.council import load_council
-from perfkit.errors import ConfigError, PerfkitError
-from perfkit.build.executors import worker_count
 from perfkit.build.manifest import Manifest, code_hash
-from perfkit.outputs import OutputFolder
+from perfkit.build.options import BuildOptions
+from perfkit.config.council import Council, load_council
+from perfkit.config.papers import ReportParams
 from perfkit.config.project import Project, project
+from perfkit.errors import ConfigError, PerfkitError
+from perfkit.outputs import OutputFolder
 from perfkit.periods import Freq, Period, parse_period
+from perfkit.provenance import BUILD_COMMIT, git_commit
 from perfkit.render.formats import ENGINES, FORMATS
 from perfkit.render.site import index_names, write_index
 from perfkit.store.store import Store
 
-__all__ = ["BuildReport", "build"]
+__all__ = ["BuildOptions", "BuildReport", "build"]
 
 Event = Callable[[str, object], None]
 
@@ -59,29 +61,18 @@ class BuildReport:
         return [r for r in self.results if r.status == "failed"]
 
 
-def build(
-    period: str | Sequence[str] | None = None,
-    directorates: Sequence[str] | None = None,
-    reports: Sequence[str] | None = None,
-    formats: str | Sequence[str] = "html,pdf",
-    jobs: int | None = None,
-    out: str | Path | None = None,
-    store: str | Path | None = None,
-    engine: str = "nbconvert",
-    force: bool = False,
-    scheduler: str | None = None,
-    warm_kernels: bool = True,
-    on_event: Event | None = None,
-    strict: bool = False,
-    areas: Sequence[str] | None = None,
-) -> BuildReport:
-    """Build the reports for ``period`` (default: the latest complete one); see the module."""
+def build(options: BuildOptions | None = None, *, on_event: Event | None = None, **settings: object) -> BuildReport:
+    """Build the reports ``options`` ask for (see the module); ``settings`` are
+    :class:`BuildOptions` fields, for a call such as ``build(periods=["2025/26 Q2"])``."""
+    options = (options or BuildOptions()).but(**settings) if settings else (options or BuildOptions())
     emit: Event = on_event or (lambda kind, payload: None)
-    found = project(store=store)
+    if options.as_of:
+        options = _as_of(options, emit)
+    found = project(store=options.store)
     # the store is chosen here, once: workers (other processes, Dask machines) must not
     # choose again from their own $PERFKIT_STORE
     proj = Project(found.root, found.store.resolve())
-    chosen = tuple(f.strip().lower() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip())
+    chosen, engine = options.formats, options.engine
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
         raise ConfigError(f"--format: unknown format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")
@@ -93,20 +84,21 @@ def build(
     missing = ENGINES[engine]()
     if missing:
         raise ConfigError(f"--engine {engine}: {missing}")
-    folder = OutputFolder(Path(out) if out else proj.outputs)  # refused before anything is made
+    folder = OutputFolder(options.out or proj.outputs)  # refused before anything is made
     params = load_checked(proj)
     _ensure_data(proj, emit)
     council = load_council(proj.params)
-    periods = [parse_period(p) for p in ([period] if isinstance(period, str) else period or [])]
+    periods = [parse_period(p) for p in options.periods or []]
     periods = periods or [latest_complete_period(proj.store, council.area_code)]
     _check_periods_have_data(proj.store, council.area_code, periods)
+    directorates, reports, areas = (list(x) if x else None for x in (options.directorates, options.reports, options.areas))
     planned = [job for when in periods for job in plan(params, when, directorates, reports, areas, proj.store)]
     if areas and not any(j.report.per == "area" for j in planned):
         raise ConfigError("--area chooses the areas of an area profile: name one with --report (e.g. --report area_profile)")
     with folder.building():
         try:
-            _check_data(proj, periods, directorates, strict, folder.path, council.name, emit)
-            return _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, emit)
+            _check_data(proj, periods, directorates, options.strict, folder.path, council.name, emit)
+            return _build(proj, params, council, periods, planned, folder, options, emit)
         except OSError as exc:  # a full disk, a folder made read-only: what was written is whole, the rest is not there
             raise PerfkitError(
                 f"writing the build's files failed ({exc.strerror or exc}: {exc.filename or folder.path}); no file was left "
@@ -114,16 +106,17 @@ def build(
             ) from None
 
 
-def _build(proj, params, council, periods, planned, folder, chosen, jobs, force, engine, scheduler, warm_kernels, emit) -> BuildReport:  # noqa: ANN001, PLR0913
+def _build(proj: Project, params: ReportParams, council: Council, periods: list[Period], planned: list[Job], folder: OutputFolder,
+           options: BuildOptions, emit: Event) -> BuildReport:
     """The build itself, holding the output folder's lock."""
-    out = folder.path
+    out, chosen = folder.path, options.formats
     removed = folder.remove_stale_temporaries()
     manifest = Manifest(out)
     if manifest.problem:
         emit("note", manifest.problem)
     code = code_hash()
     inputs = jobs_inputs(planned, params, proj, code, council.area_code)
-    todo = [j for j in planned if force or not manifest.up_to_date(job_key(j), inputs[job_key(j)], chosen)]
+    todo = [j for j in planned if options.force or not manifest.up_to_date(job_key(j), inputs[job_key(j)], chosen)]
     skipped = [JobResult(j, "skipped", dict(manifest.entries[job_key(j)].get("files", {}))) for j in planned if j not in todo]
     if todo:
         check_parameters(todo, proj, proj.store)
@@ -135,7 +128,7 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
         if undated:
             emit("note", f"no committee meeting date for {when.label} ({', '.join(undated)}): those papers say \"to be confirmed\"; "
                          f"add the date under meetings in {proj.params / 'calendar.yaml'} (or a directorate's own meetings)")
-    workers, why = worker_count(jobs, len(todo))
+    workers, why = worker_count(options.jobs, len(todo))
     if why and todo:
         emit("note", why)
     started = time.perf_counter()
@@ -157,30 +150,28 @@ def _build(proj, params, council, periods, planned, folder, chosen, jobs, force,
         )
         emit("done", result)
 
-    with _commit_for_reports(proj.root):
-        results = run_jobs(todo, proj, out, chosen, workers=workers, on_done=done, engine=engine, scheduler=scheduler, warm_kernels=warm_kernels) if todo else []
+    environment = {BUILD_COMMIT: git_commit(proj.root)} if todo else {}  # read once for every report's kernel
+    results = run_jobs(todo, proj, out, chosen, workers=workers, on_done=done, engine=options.engine, scheduler=options.scheduler,
+                       warm_kernels=options.warm_kernels, environment=environment) if todo else []
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
     index = write_index(out, council.name, index_names(params))
     return BuildReport(results, periods, out, index, time.perf_counter() - started)
 
 
-@contextlib.contextmanager
-def _commit_for_reports(root: Path) -> Iterator[None]:
-    """The project's git commit read once for the build's reports (their workers and kernels
-    inherit it, see :func:`perfkit.provenance.git_commit`), and this process's environment
-    as it was afterwards."""
-    from perfkit.provenance import BUILD_COMMIT, git_commit
+def _as_of(options: BuildOptions, emit: Event) -> BuildOptions:
+    """The options of a build from the store as it stood at ``options.as_of`` (a publication
+    id, or a date and time): that publication's period and directorates unless others are
+    named, a snapshot of the store, and outputs/as-of/<publication-N or batch-N>/."""
+    from perfkit.store.history import resolve_as_of, snapshot_store
 
-    before = {k: os.environ.get(k) for k in (BUILD_COMMIT, "PERFKIT_HOME")}
-    os.environ[BUILD_COMMIT], os.environ["PERFKIT_HOME"] = git_commit(root), str(root)
-    try:
-        yield
-    finally:
-        for key, value in before.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    proj = project(store=options.store)
+    batch, published, folders = resolve_as_of(proj.store, options.as_of)
+    name = f"publication-{options.as_of.strip()}" if published else f"batch-{batch}"
+    out = options.out or proj.outputs / "as-of" / name
+    store = snapshot_store(proj.store, batch, proj.store.parent / "as-of" / f"batch-{batch}.duckdb")
+    emit("note", f"as of {options.as_of}: the store as it stood after batch {batch}, into {out}")
+    return options.but(periods=options.periods or ((published,) if published else None), directorates=options.directorates or folders,
+                       out=out, store=store, as_of=None)
 
 
 def _check_data(proj: Project, periods: list[Period], directorates: Sequence[str] | None, strict: bool, out: Path, council: str,
@@ -211,11 +202,11 @@ def _ensure_data(proj: Project, emit: Event) -> None:
     if not empty:
         return
     from perfkit.config.catalogue import load_catalogue
-    from perfkit.scaffold.demo import is_fictional, write_demo_files
     from perfkit.ingest import ingest
+    from perfkit.scaffold.demo import is_demo_project, write_demo_files
 
     council = load_council(proj.params)
-    if not is_fictional(council):
+    if not is_demo_project(proj):
         raise ConfigError(
             f"the store {proj.store} holds no data yet: import {council.name}'s files first, e.g. `perfkit ingest "
             "--source dfe_c1_referrals FILE.csv` or `perfkit ingest data/returns/*.csv` (README, 'Set up your own council')"

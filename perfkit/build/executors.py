@@ -9,6 +9,7 @@ each keeps one warm kernel (:mod:`perfkit.build.kernels`) unless told otherwise.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import os
 import threading
@@ -31,8 +32,13 @@ WORKER_MEMORY = 500 * 2**20
 Task = Callable[[Any], Any]
 
 
-class Executor:
-    """Runs tasks; subclasses say where, through :meth:`_session`."""
+class Executor(abc.ABC):
+    """Runs tasks; subclasses say where, through :meth:`_session`. ``env`` is what the reports'
+    kernels find in their environment (the project, the store, the build's git commit): the
+    one place it is set, in a worker process, or here for the run only."""
+
+    def __init__(self, env: dict[str, str], warm: bool = True) -> None:
+        self.env, self.warm = dict(env), warm
 
     def run(self, task: Task, jobs: list, on_done: Callable[[Any], None] | None = None) -> list:
         done: dict[int, Any] = {}
@@ -44,8 +50,9 @@ class Executor:
                     on_done(done[futures[future]])
         return [done[i] for i in sorted(done)]
 
-    def _session(self) -> contextlib.AbstractContextManager:  # pragma: no cover - each executor says where
-        raise NotImplementedError
+    @abc.abstractmethod
+    def _session(self) -> contextlib.AbstractContextManager:
+        """Yields (submit, completed): how a task is started, and the futures as they finish."""
 
 
 class Serial(Executor):
@@ -58,20 +65,22 @@ class Serial(Executor):
             future.set_result(task(job))
             return future
 
-        yield submit, iter
+        with environment(self.env):
+            yield submit, iter
 
 
 class Processes(Executor):
     """``workers`` worker processes on this machine, each with its warm kernel (unless ``warm`` is False)."""
 
-    def __init__(self, workers: int, root: str, store: str, warm: bool = True) -> None:
-        self.workers, self.start = workers, (root, store, warm)
+    def __init__(self, workers: int, env: dict[str, str], warm: bool = True) -> None:
+        super().__init__(env, warm)
+        self.workers = workers
 
     @contextlib.contextmanager
     def _session(self) -> Iterator[tuple[Callable, Callable]]:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=self.workers, initializer=start_worker, initargs=self.start) as pool:
+        with ProcessPoolExecutor(max_workers=self.workers, initializer=start_worker, initargs=(self.env, self.warm)) as pool:
             yield pool.submit, as_completed
 
 
@@ -79,8 +88,9 @@ class Dask(Executor):
     """One Dask task per report on the cluster at ``scheduler`` (``pip install 'perfkit[dask]'``);
     each worker thread keeps a warm kernel for the project, started with its first report."""
 
-    def __init__(self, scheduler: str, root: str, store: str, warm: bool = True) -> None:
-        self.scheduler, self.start = scheduler, (root, store, warm)
+    def __init__(self, scheduler: str, env: dict[str, str], warm: bool = True) -> None:
+        super().__init__(env, warm)
+        self.scheduler = scheduler
 
     @contextlib.contextmanager
     def _session(self) -> Iterator[tuple[Callable, Callable]]:
@@ -89,28 +99,29 @@ class Dask(Executor):
         except ImportError:
             raise PerfkitError("--scheduler needs dask.distributed: pip install 'perfkit[dask]'") from None
         with Client(self.scheduler) as client:
-            yield (lambda task, job: client.submit(_on_dask_worker, task, job, self.start, pure=False)), as_completed
+            yield (lambda task, job: client.submit(_on_dask_worker, task, job, self.env, self.warm, pure=False)), as_completed
 
 
-def _on_dask_worker(task: Task, job: Any, start: tuple[str, str, bool]) -> Any:
+def _on_dask_worker(task: Task, job: Any, env: dict[str, str], warm: bool) -> Any:
     """A report on a Dask worker: in this thread's warm kernel, started for this project on
-    first use (a kernel started for another project's build is replaced)."""
-    root, store, warm = start
-    if warm and getattr(WARM, "project", None) != (root, store):
+    first use (a kernel started for another project's build is replaced); a cold kernel
+    finds the project in the environment, set for the report only."""
+    if warm and getattr(WARM, "project", None) != env:
         if getattr(WARM, "kernel", None) is not None:
             WARM.kernel.shutdown()
-        _warm_up(root, store)
-    return task(job)
+        _warm_up(env)
+    with environment(env):  # a kernel started during the report (cold, or replacing the warm one) finds the project
+        return task(job)
 
 
-def _warm_up(root: str, store: str) -> None:
-    """This thread's warm kernel, started with the project its reports read."""
+def _warm_up(env: dict[str, str]) -> None:
+    """This thread's warm kernel, started with the project its reports read (in its environment)."""
     from multiprocessing.util import Finalize
 
     from perfkit.build.kernels import WarmKernel
 
-    os.environ["PERFKIT_HOME"], os.environ["PERFKIT_STORE"] = root, store
-    WARM.kernel, WARM.project = WarmKernel(), (root, store)
+    with environment(env):
+        WARM.kernel, WARM.project = WarmKernel(), dict(env)
     Finalize(WARM.kernel, WARM.kernel.shutdown, exitpriority=10)  # shut down when the worker exits (it also polls its worker)
 
 
@@ -119,13 +130,29 @@ def warm_kernel() -> Any:
     return getattr(WARM, "kernel", None)
 
 
-def start_worker(root: str, store: str, warm: bool) -> None:
-    """Worker initializer: die with the build, set the project for kernels, and start this
-    worker's warm kernel (when warm kernels are on)."""
+@contextlib.contextmanager
+def environment(env: dict[str, str]) -> Iterator[None]:
+    """This process's environment with ``env`` while the block runs, restored afterwards."""
+    before = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        for key, value in before.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def start_worker(env: dict[str, str], warm: bool) -> None:
+    """Worker initializer: die with the build, set the project for kernels (a worker process
+    is the build's own, so its environment is set for its life), and start this worker's
+    warm kernel (when warm kernels are on)."""
     _die_with_parent(os.getppid())
-    os.environ["PERFKIT_HOME"], os.environ["PERFKIT_STORE"] = root, store
+    os.environ.update(env)
     if warm:
-        _warm_up(root, store)
+        _warm_up(env)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -20,12 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perfkit.atomic import atomic_path
+from perfkit.config.papers import ReportDef, ReportParams, load_params
+from perfkit.config.project import Project
 from perfkit.contract import META_MIME, METADATA_KEY, PROVENANCE_MIME
 from perfkit.errors import ConfigError, PerfkitError
-from perfkit.config.papers import ReportDef, ReportParams, load_params
-from perfkit.report.kinds import KINDS, ReportKind, Selection
-from perfkit.config.project import Project
 from perfkit.periods import Freq, Period
+from perfkit.report.kinds import KINDS, ReportKind, Selection
 
 if TYPE_CHECKING:
     import nbformat
@@ -216,8 +216,6 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     from perfkit.build.executors import warm_kernel
     from perfkit.render.formats import FORMATS, Rendering, made
 
-    os.environ["PERFKIT_HOME"] = str(project.root)  # the kernel finds the project and store
-    os.environ["PERFKIT_STORE"] = str(project.store)
     folder = job.outputs(out)
     folder.mkdir(parents=True, exist_ok=True)
     result = JobResult(job, "built")
@@ -369,21 +367,25 @@ def run_jobs(
     engine: str = "nbconvert",
     scheduler: str | None = None,
     warm_kernels: bool = True,
+    environment: dict[str, str] | None = None,
 ) -> list[JobResult]:
     """Run every job: on a Dask cluster at ``scheduler``, in ``workers`` processes (each with a
     warm kernel), or here one by one with a new kernel each (one worker, cold kernels).
 
-    The batch never stops early; results come back in the order of ``jobs``.
+    The batch never stops early; results come back in the order of ``jobs``. The reports'
+    kernels find the project and store through their environment, with ``environment``
+    added: the executor sets it where they start (and restores this process's afterwards).
     """
     from perfkit.build.executors import Dask, Processes, Serial
 
     task = functools.partial(run_job, project=project, out=out, formats=formats, engine=engine)
+    env = {"PERFKIT_HOME": str(project.root), "PERFKIT_STORE": str(project.store), **(environment or {})}
     if scheduler:
-        executor: Executor = Dask(scheduler, str(project.root), str(project.store), warm_kernels)
+        executor: Executor = Dask(scheduler, env, warm_kernels)
     elif workers <= 1 and not warm_kernels:
-        executor = Serial()
+        executor = Serial(env)
     else:
-        executor = Processes(workers, str(project.root), str(project.store), warm_kernels)
+        executor = Processes(workers, env, warm_kernels)
     return executor.run(task, jobs, on_done)
 
 

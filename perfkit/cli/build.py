@@ -18,6 +18,7 @@ from rich.table import Table
 
 from perfkit.build.job import Job, JobResult, job_key
 from perfkit.build.builder import build
+from perfkit.build.options import BuildOptions
 from perfkit.render.formats import FORMATS
 from perfkit.text import printable
 
@@ -26,13 +27,12 @@ __all__ = ["run_build"]
 SHOWN = 40  # rows of the summary table: a batch of hundreds shows its failures and slowest
 
 
-def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_console: Console, err_console: Console, engine: str = "nbconvert", force: bool = False,  # noqa: ANN001, PLR0913
-              scheduler: str | None = None, warm_kernels: bool = True, strict: bool = False, areas: list[str] | None = None) -> int:
+def run_build(options: BuildOptions, out_console: Console, err_console: Console) -> int:
     """Build (:func:`perfkit.build.builder.build`), show progress and a summary; return the exit code
     (1 when any report failed)."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn())
     progress = Progress(*columns, console=out_console, transient=False)
-    several = len([period] if isinstance(period, str) else list(period or [])) > 1
+    several = len(options.periods or ()) > 1
     state: dict = {}
 
     def on_event(kind: str, payload: object) -> None:
@@ -49,7 +49,7 @@ def run_build(period, directorates, reports, formats, jobs, out_dir, store, out_
             progress.advance(state["task"])
 
     try:
-        report = build(period, directorates, reports, formats, jobs, out_dir, store, engine, force, scheduler, warm_kernels, on_event, strict, areas)
+        report = build(options, on_event=on_event)
     finally:
         progress.stop()
     results = report.results

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -24,6 +26,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from perfkit.config.catalogue import ComparatorGroup
 from perfkit.contract import ENGLAND
 from perfkit.errors import ConfigError
+
+if TYPE_CHECKING:
+    from perfkit.config.catalogue import Catalogue
 
 
 class NeighbourLists(BaseModel):
@@ -80,7 +85,8 @@ def region_members(region: str, attributes: pd.DataFrame) -> set[str]:
 
 __all__ = [
     "TIERS", "NeighbourLists", "authorities", "group_from_list", "load_neighbour_lists", "load_statistical_neighbours", "neighbour_group",
-    "neighbour_lists", "read_group", "read_neighbour_lists", "region_members", "region_of", "same_tier", "tier_of",
+    "neighbour_lists", "read_group", "read_neighbour_lists", "region_members", "region_of", "same_tier", "save_group",
+    "save_neighbour_lists", "tier_of",
 ]
 
 
@@ -261,3 +267,57 @@ def same_tier(area: str, reported: set[str]) -> tuple[str, set[str]]:
     if tier is None:
         return f"All {len(reported)} areas reported", set(reported)
     return _TIER_NAMES[tier], {a for a in reported if tier_of(a) == tier}
+
+
+def save_group(params: str | Path, group: ComparatorGroup, source: str | Path, code: str | None = None, name: str | None = None,
+               indicators: Iterable[str] = (), catalogue: Catalogue | None = None) -> tuple[ComparatorGroup, Path]:
+    """Save ``group`` (read from the file ``source`` by :func:`read_group`) as
+    ``params/comparators/<code>.yaml``, never over an existing file; return the group as saved
+    and its file.
+
+    ``code``, ``name`` and ``indicators`` (those it is the comparator group of) replace the
+    file's own when given; with ``catalogue``, an indicator not in it is refused before
+    anything is written."""
+    import yaml
+
+    from perfkit.atomic import write_text
+
+    given = (("code", code), ("name", name), ("indicators", [c.upper() for c in indicators]))
+    group = group.model_validate(group.model_dump() | {k: v for k, v in given if v})
+    if catalogue is not None:
+        for indicator in group.indicators:
+            catalogue[indicator]  # an unknown code is a clear error before anything is written
+    target = Path(params) / "comparators" / f"{group.code}.yaml"
+    _refuse_existing(target)
+    header = f"# Comparator group read by `perfkit groups add` from {Path(source).name}.\n"
+    write_text(target, header + yaml.safe_dump(group.model_dump(), sort_keys=False, allow_unicode=True))
+    return group, target
+
+
+def save_neighbour_lists(params: str | Path, source: str | Path, code: str | None = None, name: str | None = None,
+                         dfe_numbers: pd.DataFrame | None = None) -> tuple[NeighbourLists, Path, dict[str, list[str]]]:
+    """Every area's own list in ``source`` (:func:`read_neighbour_lists`) saved as
+    ``params/neighbours/<code>.yaml``, never over an existing file; return the lists, their file
+    and the DfE numbers the store has no area for, by area (those are left out).
+
+    ``code`` is by default statistical_neighbours for the DfE file (a CSV), else the file's
+    name; ``name`` "Statistical neighbours (DfE)", else "Nearest neighbours (<file name>)"."""
+    import yaml
+
+    from perfkit.atomic import write_text
+
+    source = Path(source)
+    dfe = source.suffix.lower() == ".csv"
+    code = (code or ("statistical_neighbours" if dfe else source.stem)).lower().replace("-", "_")
+    name = name or ("Statistical neighbours (DfE)" if dfe else f"Nearest neighbours ({source.stem})")
+    lists, unknown = read_neighbour_lists(source, code, name, dfe_numbers)
+    target = Path(params) / "neighbours" / f"{code}.yaml"
+    _refuse_existing(target)
+    header = f"# Each area's neighbours, read by `perfkit groups add --every-area` from {source.name}.\n"
+    write_text(target, header + yaml.safe_dump(lists.model_dump(), sort_keys=False, allow_unicode=True))
+    return lists, target, unknown
+
+
+def _refuse_existing(target: Path) -> None:
+    if target.exists():
+        raise ConfigError(f"{target} already exists: choose another --code, or remove that file first")

@@ -3,7 +3,7 @@ as the file, the entry and the key.
 
 >>> import tempfile, pathlib
 >>> path = pathlib.Path(tempfile.mkdtemp()) / "x.yaml"
->>> _ = path.write_text("a: &x [1, 2]\nb: *x\n")
+>>> _ = path.write_text("a: &x [1, 2]\\nb: *x\\n")
 >>> read_yaml(path)
 {'a': [1, 2], 'b': [1, 2]}
 """

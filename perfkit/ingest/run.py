@@ -22,10 +22,10 @@ from perfkit.atomic import atomic_path
 from perfkit.config.catalogue import Catalogue
 from perfkit.errors import IngestError
 from perfkit.ingest.read import stage_frame, stage_table, unstage
+from perfkit.ingest.returned import is_return, read_return
 from perfkit.ingest.sources import SourceMapping, apply_mapping
 from perfkit.ingest.validate import PROBLEM_COLUMNS, Checked, Problem, check, drop
 from perfkit.periods import Period
-from perfkit.ingest.returned import is_return, read_return
 from perfkit.store.store import BatchResult, Store
 
 __all__ = ["IngestReport", "Problem", "ingest", "MAX_SHOWN", "MAX_KEPT"]

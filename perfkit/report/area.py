@@ -24,7 +24,7 @@ from perfkit.config.papers import Paper
 from perfkit.periods import Period, parse_period
 from perfkit.blocks.model import Block, Blocks, Cell, Heading, Keep, PageBreak, Paragraph, Part, Section, Table
 from perfkit.report.charts import comparator_chart, sparkline_svg, trend_alt
-from perfkit.report.directorate import Inputs, PaperSections, about, paper_header, stacked
+from perfkit.report.shell import Inputs, PaperSections, about, paper_header, stacked
 from perfkit.report.wording import figure_text, quality_text
 
 __all__ = ["AreaProfile"]

@@ -18,7 +18,7 @@ from perfkit.report.kinds import KINDS
 from perfkit.config.papers import Corporate
 from perfkit.periods import Period, parse_period
 from perfkit.blocks.model import Block, Cell, Paragraph, Section, Table, direction_badge, rag_badge
-from perfkit.report.directorate import Inputs, PaperSections, about, load_inputs, paper_header, rag_sentence, stacked
+from perfkit.report.shell import Inputs, PaperSections, about, load_inputs, paper_header, rag_sentence, stacked
 from perfkit.report.wording import figure_text, previous_text, status_footnote, target_text
 
 __all__ = ["CorporateOverview"]

@@ -23,7 +23,7 @@ from perfkit.config.project import project
 from perfkit.periods import Period, parse_period
 from perfkit.blocks.model import Block, Cell, KeyValues, Section, Table
 from perfkit.report.charts import comparator_chart, trend_chart
-from perfkit.report.directorate import Inputs, about, load_inputs, paper_header
+from perfkit.report.shell import Inputs, about, load_inputs, paper_header
 from perfkit.store.store import Store
 
 __all__ = ["IndicatorProfile"]

@@ -13,16 +13,25 @@ holds the workbook's contract).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 
+from perfkit._version import __version__
 from perfkit.atomic import atomic_path
 from perfkit.config.catalogue import Catalogue, Indicator, Unit
 from perfkit.contract import STATUSES
-from perfkit.errors import ConfigError
-from perfkit.ingest.returned import COLUMNS, DATA_SHEET, HEADER_ROW, HELP_SHEET, NAMES, OWNER_COLUMNS, PREFIX, Issued, column_letter
-from perfkit.periods import Period
+from perfkit.ingest.returned import (
+    COLUMNS,
+    DATA_SHEET,
+    HEADER_ROW,
+    HELP_SHEET,
+    NAMES,
+    OWNER_COLUMNS,
+    PREFIX,
+    Issued,
+    column_letter,
+)
+from perfkit.periods import Period, parse_period
 from perfkit.returns.due import due_rows, owner_slug, reporting_quarter
 from perfkit.spreadsheet import safe_cell
 

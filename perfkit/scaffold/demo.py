@@ -26,13 +26,14 @@ import numpy as np
 
 from perfkit.atomic import write_text
 from perfkit.config.catalogue import Catalogue, Indicator, Unit
-from perfkit.config.council import Council
+from perfkit.config.council import Council, load_council
+from perfkit.config.project import Project, project
+from perfkit.contract import ENGLAND
 from perfkit.formatting import format_value, separating_decimals
 from perfkit.ingest.read import KNOWN
-from perfkit.contract import ENGLAND
 from perfkit.periods import Period, parse_period
 
-__all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "is_fictional", "write_demo_files"]
+__all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "demo_project", "is_demo_project", "is_fictional", "write_demo_files"]
 
 DEMO_YEARS = ("2021/22", "2025/26")
 DEFAULT_SEED = 20250401
@@ -41,6 +42,28 @@ DEFAULT_SEED = 20250401
 def is_fictional(council: Council) -> bool:
     """Whether ``council`` is the invented demo council (its code starts with ZZ, as no ONS code does)."""
     return council.area_code.upper().startswith("ZZ")
+
+
+def is_demo_project(proj: Project) -> bool:
+    """Whether ``proj`` is the fictional demo council's project: the only kind whose store
+    perfkit fills with generated data (``perfkit demo``, or a build on an empty store), never a
+    real council's."""
+    return (proj.params / "council.yaml").is_file() and is_fictional(load_council(proj.params))
+
+
+def demo_project(proj: Project) -> Project:
+    """The project ``perfkit demo`` fills, asked for in ``proj``: ``proj`` itself when it is the
+    demo council's (:func:`is_demo_project`); else a folder of its own, ``demo/`` inside a real
+    council's project, or ``proj``'s folder when it has no council yet, given the demo
+    council's params (:func:`perfkit.scaffold.init.write_demo_project`) when it has none.
+    ``proj``'s --store, if any, stays."""
+    if is_demo_project(proj):
+        return proj
+    from perfkit.scaffold.init import write_demo_project
+
+    demo = project(root=proj.root / "demo" if (proj.params / "council.yaml").is_file() else proj.root, store=proj.store_override)
+    write_demo_project(demo.root)
+    return demo
 
 
 class Sim(NamedTuple):

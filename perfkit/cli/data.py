@@ -1,0 +1,214 @@
+"""The commands that bring data and settings in: ``perfkit ingest``, ``demo``, ``indicators``,
+``groups`` (list and ``add``) and ``init``.
+
+Each parses its options, calls the library and prints what it did; :mod:`perfkit.cli.app`
+registers them and turns errors into one line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from perfkit import api
+from perfkit.cli.look import StoreOpt, err, out, plain, store_path
+from perfkit.config.project import project
+from perfkit.errors import IngestError, PerfkitError
+
+__all__ = ["demo", "groups", "groups_add", "indicators", "ingest", "init"]
+
+
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="CSV or XLSX files in the canonical layout (see README).")],
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Import the valid rows; save the rejected ones to data/rejected/<file>.rejected.csv."),
+    ] = False,
+    rejects: Annotated[
+        Path | None, typer.Option("--rejects", help="Folder for rejected rows (default: rejected/ beside the store, i.e. data/rejected/).")
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Source mapping for a published file: a name in params/sources/ or a YAML path."),
+    ] = None,
+    period: Annotated[
+        str | None, typer.Option("--period", help="Refuse a return workbook (perfkit returns) issued for another period, e.g. '2026/27 Q1'.")
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Validate data files and import them into the store, all or nothing.
+
+    Return workbooks from `perfkit returns` are read as issued: rows left blank are 'not
+    returned'; a changed workbook is refused. Files are checked by DuckDB beside the store,
+    within $PERFKIT_MEMORY_LIMIT (default 1GB)."""
+    from perfkit.ingest import ingest as run_ingest
+
+    mapping = None
+    if source:
+        from perfkit.ingest.sources import load_mapping
+
+        named = project().params / "sources" / f"{source}.yaml"
+        mapping = load_mapping(named if named.is_file() else Path(source))
+    try:
+        from perfkit.periods import parse_period
+
+        expect = parse_period(period) if period else None
+        reports = run_ingest(paths, store_path(store), api.get_catalogue(), skip_invalid=skip_invalid, mapping=mapping, rejects=rejects, period=expect)
+    except IngestError as exc:
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    table = Table("file", "batch", "added", "revised", "unchanged", "rejected", "flagged", title="Import")
+    for rep in reports:
+        r = rep.result
+        table.add_row(r.file_name, str(r.batch_id), str(r.added), str(r.revised), str(r.unchanged), str(r.rejected), str(rep.flagged))
+    out.print(table)
+    for rep in reports:
+        if rep.flagged:
+            out.print(
+                f"note: {rep.flagged} row(s) of {escape(rep.path.name)}: the published value disagrees with its own published "
+                "counts beyond the mapping's value_tolerance; stored as published with the flag counts_disagree "
+                "(shown by `perfkit show` and in reports; `strict: true` in the mapping refuses them instead)", soft_wrap=True,
+            )
+        for note in rep.notes:
+            out.print(f"note: {escape(note)}", soft_wrap=True)
+        if rep.rejects_path:
+            out.print(f"rejected rows of {rep.path.name} saved to {rep.rejects_path}")
+    out.print(f"store: {store_path(store)}")
+
+
+def indicators(
+    directorate: Annotated[
+        str | None, typer.Option("--directorate", help="Only this directorate's indicators: its slug (as `build` takes) or its name.")
+    ] = None,
+) -> None:
+    """List the indicator catalogue (params/indicators/)."""
+    cat = api.get_catalogue()
+    if directorate:
+        from perfkit.config.papers import load_directorates
+
+        found, _ = load_directorates(project().params / "directorates", cat)
+        d = found.get(directorate) or next((d for d in found.values() if d.name.lower() == directorate.lower()), None)
+        if d is None:
+            raise PerfkitError(f"no directorate {directorate!r}; known: {', '.join(found)} (params/directorates/)")
+        codes = set(d.codes(cat))
+    table = Table("code", "title", "unit", "polarity", "frequency", "directorate", "comparators", title="Indicators")
+    count = 0
+    for ind in cat.values():
+        if directorate and ind.code not in codes:
+            continue
+        count += 1
+        table.add_row(
+            ind.code, ind.title, ind.unit.value, ind.polarity.value, ind.frequency, ind.directorate, ind.comparator_group or ""
+        )
+    out.print(table)
+    out.print(f"{count} indicator(s)")
+
+
+def demo(
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data.")] = 20250401,
+    store: StoreOpt = None,
+) -> None:
+    """Generate the fictional demo council's data and import it into the store.
+
+    Inside a real council's project (or an empty folder) the demo is made in its own folder,
+    demo/ (or here), with the demo council's params: never in a real council's store."""
+    from perfkit.config.catalogue import load_catalogue
+    from perfkit.config.council import load_council
+    from perfkit.ingest import ingest as run_ingest
+    from perfkit.scaffold.demo import demo_project, write_demo_files
+
+    here = project(store=store)
+    proj = demo_project(here)
+    catalogue, council = load_catalogue(proj.params), load_council(proj.params)
+    files = write_demo_files(catalogue, council, proj.demo_data, seed=seed)
+    reports = run_ingest(files, proj.store, catalogue)
+    added = sum(r.result.added for r in reports)
+    revised = sum(r.result.revised for r in reports)
+    unchanged = sum(r.result.unchanged for r in reports)
+    out.print(
+        f"demo data for {council.name} (fictional): {len(files)} files, "
+        f"{added} added, {revised} revised, {unchanged} unchanged; store: {proj.store}"
+    )
+    if proj.root != here.root:
+        out.print(f"the demo project is {proj.root}: build its papers with `cd {proj.root} && perfkit build`")
+
+
+def groups(ctx: typer.Context) -> None:
+    """List the project's comparator groups with their sizes (`perfkit groups add --help` to add one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from perfkit.config.groups import load_neighbour_lists
+
+    cat = api.get_catalogue()
+    params = project().params
+    table = Table("code", "name", "areas", "used by", title=f"Comparator groups ({params / 'comparators'})")
+    for code, g in cat.groups.items():
+        users = [c for c, i in cat.items() if i.comparator_group == code]
+        table.add_row(plain(code), plain(g.name), str(len(g.members)), plain(", ".join(users) or "–"))
+    out.print(table)
+    out.print("built in: the region of an area, and every authority of its tier that reported the indicator (`perfkit benchmark`)")
+    for path in sorted((params / "neighbours").glob("*.yaml")):
+        lists = load_neighbour_lists(params, path.stem)
+        out.print(f"neighbour lists {lists.code}: {plain(lists.name)}, for {len(lists.lists)} areas (area profiles' `neighbours:`)")
+
+
+def groups_add(
+    file: Annotated[Path, typer.Argument(help="YAML group, JSON {area: [codes]} neighbour lists, CSV list (area_code, area_name) or the DfE statistical neighbour CSV.")],
+    area: Annotated[str | None, typer.Option("--area", help="Whose neighbours, for a file of lists (default: the council).")] = None,
+    code: Annotated[str | None, typer.Option("--code", help="The group's code (default: from the file).")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="The group's name in papers (default: from the file).")] = None,
+    for_: Annotated[list[str] | None, typer.Option("--for", help="An indicator this group is the comparator group of (repeat for more).")] = None,
+    every_area: Annotated[bool, typer.Option("--every-area", help="Keep every area's own list (JSON lists or the DfE file), for area profiles: params/neighbours/<code>.yaml.")] = False,
+    store: StoreOpt = None,
+) -> None:
+    """Read a comparator group from a publisher's file and save it as params/comparators/<code>.yaml (never overwrites).
+
+    With --every-area, keep every area's own list instead, as params/neighbours/<code>.yaml:
+    the neighbours an area profile compares each area with (`neighbours:` in params/reports.yaml)."""
+    from perfkit.config.groups import read_group, save_group, save_neighbour_lists
+    from perfkit.store.store import Store
+
+    proj = project(store=store)
+    names, numbers = {}, None
+    if proj.store.exists():
+        with Store(proj.store, read_only=True) as db:
+            names = dict(db.areas().itertuples(index=False))
+            numbers = db.area_attributes("dfe_number")
+    if every_area:
+        lists, target, unknown = save_neighbour_lists(proj.params, file, code, name, numbers)
+        out.print(f"saved {lists.name}: lists for {len(lists.lists)} areas as {target}; an area profile compares each area with its own "
+                  f"list when its report in params/reports.yaml says `neighbours: {lists.code}`")
+        if unknown:
+            gone = sorted({n for ns in unknown.values() for n in ns})
+            out.print(f"{len(unknown)} list(s) name DfE number(s) the store has no area for, left out: {', '.join(gone[:12])}"
+                      f"{' ...' if len(gone) > 12 else ''} (authorities since reorganised, or a DfE file not imported)")
+        return
+    whose = (area or api.get_council().area_code).strip().upper()
+    group = read_group(file, whose, names, numbers)
+    # the catalogue checks the indicators the group is for, when it names any (only then is it read)
+    group, target = save_group(proj.params, group, file, code=code, name=name, indicators=for_ or (),
+                               catalogue=api.get_catalogue() if for_ or group.indicators else None)
+    use = (f"it is the comparator group of {', '.join(group.indicators)}" if group.indicators else
+           f"make it an indicator's comparator group with --for CODE (or comparator_group: {group.code} in the catalogue)")
+    out.print(f"saved {group.name} ({len(group.members)} areas) as {target}: {use}; `perfkit benchmark --group {group.code}` uses it too")
+
+
+def init(
+    folder: Annotated[Path, typer.Argument(help="The project folder to make (new or empty).")],
+    council: Annotated[str, typer.Option("--council", help='The council\'s name, e.g. "Trafford Council".')],
+    area_code: Annotated[str, typer.Option("--area-code", help="The council's ONS area code, e.g. E08000009.")],
+    area_name: Annotated[str | None, typer.Option("--area-name", help="Short name in papers (default: from --council).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Write the missing files into a folder that is not empty (never overwrites one).")] = False,
+) -> None:
+    """Make a project folder for a council: params/, data/, outputs/ and a README, ready for its data."""
+    from perfkit.scaffold.init import init_project
+
+    written, kept = init_project(folder, council, area_code, area_name=area_name, force=force)
+    out.print(f"made the perfkit project {folder.resolve()} for {council}: {len(written)} file(s) written")
+    if kept:
+        out.print(f"kept {len(kept)} existing file(s) unchanged: " + ", ".join(str(p.relative_to(folder)) for p in kept))
+    out.print(f"next: cd {folder} and follow README.md there (import data, then `perfkit build`)")

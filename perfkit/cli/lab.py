@@ -1,0 +1,46 @@
+"""``perfkit lab``: JupyterLab in the project's analysis/ folder, with its store configured."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from perfkit.cli.look import StoreOpt, out
+from perfkit.config.project import Project, project
+from perfkit.errors import PerfkitError
+
+__all__ = ["lab", "lab_command"]
+
+
+def lab_command(proj: Project, extra: list[str]) -> list[str]:
+    """The JupyterLab command ``perfkit lab`` runs: in the project's ``analysis/`` folder,
+    which starts with a copy of the analyst starter notebook, never on the production
+    report notebooks; ``extra`` (``--port 8899 --ip 0.0.0.0 --no-browser`` ...) go to JupyterLab."""
+    import shutil
+
+    folder = proj.root / "analysis"
+    starter = proj.notebook("analyst_starter.ipynb")
+    if not folder.exists():
+        folder.mkdir()
+        if starter.is_file():
+            shutil.copy(starter, folder / starter.name)
+    return [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(folder), *extra]
+
+
+def lab(ctx: typer.Context, store: StoreOpt = None) -> None:
+    r"""Open JupyterLab in analysis/ with the project's store configured (needs perfkit\[lab]).
+
+    Other options go to JupyterLab: perfkit lab --port 8899 --ip 0.0.0.0 --no-browser
+    """
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("jupyterlab") is None:
+        raise PerfkitError("JupyterLab is not installed: pip install 'perfkit[lab]' (or pip install jupyterlab)")
+    proj = project(store=store)
+    env = {**os.environ, "PERFKIT_HOME": str(proj.root), "PERFKIT_STORE": str(proj.store)}
+    command = lab_command(proj, list(ctx.args))
+    out.print(f"JupyterLab on {command[4]} with the store {proj.store}")
+    raise typer.Exit(subprocess.call(command, env=env))

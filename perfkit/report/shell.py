@@ -1,0 +1,223 @@
+"""The shell every committee paper shares: the inputs a paper reads (params and exactly the
+stored rows it shows), the header block, the narrative sections from params (financial,
+legal, other implications, recommendations, background papers, contact), and "About this
+report" (provenance). Each paper (:mod:`perfkit.report.directorate`,
+:mod:`perfkit.report.overview`, :mod:`perfkit.report.profile`, :mod:`perfkit.report.area`)
+adds its own sections to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from perfkit.assess import commentary_checks
+from perfkit.assess.disclosure import suppress_small_numbers
+from perfkit.assess.rag import RAG_LABELS
+from perfkit.blocks.model import (
+    PROVENANCE_MIME,
+    Block,
+    Blocks,
+    Cell,
+    Heading,
+    Keep,
+    KeyValues,
+    Meta,
+    PaperHeader,
+    Part,
+    Section,
+    joined,
+)
+from perfkit.config.catalogue import Indicator
+from perfkit.config.council import Council, load_council
+from perfkit.config.papers import Paper, ReportParams, load_params
+from perfkit.config.project import project
+from perfkit.periods import Period
+from perfkit.provenance import provenance
+from perfkit.store.store import Store
+
+__all__ = ["ASSURANCE_SHORT", "Inputs", "OFF_TARGET", "PaperSections", "SPC_SHORT", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "rag_sentence", "spc_icons", "stacked"]
+
+OFF_TARGET = ("red", "amber")
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What every report reads: params, the council, stored rows and the project folder."""
+
+    params: ReportParams
+    council: Council
+    rows: pd.DataFrame
+    root: Path
+
+    def for_audience(self, paper: object) -> Inputs:
+        """The inputs a paper (its params) may see: a public paper's rows have small numbers
+        suppressed before anything is assessed or shown (:mod:`perfkit.assess.disclosure`)."""
+        if paper.status != "public":
+            return self
+        publish = paper.withheld_commentary == "publish"
+        rows = suppress_small_numbers(self.rows, self.params.catalogue, self.council.disclosure_threshold, publish_words=publish)
+        return Inputs(self.params, self.council, rows, self.root)
+
+
+def load_inputs(
+    per: str, subject: str, store: str | Path | None = None, root: str | Path | None = None, area: str | None = None
+) -> Inputs:
+    """Read params and exactly the stored rows the report reads: its indicators for ``area``
+    (default: the council) and its comparators, as its kind says (:mod:`perfkit.report.kinds`)."""
+    from perfkit.report.kinds import KINDS
+
+    proj = project(root=root, store=store)
+    params = load_params(proj.params, proj.notebook_folders[0])
+    council = load_council(proj.params)
+    indicators = KINDS[per].reads(params, subject, {})
+    with Store(proj.store, read_only=True) as db:
+        rows = db.observations(indicators, KINDS[per].areas(params, indicators, subject, {}, area or council.area_code))
+    return Inputs(params, council, rows, proj.root)
+
+
+def _date(value: object) -> str:
+    return f"{value:%-d %B %Y}" if value else "to be confirmed"
+
+
+def stacked(lines: list[str], badge: Cell | None = None) -> Cell:
+    """A cell of several short lines (and a badge last): 'Rent collected [HSG_RENT]' over '2025/26 Q4'."""
+    return joined([Cell(x) for x in lines] + ([badge] if badge else []))
+
+
+def labelled(lines: list[tuple[str, str]]) -> Cell:
+    """'Commentary (March 2026): ...' lines, the labels in bold."""
+    return joined([Cell(f"{k}: {v}", parts=(Part(k, "label"), Part(v))) for k, v in lines], "\n")
+
+
+SPC_SHORT = {
+    "common cause": "common cause",
+    "special cause improvement": "improving",
+    "special cause concern": "concern",
+    "special cause neutral high": "unusually high",
+    "special cause neutral low": "unusually low",
+}
+ASSURANCE_SHORT = {"consistently pass": "will pass", "consistently fail": "will fail", "inconsistent (hit and miss)": "hit and miss"}
+
+
+def spc_icons(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> str:
+    """'SPC: improving; hit and miss' from the indicator's own series, or '' under 12 points."""
+    from perfkit.assess import own_series
+    from perfkit.assess.spc import spc
+
+    series = own_series(rows, ind.code, area, period.end)
+    if series["value"].count() < 12:
+        return ""
+    target = ind.target_for(series["period"].iloc[-1])
+    result = spc(series["value"].tolist(), ind.polarity.value, target.value if target else None)
+    text = f"SPC: {SPC_SHORT[result.variation]}"
+    return text + (f"; {ASSURANCE_SHORT[result.assurance]}" if result.assurance else "")
+
+
+def paper_header(inputs: Inputs, settings: Paper, period: Period, title: str) -> Block:
+    """The header block and the metadata the exporters use for title, language and footer."""
+    meeting = _date(inputs.params.meeting(period, settings))
+    status = settings.status.capitalize() + (" (draft)" if settings.draft else "")
+    meta = {
+        "title": title,
+        "lang": "en-GB",
+        "council": inputs.council.name,
+        "committee": settings.committee,
+        "meeting": meeting,
+        "paper": f"Paper {settings.paper}",
+        "status": status,
+        "colour": inputs.council.colour,
+    }
+    head = PaperHeader(
+        inputs.council.name, settings.committee, meeting, title, f"the {settings.officer}", settings.paper, status,
+        settings.wards, "Yes" if settings.key_decision else "No",
+    )
+    return Blocks((Meta(meta), head))
+
+
+def narrative_sections(settings: Paper, first: int) -> dict[str, Block]:
+    """The fixed sections from params, numbered from ``first``: financial, legal, other
+    implications (equalities, risk, climate), recommendations, background papers."""
+    n = settings.narrative
+    other = tuple(
+        [f"Equalities: {t}" for t in n.equalities] + [f"Risk: {t}" for t in n.risk] + [f"Climate and environment: {t}" for t in n.climate]
+    )
+    return {
+        "financial": Section(first, "Financial implications", tuple(n.financial), "financial"),
+        "legal": Section(first + 1, "Legal implications", tuple(n.legal), "legal"),
+        "other": Section(first + 2, "Other implications", other, "other-implications"),
+        "recommendations": Section(first + 3, "Recommendations", tuple(n.recommendations), "recommendations"),
+        "background_papers": Section(first + 4, "Background papers", tuple(n.background_papers), "background-papers"),
+    }
+
+
+def contact_block(settings: Paper) -> Block:
+    """The contact point: who to ask, and the officer the paper is from."""
+    c, s = settings.contact, settings.signed_by
+    items = [("Contact", c.name), ("Role", c.role)]
+    items += [(k, v) for k, v in (("Telephone", c.phone), ("Email", c.email)) if v]
+    items += [("Officer", s.name), ("Title", s.role)]
+    return Keep((Heading("Contact point", 2, "contact"), KeyValues("Contact point for this report", tuple(items))))
+
+
+def rag_sentence(counts: pd.Series, prefix: str = "") -> str:
+    """'2 green, 1 amber, 5 red (1 of them withheld), 1 no target'."""
+    parts = []
+    for k in RAG_LABELS:
+        if k == "withheld" or not counts[prefix + k]:
+            continue
+        held = int(counts.get("withheld_" + k, 0)) if not prefix else 0
+        parts.append(f"{int(counts[prefix + k])} {k}" + (f" ({held} of them withheld from this public report)" if held else ""))
+    if counts.get(prefix + "withheld", 0):
+        parts.append(f"{int(counts[prefix + 'withheld'])} withheld, whose RAG would reveal a small number")
+    return ", ".join(parts) or "none"
+
+
+def about(inputs: Inputs, parameters: dict, card: pd.DataFrame | None = None) -> Block:
+    """Provenance: data snapshot, versions, parameters and time (also as metadata for the build)."""
+    facts = provenance(inputs.rows, inputs.root, parameters)
+    record = {"provenance": facts, "parameters": parameters}
+    if card is not None:
+        record["rag_counts"] = card["rag"].value_counts().to_dict()
+        record["checks"] = commentary_checks(card)
+    return Blocks(
+        (
+            Keep((Heading("About this report", 2, "about"), KeyValues("How this report was produced", tuple(facts.items())))),
+            Meta(record, PROVENANCE_MIME),
+        )
+    )
+
+
+class PaperSections:
+    """The sections every committee paper takes from its params, numbered from ``FIRST_SECTION``:
+    financial, legal and other implications, recommendations, background papers, contact point."""
+
+    FIRST_SECTION = 3
+
+    @property
+    def settings(self) -> Paper:  # pragma: no cover - each paper says where its params are
+        raise NotImplementedError
+
+    def _sections(self) -> dict[str, Block]:
+        return narrative_sections(self.settings, self.FIRST_SECTION)
+
+    def financial(self) -> Block:
+        return self._sections()["financial"]
+
+    def legal(self) -> Block:
+        return self._sections()["legal"]
+
+    def other_implications(self) -> Block:
+        """Equalities, risk and climate implications (params, with defaults)."""
+        return self._sections()["other"]
+
+    def recommendations(self) -> Block:
+        return self._sections()["recommendations"]
+
+    def background_papers(self) -> Block:
+        return self._sections()["background_papers"]
+
+    def contact(self) -> Block:
+        return contact_block(self.settings)
