@@ -296,13 +296,14 @@ def main() -> None:
         if not args.skip_plain:
             results["plain_way_seconds"] = plain_way(project, periods)
             results["speedup_vs_plain"] = results["plain_way_seconds"] / cold
-        nochange, _ = perfkit(project, "build", *period_args)
-        results["no_change_rebuild_seconds"] = nochange
+        # the median of 3, as the target is stated: one run is at the mercy of the page cache
+        results["no_change_rebuild_seconds"] = statistics.median(perfkit(project, "build", *period_args)[0] for _ in range(3))
         from area_batch import extras_python
 
         extras = extras_python(ROOT)  # perfkit with every extra (lab, dask, test), as an analyst's machine has it
         if extras is not None:
-            results["no_change_rebuild_seconds_every_extra"] = run([str(extras), "-m", "perfkit", "build", *period_args], project)[0]
+            results["no_change_rebuild_seconds_every_extra"] = statistics.median(
+                run([str(extras), "-m", "perfkit", "build", *period_args], project)[0] for _ in range(3))
         change = Path(tmp) / "change.csv"
         change.write_text(f"indicator,area_code,area_name,period,value\nHSG_TA,ZZ0000001,Kestrel Vale,{periods[-1]},999\n")
         perfkit(project, "ingest", str(change))
@@ -317,7 +318,7 @@ def main() -> None:
         *([f"speed-up against the plain way: {results['speedup_vs_plain']:.1f}x (target >= 6x; plain way {results['plain_way_seconds']:.1f} s)"] if "speedup_vs_plain" in results else []),
         *([f"speed-up against ploomber's parallel executor: {results['speedup_vs_ploomber']:.1f}x (target > 1x; ploomber {results['ploomber_seconds']:.1f} s)"] if "ploomber_seconds" in results else ["ploomber: skipped"]),
         f"cold build / the limit: {results['ratio_to_limit']:.2f} (target <= 2; the limit, no kernels, {results['limit_seconds']:.1f} s)",
-        f"no-change rebuild: {results['no_change_rebuild_seconds']:.2f} s (target <= 1.5 s)"
+        f"no-change rebuild, median of 3: {results['no_change_rebuild_seconds']:.2f} s (target <= 1.5 s)"
         + (f"; with every extra installed: {results['no_change_rebuild_seconds_every_extra']:.2f} s" if "no_change_rebuild_seconds_every_extra" in results else ""),
         f"one directorate's data changed: {results['one_directorate_change']['seconds']:.1f} s, rebuilt {results['one_directorate_change']['rebuilt']} (target: that directorate and the overview)",
         f"ingest: {results['scale']['rows_per_second']:,.0f} rows/s on {results['scale']['rows']:,} rows (target >= 250,000)",

@@ -16,8 +16,8 @@ from perfkit.assess import scorecard as _scorecard
 from perfkit.config.catalogue import Catalogue
 from perfkit.config.catalogue import load_catalogue as _load_catalogue
 from perfkit.config.council import Council, load_council
-from perfkit.errors import ConfigError, StoreError
 from perfkit.config.project import project
+from perfkit.errors import ConfigError, StoreError
 from perfkit.periods import Period, parse_period
 from perfkit.store.store import Store
 
@@ -112,9 +112,10 @@ def benchmark(
     """
     from perfkit.assess import aggregate
     from perfkit.assess.benchmark import benchmark as run
+    from perfkit.compare.membership import reporting, standard_groups
     from perfkit.config.catalogue import lookup
+    from perfkit.config.groups import load_statistical_neighbours, neighbour_group
     from perfkit.contract import COUNTS_DISAGREE
-    from perfkit.config.groups import authorities, load_statistical_neighbours, neighbour_group, region_members, region_of, same_tier
 
     cat = get_catalogue(params)
     ind = cat[indicator.upper()]
@@ -126,9 +127,6 @@ def benchmark(
     values = values[values["indicator"] == ind.code]
     if area not in set(values["area_code"]):
         raise StoreError(f"no {ind.code} value for area {area} in {when.label}; check the area code and period")
-    # the built-in group: the authorities of the area's tier that reported this indicator for
-    # this period, so a file of another indicator imported later never changes it
-    every, las = same_tier(area, authorities(set(values["area_code"]), attributes))
     groups: dict[str, set[str]] = {}
     chosen = group or ind.comparator_group
     if chosen:
@@ -137,11 +135,7 @@ def benchmark(
     if neighbours is not None:
         group = neighbour_group(load_statistical_neighbours(neighbours), attributes[attributes["key"] == "dfe_number"], area)
         groups[group.name] = set(group.codes)
-    region = region_of(area, attributes)
-    if region:
-        names = dict(zip(values["area_code"], values["area_name"]))
-        groups[f"Region: {names.get(region, region)}"] = region_members(region, attributes) & las
-    groups[every] = las
+    groups |= standard_groups(area, reporting(values, attributes), attributes, dict(zip(values["area_code"], values["area_name"])))
     table = run(values, area, ind.polarity.value, groups)
     compared = values[values["area_code"].isin(set().union(*groups.values()) | {area})]
     # published figures kept as published though they disagree with their own counts

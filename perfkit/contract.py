@@ -1,13 +1,14 @@
 """What crosses perfkit's layers, written once: the vocabularies stored rows and assessments
 use, the MIME types display blocks carry to the renderers, and the notebook metadata key.
 
-Everything here is data, importing nothing of perfkit, so any layer may depend on it.
+Everything here is data (and two sentences made from it), importing nothing of perfkit, so any layer may depend on it.
 """
 
 from __future__ import annotations
 
 __all__ = [
     "BLOCK_MIME", "COUNTS_DISAGREE", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "PROVENANCE_MIME", "RAG_LABELS",
+    "RAG_RULES", "RAG_WORDS", "rag_key", "rag_phrase",
     "STATUSES", "SUPPRESSION_CODES", "TYPST_MIME",
 ]
 
@@ -29,6 +30,41 @@ ENGLAND = "E92000001"
 COUNTS_DISAGREE = "counts_disagree"
 #: RAG ratings, in the order papers count them.
 RAG_LABELS = ("green", "amber", "red", "no target", "withheld", "no data")
+#: Each RAG rating as a paper writes it: its icon, its word, and what it says of one figure.
+RAG_WORDS = {
+    "green": ("✓", "Green", "target met"),
+    "amber": ("▲", "Amber", "just off target"),
+    "red": ("✕", "Red", "off target"),
+    "no target": ("–", "No target", ""),
+    "withheld": ("◌", "Withheld", "the RAG would reveal a small number"),
+    "no data": ("?", "No data", ""),
+}
+#: How each rating is decided, as the scorecard's key states it.
+RAG_RULES = {
+    "green": "target met",
+    "amber": "missed by no more than the tolerance",
+    "red": "missed by more",
+    "withheld": "where the RAG would reveal a withheld small number",
+}
+
+
+def rag_phrase(rag: str) -> str:
+    """A rating in words, as a caption gives it: 'Green, target met', 'No data'.
+
+    >>> rag_phrase("amber"), rag_phrase("withheld"), rag_phrase("no target")
+    ('Amber, just off target', 'Withheld: the RAG would reveal a small number', 'No target')
+    """
+    _, word, meaning = RAG_WORDS[rag]
+    return f"{word}{':' if rag == 'withheld' else ','} {meaning}" if meaning else word
+
+
+def rag_key() -> str:
+    """The scorecard key's sentence on RAG: each rating's icon, word and rule.
+
+    >>> rag_key()
+    'RAG: ✓ Green, target met; ▲ Amber, missed by no more than the tolerance; ✕ Red, missed by more; ◌ Withheld, where the RAG would reveal a withheld small number.'
+    """
+    return "RAG: " + "; ".join(f"{RAG_WORDS[r][0]} {RAG_WORDS[r][1]}, {rule}" for r, rule in RAG_RULES.items()) + "."
 #: Direction of travel.
 DIRECTION_LABELS = ("improved", "no change", "worsened", "up", "down", "withheld", "not comparable")
 

@@ -64,9 +64,10 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
         When a paper to publish is not built, failed, or is out of date with the store,
         params or code (naming it and the command that rebuilds it).
     """
-    from perfkit.build.job import job_key, jobs_inputs, load_checked, plan
+    from perfkit.build.job import job_key, jobs_inputs, plan
     from perfkit.build.manifest import Manifest, code_hash
     from perfkit.config.council import load_council
+    from perfkit.config.papers import project_params
     from perfkit.config.project import Project, project
     from perfkit.outputs import OutputFolder
     from perfkit.render.formats import FORMATS
@@ -76,7 +77,7 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
     found = project(root=root, store=store)
     proj = Project(found.root, found.store.resolve())
     when = period if isinstance(period, Period) else parse_period(period)
-    params = load_checked(proj)
+    params = project_params(proj)
     council = load_council(proj.params)
     folder = OutputFolder(Path(out) if out else proj.outputs)
     manifest = Manifest(folder.path)

@@ -19,9 +19,9 @@ from perfkit.assess.commentary import commentary_for
 from perfkit.assess.direction import direction_of_range
 from perfkit.assess.rag import rag, rag_of_range
 from perfkit.config.catalogue import Catalogue, Unit
+from perfkit.contract import ENGLAND
 from perfkit.contract import LIVE as _LIVE
 from perfkit.formatting import separating_decimals
-from perfkit.contract import ENGLAND
 from perfkit.periods import Freq, Period
 
 __all__ = ["RANK_COLUMNS", "scorecard"]

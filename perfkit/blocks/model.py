@@ -14,7 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from perfkit.contract import BLOCK_MIME, META_MIME, PROVENANCE_MIME, TYPST_MIME
+from perfkit.contract import (
+    BLOCK_MIME,
+    META_MIME,
+    PROVENANCE_MIME,
+    RAG_WORDS,
+    TYPST_MIME,
+)
 
 __all__ = [
     "TYPST_MIME",
@@ -38,15 +44,9 @@ __all__ = [
 ]
 
 
-#: A RAG rating's icon, word and style (the style names the badge's fill in each renderer).
-RAG = {
-    "green": ("✓", "Green", "rag-green"),
-    "amber": ("▲", "Amber", "rag-amber"),
-    "red": ("✕", "Red", "rag-red"),
-    "no target": ("–", "No target", "rag-none"),
-    "withheld": ("◌", "Withheld", "rag-none"),
-    "no data": ("?", "No data", "rag-none"),
-}
+#: A RAG rating's icon, word (:data:`perfkit.contract.RAG_WORDS`) and style (the style names the badge's fill in each renderer).
+RAG = {rag: (icon, word, {"green": "rag-green", "amber": "rag-amber", "red": "rag-red"}.get(rag, "rag-none"))
+       for rag, (icon, word, _) in RAG_WORDS.items()}
 
 
 class Block:
@@ -63,7 +63,8 @@ class Block:
         return render(block_data(self))
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        from perfkit.blocks import html as block_html, typst as block_typst
+        from perfkit.blocks import html as block_html
+        from perfkit.blocks import typst as block_typst
 
         data = block_data(self)
         return {"text/html": block_html.render(data), TYPST_MIME: block_typst.render(data), BLOCK_MIME: data, "text/plain": type(self).__name__}

@@ -24,14 +24,13 @@ from perfkit.build.job import (
     job_key,
     jobs_inputs,
     latest_complete_period,
-    load_checked,
     plan,
     run_jobs,
 )
 from perfkit.build.manifest import Manifest, code_hash
 from perfkit.build.options import BuildOptions
 from perfkit.config.council import Council, load_council
-from perfkit.config.papers import ReportParams
+from perfkit.config.papers import ReportParams, project_params
 from perfkit.config.project import Project, project
 from perfkit.errors import ConfigError, PerfkitError
 from perfkit.outputs import OutputFolder
@@ -85,7 +84,7 @@ def build(options: BuildOptions | None = None, *, on_event: Event | None = None,
     if missing:
         raise ConfigError(f"--engine {engine}: {missing}")
     folder = OutputFolder(options.out or proj.outputs)  # refused before anything is made
-    params = load_checked(proj)
+    params = project_params(proj)
     _ensure_data(proj, emit)
     council = load_council(proj.params)
     periods = [parse_period(p) for p in options.periods or []]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from perfkit.atomic import atomic_path
-from perfkit.config.papers import ReportDef, ReportParams, load_params
+from perfkit.config.papers import ReportDef, ReportParams
 from perfkit.config.project import Project
 from perfkit.contract import META_MIME, METADATA_KEY, PROVENANCE_MIME
 from perfkit.errors import ConfigError, PerfkitError
@@ -387,8 +387,3 @@ def run_jobs(
     else:
         executor = Processes(workers, env, warm_kernels)
     return executor.run(task, jobs, on_done)
-
-
-def load_checked(project: Project) -> ReportParams:
-    """Params, checked before anything runs."""
-    return load_params(project.params, project.notebook_folders[0])

@@ -16,8 +16,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from perfkit.build.job import Job, JobResult, job_key
 from perfkit.build.builder import build
+from perfkit.build.job import Job, JobResult, job_key
 from perfkit.build.options import BuildOptions
 from perfkit.render.formats import FORMATS
 from perfkit.text import printable

@@ -21,9 +21,9 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.config.catalogue import Unit
+from perfkit.config.papers import ReportDef, ReportParams
 from perfkit.contract import ENGLAND, LIVE
 from perfkit.errors import ConfigError
-from perfkit.config.papers import ReportDef, ReportParams
 from perfkit.periods import Period
 
 __all__ = [
@@ -116,7 +116,13 @@ def chosen_areas(params: ReportParams, report: ReportDef, asked: list[str] | Non
 def _memberships(params: ReportParams, report: ReportDef | None, areas: list[str], values: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
     """Each group every chosen area is ranked in, per indicator: indicator, group, group_of,
     group_name and area_code (one row per member)."""
-    from perfkit.config.groups import authorities, load_neighbour_lists, region_members, same_tier
+    from perfkit.compare.membership import region_name
+    from perfkit.config.groups import (
+        authorities,
+        load_neighbour_lists,
+        region_members,
+        same_tier,
+    )
 
     names = dict(zip(values["area_code"], values["area_name"]))
     lists = load_neighbour_lists(params.root, report.neighbours) if report is not None and report.neighbours else None
@@ -125,7 +131,7 @@ def _memberships(params: ReportParams, report: ReportDef | None, areas: list[str
     in_region = {r: region_members(r, attributes) for r in set(regions.values())}
     rows: list[tuple[str, str, str, str, str]] = []
     for code, reported in values.groupby("indicator", sort=False)["area_code"]:
-        reported = authorities(set(reported), attributes)
+        reported = authorities(set(reported), attributes)  # as membership.reporting
         group = params.catalogue.groups.get(params.catalogue[code].comparator_group or "")
         tiers: dict[str, set[str]] = {}
         for area in areas:
@@ -136,7 +142,7 @@ def _memberships(params: ReportParams, report: ReportDef | None, areas: list[str
             tier, members = same_tier(area, reported)
             tiers.setdefault(tier, members)
         for region in dict.fromkeys(r for r in regions.values() if r):
-            rows += [(code, "region", region, f"Region: {names.get(region, region)}", m) for m in sorted(in_region[region] & reported)]
+            rows += [(code, "region", region, region_name(region, names), m) for m in sorted(in_region[region] & reported)]
         rows += [(code, "england", tier, tier, m) for tier, members in tiers.items() for m in sorted(members)]
     return pd.DataFrame(rows, columns=["indicator", "group", "group_of", "group_name", "area_code"])
 

@@ -8,7 +8,6 @@ and the reporting calendar in ``params/calendar.yaml``; see README for the layou
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator, Mapping
 from enum import Enum
 from pathlib import Path

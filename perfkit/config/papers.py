@@ -12,15 +12,22 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from perfkit.config.catalogue import Catalogue, load_catalogue, lookup
-from perfkit.config.project import PACKAGED_NOTEBOOKS
+from perfkit.config.project import PACKAGED_NOTEBOOKS, Project
 from perfkit.config.yaml import explain, read_model, read_yaml
 from perfkit.errors import ConfigError
 from perfkit.periods import Period
 
-__all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Owner", "Paper", "ReportDef", "ReportParams", "load_directorates", "load_owners", "load_params"]
+__all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Owner", "Paper", "ReportDef", "ReportParams", "load_directorates", "load_owners", "load_params", "project_params"]
 
 SLUG = r"^[a-z0-9](?:[a-z0-9_-]{0,40}[a-z0-9])?$"
 
@@ -287,3 +294,8 @@ def load_params(root: str | Path, notebooks: str | Path | None = None) -> Report
         files,
         read_model(root / "areas.yaml", Corporate, "area profiles", "sets the area profiles' committee and paper") if (root / "areas.yaml").is_file() else None,
     )
+
+
+def project_params(proj: Project) -> ReportParams:
+    """The params of project ``proj``, its own notebooks first: the one way perfkit opens them."""
+    return load_params(proj.params, proj.notebook_folders[0])

@@ -15,8 +15,8 @@ from typing import Any
 
 import nbformat
 
-from perfkit.contract import BLOCK_MIME
 from perfkit.blocks.layout import header_rows, numbered
+from perfkit.contract import BLOCK_MIME
 
 __all__ = ["to_docx"]
 

@@ -19,8 +19,8 @@ from nbconvert.filters import DataTypeFilter
 from nbconvert.preprocessors import ExtractOutputPreprocessor, TagRemovePreprocessor
 
 from perfkit._version import __version__
-from perfkit.render.fonts import FAMILIES, font_paths, typesettable
 from perfkit.blocks.model import META_MIME, TYPST_MIME
+from perfkit.render.fonts import FAMILIES, font_paths, typesettable
 from perfkit.text import html_text, typst_string, typst_text
 
 __all__ = ["HIDDEN_TAGS", "paper_meta", "to_html", "to_pdf", "to_typst"]

@@ -9,9 +9,9 @@ from pathlib import Path
 from perfkit._version import __version__
 from perfkit.assess.rag import RAG_LABELS
 from perfkit.atomic import write_text
-from perfkit.report.kinds import AREAS_FOLDER
 from perfkit.periods import parse_period
 from perfkit.render.formats import FORMATS
+from perfkit.report.kinds import AREAS_FOLDER
 from perfkit.text import html_text as h
 
 __all__ = ["index_names", "write_index"]

@@ -14,15 +14,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.compare.batch import GROUPS
 from perfkit.assess import aggregate, ordinal, reporting_period, trends
 from perfkit.assess.direction import direction
+from perfkit.blocks.model import (
+    Block,
+    Blocks,
+    Cell,
+    Heading,
+    Keep,
+    PageBreak,
+    Paragraph,
+    Part,
+    Section,
+    Table,
+)
+from perfkit.compare.batch import GROUPS
 from perfkit.config.catalogue import Indicator
+from perfkit.config.papers import Paper
 from perfkit.contract import ENGLAND, LIVE
 from perfkit.formatting import format_value
-from perfkit.config.papers import Paper
 from perfkit.periods import Period, parse_period
-from perfkit.blocks.model import Block, Blocks, Cell, Heading, Keep, PageBreak, Paragraph, Part, Section, Table
 from perfkit.report.charts import comparator_chart, sparkline_svg, trend_alt
 from perfkit.report.shell import Inputs, PaperSections, about, paper_header, stacked
 from perfkit.report.wording import figure_text, quality_text
@@ -67,14 +78,21 @@ class AreaProfile(PaperSections):
     def load(cls, area: str | None, period: str | Period, store: str | Path | None = None, root: str | Path | None = None,
              benchmarks: list[dict] | None = None) -> AreaProfile:
         """Profile ``area`` (default: the council's own) for ``period``."""
-        from perfkit.compare.batch import area_benchmarks, area_report, benchmarks_frame, paper_benchmarks, profile_areas, profile_indicators
+        from perfkit.compare.batch import (
+            area_benchmarks,
+            area_report,
+            benchmarks_frame,
+            paper_benchmarks,
+            profile_areas,
+            profile_indicators,
+        )
         from perfkit.config.council import load_council
-        from perfkit.config.papers import load_params
+        from perfkit.config.papers import project_params
         from perfkit.config.project import project
         from perfkit.store.store import Store
 
         proj = project(root=root, store=store)
-        params = load_params(proj.params, proj.notebook_folders[0])
+        params = project_params(proj)
         council = load_council(proj.params)
         code = (area or council.area_code).strip().upper()
         when = period if isinstance(period, Period) else parse_period(period)

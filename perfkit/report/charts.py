@@ -15,8 +15,8 @@ from contextlib import contextmanager
 
 import pandas as pd
 
-from perfkit.formatting import format_value
 from perfkit.blocks.model import Chart
+from perfkit.formatting import format_value
 
 __all__ = ["comparator_chart", "house_style", "sparkline_svg", "trend_alt", "trend_chart"]
 

@@ -40,7 +40,7 @@ from perfkit.blocks.model import (
 )
 from perfkit.config.catalogue import NATIONAL
 from perfkit.config.papers import Directorate
-from perfkit.contract import LIVE
+from perfkit.contract import LIVE, rag_key, rag_phrase
 from perfkit.formatting import status_note
 from perfkit.periods import Freq, Period, parse_period
 from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
@@ -258,8 +258,7 @@ class DirectoratePaper(PaperSections):
             keys=tuple(code for _, entries in ordered for code, _ in entries),
         )
         note = Paragraph(
-            "RAG: ✓ Green, target met; ▲ Amber, missed by no more than the tolerance; ✕ Red, missed by more; "
-            "◌ Withheld, where the RAG would reveal a withheld small number. RAG compares the exact figure with the target, "
+            f"{rag_key()} RAG compares the exact figure with the target, "
             "so a figure is shown with extra decimals (94.98%) where rounding would hide a miss. The RAG column assesses "
             f"the period's figure against the period's target; the {ytd_head.lower()} column assesses the year so far against "
             f"the annual target. Percentages on fewer than {self.small} cases show their counts. Arrows show which way the "
@@ -289,17 +288,17 @@ class DirectoratePaper(PaperSections):
             facts = [
                 ("Value", f"{figure_text(r, self.small, note=False)} ({r['period'].label})"),
                 ("Target", target_text(r)),
-                ("RAG for the period", RAG_WORD[r["rag"]]),
+                ("RAG for the period", rag_phrase(r["rag"])),
             ]
             if isinstance(r["ytd_kind"], str):
-                facts += [(r["ytd_kind"].capitalize(), ytd_text(r, self.small, note=False)), (f"RAG for the {r['ytd_kind']}", RAG_WORD[r["ytd_rag"]])]
+                facts += [(r["ytd_kind"].capitalize(), ytd_text(r, self.small, note=False)), (f"RAG for the {r['ytd_kind']}", rag_phrase(r["ytd_rag"]))]
             facts.append(("Owner", ind.owner))
             facts += self._note_lines(r)
             if not isinstance(r["actions"], str):
                 facts.append(("Actions", "No actions supplied."))
             worst = r["rag"] if r["rag"] in OFF_TARGET else r["ytd_rag"]
             chart = trend_chart(ind.title, series, ind.unit.value, ind.decimals)
-            items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), KeyValues(f"{r['title']}: {RAG_WORD[worst]}", tuple(facts)), chart)))
+            items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), KeyValues(f"{r['title']}: {rag_phrase(worst)}", tuple(facts)), chart)))
         return Blocks(tuple(items))
 
     def checks(self) -> list[str]:
@@ -309,13 +308,3 @@ class DirectoratePaper(PaperSections):
     def about(self) -> Block:
         """Provenance: data snapshot, versions, parameters and time; commentary checks."""
         return about(self.inputs, self.parameters, self.card)
-
-
-RAG_WORD = {
-    "red": "Red, off target",
-    "amber": "Amber, just off target",
-    "green": "Green, target met",
-    "no target": "No target",
-    "withheld": "Withheld: the RAG would reveal a small number",
-    "no data": "No data",
-}

@@ -3,7 +3,7 @@
 A kind says which reports a build plans (one per directorate, one for the council, one per
 indicator of a directorate, one per area), the name of each one's files, the parameters its
 notebook takes, the indicators and areas it reads from the store (what the build manifest
-hashes), the params files it depends on, and the class its notebook loads. Everything that
+hashes), and the params files it depends on. Everything that
 differs between kinds is here; the build, the manifest and the papers ask the kind.
 
 >>> sorted(KINDS)
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfkit.contract import ENGLAND
 from perfkit.config.papers import ReportDef, ReportParams
+from perfkit.contract import ENGLAND
 
 if TYPE_CHECKING:
     from perfkit.periods import Period
@@ -49,7 +49,6 @@ class ReportKind:
     """One ``per:`` of params/reports.yaml. Subclasses say what differs."""
 
     per: str = ""
-    loader: str = ""  # the class a notebook of this kind loads, as "module:Class"
     open_data: bool = False  # whether its paper's figures can be written as open data (``--format csv``)
 
     def subjects(self, params: ReportParams, report: ReportDef, chosen: Selection, period: Period) -> list[Subject]:
@@ -81,7 +80,7 @@ class ReportKind:
 
 
 class DirectorateKind(ReportKind):
-    per, loader, open_data = "directorate", "perfkit.report.directorate:DirectoratePaper", True
+    per, open_data = "directorate", True
 
     def subjects(self, params: ReportParams, report: ReportDef, chosen: Selection, period: Period) -> list[Subject]:
         return [(slug, slug, "") for slug in _slugs(params, chosen)]
@@ -97,7 +96,7 @@ class DirectorateKind(ReportKind):
 
 
 class CouncilKind(ReportKind):
-    per, loader = "council", "perfkit.report.overview:CorporateOverview"
+    per = "council"
 
     def subjects(self, params: ReportParams, report: ReportDef, chosen: Selection, period: Period) -> list[Subject]:
         return [("corporate", "corporate", "")]
@@ -111,7 +110,7 @@ class CouncilKind(ReportKind):
 
 
 class IndicatorKind(ReportKind):
-    per, loader = "indicator", "perfkit.report.profile:IndicatorProfile"
+    per = "indicator"
 
     def subjects(self, params: ReportParams, report: ReportDef, chosen: Selection, period: Period) -> list[Subject]:
         return [(code, slug, "") for slug in _slugs(params, chosen) for code in params.indicators_of(slug)]
@@ -138,7 +137,7 @@ class AreaKind(ReportKind):
     handed to each notebook as its ``benchmarks`` parameter: the manifest hashes it, so a
     profile is rebuilt exactly when a figure it shows changes."""
 
-    per, loader = "area", "perfkit.report.area:AreaProfile"
+    per = "area"
 
     def subjects(self, params: ReportParams, report: ReportDef, chosen: Selection, period: Period) -> list[Subject]:
         """One per area chosen, each with its benchmarks: computed here, once for them all."""

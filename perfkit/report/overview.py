@@ -14,12 +14,33 @@ import pandas as pd
 
 from perfkit.assess import headline_counts, notable_movements, scorecard
 from perfkit.assess.rag import RAG_LABELS
-from perfkit.report.kinds import KINDS
+from perfkit.blocks.model import (
+    Block,
+    Cell,
+    Paragraph,
+    Section,
+    Table,
+    direction_badge,
+    rag_badge,
+)
 from perfkit.config.papers import Corporate
 from perfkit.periods import Period, parse_period
-from perfkit.blocks.model import Block, Cell, Paragraph, Section, Table, direction_badge, rag_badge
-from perfkit.report.shell import Inputs, PaperSections, about, load_inputs, paper_header, rag_sentence, stacked
-from perfkit.report.wording import figure_text, previous_text, status_footnote, target_text
+from perfkit.report.kinds import KINDS
+from perfkit.report.shell import (
+    Inputs,
+    PaperSections,
+    about,
+    load_inputs,
+    paper_header,
+    rag_sentence,
+    stacked,
+)
+from perfkit.report.wording import (
+    figure_text,
+    previous_text,
+    status_footnote,
+    target_text,
+)
 
 __all__ = ["CorporateOverview"]
 

@@ -15,15 +15,15 @@ from perfkit.assess import (
     trend,
     year_to_date,
 )
-from perfkit.config.catalogue import Indicator
-from perfkit.formatting import STATUS_WORDS, format_counts, format_value
-from perfkit.report.wording import compared_with, figure_text
-from perfkit.contract import ENGLAND
-from perfkit.config.project import project
-from perfkit.periods import Period, parse_period
 from perfkit.blocks.model import Block, Cell, KeyValues, Section, Table
+from perfkit.config.catalogue import Indicator
+from perfkit.config.project import project
+from perfkit.contract import ENGLAND
+from perfkit.formatting import STATUS_WORDS, format_counts, format_value
+from perfkit.periods import Period, parse_period
 from perfkit.report.charts import comparator_chart, trend_chart
 from perfkit.report.shell import Inputs, about, load_inputs, paper_header
+from perfkit.report.wording import compared_with, figure_text
 from perfkit.store.store import Store
 
 __all__ = ["IndicatorProfile"]

@@ -32,7 +32,7 @@ from perfkit.blocks.model import (
 )
 from perfkit.config.catalogue import Indicator
 from perfkit.config.council import Council, load_council
-from perfkit.config.papers import Paper, ReportParams, load_params
+from perfkit.config.papers import Paper, ReportParams, project_params
 from perfkit.config.project import project
 from perfkit.periods import Period
 from perfkit.provenance import provenance
@@ -70,7 +70,7 @@ def load_inputs(
     from perfkit.report.kinds import KINDS
 
     proj = project(root=root, store=store)
-    params = load_params(proj.params, proj.notebook_folders[0])
+    params = project_params(proj)
     council = load_council(proj.params)
     indicators = KINDS[per].reads(params, subject, {})
     with Store(proj.store, read_only=True) as db:

@@ -262,13 +262,13 @@ def run_checks(periods: Iterable[str | Period], directorates: Iterable[str] | No
                root: str | Path | None = None, today: dt.date | None = None) -> tuple[list[CheckResult], object]:
     """:func:`check` for each of ``periods`` (quarters), reading params and the store once."""
     from perfkit.config.council import load_council
-    from perfkit.config.papers import load_owners, load_params
+    from perfkit.config.papers import load_owners, project_params
     from perfkit.config.project import project
     from perfkit.returns.due import reporting_quarter
     from perfkit.store.store import Store
 
     proj = project(root=root, store=store)
-    params = load_params(proj.params, proj.notebook_folders[0])
+    params = project_params(proj)
     council = load_council(proj.params)
     owners = load_owners(proj.params, params.catalogue)
     quarters = [reporting_quarter(p) for p in periods]

@@ -187,11 +187,11 @@ def write_returns(root, period: str | Period, slugs: Iterable[str] | None = None
                   store: str | Path | None = None) -> list[Path]:  # noqa: ANN001 - a project root
     """Write every owner's return workbook for ``period``; return their paths."""
     from perfkit.config.council import load_council
-    from perfkit.config.papers import load_params
+    from perfkit.config.papers import project_params
     from perfkit.config.project import project
 
     proj = project(root=root, store=store)
-    params = load_params(proj.params, proj.notebook_folders[0])
+    params = project_params(proj)
     council = load_council(proj.params)
     quarter = reporting_quarter(period)
     owed = due_rows(params, quarter, slugs)
