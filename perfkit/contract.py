@@ -7,7 +7,7 @@ Everything here is data (and two sentences made from it), importing nothing of p
 from __future__ import annotations
 
 __all__ = [
-    "BLOCK_MIME", "COUNTS_DISAGREE", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "PROVENANCE_MIME", "RAG_LABELS",
+    "BLOCK_MIME", "COUNTS_DISAGREE", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "OPEN_DATA_MIME", "PROVENANCE_MIME", "RAG_LABELS",
     "RAG_RULES", "RAG_WORDS", "rag_key", "rag_phrase",
     "STATUSES", "SUPPRESSION_CODES", "TYPST_MIME",
 ]
@@ -76,5 +76,7 @@ TYPST_MIME = "text/x-typst"
 BLOCK_MIME = "application/vnd.perfkit.block+json"
 META_MIME = "application/vnd.perfkit.meta+json"
 PROVENANCE_MIME = "application/vnd.perfkit.provenance+json"
+#: A public paper's figures as its scorecard shows them (records), which ``--format csv`` writes as open data.
+OPEN_DATA_MIME = "application/vnd.perfkit.open-data+json"
 #: The key of perfkit's record in an executed notebook's metadata.
 METADATA_KEY = "perfkit"

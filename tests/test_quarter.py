@@ -343,7 +343,8 @@ def test_every_spreadsheet_perfkit_writes_neutralises_formulas(quarter, tmp_path
 
     import yaml
 
-    from perfkit.render.open_data import open_data
+    from perfkit.render.open_data import open_data_files, open_data_records
+    from perfkit.report import DirectoratePaper
 
     root, store, books = quarter
     path = root / "params" / "indicators" / "childrens_services.yaml"
@@ -373,7 +374,7 @@ def test_every_spreadsheet_perfkit_writes_neutralises_formulas(quarter, tmp_path
     assert any(row[5] == "'-ve re-referrals (within 12 months)" for row in table[1:])
 
     # the open data beside the public paper
-    figures, dictionary = open_data(SLUG, Q, store, root)
+    figures, dictionary = open_data_files(open_data_records(DirectoratePaper.load(SLUG, Q, store=store, root=root).card))
     table = list(csv.DictReader(io.StringIO(figures.decode("utf-8-sig"))))
     _cells_safe([v for row in table for v in row.values()])
     reref = next(r for r in table if r["indicator"] == "CS_REREF")

@@ -259,11 +259,11 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     result.checks = list(nb.metadata[METADATA_KEY].get("checks", []))
     opened: dict[str, tuple[bytes, bytes] | None] = {}
 
-    def open_data() -> tuple[bytes, bytes] | None:  # a public directorate paper's figures; None for any other report
+    def open_data() -> tuple[bytes, bytes] | None:  # a public paper's figures, from its notebook; None for any other report
         if "csv" not in opened:
             from perfkit.render.open_data import open_data as figures
 
-            opened["csv"] = figures(job.subject, job.period, project.store, project.root) if job.kind.open_data else None
+            opened["csv"] = figures(nb)
         return opened["csv"]
 
     paper = Rendering(nb, job.name, lambda: paper_links(job, out, made(formats, paper)), open_data)

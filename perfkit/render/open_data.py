@@ -1,8 +1,9 @@
 """Open data beside a public paper: its scorecard's figures as CSV, with a data dictionary.
 
 ``perfkit build --format csv`` writes ``<report>.csv`` and ``<report>-dictionary.csv`` for a
-directorate paper whose params say ``status: public``, from the same assessment the paper
-shows, after disclosure control: a withheld figure is blank with the status "suppressed",
+directorate paper whose params say ``status: public``, from the records its scorecard output
+carries (the same assessment the paper shows, read from the executed notebook, never
+computed again), after disclosure control: a withheld figure is blank with the status "suppressed",
 so no small number can be recovered. An internal paper's figures are never written.
 Every cell is spreadsheet-safe (:mod:`perfkit.spreadsheet`).
 """
@@ -11,9 +12,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from perfkit.contract import OPEN_DATA_MIME
 from perfkit.spreadsheet import csv_bytes
 
-__all__ = ["DICTIONARY", "open_data"]
+__all__ = ["DICTIONARY", "open_data", "open_data_files", "open_data_records"]
 
 #: The open-data columns and what each means (the data dictionary).
 DICTIONARY = [
@@ -40,25 +42,35 @@ DICTIONARY = [
 ]
 
 
-def open_data(directorate: str, period, store, root) -> tuple[bytes, bytes] | None:  # noqa: ANN001
-    """The open-data CSV and its dictionary for a directorate's paper, or None for an internal paper."""
-    from perfkit.report.directorate import DirectoratePaper
-
-    paper = DirectoratePaper.load(directorate, period, store=store, root=root)
-    if paper.directorate.status != "public":
-        return None
-    card = paper.card.copy()
+def open_data_records(card: pd.DataFrame) -> list[dict]:
+    """A public paper's scorecard as open-data records (JSON-ready), after disclosure control:
+    what the paper's notebook carries in its scorecard's output for :func:`open_data`."""
+    card = card.copy()
     card["period"] = card["period"].map(lambda p: p.label)
     card["direction"] = card["direction_previous"]
     card["previous_period"] = card["previous_period"].map(lambda p: p.label)
     card["rank_period"] = card["rank_period"].map(lambda p: getattr(p, "label", p))
     held = card["status"].eq("suppressed")
     card.loc[held, ["value", "numerator", "denominator"]] = None  # withheld: never a figure beside the word
-    frame = card[[name for name, _ in DICTIONARY]].copy()
+    frame = card[[name for name, _ in DICTIONARY]].astype(object)
     unranked = pd.to_numeric(frame["rank_of"]).fillna(0).eq(0)
     frame.loc[unranked, ["rank", "rank_of", "rank_period"]] = None
+    return [{k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+def open_data(nb) -> tuple[bytes, bytes] | None:  # noqa: ANN001 - an executed notebook
+    """The open-data CSV and its dictionary from an executed paper (the records its scorecard
+    output carries), or None for a paper that has none (an internal paper, another report)."""
+    records = next((out["data"][OPEN_DATA_MIME] for cell in nb.cells for out in cell.get("outputs", [])
+                    if OPEN_DATA_MIME in out.get("data", {})), None)
+    return None if records is None else open_data_files(records)
+
+
+def open_data_files(records: list[dict]) -> tuple[bytes, bytes]:
+    """Open-data records as the CSV and its data dictionary, spreadsheet-safe."""
+    frame = pd.DataFrame.from_records(records, columns=[name for name, _ in DICTIONARY])
     for column in ("value", "numerator", "denominator", "target", "rank", "rank_of"):
-        numbers = pd.to_numeric(frame[column])
+        numbers = pd.to_numeric(frame[column]).astype(float)
         whole = numbers.dropna().map(float.is_integer).all()
         frame[column] = numbers.round().astype("Int64") if whole else numbers  # 490, not 490.0; blank where none
     text = [c for c in frame.columns if frame[c].dtype != "Int64" and not pd.api.types.is_float_dtype(frame[c])]

@@ -29,6 +29,7 @@ from perfkit.blocks.model import (
     Heading,
     Keep,
     KeyValues,
+    Meta,
     PageBreak,
     Paragraph,
     Part,
@@ -40,9 +41,10 @@ from perfkit.blocks.model import (
 )
 from perfkit.config.catalogue import NATIONAL
 from perfkit.config.papers import Directorate
-from perfkit.contract import LIVE, rag_key, rag_phrase
+from perfkit.contract import LIVE, OPEN_DATA_MIME, rag_key, rag_phrase
 from perfkit.formatting import status_note
 from perfkit.periods import Freq, Period, parse_period
+from perfkit.render.open_data import open_data_records
 from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
 from perfkit.report.shell import (
     OFF_TARGET,
@@ -269,7 +271,10 @@ class DirectoratePaper(PaperSections):
             "latest completed year.",
             "note",
         )
-        return Blocks((PageBreak(landscape=True), Heading("Appendix 1: Performance scorecard", 2, "appendix-1"), table, note))
+        parts = (PageBreak(landscape=True), Heading("Appendix 1: Performance scorecard", 2, "appendix-1"), table, note)
+        if self.directorate.status == "public":  # its figures as open data (--format csv), as shown here
+            parts = (Meta(open_data_records(self.card), OPEN_DATA_MIME), *parts)
+        return Blocks(parts)
 
     def exceptions(self) -> Block:
         """Appendix 2: each indicator off target for the period or the year, with its trend, commentary and actions."""

@@ -49,7 +49,6 @@ class ReportKind:
     """One ``per:`` of params/reports.yaml. Subclasses say what differs."""
 
     per: str = ""
-    open_data: bool = False  # whether its paper's figures can be written as open data (``--format csv``)
 
     def subjects(self, params: ReportParams, report: ReportDef, chosen: Selection, period: Period) -> list[Subject]:
         """The reports a build plans for ``period``: (subject, output folder, parameters computed for it)."""
@@ -80,7 +79,7 @@ class ReportKind:
 
 
 class DirectorateKind(ReportKind):
-    per, open_data = "directorate", True
+    per = "directorate"
 
     def subjects(self, params: ReportParams, report: ReportDef, chosen: Selection, period: Period) -> list[Subject]:
         return [(slug, slug, "") for slug in _slugs(params, chosen)]
