@@ -31,6 +31,7 @@ import pandas as pd
 from perfkit.errors import ConfigError
 from perfkit.periods import Period, parse_period
 from perfkit.store.history import resolve_as_of, snapshot_store
+from perfkit.store.queries import next_publication, publication_rows, record_publication
 
 __all__ = ["Publication", "publications", "publish", "resolve_as_of", "snapshot_store"]
 
@@ -99,8 +100,7 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
         papers.append((job, inputs, files))
     with Store(proj.store) as db, folder.building():
         con = db.con
-        batch = con.execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchall()[0][0]
-        number = con.execute("SELECT coalesce(max(publication_id), 0) + 1 FROM publications").fetchall()[0][0]
+        batch, number = next_publication(con)
         now, by = dt.datetime.now().replace(microsecond=0), who or getpass.getuser()
         target_root = folder.path / PUBLISHED / when.slug
         made, rows = [], []
@@ -126,10 +126,7 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
                 os.chmod(staging / "publication.json", 0o444)
                 os.replace(staging, target)
                 made.append(target)
-            con.execute("BEGIN TRANSACTION")
-            con.execute("INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?)", [number, when.label, now, by, batch, str(target_root)])
-            con.executemany("INSERT INTO publication_files VALUES (?, ?, ?, ?, ?, ?)", rows)
-            con.execute("COMMIT")
+            record_publication(con, (number, when.label, now, by, batch, str(target_root)), rows)
             write_index(folder.path, council.name, index_names(params))  # the index marks what was published
         except BaseException:
             for path in made:  # a publication is whole or absent
@@ -147,10 +144,6 @@ def publications(store: str | Path) -> pd.DataFrame:
     if not Path(store).exists():
         return pd.DataFrame(columns=["publication_id", "period", "published_at", "published_by", "max_batch_id", "files", "folder"])
     with Store(store) as db:  # read-write: a store made before publications gains their tables
-        return db.con.execute(
-            """SELECT p.publication_id, p.period, p.published_at, p.published_by, p.max_batch_id, count(f.path) AS files, p.folder
-               FROM publications p LEFT JOIN publication_files f USING (publication_id)
-               GROUP BY ALL ORDER BY p.publication_id DESC"""
-        ).df()
+        return publication_rows(db.con)
 
 

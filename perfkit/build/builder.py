@@ -38,6 +38,7 @@ from perfkit.periods import Freq, Period, parse_period
 from perfkit.provenance import BUILD_COMMIT, git_commit
 from perfkit.render.formats import ENGINES, FORMATS
 from perfkit.render.site import index_names, write_index
+from perfkit.store.queries import has_figures
 from perfkit.store.store import Store
 
 __all__ = ["BuildOptions", "BuildReport", "build"]
@@ -220,10 +221,7 @@ def _check_periods_have_data(store: Path, area: str, periods: list[Period]) -> N
     would have nothing to say), naming the latest period that has some."""
     with Store(store, read_only=True) as db:
         for when in periods:
-            found = db.con.execute(
-                "SELECT count(*) FROM observations WHERE area_code = ? AND period_start BETWEEN ? AND ?", [area, when.start, when.end]
-            ).fetchall()[0][0]
-            if not found:
+            if not has_figures(db.con, area, when.start, when.end):
                 latest = latest_complete_period(store, area, today=dt.date.max)
                 raise ConfigError(
                     f"--period {when.label}: the store holds none of the council's ({area}) figures for {when.span}; "

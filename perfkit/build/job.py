@@ -84,19 +84,12 @@ class JobResult:
 def latest_complete_period(store: Path, area: str, today: dt.date | None = None) -> Period:
     """The latest quarter that has ended and for which the store holds the council's data
     (the latest financial year that has ended, where the store holds only annual figures)."""
+    from perfkit.store.queries import latest_starts
     from perfkit.store.store import Store
 
     today = today or dt.date.today()
     with Store(store, read_only=True) as db:
-        found = db.con.execute(
-            "SELECT max(period_start) FROM observations WHERE area_code = ? AND period_type IN ('month', 'quarter') "
-            "AND period_start <= ?",
-            [area, today],
-        ).fetchall()[0][0]
-        year = db.con.execute(
-            "SELECT max(period_start) FROM observations WHERE area_code = ? AND period_type = 'year' "
-            "AND period_start + INTERVAL 1 YEAR <= ?", [area, today],
-        ).fetchall()[0][0]
+        found, year = latest_starts(db.con, area, today)
     if found is None and year is None:
         raise PerfkitError(
             f"the store {store} holds no figures for the council ({area}) for a period that has ended: import its data "

@@ -40,10 +40,6 @@ def code_hash() -> str:
     return f"{__version__}:{file_hash(files)}"
 
 
-_ROW_HASH = ("hash(indicator, area_code, period_type, period_start, area_name, value, numerator, denominator, status, "
-             "status_reason, commentary, actions, quality)")
-
-
 def rows_hash(store: Path, indicators: list[str], areas: list[str]) -> str:
     """A content hash of exactly the stored rows of ``indicators`` and ``areas`` (order does not matter)."""
     return RowHashes(store, indicators, areas).of(indicators, areas)
@@ -57,15 +53,9 @@ class RowHashes:
     the XOR of the rows' hashes, the same as hashing its rows at once."""
 
     def __init__(self, store: Path, indicators: list[str], areas: list[str]) -> None:
-        con = duckdb.connect(str(store), read_only=True)
-        try:
-            found = con.execute(
-                f"SELECT indicator, area_code, count(*), bit_xor({_ROW_HASH}) FROM observations "
-                "WHERE list_contains(?, indicator) AND list_contains(?, area_code) GROUP BY ALL",
-                [sorted(set(indicators)), sorted(set(areas))],
-            ).fetchall()
-        finally:
-            con.close()
+        from perfkit.store.queries import row_hashes
+
+        found = row_hashes(store, indicators, areas)
         self.pieces = {(i, a): (n, mix) for i, a, n, mix in found}
 
     def of(self, indicators: list[str], areas: list[str]) -> str:
