@@ -97,7 +97,7 @@ def build(options: BuildOptions | None = None, *, on_event: Event | None = None,
         raise ConfigError("--area chooses the areas of an area profile: name one with --report (e.g. --report area_profile)")
     with folder.building():
         try:
-            _check_data(proj, periods, directorates, options.strict, folder.path, council.name, emit)
+            _check_data(proj, params, periods, directorates, options.strict, folder.path, council.name, emit)
             return _build(proj, params, council, periods, planned, folder, options, emit)
         except OSError as exc:  # a full disk, a folder made read-only: what was written is whole, the rest is not there
             raise PerfkitError(
@@ -174,7 +174,7 @@ def _as_of(options: BuildOptions, emit: Event) -> BuildOptions:
                        out=out, store=store, as_of=None)
 
 
-def _check_data(proj: Project, periods: list[Period], directorates: Sequence[str] | None, strict: bool, out: Path, council: str,
+def _check_data(proj: Project, params: ReportParams, periods: list[Period], directorates: Sequence[str] | None, strict: bool, out: Path, council: str,
                 emit: Event) -> None:
     """``perfkit check`` for each quarter built, written beside its papers (data-check.html and
     .csv) and emitted ("check"); with ``strict``, a figure not returned or commentary missing
@@ -182,7 +182,7 @@ def _check_data(proj: Project, periods: list[Period], directorates: Sequence[str
     from perfkit.returns.chase import MISSING, run_checks, write_check
 
     quarters = [when for when in periods if when.freq is Freq.QUARTER]
-    for result in (run_checks(quarters, directorates, proj.store, proj.root)[0] if quarters else []):
+    for result in (run_checks(quarters, directorates, proj.store, proj.root, params=params)[0] if quarters else []):
         write_check(result, out, council, held=True)
         emit("check", result)
         if strict and len(result.missing):

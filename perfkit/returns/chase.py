@@ -259,8 +259,9 @@ def run_check(period: str | Period, directorates: Iterable[str] | None = None, s
 
 
 def run_checks(periods: Iterable[str | Period], directorates: Iterable[str] | None = None, store: str | Path | None = None,
-               root: str | Path | None = None, today: dt.date | None = None) -> tuple[list[CheckResult], object]:
-    """:func:`check` for each of ``periods`` (quarters), reading params and the store once."""
+               root: str | Path | None = None, today: dt.date | None = None, params=None) -> tuple[list[CheckResult], object]:  # noqa: ANN001
+    """:func:`check` for each of ``periods`` (quarters), reading params (unless given: a
+    build has read them already) and the store once."""
     from perfkit.config.council import load_council
     from perfkit.config.papers import load_owners, project_params
     from perfkit.config.project import project
@@ -268,7 +269,7 @@ def run_checks(periods: Iterable[str | Period], directorates: Iterable[str] | No
     from perfkit.store.store import Store
 
     proj = project(root=root, store=store)
-    params = project_params(proj)
+    params = params or project_params(proj)
     council = load_council(proj.params)
     owners = load_owners(proj.params, params.catalogue)
     quarters = [reporting_quarter(p) for p in periods]
