@@ -24,7 +24,8 @@ from pydantic import (
 )
 
 from perfkit.config.calendar import Calendar, load_calendar
-from perfkit.config.yaml import explain, read_model, read_yaml
+from perfkit.config.groups import ComparatorGroup, load_groups
+from perfkit.config.yaml import explain, read_yaml
 from perfkit.errors import ConfigError, PeriodError
 from perfkit.periods import Freq, Period, parse_period
 
@@ -183,22 +184,6 @@ class Indicator(BaseModel):
 NATIONAL, LOCAL = "National indicators", "Local indicators"
 
 
-class ComparatorGroup(BaseModel):
-    """A named set of areas to benchmark against."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    code: str = Field(pattern=r"^[a-z0-9_]+$")
-    name: str
-    members: dict[str, str]  # area code -> area name
-    #: the indicators this group is the comparator group of (as their own comparator_group
-    #: key would say), so a project can benchmark a shipped indicator without editing it
-    indicators: list[str] = Field(default_factory=list)
-
-    @property
-    def codes(self) -> list[str]:
-        return list(self.members)
-
-
 class Catalogue(Mapping[str, Indicator]):
     """Indicators by code, with the comparator groups and calendar they refer to."""
 
@@ -257,16 +242,6 @@ def lookup(mapping: Mapping[str, Any], key: str, message: str) -> Any:
         raise ConfigError(message) from None
 
 
-def _load_groups(folder: Path) -> dict[str, ComparatorGroup]:
-    groups: dict[str, ComparatorGroup] = {}
-    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        group = read_model(path, ComparatorGroup, "comparator group", "defines a comparator group")
-        if group.code in groups:
-            raise ConfigError(f"{path}: comparator group '{group.code}' is defined twice")
-        groups[group.code] = group
-    return groups
-
-
 def _check_references(path: Path, ind: Indicator, groups: Mapping[str, ComparatorGroup], calendar: Calendar | None) -> None:
     where = f"{path}: indicator {ind.code}"
     if ind.outcome and ind.unit is not Unit.GBP:
@@ -296,7 +271,7 @@ def load_catalogue(params: str | Path) -> Catalogue:
         period that does not exist or lies outside the calendar.
     """
     params = Path(params)
-    groups = _load_groups(params / "comparators")
+    groups = load_groups(params / "comparators")
     calendar = load_calendar(params / "calendar.yaml")
     folder = params / "indicators"
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []

@@ -16,19 +16,48 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from perfkit.config.catalogue import ComparatorGroup
+from perfkit.config.yaml import read_model
 from perfkit.contract import ENGLAND
 from perfkit.errors import ConfigError
 
-if TYPE_CHECKING:
-    from perfkit.config.catalogue import Catalogue
+__all__ = [
+    "TIERS", "ComparatorGroup", "NeighbourLists", "authorities", "group_from_list", "load_groups", "load_neighbour_lists", "load_statistical_neighbours", "neighbour_group",
+    "neighbour_lists", "read_group", "read_neighbour_lists", "region_members", "region_of", "same_tier", "save_group",
+    "save_neighbour_lists", "tier_of",
+]
+
+
+class ComparatorGroup(BaseModel):
+    """A named set of areas to benchmark against."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    code: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    members: dict[str, str]  # area code -> area name
+    #: the indicators this group is the comparator group of (as their own comparator_group
+    #: key would say), so a project can benchmark a shipped indicator without editing it
+    indicators: list[str] = Field(default_factory=list)
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.members)
+
+
+def load_groups(folder: Path) -> dict[str, ComparatorGroup]:
+    """Every comparator group under ``params/comparators/``, checked; a code defined twice is refused."""
+    groups: dict[str, ComparatorGroup] = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        group = read_model(path, ComparatorGroup, "comparator group", "defines a comparator group")
+        if group.code in groups:
+            raise ConfigError(f"{path}: comparator group '{group.code}' is defined twice")
+        groups[group.code] = group
+    return groups
 
 
 class NeighbourLists(BaseModel):
@@ -44,8 +73,6 @@ class NeighbourLists(BaseModel):
 
 def load_neighbour_lists(params: str | Path, code: str) -> NeighbourLists:
     """``params/neighbours/<code>.yaml``, checked."""
-    from perfkit.config.catalogue import read_model
-
     path = Path(params) / "neighbours" / f"{code}.yaml"
     if not path.is_file():
         raise ConfigError(f"{path}: no such neighbour lists; make them with `perfkit groups add FILE --every-area --code {code}`")
@@ -82,12 +109,6 @@ def region_of(area: str, attributes: pd.DataFrame) -> str | None:
 def region_members(region: str, attributes: pd.DataFrame) -> set[str]:
     """The areas recorded in ``region``."""
     return set(attributes[(attributes["key"] == "region") & (attributes["value"] == region)]["area_code"])
-
-__all__ = [
-    "TIERS", "NeighbourLists", "authorities", "group_from_list", "load_neighbour_lists", "load_statistical_neighbours", "neighbour_group",
-    "neighbour_lists", "read_group", "read_neighbour_lists", "region_members", "region_of", "same_tier", "save_group",
-    "save_neighbour_lists", "tier_of",
-]
 
 
 def load_statistical_neighbours(path: str | Path) -> pd.DataFrame:
@@ -221,8 +242,6 @@ def read_group(path: str | Path, area: str | None = None, names: dict[str, str] 
     ``area`` picks one area's list from a file of lists (JSON, DfE); ``names`` gives area
     names where the file has none (from the store); ``dfe_numbers`` links DfE numbers to area
     codes (``Store.area_attributes("dfe_number")``)."""
-    from perfkit.config.catalogue import read_model
-
     path, names = Path(path), names or {}
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
@@ -270,7 +289,7 @@ def same_tier(area: str, reported: set[str]) -> tuple[str, set[str]]:
 
 
 def save_group(params: str | Path, group: ComparatorGroup, source: str | Path, code: str | None = None, name: str | None = None,
-               indicators: Iterable[str] = (), catalogue: Catalogue | None = None) -> tuple[ComparatorGroup, Path]:
+               indicators: Iterable[str] = (), catalogue: Mapping[str, object] | None = None) -> tuple[ComparatorGroup, Path]:
     """Save ``group`` (read from the file ``source`` by :func:`read_group`) as
     ``params/comparators/<code>.yaml``, never over an existing file; return the group as saved
     and its file.
