@@ -18,14 +18,9 @@ def lab_command(proj: Project, extra: list[str]) -> list[str]:
     """The JupyterLab command ``perfkit lab`` runs: in the project's ``analysis/`` folder,
     which starts with a copy of the analyst starter notebook, never on the production
     report notebooks; ``extra`` (``--port 8899 --ip 0.0.0.0 --no-browser`` ...) go to JupyterLab."""
-    import shutil
+    from perfkit.scaffold.init import analysis_folder
 
-    folder = proj.root / "analysis"
-    starter = proj.notebook("analyst_starter.ipynb")
-    if not folder.exists():
-        folder.mkdir()
-        if starter.is_file():
-            shutil.copy(starter, folder / starter.name)
+    folder = analysis_folder(proj)
     return [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(folder), *extra]
 
 

@@ -23,7 +23,7 @@ from perfkit.atomic import write_text
 from perfkit.errors import ConfigError
 from perfkit.periods import Freq, Period
 
-__all__ = ["DEMO_PARAMS", "ONS_CODE", "init_project", "write_demo_project"]
+__all__ = ["DEMO_PARAMS", "ONS_CODE", "analysis_folder", "init_project", "write_demo_project"]
 
 #: The demo council's params, shipped inside the package (a link to the repository's ``params/``).
 DEMO_PARAMS = Path(__file__).resolve().parents[1] / "demo_params"
@@ -233,3 +233,17 @@ def write_demo_project(folder: str | Path) -> Path:
     if not (target / "council.yaml").is_file():
         shutil.copytree(DEMO_PARAMS, target, dirs_exist_ok=True)
     return target
+
+
+def analysis_folder(proj) -> Path:  # noqa: ANN001 - a perfkit.config.project.Project
+    """The project's ``analysis/`` folder for an analyst's own notebooks, made on first use with
+    a copy of the analyst starter notebook (never the production report notebooks)."""
+    import shutil
+
+    folder = proj.root / "analysis"
+    starter = proj.notebook("analyst_starter.ipynb")
+    if not folder.exists():
+        folder.mkdir()
+        if starter.is_file():
+            shutil.copy(starter, folder / starter.name)
+    return folder
