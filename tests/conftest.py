@@ -1,26 +1,19 @@
-"""Shared fixtures: the repo's params, fresh stores, the demo store, the public data."""
+"""Shared fixtures: the repo's params, fresh stores, the demo store, the public data, a quarter's
+returns. Helpers that are not fixtures (paths, ``run_cli``, ...) are in ``tests/helpers.py``."""
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from perfkit.config.catalogue import Catalogue, load_catalogue
 from perfkit.config.council import load_council
-from perfkit.scaffold.demo import write_demo_files
 from perfkit.ingest import ingest
-from perfkit.store.store import Store
+from perfkit.scaffold.demo import write_demo_files
 
-ROOT = Path(__file__).resolve().parents[1]
-PARAMS = ROOT / "params"
-SHARED_DATA = ROOT.parent / "shared" / "data" / "public"
-TODAY = dt.date(2026, 11, 23)
-BAD_INPUTS = Path(__file__).parent / "bad_inputs"
+from .helpers import C1, PARAMS, PLANNING, RETURNS_DIRECTORATE, RETURNS_QUARTER, TODAY, require_shared_data, shipped_mapping
 
 
 @pytest.fixture(scope="session")
@@ -68,64 +61,24 @@ def shared_data() -> Path:
     return require_shared_data()
 
 
-def require_shared_data() -> Path:
-    """:func:`shared_data` for fixtures of a wider scope."""
-    if not SHARED_DATA.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but the public data folder {SHARED_DATA} is missing")
-        pytest.skip(f"{SHARED_DATA} is not beside this clone (only the developers' checkout has it)")
-    return SHARED_DATA
+@pytest.fixture()
+def public_store(tmp_path, shared_data, catalogue) -> Path:
+    """A store holding DfE's C1 file and LG Inform's planning file, through their shipped mappings."""
+    store = tmp_path / "public.duckdb"
+    ingest([shared_data / C1], store, catalogue, today=TODAY, mapping=shipped_mapping("dfe_c1_referrals"))
+    ingest([shared_data / PLANNING], store, catalogue, today=TODAY, mapping=shipped_mapping("lginform_planning_major"))
+    return store
 
 
-def dump_store(path: Path) -> dict[str, pd.DataFrame]:
-    """Every table of a store, sorted, for byte-for-byte comparisons."""
-    if not path.exists():
-        return {}
-    with Store(path, read_only=True) as db:
-        tables = [r[0] for r in db.con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall()]
-        return {t: db.con.execute(f"SELECT * FROM {t} ORDER BY ALL").df() for t in tables}
+@pytest.fixture()
+def quarter(project_dir, demo_store):
+    """A demo project whose store holds the demo data (to 2025/26 Q4), and its Children's
+    Services returns for 2026/27 Q1: (project folder, store, {workbook stem: path})."""
+    from perfkit.periods import parse_period
+    from perfkit.returns.workbook import write_returns
 
-
-def assert_same_store(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame]) -> None:
-    assert before.keys() == after.keys()
-    for name in before:
-        pd.testing.assert_frame_equal(before[name], after[name], check_exact=True, obj=name)
-
-
-def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def edit_yaml(path: Path, **changes) -> None:
-    """Set (or, with None, delete) top-level keys of a YAML file."""
-    import yaml
-
-    data = yaml.safe_load(path.read_text())
-    apply_changes(data, changes)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
-
-
-def apply_changes(data: dict, changes: dict) -> None:
-    """Set keys of ``data``; a value of None deletes the key."""
-    for key, value in changes.items():
-        if value is None:
-            data.pop(key, None)
-        else:
-            data[key] = value
-
-
-def pages_at(url: str, widths: tuple[int, ...] = (390, 1280)):
-    """Debian's Chromium (driven by Playwright) showing ``url`` at each width: yields (width, page)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
-        try:
-            for width in widths:
-                page = browser.new_page(viewport={"width": width, "height": 900})
-                page.goto(url)
-                yield width, page
-                page.close()
-        finally:
-            browser.close()
+    store = project_dir / "data" / "perfkit.duckdb"
+    store.parent.mkdir()
+    shutil.copy(demo_store, store)
+    paths = write_returns(project_dir, parse_period(RETURNS_QUARTER), [RETURNS_DIRECTORATE])
+    return project_dir, store, {p.stem: p for p in paths}

@@ -2,7 +2,7 @@
 
 The XLSX ones are built with openpyxl, then edited as zip files, as a damaged or
 hand-made workbook would be. ``python -m tests.make_bad_inputs`` writes them again;
-``tests/test_ingest.py`` holds the message each must give.
+``tests/unit/test_ingest.py`` holds the message each must give.
 """
 
 from __future__ import annotations

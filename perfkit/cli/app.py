@@ -26,12 +26,11 @@ from rich.markup import escape
 
 from perfkit import __version__
 from perfkit.cli import cycle, data, lab, look
-from perfkit.cli.lab import lab_command
 from perfkit.cli.look import DirectoratesOpt, OutOpt, StoreOpt, err, out
 from perfkit.errors import PerfkitError
 from perfkit.render.formats import formats_help
 
-__all__ = ["app", "lab_command", "run"]  # lab_command: where tests/test_trust.py takes it from
+__all__ = ["app", "run"]
 
 app = typer.Typer(
     help="perfkit: committee-ready performance reports from indicator data.",

@@ -17,7 +17,7 @@ from perfkit.config.papers import load_params
 from perfkit.periods import parse_period
 from perfkit.provenance import BUILD_COMMIT, git_commit, snapshot_id
 from perfkit.report.kinds import KINDS, Selection
-from tests.conftest import PARAMS
+from tests.helpers import PARAMS
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,9 @@ from html import unescape
 import pandas as pd
 import pytest
 
-from .conftest import ROOT, require_shared_data
-from .test_init import perfkit_cmd
+from ..helpers import C1, PLANNING, ROOT, SHARED_DATA, SN, require_shared_data, run_cli
 
-C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
-SN = "New_Statistical_Neighbour_Groupings_April_2021.csv"
-PLANNING = "trafford_planning_applications_major.csv"
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
@@ -24,16 +21,14 @@ def built(tmp_path_factory):
     shared = require_shared_data()
     project = tmp_path_factory.mktemp("example") / "trafford"
     shutil.copytree(ROOT / "examples" / "trafford", project)  # links to perfkit's shipped params become files
-    perfkit_cmd(project, "ingest", "--source", "dfe_c1_referrals", str(shared / C1))
-    perfkit_cmd(project, "ingest", "--source", "lginform_planning_major", str(shared / PLANNING))
-    perfkit_cmd(project, "build", "--period", "2024/25 Q4")
-    perfkit_cmd(project, "build", "--period", "2024/25 Q4", "--report", "indicator_profile", "--directorate", "childrens-services")
+    run_cli(project, "ingest", "--source", "dfe_c1_referrals", str(shared / C1), home=False)
+    run_cli(project, "ingest", "--source", "lginform_planning_major", str(shared / PLANNING), home=False)
+    run_cli(project, "build", "--period", "2024/25 Q4", home=False)
+    run_cli(project, "build", "--period", "2024/25 Q4", "--report", "indicator_profile", "--directorate", "childrens-services", home=False)
     return project
 
 
 def published_c1() -> pd.DataFrame:
-    from .conftest import SHARED_DATA
-
     return pd.read_csv(SHARED_DATA / C1, dtype=str, keep_default_na=False)
 
 
@@ -55,8 +50,6 @@ def test_each_years_rate_equals_the_published_percentage(built):
 
 
 def test_rank_among_statistical_neighbours_equals_pandas(built):
-    from .conftest import SHARED_DATA
-
     raw = published_c1()
     year = raw[(raw["time_period"] == "2025") & (raw["geographic_level"] == "Local authority")].copy()
     counts = year[["rereferral_count", "referral_count"]].apply(pd.to_numeric, errors="coerce")
@@ -81,20 +74,16 @@ def test_rank_among_statistical_neighbours_equals_pandas(built):
 
 def test_the_committed_group_is_what_groups_add_makes(built, tmp_path):
     """The example's statistical neighbour group can be made again from DfE's file, the same."""
-    from .conftest import SHARED_DATA
-
     committed = (built / "params" / "comparators" / "statistical_neighbours.yaml").read_text()
     (built / "params" / "comparators" / "statistical_neighbours.yaml").unlink()
     try:
-        perfkit_cmd(built, "groups", "add", str(SHARED_DATA / SN), "--code", "statistical_neighbours", "--for", "DFE_REREF")
+        run_cli(built, "groups", "add", str(SHARED_DATA / SN), "--code", "statistical_neighbours", "--for", "DFE_REREF", home=False)
         assert (built / "params" / "comparators" / "statistical_neighbours.yaml").read_text() == committed
     finally:
         (built / "params" / "comparators" / "statistical_neighbours.yaml").write_text(committed)
 
 
 def test_the_planning_paper_ranks_among_the_cipfa_neighbours(built):
-    from .conftest import SHARED_DATA
-
     raw = pd.read_csv(SHARED_DATA / PLANNING)
     quarter = raw[raw["period"] == "2024/25 Q4"].set_index("area_code")["value"]
     html = unescape((built / "outputs" / "2024-25-q4" / "place" / "directorate_report.html").read_text())

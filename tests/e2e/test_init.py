@@ -11,65 +11,19 @@ import pandas as pd
 import pytest
 import yaml
 
-from perfkit.errors import ConfigError
 from perfkit.scaffold.init import init_project
 
-from .conftest import ROOT
+from ..helpers import C1, ROOT, run_cli
 
-C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
-
-
-def perfkit_cmd(cwd: Path, *args: str, python: str = sys.executable, check: bool = True) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("PERFKIT_HOME", "PERFKIT_STORE")} | {"COLUMNS": "200"}
-    proc = subprocess.run([python, "-m", "perfkit", *args], capture_output=True, text=True, cwd=cwd, env=env)
-    if check:
-        assert proc.returncode == 0, proc.stdout + proc.stderr
-    return proc
-
-
-def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
-    (tmp_path / "notes.txt").write_text("mine")
-    with pytest.raises(ConfigError, match=r"not empty \(it holds notes.txt\).*--force"):
-        init_project(tmp_path, "Trafford Council", "E08000009")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
-
-
-@pytest.mark.parametrize("code", ["E8000009", "E08000009X", "X08000009", "08000009", "E08-000009", ""])
-def test_init_refuses_a_malformed_ons_code(tmp_path, code):
-    with pytest.raises(ConfigError, match=r"not an ONS area code: expected a country letter \(E, W, S or N\) and 8 digits, e.g. E08000009"):
-        init_project(tmp_path / "p", "Trafford Council", code)
-    assert not (tmp_path / "p").exists()
-
-
-def test_init_with_force_never_overwrites(tmp_path):
-    mine = tmp_path / "params" / "council.yaml"
-    mine.parent.mkdir()
-    mine.write_text("name: Our own\n")
-    written, kept = init_project(tmp_path, "Trafford Council", "e08000009", force=True)
-    assert kept == [mine] and mine.read_text() == "name: Our own\n"
-    assert tmp_path / "params" / "calendar.yaml" in written
-    assert init_project(tmp_path, "Trafford Council", "E08000009", force=True)[0] == []  # a second run writes nothing
-
-
-def test_init_writes_a_project_that_loads(tmp_path):
-    from perfkit.config.council import load_council
-    from perfkit.config.papers import load_params
-
-    init_project(tmp_path, "Trafford Council", "e08000009")
-    council = load_council(tmp_path / "params")
-    assert (council.name, council.area_code, council.area_name) == ("Trafford Council", "E08000009", "Trafford")
-    params = load_params(tmp_path / "params")  # notebooks come from perfkit: the project has none
-    assert list(params.directorates) == ["childrens-services"] and params.indicators_of("childrens-services") == ["DFE_REREF"]
-    assert params.catalogue.calendar.meetings == {}  # its own calendar, not the demo council's dates
-    assert not any(i.comparator_group for i in params.catalogue.values())  # the demo's groups stay with the demo
+pytestmark = pytest.mark.slow
 
 
 def test_a_real_councils_project_never_gets_demo_data(tmp_path):
     init_project(tmp_path, "Trafford Council", "E08000009")
-    proc = perfkit_cmd(tmp_path, "build", check=False)
+    proc = run_cli(tmp_path, "build", check=False, home=False)
     assert proc.returncode == 1 and "holds no data yet: import Trafford Council's files first" in proc.stderr
     assert "Set up your own council" in proc.stderr
-    proc = perfkit_cmd(tmp_path, "demo")
+    proc = run_cli(tmp_path, "demo", home=False)
     assert "Kestrel Vale" in proc.stdout and f"cd {tmp_path / 'demo'}" in proc.stdout
     assert (tmp_path / "demo" / "data" / "perfkit.duckdb").is_file() and not (tmp_path / "data" / "perfkit.duckdb").exists()
 
@@ -91,11 +45,11 @@ def test_new_council_from_an_installed_perfkit(installed, tmp_path, shared_data)
     assert str(ROOT) not in where[0] and not Path(where[1]).is_symlink()  # an installed copy, not the checkout
     assert sorted(p.name for p in Path(where[1]).glob("*.ipynb")) == sorted(p.name for p in (ROOT / "notebooks").glob("*.ipynb"))
 
-    perfkit_cmd(tmp_path, "init", "trafford", "--council", "Trafford Council", "--area-code", "E08000009", python=installed)
+    run_cli(tmp_path, "init", "trafford", "--council", "Trafford Council", "--area-code", "E08000009", python=installed, home=False)
     project = tmp_path / "trafford"
     assert not (project / "notebooks").exists()
-    perfkit_cmd(project, "ingest", "--source", "dfe_c1_referrals", str(shared_data / C1), python=installed)
-    proc = perfkit_cmd(project, "build", python=installed)
+    run_cli(project, "ingest", "--source", "dfe_c1_referrals", str(shared_data / C1), python=installed, home=False)
+    proc = run_cli(project, "build", python=installed, home=False)
     assert "no committee meeting date for 2024/25" in proc.stdout and "2 built" in proc.stdout
 
     raw = pd.read_csv(shared_data / C1, dtype=str, keep_default_na=False)

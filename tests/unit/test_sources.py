@@ -1,55 +1,19 @@
-"""Published files in through their shipped mappings, checked against the files themselves."""
+"""Published files in through their shipped mappings, checked against the files themselves
+(every C1 rate, the command and a notebook on them: tests/e2e/test_sources.py)."""
 
 from __future__ import annotations
 
 import shutil
 
-import duckdb
 import pandas as pd
 import pytest
 
 from perfkit.errors import IngestError
 from perfkit.ingest import ingest
-from perfkit.ingest.sources import load_mapping
 from perfkit.store.store import Store
 
-from .conftest import PARAMS, SHARED_DATA, TODAY, assert_same_store, dump_store
-
-C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
-PLANNING = "trafford_planning_applications_major.csv"
-
-
-def mapping(name):
-    return load_mapping(PARAMS / "sources" / f"{name}.yaml")
-
-
-@pytest.fixture()
-def public_store(tmp_path, shared_data, catalogue):
-    store = tmp_path / "public.duckdb"
-    ingest([shared_data / C1], store, catalogue, today=TODAY, mapping=mapping("dfe_c1_referrals"))
-    ingest([shared_data / PLANNING], store, catalogue, today=TODAY, mapping=mapping("lginform_planning_major"))
-    return store
-
-
-def test_c1_rates_match_the_published_percentages(public_store, shared_data):
-    raw = pd.read_csv(shared_data / C1, dtype=str, keep_default_na=False)
-    la = raw[raw["geographic_level"] == "Local authority"]
-    with Store(public_store, read_only=True) as db:
-        obs = db.observations(["DFE_REREF"])
-    checked = 0
-    for _, r in la.iterrows():
-        if not (r["rereferral_count"].isdigit() and r["referral_count"].isdigit()):
-            continue
-        year = int(r["time_period"])
-        label = f"{year - 1}/{year % 100:02d}"  # reporting year 2025 = financial year 2024/25
-        rows = obs[(obs["period"].map(lambda p: p.label) == label) & (obs["area_name"] == r["la_name"])]
-        assert len(rows) == 1, (r["la_name"], label)
-        row = rows.iloc[0]
-        recomputed = row["numerator"] / row["denominator"] * 100
-        assert (row["numerator"], row["denominator"]) == (int(r["rereferral_count"]), int(r["referral_count"]))
-        assert round(recomputed + 1e-9, 1) == pytest.approx(float(r["rereferral_percent"]), abs=0.05 + 1e-9)
-        checked += 1
-    assert checked > 1900
+from ..helpers import C1, PARAMS, PLANNING, ROOT, SHARED_DATA, TODAY, assert_same_store, dump_store
+from ..helpers import shipped_mapping as mapping
 
 
 def test_suppressed_cells_keep_their_code(public_store, shared_data):
@@ -109,41 +73,6 @@ def test_renamed_column_in_a_new_release_uses_the_alternatives(tmp_path, shared_
     unknown.write_text(text.replace("number_of_rereferrals", "rereferrals_12m", 1))
     with pytest.raises(IngestError, match=r"none of the columns \['rereferral_count', 'number_of_rereferrals'\]"):
         ingest([unknown], tmp_path / "s.duckdb", catalogue, today=TODAY, mapping=mapping("dfe_c1_referrals"))
-
-
-def test_cli_ingest_with_a_named_source(tmp_path, shared_data):
-    import os
-    import subprocess
-    import sys
-
-    shutil.copytree(PARAMS, tmp_path / "params")
-    env = {**os.environ, "PERFKIT_HOME": str(tmp_path), "COLUMNS": "200"}
-    proc = subprocess.run([sys.executable, "-m", "perfkit", "ingest", "--source", "lginform_planning_major", str(shared_data / PLANNING)],
-                          capture_output=True, text=True, env=env, cwd=tmp_path)
-    assert proc.returncode == 0, proc.stderr
-    con = duckdb.connect(str(tmp_path / "data" / "perfkit.duckdb"), read_only=True)
-    assert con.execute("SELECT source FROM batches").fetchall() == [("LG Inform major planning applications in time",)]
-
-
-def test_indicator_profile_with_spc_for_a_real_series(tmp_path, public_store, monkeypatch):
-    import nbformat
-    import papermill
-
-    from .conftest import ROOT
-
-    shutil.copytree(PARAMS, tmp_path / "params")
-    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    monkeypatch.setenv("PERFKIT_HOME", str(tmp_path))
-    out = tmp_path / "profile.ipynb"
-    papermill.execute_notebook(
-        str(tmp_path / "notebooks" / "indicator_profile.ipynb"), str(out), kernel_name="python3", progress_bar=False,
-        parameters={"indicator": "DFE_REREF", "period": "2024/25", "area": "E08000009", "store": str(public_store)},
-    )
-    nb = nbformat.read(out, as_version=4)
-    html = " ".join(o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
-    assert "Indicator profile: Re-referrals to children&#x27;s social care within 12 months (DfE), Trafford, 2024/25" in html
-    assert "XmR chart of 13 points" in html  # reporting years 2013 to 2025
-    assert "Variation: " in html and "Assurance: no target" in html
 
 
 def test_statistical_neighbour_file_is_read_as_published(shared_data):
@@ -208,7 +137,6 @@ def test_benchmark_equals_an_independent_computation(public_store, shared_data, 
 def test_comparator_chart_for_a_real_series_has_england_and_the_group(public_store, monkeypatch, tmp_path):
     from perfkit.report import IndicatorProfile
 
-    from .conftest import ROOT
 
     shutil.copytree(ROOT / "examples" / "trafford" / "params", tmp_path / "params")  # its CIPFA group is PLAN_MAJOR_13WK's
     monkeypatch.setenv("PERFKIT_HOME", str(tmp_path))

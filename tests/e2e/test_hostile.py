@@ -1,4 +1,5 @@
-"""Nothing lost, nothing stale, nothing leaked: the defects a hostile test found (issue 14).
+"""Nothing lost, nothing stale, nothing leaked: the defects a hostile test found (issue 14),
+checked through builds and the command (those checked without one: tests/unit/test_hostile.py).
 
 Each test here failed on the code before its fix. Malformed input files are written by the
 tests themselves (the XLSX ones built with openpyxl, then edited as zip files); those
@@ -22,18 +23,16 @@ from pypdf import PdfReader
 from perfkit.build.job import Job, run_job
 from perfkit.build.executors import WORKER_MEMORY, worker_count
 from perfkit.render.formats import FORMATS
-from perfkit.errors import IngestError
-from perfkit.ingest import ingest
 from perfkit.config.papers import load_params
 from perfkit.config.project import Project
 from perfkit.periods import parse_period
 from perfkit.render.fonts import _covered
 from perfkit.render.site import write_index
 
-from .conftest import TODAY, dump_store, edit_yaml, write_csv
-from .test_reports import make_project, perfkit
+from ..helpers import PERIOD, SLUG, cli_env, dump_store, edit_yaml, make_project, run_cli, write_csv
 
-PERIOD, SLUG = "2025/26 Q2", "2025-26-q2"
+pytestmark = pytest.mark.slow
+
 #: commentary as people paste it: an emoji, Chinese, a byte-order mark, NUL, a bell and a
 #: terminal escape sequence (clear the screen)
 PASTED = "Up \U0001f600 \u6f22 \ufeffbom \x00nul \x07bell \x1b[2J done"
@@ -53,11 +52,9 @@ def pasted(tmp_path_factory, demo_store_master) -> tuple[Path, str]:
         ("indicator,area_code,area_name,period,value,commentary\n"
          f'HSG_TA,ZZ0000001,Kestrel Vale,{PERIOD},503,"{PASTED}"\n').encode("utf-8")
     )
-    ingest = perfkit(project, "ingest", str(csv))
-    assert ingest.returncode == 0, ingest.stdout + ingest.stderr
+    ingest = run_cli(project, "ingest", str(csv))
     assert "control characters (invisible, unprintable) removed from the text of 1 row(s): row 2" in ingest.stdout
-    proc = perfkit(project, "build", "--period", PERIOD, "--directorate", "housing", "--format", "html,pdf")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_cli(project, "build", "--period", PERIOD, "--directorate", "housing", "--format", "html,pdf")
     return project, proc.stdout
 
 
@@ -100,24 +97,6 @@ def test_a_report_whose_pdf_fails_keeps_no_file_of_an_earlier_build(pasted, monk
     assert "failed: rendering pdf: RuntimeError" in row and ".pdf" not in row and ".html" not in row
 
 
-# ----- 3: --skip-invalid never stores rows whose rejects it cannot save --------------------
-def test_rejects_that_cannot_be_saved_mean_nothing_is_imported(tmp_path, demo_store, catalogue):
-    path = write_csv(
-        tmp_path / "returns.csv",
-        "indicator,area_code,area_name,period,value\n"
-        "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,999\nHSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,-4\n",
-    )
-    (tmp_path / "rejected" / "returns.rejected.csv").mkdir(parents=True)  # a name the rejects cannot be written to (as a read-only folder)
-    before = dump_store(demo_store)
-    with pytest.raises(IngestError) as caught:
-        ingest([path], demo_store, catalogue, skip_invalid=True, today=TODAY, rejects=tmp_path / "rejected")
-    message = str(caught.value)
-    assert message.startswith("returns.csv: nothing was imported: its 1 rejected row(s) could not be saved to")
-    assert "returns.rejected.csv" in message and "make that folder writable" in message
-    after = dump_store(demo_store)
-    assert before.keys() == after.keys() and all(before[t].equals(after[t]) for t in before)
-
-
 # ----- 4, 8, 18: the output folder -------------------------------------------------------
 QUICK = ("build", "--period", PERIOD, "--report", "corporate_overview", "--format", "html")
 
@@ -131,16 +110,16 @@ def test_build_writes_only_into_a_folder_it_made_and_cleans_only_its_own_tempora
     web = tmp_path / "web"
     web.mkdir()
     (web / "index.html").write_text("<p>the team's own page</p>")
-    proc = perfkit(plain, *QUICK, "--out", str(web))
+    proc = run_cli(plain, *QUICK, "--out", str(web), check=False)
     assert proc.returncode != 0 and "the folder holds files perfkit did not make (index.html)" in proc.stderr
     assert (web / "index.html").read_text() == "<p>the team's own page</p>" and sorted(os.listdir(web)) == ["index.html"]
     a_file = tmp_path / "notes.txt"
     a_file.write_text("mine")
-    proc = perfkit(plain, *QUICK, "--out", str(a_file))
+    proc = run_cli(plain, *QUICK, "--out", str(a_file), check=False)
     assert proc.returncode != 0 and "that is a file, not a folder" in proc.stderr and "Errno" not in proc.stderr
 
     out = tmp_path / "fresh"
-    assert perfkit(plain, *QUICK, "--out", str(out)).returncode == 0
+    run_cli(plain, *QUICK, "--out", str(out))
     folder = out / SLUG / "corporate"
     theirs = [out / "sub" / ".thesis.tmp.docx", folder / ".thesis.tmp.docx", out / ".notes.tmp"]
     for path in theirs:
@@ -148,7 +127,7 @@ def test_build_writes_only_into_a_folder_it_made_and_cleans_only_its_own_tempora
         path.write_text("a user's file")
     ours = folder / ".corporate_overview.k3x_9abc.tmp.html"  # what a killed build leaves (atomic_path's name)
     ours.write_text("<p>half")
-    proc = perfkit(plain, *QUICK, "--out", str(out))
+    proc = run_cli(plain, *QUICK, "--out", str(out), check=False)
     assert proc.returncode == 0 and "removed 1 half-written file(s)" in proc.stdout
     assert not ours.exists() and all(p.read_text() == "a user's file" for p in theirs)
 
@@ -157,10 +136,10 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(plain, tm
     from filelock import FileLock
 
     out = tmp_path / "shared"
-    assert perfkit(plain, *QUICK, "--out", str(out)).returncode == 0
+    run_cli(plain, *QUICK, "--out", str(out))
     manifest = (out / "manifest.json").read_text()
     with FileLock(out / ".perfkit-outputs.lock"):  # as a build in another process holds it
-        proc = perfkit(plain, *QUICK, "--out", str(out), "--force")
+        proc = run_cli(plain, *QUICK, "--out", str(out), "--force", check=False)
     assert proc.returncode != 0 and "another perfkit build is writing to" in proc.stderr
     assert (out / "manifest.json").read_text() == manifest  # untouched
 
@@ -168,10 +147,9 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(plain, tm
 @pytest.mark.parametrize("text", ["{not json", '{"version": 1, "reports": [1, 2]}', "[]"])
 def test_an_unreadable_manifest_is_reported_and_everything_rebuilt(plain, tmp_path, text):
     out = tmp_path / "out"
-    assert perfkit(plain, *QUICK, "--out", str(out)).returncode == 0
+    run_cli(plain, *QUICK, "--out", str(out))
     (out / "manifest.json").write_text(text)
-    proc = perfkit(plain, *QUICK, "--out", str(out))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_cli(plain, *QUICK, "--out", str(out))
     assert "manifest.json could not be read" in proc.stdout and "every report will be rebuilt" in proc.stdout
     assert "1 built, 0 up to date" in proc.stdout
     assert json.loads((out / "manifest.json").read_text())["reports"]  # written anew
@@ -180,10 +158,8 @@ def test_an_unreadable_manifest_is_reported_and_everything_rebuilt(plain, tmp_pa
 # ----- 5, 9: worker processes --------------------------------------------------------------
 def test_killing_the_build_ends_its_workers_and_kernels(plain):
     import psutil
-    env = {**os.environ, "PERFKIT_HOME": str(plain)}
-    env.pop("PERFKIT_STORE", None)
     args = ["build", "--period", PERIOD, "--directorate", "housing", "--directorate", "resources", "--jobs", "2", "--force", "--out", str(plain / "killed")]
-    build = subprocess.Popen([sys.executable, "-m", "perfkit", *args], cwd=plain, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build = subprocess.Popen([sys.executable, "-m", "perfkit", *args], cwd=plain, env=cli_env(plain), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -223,7 +199,7 @@ def _alive(process) -> bool:  # noqa: ANN001 - a psutil.Process
 def test_workers_are_capped_at_the_reports_and_at_free_memory(plain, tmp_path):
     import psutil
 
-    proc = perfkit(plain, *QUICK, "--out", str(tmp_path / "out"), "--jobs", "40")
+    proc = run_cli(plain, *QUICK, "--out", str(tmp_path / "out"), "--jobs", "40", check=False)
     assert proc.returncode == 0 and "--jobs 40: 1 worker(s), as there are 1 report(s) to build" in proc.stdout
     count, why = worker_count(10_000, 10_000)
     assert count <= max(1, psutil.virtual_memory().available // WORKER_MEMORY) + 1
@@ -245,11 +221,9 @@ def _with_file_size_limit(size: int):  # noqa: ANN202 - a preexec_fn
 @pytest.mark.parametrize("size", [30_000, 3_000])
 def test_a_full_disk_never_leaves_a_truncated_file_under_a_final_name(plain, tmp_path, size):
     out = tmp_path / "out"
-    assert perfkit(plain, *QUICK, "--out", str(out)).returncode == 0
-    env = {**os.environ, "PERFKIT_HOME": str(plain), "IPYTHONDIR": str(tmp_path / "ipython"), "COLUMNS": "200"}
-    env.pop("PERFKIT_STORE", None)
-    proc = subprocess.run([sys.executable, "-m", "perfkit", *QUICK, "--out", str(out), "--force"], cwd=plain, env=env,
-                          capture_output=True, text=True, timeout=600, preexec_fn=_with_file_size_limit(size))
+    run_cli(plain, *QUICK, "--out", str(out))
+    proc = run_cli(plain, *QUICK, "--out", str(out), "--force", check=False, env={"IPYTHONDIR": str(tmp_path / "ipython")}, timeout=600,
+                   preexec_fn=_with_file_size_limit(size))
     assert proc.returncode == 1
     if size == 30_000:  # the executed notebook (about 45 kB) cannot be written; the manifest and index can
         assert "corporate/corporate_overview: the executed notebook could not be saved (File too large)" in proc.stderr
@@ -267,31 +241,14 @@ def test_a_full_disk_never_leaves_a_truncated_file_under_a_final_name(plain, tmp
 
 
 # ----- 15, 16, 18: what is read, and how it is said ------------------------------------------
-def test_minus_zero_lower_case_codes_and_blank_lines_are_read_as_meant(tmp_path, catalogue):
-    path = write_csv(
-        tmp_path / "returns.csv",
-        "indicator,area_code,area_name,period,value\n"
-        "HSG_TA,zz0000001,Kestrel Vale,2025/26 Q1,-0\n"
-        "   \n"  # a line of spaces is as blank as a line of commas
-        ",,,,\n"
-        "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,12\n",
-    )
-    [report] = ingest([path], tmp_path / "s.duckdb", catalogue, today=TODAY)
-    assert report.result.added == 2
-    assert report.notes == ("returns.csv: area codes are upper case: 1 row(s) written in lower case were read so (e.g. zz0000001 as ZZ0000001)",)
-    with duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True) as con:
-        rows = con.execute("SELECT area_code, period, value, CAST(value AS VARCHAR) FROM observations ORDER BY period").fetchall()
-    assert rows == [("ZZ0000001", "2025/26 Q1", 0.0, "0.0"), ("ZZ0000001", "2025/26 Q2", 12.0, "12.0")]  # one series; no "-0"
-
-
 def test_a_damaged_store_and_a_period_without_data_are_said_plainly(plain, tmp_path):
     store = tmp_path / "cut.duckdb"
     data = (plain / "data" / "perfkit.duckdb").read_bytes()
     store.write_bytes(data[: len(data) * 3 // 4])  # a copy that did not finish
-    proc = perfkit(plain, "show", "HSG_TA", "--store", str(store))
+    proc = run_cli(plain, "show", "HSG_TA", "--store", str(store), check=False)
     assert proc.returncode == 1 and "unexpected error" not in proc.stderr
     assert "the store could not be read" in proc.stderr and "the file is damaged" in proc.stderr
-    proc = perfkit(plain, "build", "--period", "2019/20 Q1", "--out", str(tmp_path / "out"))
+    proc = run_cli(plain, "build", "--period", "2019/20 Q1", "--out", str(tmp_path / "out"), check=False)
     assert proc.returncode == 1 and "TypeError" not in proc.stdout + proc.stderr
     assert "--period 2019/20 Q1: the store holds none of the council's (ZZ0000001) figures for April to June 2019" in proc.stderr
     assert "the latest quarter with figures is 2025/26 Q4" in proc.stderr
@@ -303,9 +260,8 @@ def test_a_full_disk_during_an_import_says_so_and_keeps_the_store(plain, tmp_pat
     rows = ["indicator,area_code,area_name,period,value"] + [f"HSG_TA,E{i:08d},Area {i},2025/26 Q2,{i}" for i in range(60_000)]
     big = write_csv(tmp_path / "big.csv", "\n".join(rows) + "\n")
     before = dump_store(store)
-    env = {**os.environ, "PERFKIT_HOME": str(plain)}
-    proc = subprocess.run([sys.executable, "-m", "perfkit", "ingest", str(big), "--store", str(store)], env=env, capture_output=True,
-                          text=True, timeout=600, preexec_fn=_with_file_size_limit(store.stat().st_size + 200_000))
+    proc = run_cli(plain, "ingest", str(big), "--store", str(store), check=False, timeout=600,
+                   preexec_fn=_with_file_size_limit(store.stat().st_size + 200_000))
     assert proc.returncode == 1
     assert "writing to the store" in proc.stderr and "File too large" in proc.stderr and "nothing was imported" in proc.stderr
     assert "cannot rollback" not in proc.stderr
@@ -316,7 +272,7 @@ def test_a_full_disk_during_an_import_says_so_and_keeps_the_store(plain, tmp_pat
 # ----- 19: public notebooks carry no server paths --------------------------------------------
 def test_published_notebooks_carry_no_absolute_paths_of_the_server(plain, tmp_path):
     out = plain / "outputs"
-    assert perfkit(plain, *QUICK, "--force").returncode == 0
+    run_cli(plain, *QUICK, "--force")
     nb_path = out / SLUG / "corporate" / "corporate_overview.ipynb"
     text = nb_path.read_text()
     assert str(plain) not in text and str(Path.home()) + "/" not in text and ".tmp" not in text
@@ -327,7 +283,7 @@ def test_published_notebooks_carry_no_absolute_paths_of_the_server(plain, tmp_pa
     injected = next(c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", []))
     assert 'store = "data/perfkit.duckdb"' in "".join(injected["source"])
     elsewhere = tmp_path / "elsewhere"  # --out outside the project: only names
-    assert perfkit(plain, *QUICK, "--out", str(elsewhere)).returncode == 0
+    run_cli(plain, *QUICK, "--out", str(elsewhere))
     assert str(tmp_path) not in (elsewhere / SLUG / "corporate" / "corporate_overview.ipynb").read_text()
 
 
@@ -339,41 +295,10 @@ def test_perfkit_show_prints_stored_text_without_control_codes_or_markup(plain, 
     with duckdb.connect(str(store)) as con:  # as a store written before ingest removed control characters
         con.execute("UPDATE observations SET commentary = ? WHERE indicator = 'HSG_TA' AND period = ? AND area_code = 'ZZ0000001'",
                     [hostile, PERIOD])
-    proc = perfkit(plain, "show", "HSG_TA", "--period", PERIOD, "--store", str(store))
-    assert proc.returncode == 0, proc.stderr
+    proc = run_cli(plain, "show", "HSG_TA", "--period", PERIOD, "--store", str(store))
     assert not [c for c in proc.stdout if ord(c) < 32 and c not in "\n\t" or 0x7F <= ord(c) <= 0x9F]
     flat = " ".join(proc.stdout.split())
     assert "Fine]0;owned now[2J]8;;http://evil.example\\click]8;;\\ [link=http://evil.example]here[/link]" in flat.replace("│", "")
-
-
-# ----- 14: charts treat text as text -----------------------------------------------------------
-def test_dollar_signs_in_area_names_are_text_not_mathtext():
-    import pandas as pd
-
-    from perfkit.report.charts import comparator_chart
-
-    values = pd.DataFrame({
-        "area_code": ["E1", "E2", "E3"],
-        "area_name": ["Kestrel Vale", "Costs $5 $ Borough", r"Vale $\frac{1}{0$ Town"],  # neither parses as mathtext
-        "value": [10.0, 12.0, 14.0],
-    })
-    chart = comparator_chart("Rate", values, "E1", "%", 1, median=12.0)
-    assert chart.svg.startswith("<svg") or "<svg" in chart.svg[:500]
-
-
-# ----- 12: YAML aliases that expand without end ---------------------------------------------------
-def test_a_billion_laughs_in_params_is_refused_at_once_without_expanding_it(project_dir):
-    from perfkit.config.council import load_council
-    from perfkit.errors import ConfigError
-
-    laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    laughs += [f"{n}: &{n} [{','.join(['*' + p] * 9)}]" for p, n in zip("abcdefgh", "bcdefghi")]
-    council = project_dir / "params" / "council.yaml"
-    council.write_text("\n".join(laughs) + "\nname: *i\n" + council.read_text().split("name:", 1)[1].split("\n", 1)[1])
-    with pytest.raises(ConfigError) as caught:
-        load_council(project_dir / "params")
-    message = str(caught.value)
-    assert "council.yaml: its aliases (*name) expand to more than 100,000 values" in message and len(message) < 400
 
 
 # ----- 11: commentary beside a withheld figure ---------------------------------------------------
@@ -382,16 +307,14 @@ def test_words_beside_a_withheld_figure_are_withheld_flagged_or_published_as_par
     csv = write_csv(project / "held.csv",
                     "indicator,area_code,area_name,period,value,status,note,commentary\n"
                     f'HSG_TA,ZZ0000001,Kestrel Vale,{PERIOD},,suppressed,fewer than 5 households,"Only 4 people are waiting: Mrs J Smith of Elm Road"\n')
-    assert perfkit(project, "ingest", str(csv)).returncode == 0
+    run_cli(project, "ingest", str(csv))
     build = ("build", "--period", PERIOD, "--directorate", "housing", "--report", "directorate_report", "--format", "html")
-    proc = perfkit(project, *build)
-    assert proc.returncode == 0, proc.stderr
+    proc = run_cli(project, *build)
     html = _files(project)["html"].read_text()
     assert "Mrs J Smith" not in html and "Only 4 people" not in html and "Withheld with the figure" in html
     log = " ".join(proc.stdout.split())
     assert f"HSG_TA: the owner's words for {PERIOD} sit beside a withheld figure and hold a number or a name; withheld from this public paper" in log
     edit_yaml(project / "params" / "directorates" / "housing.yaml", withheld_commentary="publish")
-    proc = perfkit(project, *build)
-    assert proc.returncode == 0, proc.stderr
+    proc = run_cli(project, *build)
     assert "Only 4 people are waiting: Mrs J Smith of Elm Road" in _files(project)["html"].read_text()
     assert "published in this paper (params: withheld_commentary: publish): check it reveals nothing" in " ".join(proc.stdout.split())

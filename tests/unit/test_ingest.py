@@ -1,20 +1,15 @@
 """Ingest: what is accepted, what is refused (and that the store is untouched), revisions."""
 
-from pathlib import Path
-
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from perfkit.errors import IngestError, PerfkitError
 from perfkit.ingest import ingest
 from perfkit.store.store import Store
 
-from .conftest import TODAY, assert_same_store, dump_store, write_csv
+from ..helpers import BAD_INPUTS, TODAY, assert_same_store, dump_store, write_csv
 
-BAD = Path(__file__).parent / "bad_inputs"
 HEADER = "indicator,area_code,area_name,period,value,numerator,denominator,status,note\n"
 
 # file -> (fragments the message must hold, row and column of the problem, or None for a file-level problem)
@@ -64,7 +59,7 @@ CORPUS = {
 
 
 def test_corpus_is_complete():
-    assert sorted(p.name for p in BAD.iterdir()) == sorted(CORPUS)
+    assert sorted(p.name for p in BAD_INPUTS.iterdir()) == sorted(CORPUS)
     assert len(CORPUS) >= 20
 
 
@@ -73,7 +68,7 @@ def test_bad_file_is_refused_and_store_is_byte_for_byte_unchanged(name, demo_sto
     fragments, where = CORPUS[name]
     before = dump_store(demo_store)
     with pytest.raises(IngestError) as info:
-        ingest([BAD / name], demo_store, catalogue, today=TODAY)
+        ingest([BAD_INPUTS / name], demo_store, catalogue, today=TODAY)
     message = str(info.value)
     assert name in message
     for fragment in fragments:
@@ -89,7 +84,7 @@ def test_one_bad_file_stops_the_good_one_too(tmp_path, demo_store, catalogue):
     good = write_csv(tmp_path / "good.csv", HEADER + "HSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q1,999,,,,\n")
     before = dump_store(demo_store)
     with pytest.raises(IngestError):
-        ingest([good, BAD / "negative_count.csv"], demo_store, catalogue, today=TODAY)
+        ingest([good, BAD_INPUTS / "negative_count.csv"], demo_store, catalogue, today=TODAY)
     assert_same_store(before, dump_store(demo_store))
 
 
@@ -311,17 +306,6 @@ def test_a_wholly_wrong_file_keeps_only_a_sample_in_memory(tmp_path, catalogue, 
     rejects = pd.read_csv(report.rejects_path, dtype=str, keep_default_na=False)
     assert len(rejects) == 40 and report.result.rejected == 40  # every rejected row is saved, not a sample
     assert rejects["problem"].str.startswith("indicator: unknown indicator").all()
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab1 ,.\t\n\r\x0b\x0c\x1c\x85\xa0\u1680\u2003\u2028\u3000é£")), max_size=12))
-def test_cells_are_trimmed_as_python_strips_them(text):
-    import duckdb
-
-    from perfkit.ingest.parse import trimmed as _trimmed
-
-    got = duckdb.connect().execute(f"SELECT {_trimmed('$cell')}", {"cell": text}).fetchall()[0][0]
-    assert got == text.replace("\xa0", " ").strip()
 
 
 def test_a_value_is_checked_to_the_decimals_of_its_series_not_only_its_own(tmp_path, catalogue):

@@ -11,7 +11,7 @@ from perfkit.config.papers import load_params
 from perfkit.config.project import PACKAGED_NOTEBOOKS, Project
 from perfkit.periods import parse_period
 
-from .conftest import PARAMS, ROOT, edit_yaml
+from ..helpers import PARAMS, ROOT, edit_yaml
 
 
 @pytest.fixture()

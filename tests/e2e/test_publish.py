@@ -17,8 +17,9 @@ import pytest
 from perfkit.publish import publications
 from perfkit.store.store import Store
 
-from .conftest import write_csv
-from .test_cli import run
+from ..helpers import run_cli, write_csv
+
+pytestmark = pytest.mark.slow
 
 P, SLUG = "2025/26 Q2", "housing"
 PAPER = "directorate_report.html"
@@ -38,13 +39,13 @@ def built(project_dir, demo_store):
     store = project_dir / "data" / "perfkit.duckdb"
     store.parent.mkdir()
     shutil.copy(demo_store, store)
-    run(project_dir, "build", "--period", P, "--directorate", SLUG, "--format", "html")
+    run_cli(project_dir, "build", "--period", P, "--directorate", SLUG, "--format", "html")
     return project_dir, store
 
 
 def test_publish_revise_and_rebuild_as_of_the_publication(built):
     root, store = built
-    proc = run(root, "publish", "--period", P, "--directorate", SLUG)
+    proc = run_cli(root, "publish", "--period", P, "--directorate", SLUG)
     assert "publication 1:" in proc.stdout
     published = root / "outputs" / "published" / "2025-26-q2" / SLUG / "publication-1" / PAPER
     assert published.is_file() and not published.stat().st_mode & stat.S_IWUSR  # read-only
@@ -66,28 +67,28 @@ def test_publish_revise_and_rebuild_as_of_the_publication(built):
     old = rent[rent["period"].astype(str) == P].iloc[0]["value"]
     revised = write_csv(root / "revised.csv", "indicator,area_code,area_name,period,value\n"
                         f"HSG_TA,ZZ0000001,Kestrel Vale,{P},{old + 37:.0f}\nHSG_TA,ZZ0000001,Kestrel Vale,2026/27 Q1,512\n")
-    run(root, "ingest", str(revised))
-    stale = run(root, "publish", "--period", P, "--directorate", SLUG, check=False)
+    run_cli(root, "ingest", str(revised))
+    stale = run_cli(root, "publish", "--period", P, "--directorate", SLUG, check=False)
     assert stale.returncode == 1 and "built from other data" in stale.stderr and "perfkit build --period" in stale.stderr
 
     # a forced rebuild shows the revision, and leaves the publication alone
-    run(root, "build", "--period", P, "--directorate", SLUG, "--format", "html", "--force")
+    run_cli(root, "build", "--period", P, "--directorate", SLUG, "--format", "html", "--force")
     rebuilt = (root / "outputs" / "2025-26-q2" / SLUG / PAPER).read_text()
     assert without_stamp(rebuilt) != without_stamp(built_html)
     assert {p: sha(Path(p)) for p in first} == first
 
     # as of the publication: the paper committee saw, figure for figure
-    proc = run(root, "build", "--as-of", "1", "--format", "html")
+    proc = run_cli(root, "build", "--as-of", "1", "--format", "html")
     assert f"the store as it stood after batch {batch}" in proc.stdout
     again = (root / "outputs" / "as-of" / "publication-1" / "2025-26-q2" / SLUG / PAPER).read_text()
     assert without_stamp(again) == without_stamp(published.read_text())
 
     # publishing again is a new publication; the first is untouched
-    second = run(root, "publish", "--period", P, "--directorate", SLUG)
+    second = run_cli(root, "publish", "--period", P, "--directorate", SLUG)
     assert "publication 2:" in second.stdout
     assert {p: sha(Path(p)) for p in first} == first
     assert (published.parent.parent / "publication-2" / PAPER).read_text() == rebuilt
-    table = run(root, "publications").stdout
+    table = run_cli(root, "publications").stdout
     assert re.search(r"│ 2\s+│ 2025/26 Q2", table) and re.search(r"│ 1\s+│ 2025/26 Q2", table)
 
 
@@ -95,16 +96,16 @@ def test_unbuilt_papers_are_not_published(project_dir, demo_store):
     store = project_dir / "data" / "perfkit.duckdb"
     store.parent.mkdir()
     shutil.copy(demo_store, store)
-    proc = run(project_dir, "publish", "--period", P, "--directorate", SLUG, check=False)
+    proc = run_cli(project_dir, "publish", "--period", P, "--directorate", SLUG, check=False)
     assert proc.returncode == 1 and "is not built" in proc.stderr
     assert publications(store).empty
 
 
 def test_as_of_a_date_before_any_import_is_refused(built):
     root, _store = built
-    proc = run(root, "build", "--as-of", "2000-01-01", check=False)
+    proc = run_cli(root, "build", "--as-of", "2000-01-01", check=False)
     assert proc.returncode == 1 and "nothing had been imported by then" in proc.stderr
-    proc = run(root, "build", "--as-of", "yesterday", check=False)
+    proc = run_cli(root, "build", "--as-of", "yesterday", check=False)
     assert proc.returncode == 1 and "give a publication id" in proc.stderr
 
 
@@ -112,7 +113,7 @@ def test_open_data_beside_a_public_paper_and_never_an_internal_one(project_dir, 
     """Housing's public paper withholds two small numbers imported here; Children's Services is made internal."""
     import pandas as pd
 
-    from .conftest import edit_yaml
+    from ..helpers import edit_yaml
 
     store = project_dir / "data" / "perfkit.duckdb"
     store.parent.mkdir()
@@ -120,8 +121,8 @@ def test_open_data_beside_a_public_paper_and_never_an_internal_one(project_dir, 
     edit_yaml(project_dir / "params" / "directorates" / "childrens_services.yaml", status="internal")
     small = write_csv(project_dir / "small.csv", "indicator,area_code,area_name,period,value,numerator,denominator\n"
                       f"HSG_BB_FAMILIES,ZZ0000001,Kestrel Vale,{P},4,,\nHSG_PREVENT,ZZ0000001,Kestrel Vale,{P},6.0,3,50\n")
-    run(project_dir, "ingest", str(small))
-    run(project_dir, "build", "--period", P, "--directorate", "childrens-services", "--directorate", SLUG, "--format", "html,csv")
+    run_cli(project_dir, "ingest", str(small))
+    run_cli(project_dir, "build", "--period", P, "--directorate", "childrens-services", "--directorate", SLUG, "--format", "html,csv")
     public = project_dir / "outputs" / "2025-26-q2" / SLUG
     figures = pd.read_csv(public / "directorate_report.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     dictionary = pd.read_csv(public / "directorate_report-dictionary.csv", encoding="utf-8-sig")
@@ -140,7 +141,7 @@ def test_open_data_beside_a_public_paper_and_never_an_internal_one(project_dir, 
     assert "directorate_report.csv" not in (internal / PAPER).read_text()
     index = (project_dir / "outputs" / "index.html").read_text()
     assert "housing/directorate_report.csv" in index and "childrens-services/directorate_report.csv" not in index
-    again = run(project_dir, "build", "--period", P, "--directorate", "childrens-services", "--directorate", SLUG, "--format", "html,csv")
+    again = run_cli(project_dir, "build", "--period", P, "--directorate", "childrens-services", "--directorate", SLUG, "--format", "html,csv")
     assert "0 built" in again.stdout  # an internal paper without open data is up to date, not rebuilt every time
 
 
@@ -148,11 +149,11 @@ def test_the_index_is_an_archive_of_built_and_published_papers_that_passes_axe(b
     from axe_playwright_python.sync_playwright import Axe
     from bs4 import BeautifulSoup
 
-    from .conftest import pages_at
+    from ..helpers import pages_at
 
     root, _store = built
-    run(root, "publish", "--period", P, "--directorate", SLUG)
-    run(root, "build", "--period", "2025/26 Q1", "--directorate", SLUG, "--format", "html")
+    run_cli(root, "publish", "--period", P, "--directorate", SLUG)
+    run_cli(root, "build", "--period", "2025/26 Q1", "--directorate", SLUG, "--format", "html")
     index = root / "outputs" / "index.html"
     soup = BeautifulSoup(index.read_text(), "html.parser")
     periods = [h.get_text() for h in soup.select("main > section > h2") if h.get("id", "").startswith("p-")]
@@ -182,7 +183,7 @@ def test_word_paper_has_the_pdfs_structure_and_opens_in_libreoffice(built, tmp_p
     from bs4 import BeautifulSoup
 
     root, _store = built
-    run(root, "build", "--period", P, "--directorate", SLUG, "--report", "directorate_report", "--format", "html,docx")
+    run_cli(root, "build", "--period", P, "--directorate", SLUG, "--report", "directorate_report", "--format", "html,docx")
     folder = root / "outputs" / "2025-26-q2" / SLUG
     document = docx.Document(str(folder / "directorate_report.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]

@@ -7,9 +7,7 @@ with the test's own arithmetic, never taken from perfkit's assessment.
 
 from __future__ import annotations
 
-import csv
 import re
-from collections import defaultdict
 from pathlib import Path
 
 import duckdb
@@ -21,11 +19,11 @@ from pypdf import PdfReader
 from perfkit.config.catalogue import load_catalogue
 from perfkit.periods import parse_period
 
-from .conftest import PARAMS
-from .test_reports import CHROMIUM, _browser, make_project, perfkit
+from ..helpers import CHROMIUM, HOME, PARAMS, chromium, demo_rows, make_project, run_cli
+
+pytestmark = pytest.mark.slow
 
 Q4, Q4_SLUG, Q3 = "2025/26 Q4", "2025-26-q4", "2025/26 Q3"
-HOME = "ZZ0000001"
 CAT = load_catalogue(PARAMS)
 
 
@@ -33,10 +31,8 @@ CAT = load_catalogue(PARAMS)
 def year_end(tmp_path_factory, demo_store_master) -> Path:
     """The demo project with Housing's Q3 paper and every Q4 paper built."""
     project = make_project(tmp_path_factory.mktemp("year_end"), demo_store_master)
-    proc = perfkit(project, "build", "--period", Q3, "--directorate", "housing", "--report", "directorate_report")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    proc = perfkit(project, "build", "--period", Q4, "--jobs", "2")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    run_cli(project, "build", "--period", Q3, "--directorate", "housing", "--report", "directorate_report")
+    run_cli(project, "build", "--period", Q4, "--jobs", "2")
     return project
 
 
@@ -71,17 +67,6 @@ def rag_of(value: float, code: str, period: str) -> str:
     t = ind.target_for(parse_period(period))
     shortfall = (t.value - value) if ind.polarity.value == "higher" else (value - t.value)
     return "Green" if shortfall <= 1e-9 else "Amber" if shortfall <= t.tolerance + 1e-9 else "Red"
-
-
-def demo_rows(demo_files: list[Path]) -> dict[tuple[str, str], dict[str, str]]:
-    """The generated demo CSV rows of the council, by (indicator, period label)."""
-    rows = {}
-    for path in demo_files:
-        with path.open(newline="") as f:
-            for r in csv.DictReader(f):
-                if r["area_code"] == HOME:
-                    rows[(r["indicator"], r["period"])] = r
-    return rows
 
 
 # ----- the year-end outturn ------------------------------------------------------------------
@@ -159,10 +144,8 @@ def edited(tmp_path_factory, demo_store_master) -> Path:
         f"HSG_EMERG,{HOME},Kestrel Vale,2026-01,90.0,378,420,ok,,January words that must not appear,\n"
         f"HSG_EMERG,{HOME},Kestrel Vale,2026-03,99.0,416,420,ok,,Performance is below target this month.,Keep going.\n"
     )
-    proc = perfkit(project, "ingest", str(csv_path))
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    proc = perfkit(project, "build", "--period", Q4, "--directorate", "housing", "--report", "directorate_report")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    run_cli(project, "ingest", str(csv_path))
+    proc = run_cli(project, "build", "--period", Q4, "--directorate", "housing", "--report", "directorate_report")
     (project / "build.log").write_text(proc.stdout)
     return project
 
@@ -211,8 +194,7 @@ def test_commentary_is_the_reported_months_and_contradictions_are_flagged(edited
 
 
 def test_show_prints_the_reason_not_none(edited):
-    proc = perfkit(edited, "show", "HSG_TA", "--period", Q4)
-    assert proc.returncode == 0, proc.stderr
+    proc = run_cli(edited, "show", "HSG_TA", "--period", Q4)
     assert "missing: System migration" in flat(proc.stdout) and "None" not in proc.stdout
 
 
@@ -308,7 +290,7 @@ def test_no_type_under_9pt_and_no_scorecard_entry_split_across_pages(year_end):
 
 def test_scorecard_fits_the_screen_at_390_and_1280_pixels(year_end):
     path = paper(year_end, "housing")
-    with _browser() as p:
+    with chromium() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
             for width in (390, 1280):
@@ -342,26 +324,6 @@ def test_each_paper_links_to_the_index_its_pdf_and_the_previous_paper(year_end):
 # ----- demo data that reads true -------------------------------------------------------------
 
 
-def test_year_to_date_indicators_accumulate_and_commentary_matches_its_figure(demo_files):
-    rows = demo_rows(demo_files)
-    for code in (c for c in CAT if CAT[c].cumulative and (c, "2025-04") in rows):
-        series = [float(rows[(code, p.label)]["value"]) for p in parse_period("2025/26").subperiods(parse_period("2025-04").freq)
-                  if rows.get((code, p.label), {}).get("value")]
-        steps = [abs(b - a) for a, b in zip(series[3:], series[4:])]
-        assert max(steps) <= 0.2, (code, series)  # a year-to-date rate settles: late months move it little
-    said = defaultdict(int)
-    for (code, label), r in rows.items():
-        if not r.get("commentary"):
-            continue
-        said[r["commentary"][:20]] += 1
-        value, target = float(r["value"]), CAT[code].target_for(parse_period(label))
-        if r.get("numerator"):
-            value = int(r["numerator"]) / int(r["denominator"]) * CAT[code].unit.multiplier
-        missed = value < target.value if CAT[code].polarity.value == "higher" else value > target.value
-        assert missed == bool(re.match(r"(Below|Missed|Short of|.+? against a target of)", r["commentary"])), (code, label, r["commentary"], value)
-    assert len(said) >= 5  # the owners' words vary
-
-
 # ----- analysts --------------------------------------------------------------------------------
 
 
@@ -377,24 +339,6 @@ def test_observations_plot_with_seaborn_and_indicators_take_the_slug(year_end, m
     obs = perfkit.observations(["HSG_RENT"], [HOME])
     ax = sns.lineplot(data=obs, x="period_end", y="value")
     assert len(ax.lines[0].get_xdata()) == obs["value"].notna().sum() > 50
-    by_slug = perfkit_out(year_end, "indicators", "--directorate", "childrens-services")
-    by_name = perfkit_out(year_end, "indicators", "--directorate", "Children's Services")
+    by_slug = run_cli(year_end, "indicators", "--directorate", "childrens-services").stdout
+    by_name = run_cli(year_end, "indicators", "--directorate", "Children's Services").stdout
     assert by_slug == by_name and "CS_REREF" in by_slug and "HSG_TA" not in by_slug
-
-
-def perfkit_out(project: Path, *args: str) -> str:
-    proc = perfkit(project, *args)
-    assert proc.returncode == 0, proc.stderr
-    return proc.stdout
-
-
-def test_lab_opens_an_analysis_folder_and_passes_options_to_jupyterlab(tmp_path):
-    from perfkit.cli.app import lab_command
-    from perfkit.config.project import Project
-
-    (tmp_path / "notebooks").mkdir()
-    (tmp_path / "notebooks" / "analyst_starter.ipynb").write_text("{}")
-    proj = Project(root=tmp_path)
-    command = lab_command(proj, ["--port", "8899", "--no-browser"])
-    assert command[-3:] == ["--port", "8899", "--no-browser"] and command[command.index("--notebook-dir") + 1] == str(tmp_path / "analysis")
-    assert (tmp_path / "analysis" / "analyst_starter.ipynb").read_text() == "{}"

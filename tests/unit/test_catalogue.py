@@ -7,7 +7,7 @@ from perfkit.config.catalogue import Aggregation, Polarity, Unit, load_catalogue
 from perfkit.errors import ConfigError
 from perfkit.periods import parse_period
 
-from .conftest import PARAMS, apply_changes
+from ..helpers import PARAMS, apply_changes
 
 
 def test_demo_catalogue_loads(catalogue):
@@ -94,7 +94,7 @@ def test_broken_yaml_names_the_file(params):
 def test_council_colour_must_be_readable(params):
     from perfkit.config.council import load_council
 
-    from .conftest import edit_yaml
+    from ..helpers import edit_yaml
 
     assert load_council(params).colour == "#0b5394"
     edit_yaml(params / "council.yaml", colour="#ffbf47")

@@ -7,12 +7,10 @@ recomputed here from the stored rows with SQL of the test's own.
 
 from __future__ import annotations
 
+import ast
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -25,32 +23,15 @@ from perfkit.config.catalogue import load_catalogue
 from perfkit.formatting import format_value
 from perfkit.periods import parse_period
 
-from .conftest import PARAMS, ROOT, edit_yaml
+from ..helpers import CHROMIUM, PARAMS, PERIOD, ROOT, SLUG, chromium, edit_yaml, make_project, run_cli
 
-PERIOD = "2025/26 Q2"
-SLUG = "2025-26-q2"
-CHROMIUM = "/usr/bin/chromium"
-
-
-def make_project(folder: Path, store: Path) -> Path:
-    shutil.copytree(PARAMS, folder / "params")
-    shutil.copytree(ROOT / "notebooks", folder / "notebooks")
-    (folder / "data").mkdir()
-    shutil.copy(store, folder / "data" / "perfkit.duckdb")
-    return folder
-
-
-def perfkit(project: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PERFKIT_HOME": str(project), "COLUMNS": "200"}
-    env.pop("PERFKIT_STORE", None)
-    return subprocess.run([sys.executable, "-m", "perfkit", *args], cwd=project, env=env, capture_output=True, text=True, timeout=900)
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, demo_store_master) -> Path:
     project = make_project(tmp_path_factory.mktemp("built"), demo_store_master)
-    proc = perfkit(project, "build", "--period", PERIOD, "--jobs", "2")
-    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_cli(project, "build", "--period", PERIOD, "--jobs", "2")
     assert "5 built, 0 up to date, 0 failed" in proc.stdout
     _summary_lists_the_slowest_first(project, proc.stdout)
     return project
@@ -169,22 +150,12 @@ def test_charts_have_alt_text_that_states_the_trend(built):
     assert alts and all(re.search(r"(rose from|fell from|was unchanged at) .+ between \d{4}/\d{2}", a) for a in alts), alts
 
 
-def _browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium")
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    return sync_playwright()
-
-
 def test_real_browser_axe_and_phone_width(built):
     from axe_playwright_python.sync_playwright import Axe
 
     pages = sorted((built / "outputs" / SLUG).glob("*/*.html")) + [built / "outputs" / "index.html"]
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-    with _browser() as p:
+    with chromium() as p:
         browser = p.chromium.launch(
             executable_path=CHROMIUM,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
@@ -203,6 +174,14 @@ def test_real_browser_axe_and_phone_width(built):
                 page.close()
         finally:
             browser.close()
+
+
+#: A directorate paper's headings: sections 1 and 2 are the paper's own, 3 to 7 those every
+#: committee paper takes from its params (perfkit.report.shell), then the two appendices.
+PAPER_HEADINGS = (
+    "1. Summary and purpose", "2. Background: the headline picture", "3. Financial implications", "4. Legal implications",
+    "5. Other implications", "6. Recommendations", "7. Background papers", "Appendix 1: Performance scorecard", "Appendix 2: Exceptions",
+)
 
 
 def test_pdf_is_a4_tagged_titled_with_footer(built):
@@ -224,7 +203,12 @@ def test_pdf_is_a4_tagged_titled_with_footer(built):
             assert f"Paper {params['paper']} – {params['committee']} – 20 November 2025" in text
         assert portrait >= 2 and portrait < len(reader.pages)  # the scorecard appendix is landscape
         first = " ".join(reader.pages[0].extract_text().split())
-        assert "1. Summary and purpose" in first or "Summary and purpose" in first
+        assert "1. Summary and purpose" in first  # the paper opens, after its header block, with section 1
+        whole = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+        at = 0
+        for heading in PAPER_HEADINGS:  # every numbered section and appendix, in this order
+            assert heading in whole[at:], (slug, heading, "missing, or out of order")
+            at = whole.index(heading, at) + len(heading)
 
 
 def test_provenance_in_metadata_and_about_block(built):
@@ -265,8 +249,8 @@ def test_a_failing_notebook_does_not_stop_the_batch(tmp_path, demo_store_master)
     hostile = "<script>alert(1)</script> <img src=x onerror=alert(2)> #strong $x$ *bold* @ref"
     csv = project / "hostile.csv"
     csv.write_text(f'indicator,area_code,area_name,period,value,commentary\nHSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,503,"{hostile}"\n')
-    assert perfkit(project, "ingest", str(csv)).returncode == 0
-    proc = perfkit(project, "build", "--period", PERIOD, "--directorate", "housing", "--format", "html,pdf")
+    run_cli(project, "ingest", str(csv))
+    proc = run_cli(project, "build", "--period", PERIOD, "--directorate", "housing", "--format", "html,pdf", check=False)
     assert proc.returncode == 1
     assert "2 built, 0 up to date, 1 failed" in proc.stdout
     assert "corporate/broken" in proc.stderr and "ValueError: deliberate failure for the test" in proc.stderr and "(`raise ValueError" in proc.stderr
@@ -284,16 +268,6 @@ def test_a_failing_notebook_does_not_stop_the_batch(tmp_path, demo_store_master)
     assert not list(project.glob("outputs/**/.*.tmp*"))  # no half-written files left behind
 
 
-def test_notebooks_are_stored_without_outputs():
-    for path in (ROOT / "notebooks").glob("*.ipynb"):
-        nb = json.loads(path.read_text())
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                assert cell["outputs"] == [] and cell["execution_count"] is None, path
-        tags = [t for c in nb["cells"] for t in c["metadata"].get("tags", [])]
-        assert tags.count("parameters") == 1, path
-
-
 def test_indicator_profile_of_a_unit_cost_shows_value_for_money(tmp_path, demo_store_master, monkeypatch):
     import nbformat
     import papermill
@@ -307,6 +281,32 @@ def test_indicator_profile_of_a_unit_cost_shows_value_for_money(tmp_path, demo_s
     html = " ".join(o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
     assert "Value for money: Cost of benefits administration per claim against Days to process new Housing Benefit claims" in html
     assert "for 16 comparator areas" in html
+
+
+def _code_cells(nb) -> list:  # noqa: ANN001 - a notebook
+    """The code cells after the parameters (and any parameters papermill injected)."""
+    tags = lambda c: c.metadata.get("tags", [])  # noqa: E731
+    return [c for c in nb.cells if c.cell_type == "code" and not {"parameters", "injected-parameters"} & set(tags(c))]
+
+
+def html_outputs_per_cell(nb) -> list[int]:  # noqa: ANN001 - an executed notebook
+    return [sum("text/html" in o.get("data", {}) for o in c.get("outputs", [])) for c in _code_cells(nb)]
+
+
+#: The analyst starter's cells: the catalogue entry (shown as text), observations, the scorecard
+#: row, the comparators block, a seaborn chart (an image), the quarterly table, the benchmark
+#: table, a bar chart (an image): its tables and block show as HTML, the rest do not.
+ANALYST_STARTER_HTML = [0, 1, 1, 1, 0, 1, 1, 0]
+
+
+def expected_html_per_cell(name: str, source) -> list[int]:  # noqa: ANN001 - the notebook as stored
+    """How many HTML outputs each code cell shows: in a paper's notebook, a cell that ends in an
+    expression asks for one part of the paper and shows it (one block), and a cell that ends in an
+    assignment (loading the paper) shows nothing."""
+    if name == "analyst_starter":
+        assert len(_code_cells(source)) == len(ANALYST_STARTER_HTML)
+        return ANALYST_STARTER_HTML
+    return [int(isinstance(ast.parse(c.source).body[-1], ast.Expr)) for c in _code_cells(source)]
 
 
 @pytest.mark.parametrize("name", ["directorate_report", "corporate_overview", "indicator_profile", "analyst_starter"])
@@ -324,7 +324,8 @@ def test_each_notebook_runs_as_it_is_on_the_demo_data(tmp_path, demo_store_maste
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors
     shown = [o for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})]
-    assert len(shown) >= 3  # the cells display report blocks or tables
+    source = nbformat.read(project / "notebooks" / f"{name}.ipynb", as_version=4)
+    assert html_outputs_per_cell(nb) == expected_html_per_cell(name, source)
     if name == "indicator_profile":
         html = " ".join(o["data"]["text/html"] for o in shown)
         con = duckdb.connect(str(demo_store_master), read_only=True)
@@ -337,7 +338,7 @@ def test_each_notebook_runs_as_it_is_on_the_demo_data(tmp_path, demo_store_maste
 def test_lab_says_how_to_install_jupyterlab(built):
     import importlib.util
 
-    proc = perfkit(built, "lab")
+    proc = run_cli(built, "lab", check=False)
     if importlib.util.find_spec("jupyterlab") is None:
         assert proc.returncode == 1 and "pip install 'perfkit[lab]'" in proc.stderr
     else:  # pragma: no cover - only where the lab extra is installed
@@ -347,8 +348,7 @@ def test_lab_says_how_to_install_jupyterlab(built):
 def test_build_on_a_fresh_checkout_creates_the_demo_data_and_picks_the_latest_period(tmp_path):
     shutil.copytree(PARAMS, tmp_path / "params")
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
-    proc = perfkit(tmp_path, "build", "--report", "corporate_overview", "--format", "html")
-    assert proc.returncode == 0, proc.stderr
+    proc = run_cli(tmp_path, "build", "--report", "corporate_overview", "--format", "html")
     assert "is empty: generating the fictional demo council's data" in proc.stdout
     assert "for 2025/26 Q4 (January to March 2026)" in proc.stdout  # the demo's latest complete quarter
     html = tmp_path / "outputs" / "2025-26-q4" / "corporate" / "corporate_overview.html"
@@ -364,11 +364,10 @@ def test_quarto_engine(tmp_path, demo_store_master):
 
     project = make_project(tmp_path, demo_store_master)
     if quarto_binary() is None:
-        proc = perfkit(project, "build", "--engine", "quarto", "--period", PERIOD)
+        proc = run_cli(project, "build", "--engine", "quarto", "--period", PERIOD, check=False)
         assert proc.returncode == 1 and "quarto command is not on PATH" in proc.stderr
         pytest.skip("quarto is not installed here (quarto-cli is not installable from PyPI); the refusal was checked")
-    proc = perfkit(project, "build", "--engine", "quarto", "--period", PERIOD, "--directorate", "housing", "--report", "directorate_report")
-    assert proc.returncode == 0, proc.stderr
+    proc = run_cli(project, "build", "--engine", "quarto", "--period", PERIOD, "--directorate", "housing", "--report", "directorate_report")
     files = report_files(project, "housing")
     assert "Housing and Communities Scrutiny Committee" in files["html"].read_text()
     reader = PdfReader(files["pdf"])
@@ -384,13 +383,12 @@ def test_public_reports_never_contain_suppressed_small_numbers(tmp_path, demo_st
         "HSG_BB_FAMILIES,ZZ0000001,Kestrel Vale,2025/26 Q1,3\n"
         "HSG_BB_FAMILIES,ZZ0000001,Kestrel Vale,2025/26 Q2,4\n"
     )
-    assert perfkit(project, "ingest", str(small)).returncode == 0
+    run_cli(project, "ingest", str(small))
     args = ("build", "--period", PERIOD, "--directorate", "housing", "--report", "directorate_report")
-    assert perfkit(project, *args).returncode == 0
+    run_cli(project, *args)
     internal_out = tmp_path / "internal"
     edit_yaml(project / "params" / "directorates" / "housing.yaml", status="internal")
-    assert perfkit(project, *args, "--out", str(internal_out)).returncode == 0
-
+    run_cli(project, *args, "--out", str(internal_out))
     def leaks(folder: Path) -> list[str]:
         files = {ext: folder / SLUG / "housing" / f"directorate_report.{ext}" for ext in ("html", "pdf", "ipynb")}
         soup = BeautifulSoup(files["html"].read_text(), "html.parser")

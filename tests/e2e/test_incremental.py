@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -9,11 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
-from .conftest import edit_yaml
-from .test_reports import PERIOD, SLUG, make_project, perfkit
+from ..helpers import PERIOD, SLUG, cli_env, edit_yaml, make_project, run_cli
+
+pytestmark = pytest.mark.slow
 
 ARGS = ("build", "--period", PERIOD, "--directorate", "housing", "--directorate", "resources", "--jobs", "2")
 REPORTS = {"housing/directorate_report", "resources/directorate_report", "corporate/corporate_overview"}
@@ -37,7 +40,7 @@ def rebuilt(proc) -> set[str]:
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, demo_store_master):
     folder = make_project(tmp_path_factory.mktemp("incremental"), demo_store_master)
-    first = perfkit(folder, *ARGS)
+    first = run_cli(folder, *ARGS, check=False)
     assert rebuilt(first) == REPORTS
     return folder
 
@@ -48,7 +51,7 @@ def mtimes(project):
 
 def test_no_change_rebuilds_nothing_and_touches_no_file(project):
     before = mtimes(project)
-    proc = perfkit(project, *ARGS)
+    proc = run_cli(project, *ARGS, check=False)
     assert rebuilt(proc) == set() and set(statuses(proc).values()) == {"skipped"}
     assert mtimes(project) == before
     manifest = json.loads((project / "outputs" / "manifest.json").read_text())["reports"]
@@ -71,9 +74,7 @@ def test_a_no_change_build_imports_none_of_the_notebook_stack(project):
         "try:\n    app()\nexcept SystemExit as exc:\n    code = exc.code\n"
         f"print(json.dumps({{'code': code, 'loaded': sorted(m for m in {NOTEBOOK_STACK!r} if m in sys.modules)}}))\n"
     )
-    env = {**os.environ, "PERFKIT_HOME": str(project), "COLUMNS": "200"}
-    env.pop("PERFKIT_STORE", None)
-    proc = subprocess.run([sys.executable, "-c", script], cwd=project, env=env, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run([sys.executable, "-c", script], cwd=project, env=cli_env(project), capture_output=True, text=True, timeout=300)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result == {"code": 0, "loaded": []}, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert "0 built, 3 up to date" in proc.stdout
@@ -83,61 +84,81 @@ def test_each_kind_of_input_rebuilds_exactly_its_reports(project, tmp_path):
     # stored rows of one directorate: that directorate and the overview
     new = tmp_path / "ta.csv"
     new.write_text("indicator,area_code,area_name,period,value\nHSG_TA,ZZ0000001,Kestrel Vale,2025/26 Q2,512\n")
-    assert perfkit(project, "ingest", str(new)).returncode == 0
-    assert rebuilt(perfkit(project, *ARGS)) == {"housing/directorate_report", "corporate/corporate_overview"}
+    run_cli(project, "ingest", str(new))
+    assert rebuilt(run_cli(project, *ARGS, check=False)) == {"housing/directorate_report", "corporate/corporate_overview"}
     # rows of another directorate's indicator: not housing's or resources' business
     other = tmp_path / "cs.csv"
     other.write_text("indicator,area_code,area_name,period,value\nCS_CASELOAD,ZZ0000001,Kestrel Vale,2025-08,19.5\n")
-    assert perfkit(project, "ingest", str(other)).returncode == 0
-    assert rebuilt(perfkit(project, *ARGS)) == {"corporate/corporate_overview"}
+    run_cli(project, "ingest", str(other))
+    assert rebuilt(run_cli(project, *ARGS, check=False)) == {"corporate/corporate_overview"}
     # one directorate's params file
     path = project / "params" / "directorates" / "resources.yaml"
     edit_yaml(path, officer="Director of Resources and Digital")
-    assert rebuilt(perfkit(project, *ARGS)) == {"resources/directorate_report", "corporate/corporate_overview"}  # the overview lists it
+    assert rebuilt(run_cli(project, *ARGS, check=False)) == {"resources/directorate_report", "corporate/corporate_overview"}  # the overview lists it
     # the notebook the directorate papers use
     nb_path = project / "notebooks" / "directorate_report.ipynb"
     nb = json.loads(nb_path.read_text())
     nb["cells"][0]["source"].append("\n\nEdited for the test.")
     nb_path.write_text(json.dumps(nb, indent=1))
-    assert rebuilt(perfkit(project, *ARGS)) == {"housing/directorate_report", "resources/directorate_report"}
+    assert rebuilt(run_cli(project, *ARGS, check=False)) == {"housing/directorate_report", "resources/directorate_report"}
     # a report that failed last time is tried again
     manifest_path = project / "outputs" / "manifest.json"
     manifest = json.loads(manifest_path.read_text())
     manifest["reports"][f"{SLUG}/corporate/corporate_overview"]["status"] = "failed"
     manifest_path.write_text(json.dumps(manifest))
-    assert rebuilt(perfkit(project, *ARGS)) == {"corporate/corporate_overview"}
+    assert rebuilt(run_cli(project, *ARGS, check=False)) == {"corporate/corporate_overview"}
     # a deleted output file is rebuilt; --force rebuilds everything
     (project / "outputs" / SLUG / "housing" / "directorate_report.pdf").unlink()
-    assert rebuilt(perfkit(project, *ARGS)) == {"housing/directorate_report"}
-    assert rebuilt(perfkit(project, *ARGS, "--force")) == REPORTS
+    assert rebuilt(run_cli(project, *ARGS, check=False)) == {"housing/directorate_report"}
+    assert rebuilt(run_cli(project, *ARGS, "--force", check=False)) == REPORTS
     # a directorate removed: the overview no longer lists it
     (project / "params" / "directorates" / "resources.yaml").rename(project / "resources.yaml.removed")
     only_housing = ("build", "--period", PERIOD, "--directorate", "housing", "--jobs", "2")
-    proc = perfkit(project, *only_housing)
+    proc = run_cli(project, *only_housing, check=False)
     assert rebuilt(proc) == {"corporate/corporate_overview"}, proc.stdout
     overview = (project / "outputs" / SLUG / "corporate" / "corporate_overview.html").read_text()
     assert "Resources" not in overview.split("About this report")[0]
 
 
+def _recorded(manifest: Path) -> set[str]:
+    """The reports the manifest records as finished (it is replaced whole, never half-written)."""
+    return set(json.loads(manifest.read_text())["reports"]) if manifest.exists() else set()
+
+
+def _inside_a_report(outputs: Path, build: subprocess.Popen, timeout: float = 240) -> Path:
+    """Wait until the build has finished one report and started the next: the next one's
+    temporary file (the executed notebook papermill writes, named by perfkit.atomic
+    ".<name>.<random>.tmp.ipynb") is there, and the manifest does not yet record that report.
+    Returns that temporary file."""
+    manifest = outputs / "manifest.json"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert build.poll() is None, f"the build ended (exit {build.returncode}) before it could be killed inside a report"
+        done = _recorded(manifest)
+        if done:
+            for tmp in sorted((outputs / SLUG).glob("*/.*.tmp*")):
+                if f"{SLUG}/{tmp.parent.name}/{tmp.name[1:].split('.')[0]}" not in done:
+                    return tmp
+        time.sleep(0.05)
+    raise AssertionError(f"after {timeout:.0f} s the build had not finished a report and started the next")
+
+
 def test_killed_build_resumes_without_redoing_work(tmp_path, demo_store_master):
     project = make_project(tmp_path, demo_store_master)
-    env = {**os.environ, "PERFKIT_HOME": str(project), "COLUMNS": "200"}
-    env.pop("PERFKIT_STORE", None)
     args = [sys.executable, "-m", "perfkit", "build", "--period", PERIOD, "--jobs", "1"]
-    proc = subprocess.Popen(args, cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(args, cwd=project, env=cli_env(project), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     manifest = project / "outputs" / "manifest.json"
-    deadline = time.time() + 240
-    while time.time() < deadline:
-        if manifest.exists() and len(json.loads(manifest.read_text())["reports"]) >= 1:
-            break
-        time.sleep(0.2)
-    time.sleep(1.5)  # somewhere inside the next report
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    done_before = set(json.loads(manifest.read_text())["reports"])
+    try:
+        partial = _inside_a_report(project / "outputs", proc)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # (already ended, if the wait failed)
+            os.killpg(proc.pid, signal.SIGKILL)  # the build, its kernel and anything else it started
+        proc.wait()
+    done_before = _recorded(manifest)
     assert 1 <= len(done_before) < 5
-    resumed = perfkit(project, "build", "--period", PERIOD, "--jobs", "1")
-    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert partial.exists()  # killed while writing that report: its half-written file is left behind
+    resumed = run_cli(project, "build", "--period", PERIOD, "--jobs", "1")
+    assert "removed 1 half-written file(s) from an interrupted build" in resumed.stdout
     result = statuses(resumed)
     assert len(result) == 5
     assert {k for k, v in result.items() if v == "skipped"} == {k.split("/", 1)[1] for k in done_before}
@@ -159,9 +180,9 @@ def test_dask_local_cluster_build_equals_local_build(tmp_path, demo_store_master
     local = make_project(tmp_path / "local", demo_store_master)
     distributed = make_project(tmp_path / "dask", demo_store_master)
     args = ("build", "--period", PERIOD, "--directorate", "housing", "--format", "html")
-    assert perfkit(local, *args).returncode == 0
+    run_cli(local, *args)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        proc = perfkit(distributed, *args, "--scheduler", cluster.scheduler_address)
+        proc = run_cli(distributed, *args, "--scheduler", cluster.scheduler_address, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert rebuilt(proc) == {"housing/directorate_report", "corporate/corporate_overview"}
     for name in ("housing/directorate_report.html", "corporate/corporate_overview.html"):
@@ -194,11 +215,11 @@ def test_warm_kernels_isolate_reports(tmp_path, demo_store_master):
     )
     cold = make_project(tmp_path / "cold", demo_store_master)
     args = ("build", "--period", PERIOD, "--directorate", "housing", "--format", "html", "--jobs", "1")
-    proc = perfkit(warm, *args)
+    proc = run_cli(warm, *args, check=False)
     assert rebuilt(proc) == {"corporate/pollute", "housing/directorate_report", "corporate/corporate_overview"}
     order = [line.split()[1] for line in proc.stdout.splitlines() if line.strip().startswith("built ")]
     assert order.index("corporate/pollute") < order.index("housing/directorate_report")  # the polluter ran first
-    assert rebuilt(perfkit(cold, *args, "--cold-kernels")) == {"housing/directorate_report", "corporate/corporate_overview"}
+    assert rebuilt(run_cli(cold, *args, "--cold-kernels", check=False)) == {"housing/directorate_report", "corporate/corporate_overview"}
     for name in ("housing/directorate_report.html", "corporate/corporate_overview.html"):
         a = (warm / "outputs" / SLUG / name).read_text().replace(str(warm), "<project>")
         b = (cold / "outputs" / SLUG / name).read_text().replace(str(cold), "<project>")

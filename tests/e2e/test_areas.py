@@ -17,11 +17,10 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from .conftest import pages_at, require_shared_data
-from .test_init import perfkit_cmd
+from ..helpers import C1, SN, pages_at, require_shared_data, run_cli
 
-C1 = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
-SN = "New_Statistical_Neighbour_Groupings_April_2021.csv"
+pytestmark = pytest.mark.slow
+
 PERIOD = "2024/25"  # DfE's reporting year 2025
 TRAFFORD, STOCKPORT, CAMDEN = "E08000009", "E08000007", "E09000007"
 
@@ -30,9 +29,9 @@ def area_project(folder: Path, areas: list[str] | None = None) -> Path:
     """A project made by `perfkit init`, with DfE C1, every authority's statistical neighbours
     and an area profile report that compares each area with its own."""
     shared = require_shared_data()
-    perfkit_cmd(folder.parent, "init", folder.name, "--council", "Trafford Council", "--area-code", TRAFFORD)
-    perfkit_cmd(folder, "ingest", "--source", "dfe_c1_referrals", str(shared / C1))
-    perfkit_cmd(folder, "groups", "add", str(shared / SN), "--every-area")
+    run_cli(folder.parent, "init", folder.name, "--council", "Trafford Council", "--area-code", TRAFFORD, home=False)
+    run_cli(folder, "ingest", "--source", "dfe_c1_referrals", str(shared / C1), home=False)
+    run_cli(folder, "groups", "add", str(shared / SN), "--every-area", home=False)
     path = folder / "params" / "reports.yaml"
     data = yaml.safe_load(path.read_text())
     entry = next(r for r in data["reports"] if r["name"] == "area_profile")
@@ -75,7 +74,7 @@ def place(rates: pd.Series, area: str) -> tuple[str, float]:
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     project = area_project(tmp_path_factory.mktemp("areas") / "profiles", [TRAFFORD, STOCKPORT, CAMDEN])
-    perfkit_cmd(project, "build", "--report", "area_profile", "--period", PERIOD, "--format", "html,pdf")
+    run_cli(project, "build", "--report", "area_profile", "--period", PERIOD, "--format", "html,pdf", home=False)
     return project
 
 
@@ -169,7 +168,7 @@ def test_a_batch_equals_the_same_profiles_built_one_by_one_and_on_their_own(batc
     one = {}
     for area in (TRAFFORD, CAMDEN):
         out = tmp_path / f"one-{area}"
-        perfkit_cmd(batch, "build", "--report", "area_profile", "--area", area, "--period", PERIOD, "--format", "html", "--out", str(out))
+        run_cli(batch, "build", "--report", "area_profile", "--area", area, "--period", PERIOD, "--format", "html", "--out", str(out), home=False)
         one[area] = (out / "2024-25" / "areas" / f"area_profile_{area.lower()}.html").read_text()
     for area, html in one.items():
         batch_html = (batch / "outputs" / "2024-25" / "areas" / f"area_profile_{area.lower()}.html").read_text()
@@ -210,10 +209,10 @@ def test_a_revised_figure_rebuilds_exactly_the_profiles_that_show_it(tmp_path):
     las, neighbours = data["las"], data["neighbours"]
     north_west = "E12000002"
     project = area_project(tmp_path / "nw", [f"region:{north_west}"])
-    first = perfkit_cmd(project, "build", "--report", "area_profile", "--period", PERIOD, "--format", "html")
+    first = run_cli(project, "build", "--report", "area_profile", "--period", PERIOD, "--format", "html", home=False)
     region = sorted(las.index[las["region_code"] == north_west])
     assert f"{len(region)} built, 0 up to date" in first.stdout
-    again = perfkit_cmd(project, "build", "--report", "area_profile", "--period", PERIOD, "--format", "html")
+    again = run_cli(project, "build", "--report", "area_profile", "--period", PERIOD, "--format", "html", home=False)
     assert f"0 built, {len(region)} up to date" in again.stdout
 
     # Stockport's figure revised: 2 more re-referrals, as a corrected return would say
@@ -222,29 +221,15 @@ def test_a_revised_figure_rebuilds_exactly_the_profiles_that_show_it(tmp_path):
     revised = tmp_path / "revised.csv"
     revised.write_text(f"indicator,area_code,area_name,period,value,numerator,denominator\nDFE_REREF,{STOCKPORT},Stockport,{PERIOD},"
                        f"{num / den * 100:.1f},{num},{den}\n")
-    perfkit_cmd(project, "ingest", str(revised))
+    run_cli(project, "ingest", str(revised), home=False)
     after = las.copy()
     after.loc[STOCKPORT, "rate"] = num / den * 100
     before_shown, after_shown = _shown(las, neighbours, region), _shown(after, neighbours, region)
     expected = {a for a in region if before_shown[a] != after_shown[a]}
     assert STOCKPORT in expected and len(expected) < len(region)  # not every profile shows Stockport
-    proc = perfkit_cmd(project, "build", "--report", "area_profile", "--period", PERIOD, "--format", "html")
+    proc = run_cli(project, "build", "--report", "area_profile", "--period", PERIOD, "--format", "html", home=False)
     rebuilt = set(re.findall(r"built areas/area_profile_(\w+)", proc.stdout))
     assert {a.lower() for a in expected} == rebuilt, (sorted(expected), sorted(rebuilt))
-
-
-def test_groups_add_every_area_keeps_each_areas_own_list(tmp_path):
-    from perfkit.config.groups import read_neighbour_lists
-    from perfkit.errors import ConfigError
-
-    path = tmp_path / "nearest.json"
-    path.write_text(json.dumps({"E08000009": ["E08000009", "e08000007", "E06000049"], "E08000007": ["E08000009"]}))
-    lists, unknown = read_neighbour_lists(path, "nearest", "Nearest neighbours")
-    assert lists.lists == {"E08000009": ["E08000007", "E06000049"], "E08000007": ["E08000009"]} and unknown == {}
-    one = tmp_path / "one.csv"
-    one.write_text("area_code,area_name\nE08000007,Stockport\n")
-    with pytest.raises(ConfigError, match="a CSV list or a YAML group is one group"):
-        read_neighbour_lists(one, "x", "x")
 
 
 def test_area_choices_are_checked(tmp_path):
@@ -253,7 +238,7 @@ def test_area_choices_are_checked(tmp_path):
     with pytest.raises(ValueError, match="areas and neighbours are for an area profile"):
         ReportDef(name="x", notebook="x.ipynb", title="x", per="directorate", areas=["E08000009"])
     project = area_project(tmp_path / "p")
-    bad = perfkit_cmd(project, "build", "--report", "area_profile", "--area", "E99999999", "--period", PERIOD, check=False)
+    bad = run_cli(project, "build", "--report", "area_profile", "--area", "E99999999", "--period", PERIOD, check=False, home=False)
     assert bad.returncode == 1 and "--area: 'E99999999' is not an area with figures for the period" in bad.stderr
-    wrong = perfkit_cmd(project, "build", "--area", TRAFFORD, "--period", PERIOD, check=False)
+    wrong = run_cli(project, "build", "--area", TRAFFORD, "--period", PERIOD, check=False, home=False)
     assert wrong.returncode == 1 and "--area chooses the areas of an area profile" in wrong.stderr

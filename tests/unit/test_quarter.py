@@ -1,14 +1,13 @@
 """The quarter before the build: return workbooks, reading them back, the check, chasing.
 
 Real parts: openpyxl workbooks filled in as an owner would, real imports into a DuckDB
-file, LibreOffice (Debian's, headless) opening every workbook perfkit writes.
+file. LibreOffice opening the workbooks, and the command and the paper built after the
+check, are in tests/e2e/test_quarter.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -22,40 +21,17 @@ from perfkit.errors import IngestError
 from perfkit.ingest import ingest
 from perfkit.config.papers import load_owners, load_params
 from perfkit.periods import parse_period
-from perfkit.ingest.returned import COLUMNS, DATA_SHEET, HEADER_ROW, NAMES, read_return
+from perfkit.ingest.returned import COLUMNS, DATA_SHEET, HEADER_ROW, read_return
 from perfkit.returns.due import due_rows
 from perfkit.returns.workbook import write_returns
 from perfkit.store.store import Store
 
-from .conftest import assert_same_store, dump_store
+from ..helpers import RETURNS_DIRECTORATE as SLUG
+from ..helpers import RETURNS_DUE as DUE
+from ..helpers import RETURNS_QUARTER, assert_same_store, dump_store, fill, return_columns, set_target
 
-Q = parse_period("2026/27 Q1")  # the quarter after the demo data ends: nothing is stored for it yet
-DUE = dt.date(2026, 7, 20)  # 20 days after the quarter ends (params/calendar.yaml sets no date for it)
-SLUG = "childrens-services"
-COL = {name: n for n, name in enumerate(NAMES, start=1)}
-
-
-@pytest.fixture()
-def quarter(project_dir, demo_store):
-    """A demo project whose store holds the demo data (to 2025/26 Q4), and its Children's Services returns for 2026/27 Q1."""
-    store = project_dir / "data" / "perfkit.duckdb"
-    store.parent.mkdir()
-    shutil.copy(demo_store, store)
-    paths = write_returns(project_dir, Q, [SLUG])
-    return project_dir, store, {p.stem: p for p in paths}
-
-
-def fill(path: Path, values: dict[str, dict[str, object]], out: Path | None = None) -> Path:
-    """Fill a return as an owner would: the value (and commentary) of each named indicator's rows."""
-    book = openpyxl.load_workbook(path)
-    ws = book[DATA_SHEET]
-    for row in range(HEADER_ROW + 1, ws.max_row + 1):
-        code = ws.cell(row, COL["indicator"]).value
-        for name, value in values.get(code, {}).items():
-            ws.cell(row, COL[name]).value = value
-    out = out or path
-    book.save(out)
-    return out
+Q = parse_period(RETURNS_QUARTER)  # the quarter after the demo data ends: nothing is stored for it yet
+COL = return_columns()
 
 
 def codes_in(path: Path) -> list[tuple[str, str]]:
@@ -94,29 +70,6 @@ def test_one_workbook_per_owner_with_a_row_per_period_due(quarter):
     assert "Instructions" in book.sheetnames
     props = {p.name: p.value for p in book.custom_doc_props.props}
     assert props["perfkit_period"] == "2026/27 Q1" and props["perfkit_owner"] == "Head of Early Help and Assessment"
-
-
-def test_libreoffice_opens_every_workbook(quarter, tmp_path):
-    soffice = shutil.which("libreoffice") or shutil.which("soffice")
-    assert soffice, "LibreOffice is needed (.ci/run installs Debian's libreoffice-calc-nogui)"
-    root, _store, books = quarter
-    for path in books.values():
-        proc = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-                               "--outdir", str(tmp_path), str(path)], capture_output=True, text=True, timeout=180)
-        pdf = tmp_path / f"{path.stem}.pdf"
-        assert proc.returncode == 0 and pdf.is_file(), proc.stderr
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-        assert "2026/27 Q1" in text and "CS_" in text
-
-
-def set_target(root: Path, code: str, year: str, value: float) -> None:
-    import yaml
-
-    path = root / "params" / "indicators" / "childrens_services.yaml"
-    data = yaml.safe_load(path.read_text())
-    entry = next(e for e in data["indicators"] if e["code"] == code)
-    entry.setdefault("targets", {})[year] = value
-    path.write_text(yaml.safe_dump(data, sort_keys=False))
 
 
 def test_a_returned_workbook_imports_and_the_check_lists_what_is_still_owed(quarter):
@@ -253,72 +206,6 @@ def test_owners_file_is_checked(project_dir):
     (project_dir / "params" / "owners.yaml").write_text("owners:\n- {owner: Head of Nothing, name: A Person, email: a@b.example}\n")
     with pytest.raises(ConfigError, match="owners.yaml: owner #1: key 'owner': no indicator has the owner 'Head of Nothing'"):
         load_owners(project_dir / "params", load_catalogue(project_dir / "params"))
-
-
-def test_the_paper_says_what_it_could_not_show_as_the_check_does(quarter):
-    import html as htmllib
-    import re
-    import subprocess
-    import sys
-
-    root, store, books = quarter
-    set_target(root, "CS_REREF", "2026/27", 20.0)
-    path = fill(books["head-of-early-help-and-assessment"], {"CS_REREF": {"value": 31.5, "numerator": 63, "denominator": 200},
-                                                            "CS_REFERRALS": {"value": 410, "status": "provisional", "note": "awaiting audit"}})
-    params, council = load_params(root / "params"), load_council(root / "params")
-    ingest([path], store, params.catalogue, today=dt.date(2026, 7, 25))
-    env = {**__import__("os").environ, "PERFKIT_HOME": str(root)}
-    proc = subprocess.run([sys.executable, "-m", "perfkit", "build", "--period", "2026/27 Q1", "--directorate", SLUG, "--format", "html"],
-                          capture_output=True, text=True, cwd=root, env=env)
-    assert proc.returncode == 0, proc.stderr
-    with Store(store, read_only=True) as db:
-        rows = db.observations(None, ["ZZ0000001"])
-    expected = check(params, council, rows, Q, [SLUG], today=Q.end)  # the paper's: as on the quarter's last day
-    as_built = check(params, council, rows, Q, [SLUG])  # the build prints the check as on today
-    assert "data check: " + as_built.sentence() in " ".join(proc.stdout.split())
-    page = htmllib.unescape((root / "outputs" / "2026-27-q1" / SLUG / "directorate_report.html").read_text())
-    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
-    returned = int(expected.due["returned"].sum())
-    assert f"Data quality and completeness: {returned} of {len(expected.due)} figures due for 2026/27 Q1 were returned" in text
-    assert "Provisional, and may be revised: Referrals to children's social care (2026-04, 2026-05, 2026-06)." in text
-    missing = expected.findings[expected.findings["issue"].isin(["not returned", "overdue"])]
-    for code, rows in missing.groupby("indicator"):  # each named once, with its periods and owner
-        assert f"{rows['title'].iloc[0]} ({', '.join(rows['period'])}; {rows['owner'].iloc[0]})" in text
-    # the scorecard marks exactly the indicators the check found something about
-    marked = set(re.findall(r"\[([A-Z0-9_]+)\] [^\[]*?Data check: ", text))
-    assert marked == set(expected.findings.loc[expected.findings["issue"] != "no target", "indicator"])
-    assert "No commentary supplied by the owner for 2026/27 Q1" in text  # CS_REREF is red with no words
-    # the build wrote the check beside the papers
-    chase = pd.read_csv(root / "outputs" / "2026-27-q1" / "data-check.csv")
-    assert set(chase["indicator"]) == set(expected.findings["indicator"])
-
-
-def test_check_command_and_strict(quarter):
-    import os
-    import subprocess
-    import sys
-
-    root, _store, _books = quarter
-    env = {**os.environ, "PERFKIT_HOME": str(root), "COLUMNS": "200"}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "perfkit", *a], capture_output=True, text=True, cwd=root, env=env)  # noqa: E731
-    ok = run("check", "--period", "2025/26 Q4", "--directorate", SLUG, "--today", "2026-05-01")
-    assert ok.returncode == 0, ok.stderr
-    assert (root / "outputs" / "2025-26-q4" / "data-check.html").is_file()
-    late = run("check", "--period", "2026/27 Q1", "--directorate", SLUG, "--today", "2026-07-21", "--strict")
-    assert late.returncode == 1 and "--strict:" in late.stderr
-    owed = len(due_rows(load_params(root / "params"), Q, [SLUG]))
-    assert f"0 of {owed} figures due for 2026/27 Q1 returned; {owed} overdue" in " ".join(late.stdout.split())
-    chase = pd.read_csv(root / "outputs" / "2026-27-q1" / "data-check.csv")
-    assert (chase.loc[chase["issue"] == "overdue", "email"].str.endswith("@kestrelvale.example")).all()
-    path = fill(_books["head-of-safeguarding"], {"CS_REPEAT_CP": {"value": 17.0}})
-    assert run("ingest", str(path), "--period", "2026/27 Q1").returncode == 0
-    refused = run("build", "--period", "2026/27 Q1", "--directorate", SLUG, "--format", "html", "--strict")
-    assert refused.returncode == 1 and "--strict:" in refused.stderr and "nothing was built" in refused.stderr
-    assert not (root / "outputs" / "2026-27-q1" / SLUG).exists()
-    wrong = run("ingest", str(path), "--period", "2026/27 Q2")
-    assert wrong.returncode == 1 and "this is the return for 2026/27 Q1, not 2026/27 Q2" in wrong.stderr
-    bad = run("returns", "--period", "2026/27")
-    assert bad.returncode == 1 and "returns are collected for a quarter" in bad.stderr
 
 
 HOSTILE = '@HYPERLINK("http://evil.example/","Open")'  # typed as text: a formula (=) in a return is refused

@@ -20,7 +20,7 @@ from perfkit.ingest.sources import load_mapping
 from perfkit.scaffold.init import init_project
 from perfkit.store.store import Store
 
-from .conftest import PARAMS, TODAY
+from ..helpers import PARAMS, TODAY
 
 EES_COLUMNS = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code", "region_name",
                "old_la_code", "new_la_code", "la_name", "referral_count", "rereferral_count", "rereferral_percent"]
