@@ -112,9 +112,13 @@ def benchmark(
     """
     from perfkit.assess import aggregate
     from perfkit.assess.benchmark import benchmark as run
-    from perfkit.compare.membership import reporting, standard_groups
+    from perfkit.compare.membership import standard_groups
     from perfkit.config.catalogue import lookup
-    from perfkit.config.groups import load_statistical_neighbours, neighbour_group
+    from perfkit.config.groups import (
+        authorities,
+        load_statistical_neighbours,
+        neighbour_group,
+    )
     from perfkit.contract import COUNTS_DISAGREE
 
     cat = get_catalogue(params)
@@ -135,7 +139,7 @@ def benchmark(
     if neighbours is not None:
         group = neighbour_group(load_statistical_neighbours(neighbours), attributes[attributes["key"] == "dfe_number"], area)
         groups[group.name] = set(group.codes)
-    groups |= standard_groups(area, reporting(values, attributes), attributes, dict(zip(values["area_code"], values["area_name"])))
+    groups |= standard_groups(area, authorities(set(values["area_code"]), attributes), attributes, dict(zip(values["area_code"], values["area_name"])))
     table = run(values, area, ind.polarity.value, groups)
     compared = values[values["area_code"].isin(set().union(*groups.values()) | {area})]
     # published figures kept as published though they disagree with their own counts

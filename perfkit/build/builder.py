@@ -64,7 +64,7 @@ class BuildReport:
 def build(options: BuildOptions | None = None, *, on_event: Event | None = None, **settings: object) -> BuildReport:
     """Build the reports ``options`` ask for (see the module); ``settings`` are
     :class:`BuildOptions` fields, for a call such as ``build(periods=["2025/26 Q2"])``."""
-    options = (options or BuildOptions()).but(**settings) if settings else (options or BuildOptions())
+    options = (options or BuildOptions()).but(**settings)
     emit: Event = on_event or (lambda kind, payload: None)
     if options.as_of:
         options = _as_of(options, emit)

@@ -131,7 +131,7 @@ def _memberships(params: ReportParams, report: ReportDef | None, areas: list[str
     in_region = {r: region_members(r, attributes) for r in set(regions.values())}
     rows: list[tuple[str, str, str, str, str]] = []
     for code, reported in values.groupby("indicator", sort=False)["area_code"]:
-        reported = authorities(set(reported), attributes)  # as membership.reporting
+        reported = authorities(set(reported), attributes)
         group = params.catalogue.groups.get(params.catalogue[code].comparator_group or "")
         tiers: dict[str, set[str]] = {}
         for area in areas:

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from perfkit.config.groups import authorities, region_members, region_of, same_tier
+from perfkit.config.groups import region_members, region_of, same_tier
 
-__all__ = ["region_name", "reporting", "standard_groups"]
+__all__ = ["region_name", "standard_groups"]
 
 
 def region_name(region: str, names: dict[str, str]) -> str:
     """A region group's name: 'Region: North West'."""
     return f"Region: {names.get(region, region)}"
-
-
-def reporting(values: pd.DataFrame, attributes: pd.DataFrame) -> set[str]:
-    """The authorities among the areas with a figure in ``values`` (regions and England are not ranked)."""
-    return authorities(set(values["area_code"]), attributes)
 
 
 def standard_groups(area: str, reported: set[str], attributes: pd.DataFrame, names: dict[str, str]) -> dict[str, set[str]]:

@@ -24,6 +24,7 @@ import pandas as pd
 from perfkit.assess.rag import rag
 from perfkit.atomic import write_text
 from perfkit.config.catalogue import Indicator
+from perfkit.config.papers import ReportParams
 from perfkit.periods import Period
 from perfkit.returns.due import due_rows
 from perfkit.spreadsheet import write_csv
@@ -259,7 +260,7 @@ def run_check(period: str | Period, directorates: Iterable[str] | None = None, s
 
 
 def run_checks(periods: Iterable[str | Period], directorates: Iterable[str] | None = None, store: str | Path | None = None,
-               root: str | Path | None = None, today: dt.date | None = None, params=None) -> tuple[list[CheckResult], object]:  # noqa: ANN001
+               root: str | Path | None = None, today: dt.date | None = None, params: ReportParams | None = None) -> tuple[list[CheckResult], object]:
     """:func:`check` for each of ``periods`` (quarters), reading params (unless given: a
     build has read them already) and the store once."""
     from perfkit.config.council import load_council
