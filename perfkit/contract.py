@@ -7,7 +7,7 @@ Everything here is data (and two sentences made from it), importing nothing of p
 from __future__ import annotations
 
 __all__ = [
-    "BLOCK_MIME", "COUNTS_DISAGREE", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "OPEN_DATA_MIME", "PROVENANCE_MIME", "RAG_LABELS",
+    "BLOCK_MIME", "COUNTS_DISAGREE", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "OFF_TARGET", "OPEN_DATA_MIME", "PROVENANCE_MIME", "RAG_LABELS",
     "RAG_RULES", "RAG_WORDS", "rag_key", "rag_phrase",
     "STATUSES", "SUPPRESSION_CODES", "TYPST_MIME",
 ]
@@ -28,13 +28,17 @@ SUPPRESSION_CODES = {
 ENGLAND = "E92000001"
 #: A published row kept as published although its value disagrees with its own counts.
 COUNTS_DISAGREE = "counts_disagree"
-#: RAG ratings, in the order papers count them.
-RAG_LABELS = ("green", "amber", "red", "no target", "withheld", "no data")
+#: RAG ratings, in the order papers count them. "off target" is a withheld figure that is
+#: amber or red whichever value it hides: the widest true statement that reveals nothing.
+RAG_LABELS = ("green", "amber", "red", "off target", "no target", "withheld", "no data")
+#: The ratings that miss their target: each gets an exception, commentary and actions.
+OFF_TARGET = ("red", "amber", "off target")
 #: Each RAG rating as a paper writes it: its icon, its word, and what it says of one figure.
 RAG_WORDS = {
     "green": ("✓", "Green", "target met"),
     "amber": ("▲", "Amber", "just off target"),
     "red": ("✕", "Red", "off target"),
+    "off target": ("◆", "Off target (withheld)", "amber or red whatever the hidden figure is"),
     "no target": ("–", "No target", ""),
     "withheld": ("◌", "Withheld", "the RAG would reveal a small number"),
     "no data": ("?", "No data", ""),
@@ -44,6 +48,7 @@ RAG_RULES = {
     "green": "target met",
     "amber": "missed by no more than the tolerance",
     "red": "missed by more",
+    "off target": "a withheld figure that misses its target whatever its value",
     "withheld": "where the RAG would reveal a withheld small number",
 }
 
@@ -53,18 +58,22 @@ def rag_phrase(rag: str) -> str:
 
     >>> rag_phrase("amber"), rag_phrase("withheld"), rag_phrase("no target")
     ('Amber, just off target', 'Withheld: the RAG would reveal a small number', 'No target')
+    >>> rag_phrase("off target")
+    'Off target (withheld): amber or red whatever the hidden figure is'
     """
     _, word, meaning = RAG_WORDS[rag]
-    return f"{word}{':' if rag == 'withheld' else ','} {meaning}" if meaning else word
+    return f"{word}{':' if rag in ('withheld', 'off target') else ','} {meaning}" if meaning else word
 
 
 def rag_key() -> str:
     """The scorecard key's sentence on RAG: each rating's icon, word and rule.
 
     >>> rag_key()
-    'RAG: ✓ Green, target met; ▲ Amber, missed by no more than the tolerance; ✕ Red, missed by more; ◌ Withheld, where the RAG would reveal a withheld small number.'
+    'RAG: ✓ Green, target met; ▲ Amber, missed by no more than the tolerance; ✕ Red, missed by more; ◆ Off target (withheld), a withheld figure that misses its target whatever its value; ◌ Withheld, where the RAG would reveal a withheld small number.'
     """
     return "RAG: " + "; ".join(f"{RAG_WORDS[r][0]} {RAG_WORDS[r][1]}, {rule}" for r, rule in RAG_RULES.items()) + "."
+
+
 #: Direction of travel.
 DIRECTION_LABELS = ("improved", "no change", "worsened", "up", "down", "withheld", "not comparable")
 

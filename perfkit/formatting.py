@@ -67,9 +67,13 @@ def status_note(status: str, reason: object) -> str:
 
     >>> status_note("suppressed", "fewer than 5"), status_note("missing", None), status_note("ok", None)
     ('withheld: fewer than 5', 'missing: no reason given', '')
+    >>> status_note("provisional", "Provisional until the annual return is signed off")
+    'provisional until the annual return is signed off'
     """
     if status == "ok" or not status:
         return ""
     word = STATUS_WORDS.get(status, status)
-    text = reason if isinstance(reason, str) and reason.strip() else "no reason given"
+    text = reason.strip() if isinstance(reason, str) and reason.strip() else "no reason given"
+    if text.lower().startswith(word):  # the owner's note already says it: not "provisional: Provisional until ..."
+        return word + text[len(word):]
     return f"{word}: {text}"

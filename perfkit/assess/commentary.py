@@ -14,8 +14,9 @@ import re
 
 import pandas as pd
 
-from perfkit.assess.disclosure import WITHHELD_WORDS
+from perfkit.assess.disclosure import WITHHELD_WORDS, may_reveal
 from perfkit.config.catalogue import Catalogue
+from perfkit.contract import OFF_TARGET
 from perfkit.periods import Period
 
 __all__ = ["COMMENTARY_COLUMNS", "commentary_checks", "commentary_for", "commentary_period"]
@@ -33,9 +34,6 @@ COMMENTARY_COLUMNS = [
 
 # words that say a figure missed (or met) its target
 _SAYS_MISSED = re.compile(r"\b(below|off|under|short of|behind|missed( the)?|not (on|meeting|met))\s+(the\s+)?target\b", re.I)
-# words that could identify people behind a small number: any figure, or a title and a name
-_DIGITS = re.compile(r"\d")
-_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z]")
 _SAYS_MET = re.compile(r"\b(on|above|met|meeting|exceed(ed|ing|s)?|ahead of|beat(ing)?)\s+(the\s+)?target\b", re.I)
 
 
@@ -88,7 +86,7 @@ def commentary_checks(card: pd.DataFrame) -> list[str]:
     found = []
     for _, r in card.iterrows():
         held = r.get("withheld_words")
-        if isinstance(held, str) and (_DIGITS.search(held) or _NAME.search(held)):
+        if may_reveal(held):
             shown = "published in this paper (params: withheld_commentary: publish): check it reveals nothing" \
                 if r["commentary"] != WITHHELD_WORDS else "withheld from this public paper"
             found.append(f"{r['indicator']}: the owner's words for {r['commentary_period']} sit beside a withheld figure and hold "
@@ -99,6 +97,6 @@ def commentary_checks(card: pd.DataFrame) -> list[str]:
         snippet = words if len(words) <= 80 else words[:77] + "..."
         if r["commentary_rag"] == "green" and _SAYS_MISSED.search(words):
             found.append(f"{r['indicator']}: commentary for {r['commentary_period']} says the target was missed, but the figure is green ({snippet!r})")
-        elif r["commentary_rag"] in ("red", "amber") and _SAYS_MET.search(words) and not _SAYS_MISSED.search(words):
+        elif r["commentary_rag"] in OFF_TARGET and _SAYS_MET.search(words) and not _SAYS_MISSED.search(words):
             found.append(f"{r['indicator']}: commentary for {r['commentary_period']} says the target was met, but the figure is {r['commentary_rag']} ({snippet!r})")
     return found

@@ -10,9 +10,10 @@ assessed, charted or displayed, so no HTML, PDF or executed notebook holds the n
   denominator for a rate), so a RAG or direction of travel that is the same anywhere in that
   range can still be shown without revealing the number.
 - The owner's commentary and actions on a withheld row (withheld here or by the publisher)
-  are withheld with it (they may quote the number or name the people); the reader is told
-  they exist. A paper's params may say ``withheld_commentary: publish``; the build then
-  flags such words that hold digits or names.
+  are shown unless they hold a digit or a name-like word (:func:`may_reveal`): such words
+  may quote the number or name the people, so the whole text is withheld and the reader is
+  told it exists. A paper's params may say ``withheld_commentary: publish``; the build then
+  flags the words that hold digits or names.
 - Secondary: an aggregate that includes a suppressed part is itself suppressed (see
   :mod:`perfkit.assess.aggregate`), so a suppressed month cannot be recovered from its
   quarter or year; :func:`secondary_suppression` does the same for a table of parts and
@@ -22,16 +23,31 @@ Zero is not suppressed, and suppressed is never zero.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from perfkit.config.catalogue import Catalogue
 
-__all__ = ["DEFAULT_THRESHOLD", "WITHHELD_WORDS", "secondary_suppression", "suppress_small_numbers", "withheld_reason"]
+__all__ = ["DEFAULT_THRESHOLD", "WITHHELD_WORDS", "may_reveal", "secondary_suppression", "suppress_small_numbers", "withheld_reason"]
 
 DEFAULT_THRESHOLD = 5
 #: What a public report shows in place of commentary or actions written about a withheld figure.
-WITHHELD_WORDS = "Withheld with the figure: the owner's words about a small number are not published."
+WITHHELD_WORDS = "Withheld with the figure: the owner's words quote a number or a name, so they are not published."
+
+# words that could identify people behind a small number: any figure, or a title and a name
+_DIGITS = re.compile(r"\d")
+_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z]")
+
+
+def may_reveal(words: object) -> bool:
+    """Whether an owner's words about a withheld figure could reveal it: a digit, or a title and a name.
+
+    >>> may_reveal("3 families placed"), may_reveal("Mrs J Smith's team"), may_reveal("Placements are being sought.")
+    (True, True, False)
+    """
+    return isinstance(words, str) and bool(_DIGITS.search(words) or _NAME.search(words))
 
 
 def suppress_small_numbers(
@@ -39,10 +55,10 @@ def suppress_small_numbers(
 ) -> pd.DataFrame:
     """A copy of stored ``rows`` with small counts and the rates built from them suppressed.
 
-    The owner's commentary and actions on every withheld row (suppressed here or by the
-    publisher) are withheld too, unless ``publish_words`` (a paper's params say
-    ``withheld_commentary: publish``); either way the words are kept in ``withheld_words``
-    for :func:`perfkit.assess.commentary.commentary_checks`."""
+    The owner's commentary and actions on a withheld row (suppressed here or by the
+    publisher) are withheld too where either holds a digit or a name (:func:`may_reveal`),
+    unless ``publish_words`` (a paper's params say ``withheld_commentary: publish``); either
+    way the words are kept in ``withheld_words`` for :func:`perfkit.assess.commentary.commentary_checks`."""
     out = rows.copy()
     units = out["indicator"].map({c: i.unit.value for c, i in catalogue.items()})
     small = lambda s: s.ge(1) & s.lt(threshold)  # noqa: E731
@@ -59,15 +75,18 @@ def suppress_small_numbers(
     out.loc[mask, "status"] = "suppressed"
     out.loc[mask, "status_reason"] = withheld_reason(threshold)
     # the owner's words about a withheld figure may quote it ("3 families this quarter") or
-    # name the people counted: they go with it
+    # name the people counted: then they all go with it
     held = out["status"].eq("suppressed")
+    columns = [c for c in ("commentary", "actions") if c in out]
     words = pd.Series("", index=out.index)
-    for column in ("commentary", "actions"):
-        if column in out:
-            said = out[column].notna() & out[column].astype(str).str.strip().ne("")
-            words = words.where(~(held & said), (words + " " + out[column].astype(str)).str.strip())
-            if not publish_words:
-                out.loc[held & said, column] = WITHHELD_WORDS
+    said = {}
+    for column in columns:
+        said[column] = out[column].notna() & out[column].astype(str).str.strip().ne("")
+        words = words.where(~(held & said[column]), (words + " " + out[column].astype(str)).str.strip())
+    revealing = held & words.map(may_reveal)
+    if not publish_words:
+        for column in columns:
+            out.loc[revealing & said[column], column] = WITHHELD_WORDS
     out["withheld_words"] = words.where(words.ne(""), None)
     return out
 

@@ -3,7 +3,8 @@
 Green: the target is met or beaten (per polarity). Amber: missed, but by no more than the
 tolerance. Red: missed by more. An indicator with no target is "no target", never red; a
 missing value is "no data"; a figure withheld from a public report is "withheld" unless
-every value it could be gives the same RAG (see :func:`rag_of_range`).
+every value it could be gives the same RAG, or "off target" where every value it could be
+misses the target (see :func:`rag_of_range`).
 
 The exact figure is compared, not the rounded one: 870 of 916 (94.98%) misses a 95%
 target even though it rounds to 95.0%. Reports then show as many decimals as it takes to
@@ -50,14 +51,18 @@ def rag_of_range(low: pd.Series, high: pd.Series, target: pd.Series, tolerance: 
     """The RAG of a withheld value known to lie between ``low`` and ``high``.
 
     RAG only moves one way as a value rises, so when both ends agree every value between
-    does too, and showing it reveals nothing; otherwise the answer is "withheld".
+    does too, and showing it reveals nothing. When the ends are amber and red, every value
+    misses the target: "off target", the widest true statement. Otherwise "withheld".
 
     >>> s = lambda *v: pd.Series(v)
-    >>> rag_of_range(s(1.0, 1.0, None), s(4.0, 4.0, None), s(0.0, 3.0, 0.0), s(0.0, 0.0, 0.0), s("lower", "lower", "lower")).tolist()
-    ['red', 'withheld', 'withheld']
+    >>> rag_of_range(s(1.0, 1.0, 1.0, None), s(4.0, 4.0, 4.0, None), s(0.0, 3.0, 0.0, 0.0), s(0.0, 0.0, 2.0, 0.0),
+    ...              s("lower", "lower", "lower", "lower")).tolist()
+    ['red', 'withheld', 'off target', 'withheld']
     """
     a, b = rag(low, target, tolerance, polarity), rag(high, target, tolerance, polarity)
     same = a.eq(b) & ~a.eq("no data")
+    a = a.where(same | ~(a.isin(["amber", "red"]) & b.isin(["amber", "red"])), "off target")
+    same = same | a.eq("off target")
     # rag() says "no data" first; a withheld value exists, so a missing target still reads "no target"
     no_target = pd.to_numeric(target, errors="coerce").isna() | pd.Series(polarity, index=a.index).eq("neutral")
     return a.where(same, "withheld").where(~no_target, "no target")

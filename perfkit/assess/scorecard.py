@@ -103,13 +103,26 @@ def _year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area:
     return out[columns]
 
 
+def _annual_outturns(card: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """In a year's last period the figure of an annual indicator for that year is its outturn,
+    so the year-end outturn columns hold it too and every year-end tally counts it."""
+    if period.freq is Freq.YEAR or period != period.financial_year.subperiods(period.freq)[-1]:
+        return card
+    annual = card["frequency"].eq("annual") & card["period"].map(lambda p: p == period.financial_year)
+    for column in (*_FIGURES, "target", "tolerance"):
+        card["ytd_" + column] = card["ytd_" + column].astype(object).where(~annual, card[column])
+    card["ytd_period"] = card["ytd_period"].astype(object).where(~annual, period.financial_year)
+    card["ytd_kind"] = card["ytd_kind"].astype(object).where(~annual, "outturn")
+    return card
+
+
 def _comparison(obs: pd.DataFrame, catalogue: Catalogue, area: str, code: str, now: Period) -> dict:
     """Rank of ``area`` in the indicator's group at the latest period the group can be compared."""
     ind = catalogue[code]
     group = catalogue.groups[ind.comparator_group]
     base = {"rank_group": group.name, "rank_of": 0}
     if ind.unit is Unit.COUNT:
-        return {**base, "rank_note": "a count: not ranked, as councils differ in size"}
+        return {**base, "rank_note": "a count, and councils differ in size"}
     members = set(group.codes) - {area}
     periods = [now.shift(-k) for k in range(LOOK_BACK)]
     rows = obs[obs["indicator"].eq(code) & obs["area_code"].isin(members | {area, ENGLAND})]
@@ -182,7 +195,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
         then = _range(frame.assign(status=frame["status"].fillna("missing")))
         card[f"direction_{name}"] = direction_of_range(here, then, card["polarity"], threshold, card["decimals"])
     ytd = _year_to_date(obs, catalogue, period, area, codes)
-    card = card.join(ytd)
+    card = _annual_outturns(card.join(ytd), period)
     card["ytd_rag"] = _assess(card, "ytd_").where(card["ytd_period"].notna())
     card["ytd_decimals"] = _decimals(card, "ytd_")
     card = card.join(_ranks(obs, catalogue, area, now).reindex(codes)[RANK_COLUMNS] if codes else pd.DataFrame(columns=RANK_COLUMNS))

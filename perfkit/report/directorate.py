@@ -19,7 +19,6 @@ from perfkit.assess import (
     scorecard,
     trends,
 )
-from perfkit.assess.rag import RAG_LABELS
 from perfkit.blocks.model import (
     BREAK,
     Block,
@@ -41,22 +40,36 @@ from perfkit.blocks.model import (
 )
 from perfkit.config.catalogue import NATIONAL
 from perfkit.config.papers import Directorate
-from perfkit.contract import LIVE, OPEN_DATA_MIME, rag_key, rag_phrase
+from perfkit.contract import (
+    LIVE,
+    OFF_TARGET,
+    OPEN_DATA_MIME,
+    RAG_LABELS,
+    RAG_WORDS,
+    rag_key,
+    rag_phrase,
+)
 from perfkit.formatting import status_note
 from perfkit.periods import Freq, Period, parse_period
 from perfkit.render.open_data import open_data_records
 from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
 from perfkit.report.shell import (
-    OFF_TARGET,
     Inputs,
     PaperSections,
     about,
     labelled,
     load_inputs,
     paper_header,
-    rag_sentence,
     spc_icons,
     stacked,
+)
+from perfkit.report.tallies import (
+    count_noun,
+    coverage,
+    period_tally,
+    tally_sentence,
+    year_heading,
+    year_tally,
 )
 from perfkit.report.wording import (
     check_marks,
@@ -67,7 +80,10 @@ from perfkit.report.wording import (
     period_name,
     previous_text,
     quality_text,
+    rag_caption,
+    rag_facts,
     target_text,
+    year_name,
     ytd_text,
 )
 from perfkit.returns.chase import CheckResult, check, commentary_required
@@ -135,32 +151,29 @@ class DirectoratePaper(PaperSections):
         """Section 2: the headline picture: counts by RAG (and of the year to date), direction, notable movements."""
         card = self.card
         counts = headline_counts(card).iloc[0]
-        has_ytd = card["ytd_kind"].notna().any()
+        period, year = period_tally(card), year_tally(card)
         paras: list[str | Block] = [
-            f"This report covers {int(counts['total'])} indicator{'s' * (int(counts['total']) != 1)} for {self.period.label} ({self.period.span}). "
-            f"Against their targets for the period: {rag_sentence(counts)}."
+            f"This report covers {count_noun(period.total, 'indicator')} for {self.period.label} ({self.period.span}). "
+            f"Against their targets for the period: {tally_sentence(period)}."
         ]
         columns = ["RAG status", "Indicators this period", "of which withheld"]
-        ytd_counts = card["ytd_rag"].value_counts()
-        if has_ytd:
-            kind = "year-end outturn" if self.year_end else "year to date"
-            year = self.period.financial_year.label
+        if year is not None:
             paras.append(
                 ("This is the year-end report. " if self.year_end else "")
-                + f"Beside each figure the paper shows the {kind} for {year}, assessed against the annual target: "
-                + ", ".join(f"{int(ytd_counts[k])} {k}" for k in RAG_LABELS if ytd_counts.get(k, 0))
-                + ". The RAG column assesses the period's own figure against the period's target; "
-                f"the {kind} column has its own RAG."
+                + f"The {year.name}, against the annual targets, for {coverage(year)}: {tally_sentence(year, public_note=False)}. "
+                + f"The RAG column assesses the period's own figure against the period's target; the {year.name} column has its own RAG."
             )
-            columns.append(f"{kind.capitalize()} {year}")
+            columns.append(year.name[0].upper() + year.name[1:])
         dots = [f"{int(counts['dot_' + k])} {k}" for k in ("improved", "no change", "worsened", "withheld") if counts.get("dot_" + k, 0)]
         paras.append(f"Compared with the previous period: {', '.join(dots) if dots else 'no indicators could be compared'}.")
         rows = []
         for k in RAG_LABELS:
-            cells = [Cell(k.capitalize()), Cell(str(int(counts[k])), align="right"), Cell(str(int(counts.get("withheld_" + k, 0))), align="right")]
-            if has_ytd:
-                cells.append(Cell(str(int(ytd_counts.get(k, 0))), align="right"))
+            cells = [Cell(RAG_WORDS[k][1]), Cell(str(period.counts[k]), align="right"), Cell(str(period.withheld[k]), align="right")]
+            if year is not None:
+                cells.append(Cell(str(year.counts[k]), align="right"))
             rows.append(tuple(cells))
+        total = [Cell("Total"), Cell(str(period.covered), align="right"), Cell(str(sum(period.withheld.values())), align="right")]
+        rows.append(tuple(total + ([Cell(str(year.covered), align="right")] if year is not None else [])))
         paras.append(Table("Indicators by RAG status", tuple(columns), tuple(rows), ("auto",) * len(columns)))
         for _, m in notable_movements(card).iterrows():
             paras.append(
@@ -193,7 +206,8 @@ class DirectoratePaper(PaperSections):
         if not isinstance(r["ytd_kind"], str):
             why = "Annual indicator" if r["frequency"] == "annual" else "First period of the year"
             return Cell(why)
-        lines = [figure_text(r, self.small, "ytd_", note=False), f"target {target_text(r, 'ytd_')}"]
+        target = r["ytd_target"]
+        lines = [figure_text(r, self.small, "ytd_", note=False), *([f"target {target_text(r, 'ytd_')}"] if target == target and target is not None else [])]
         return stacked(lines, rag_badge(r["ytd_rag"]))
 
     def _direction_cell(self, r: pd.Series) -> Cell:
@@ -234,7 +248,7 @@ class DirectoratePaper(PaperSections):
 
     def scorecard(self) -> Block:
         """Appendix 1: every indicator, national then local, on landscape pages in the PDF."""
-        ytd_head = "Year-end outturn" if self.year_end else "Year to date"
+        ytd_head = year_heading(self.card) or "Year to date"
         groups: dict[str, list] = {}
         for _, r in self.card.iterrows():
             mark = check_marks(self.quality.findings, r["indicator"]) if self.quality is not None else ""
@@ -290,20 +304,18 @@ class DirectoratePaper(PaperSections):
         for _, r in off.iterrows():
             ind = cat[r["indicator"]]
             series = self.trends[r["indicator"]]
-            facts = [
-                ("Value", f"{figure_text(r, self.small, note=False)} ({r['period'].label})"),
-                ("Target", target_text(r)),
-                ("RAG for the period", rag_phrase(r["rag"])),
-            ]
-            if isinstance(r["ytd_kind"], str):
-                facts += [(r["ytd_kind"].capitalize(), ytd_text(r, self.small, note=False)), (f"RAG for the {r['ytd_kind']}", rag_phrase(r["ytd_rag"]))]
+            rags = dict(rag_facts(r))
+            facts = [("Value", f"{figure_text(r, self.small, note=False)} ({r['period'].label})"), ("Target", target_text(r))]
+            facts.append(("RAG for the period", rag_phrase(rags.pop("RAG for the period"))))
+            if year_name(r):
+                facts.append((year_name(r)[0].upper() + year_name(r)[1:], ytd_text(r, self.small, note=False, head=False)))
+                facts += [(label, rag_phrase(rag)) for label, rag in rags.items()]
             facts.append(("Owner", ind.owner))
             facts += self._note_lines(r)
             if not isinstance(r["actions"], str):
                 facts.append(("Actions", "No actions supplied."))
-            worst = r["rag"] if r["rag"] in OFF_TARGET else r["ytd_rag"]
             chart = trend_chart(ind.title, series, ind.unit.value, ind.decimals)
-            items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), KeyValues(f"{r['title']}: {rag_phrase(worst)}", tuple(facts)), chart)))
+            items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), KeyValues(rag_caption(r["title"], r), tuple(facts)), chart)))
         return Blocks(tuple(items))
 
     def checks(self) -> list[str]:

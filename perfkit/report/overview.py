@@ -13,7 +13,6 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.assess import headline_counts, notable_movements, scorecard
-from perfkit.assess.rag import RAG_LABELS
 from perfkit.blocks.model import (
     Block,
     Cell,
@@ -24,6 +23,7 @@ from perfkit.blocks.model import (
     rag_badge,
 )
 from perfkit.config.papers import Corporate
+from perfkit.contract import RAG_LABELS, RAG_WORDS
 from perfkit.periods import Period, parse_period
 from perfkit.report.kinds import KINDS
 from perfkit.report.shell import (
@@ -32,14 +32,22 @@ from perfkit.report.shell import (
     about,
     load_inputs,
     paper_header,
-    rag_sentence,
     stacked,
+)
+from perfkit.report.tallies import (
+    count_noun,
+    coverage,
+    period_tally,
+    tally_sentence,
+    year_heading,
+    year_tally,
 )
 from perfkit.report.wording import (
     figure_text,
     previous_text,
     status_footnote,
     target_text,
+    year_name,
 )
 
 __all__ = ["CorporateOverview"]
@@ -84,51 +92,47 @@ class CorporateOverview(PaperSections):
 
     def headlines(self) -> Block:
         total = headline_counts(self.card).iloc[0]
+        period, year = period_tally(self.card), year_tally(self.card)
         paras = [
-            f"Across {int(total['total'])} indicators in {len(self.inputs.params.directorates)} directorates, "
-            f"against their targets for {self.period.label}: {rag_sentence(total)}.",
+            f"Across {count_noun(period.total, 'indicator')} in {count_noun(len(self.inputs.params.directorates), 'directorate')}, "
+            f"against their targets for {self.period.label}: {tally_sentence(period)}.",
             f"Since the previous period {int(total['dot_improved'])} improved, {int(total['dot_no change'])} did not change "
             f"and {int(total['dot_worsened'])} worsened.",
         ]
-        outturn = self.card["ytd_kind"].eq("outturn").any()
-        if self.card["ytd_kind"].notna().any():
-            counts = self.card["ytd_rag"].value_counts()
-            kind = "year-end outturn" if outturn else "year to date"
-            paras.append(
-                f"For the {kind} {self.period.financial_year.label}, against the annual targets: "
-                + ", ".join(f"{int(counts[k])} {k}" for k in RAG_LABELS if counts.get(k, 0))
-                + "."
-            )
+        if year is not None:
+            paras.append(f"For the {year.name}, against the annual targets, for {coverage(year)}: {tally_sentence(year, public_note=False)}.")
         return Section(2, "Headlines", tuple(paras), "headlines")
 
     def counts(self) -> Block:
-        by = headline_counts(self.card, by="directorate")
-        rows = tuple(
-            (
-                Cell(r["directorate"]),
-                *(Cell(str(int(r[k])), align="right") for k in RAG_LABELS),
-                *(Cell(str(int(r["dot_" + k])), align="right") for k in ("improved", "no change", "worsened")),
-                Cell(str(int(r["total"])), align="right"),
-            )
-            for _, r in by.iterrows()
-        )
+        rows = []
+        for name, part in self.card.groupby("directorate", sort=False):
+            tally, moved = period_tally(part), headline_counts(part).iloc[0]
+            rows.append((
+                Cell(name),
+                *(Cell(str(tally.counts[k]), align="right") for k in RAG_LABELS),
+                *(Cell(str(int(moved["dot_" + k])), align="right") for k in ("improved", "no change", "worsened")),
+                Cell(str(tally.covered), align="right"),
+            ))
         table = Table(
-            f"Indicators by RAG status and direction of travel, {self.period.label}",
-            ("Directorate", *(k.capitalize() for k in RAG_LABELS), "Improved", "No change", "Worsened", "Total"),
-            rows,
+            f"Indicators by RAG status for the period and direction of travel, {self.period.label}",
+            ("Directorate", *(RAG_WORDS[k][1] for k in RAG_LABELS), "Improved", "No change", "Worsened", "Total"),
+            tuple(rows),
         )
-        held = int(headline_counts(self.card).filter(like="withheld_").iloc[0].sum())
+        held = sum(period_tally(self.card).withheld.values())
         note = Paragraph(
-            f"{held} of these figures are withheld from this public report because they rest on fewer than "
-            f"{self.inputs.council.disclosure_threshold} people; they are counted under the RAG status they keep "
-            "where it cannot reveal the number, and under Withheld where it could.",
+            f"{count_noun(held, 'of these figures is', 'of these figures are')} withheld from this public report because "
+            f"{'it rests' if held == 1 else 'they rest'} on fewer than {self.inputs.council.disclosure_threshold} people; "
+            "a withheld figure is counted under the RAG status it keeps where that cannot reveal the number, under "
+            "Off target (withheld) where every value it could be misses the target, and under Withheld otherwise.",
             "note",
         ) if held else Paragraph("No figure in this report is withheld.", "note")
         return Section(3, "By directorate", (table, note), "by-directorate")
 
     def reds(self) -> Block:
-        """Every indicator that is Red for the period, or for the year to date."""
-        red = self.card[self.card["rag"].eq("red") | self.card["ytd_rag"].eq("red")]
+        """Every indicator that is Red, or off target (withheld), for the period or for the year to date."""
+        shown = ("red", "off target")
+        red = self.card[self.card["rag"].isin(shown) | self.card["ytd_rag"].isin(shown)]
+        year = year_heading(self.card)
         rows = tuple(
             (
                 stacked([r["title"], f"[{r['indicator']}]"]),
@@ -136,19 +140,21 @@ class CorporateOverview(PaperSections):
                 Cell(f"{figure_text(r, self.small, note=False)} ({r['period'].label})", align="right"),
                 Cell(target_text(r), align="right"),
                 rag_badge(r["rag"]),
-                rag_badge(r["ytd_rag"]) if isinstance(r["ytd_kind"], str) else Cell("–"),
+                rag_badge(r["ytd_rag"]) if year_name(r) else Cell("–"),
             )
             for _, r in red.iterrows()
         )
+        when = f"the period or the {year[0].lower()}{year[1:]}" if year else "the period"
         if not rows:
-            return Section(4, "Indicators that are Red", ("No indicator is Red for the period or the year to date.",), "reds")
+            return Section(4, "Indicators that are Red", (f"No indicator is Red or off target for {when}.",), "reds")
         table = Table(
-            f"Red indicators, {self.period.label}",
-            ("Indicator", "Directorate", "Value", "Target", "RAG (period)", "RAG (year to date)"),
+            f"Red and off-target (withheld) indicators, {self.period.label}",
+            ("Indicator", "Directorate", "Value", "Target", "RAG (period)", f"RAG ({year[0].lower()}{year[1:]})" if year else "RAG (year)"),
             rows,
             ("4.3cm", "2.6cm", "1fr", "1.6cm", "2.2cm", "2.3cm"),
         )
-        lead = f"{len(rows)} indicators are Red for the period or the year to date; each is set out with its commentary and actions in its directorate's report."
+        lead = (f"{count_noun(len(rows), 'indicator is', 'indicators are')} Red or off target (withheld) for {when}; "
+                f"each is set out with its commentary and actions in its directorate's report.")
         notes = [Paragraph(status_footnote(red), "note")] if status_footnote(red) else []
         return Section(4, "Indicators that are Red", (lead, table, *notes), "reds")
 

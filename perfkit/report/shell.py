@@ -38,9 +38,8 @@ from perfkit.periods import Period
 from perfkit.provenance import provenance
 from perfkit.store.store import Store
 
-__all__ = ["ASSURANCE_SHORT", "Inputs", "OFF_TARGET", "PaperSections", "SPC_SHORT", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "rag_sentence", "spc_icons", "stacked"]
+__all__ = ["ASSURANCE_SHORT", "Inputs", "PaperSections", "SPC_SHORT", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "rag_sentence", "spc_icons", "stacked"]
 
-OFF_TARGET = ("red", "amber")
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pandas as pd
 
 from perfkit.assess.benchmark import ordinal
-from perfkit.contract import COUNTS_DISAGREE
+from perfkit.contract import COUNTS_DISAGREE, rag_phrase
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
 
-__all__ = ["compared_with", "comparator_text", "counts_text", "figure_text", "period_name", "previous_text", "quality_text", "status_footnote", "target_text", "ytd_text"]
+__all__ = ["compared_with", "comparator_text", "counts_text", "figure_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
 
 
 def _known(value: object) -> bool:
@@ -70,12 +70,33 @@ def target_text(row: pd.Series, prefix: str = "") -> str:
     return format_value(target, row["unit"], int(row["decimals"])) if _known(target) else "No target"
 
 
-def ytd_text(row: pd.Series, small: int = 100, note: bool = True) -> str:
-    """'Outturn 2025/26: 85.9% (target 90.0%)', or '' where the paper's period starts the year."""
-    if not isinstance(row.get("ytd_kind"), str):
+def year_name(row: pd.Series) -> str:
+    """'outturn 2025/26' or 'year to date 2025/26': the one name of a row's year column, or ''."""
+    return f"{row['ytd_kind']} {row['ytd_period'].label}" if isinstance(row.get("ytd_kind"), str) else ""
+
+
+def ytd_text(row: pd.Series, small: int = 100, note: bool = True, head: bool = True) -> str:
+    """'Outturn 2025/26: 85.9% (target 90.0%)', or '' where the paper's period starts the year.
+    ``head`` False leaves out the name ('85.9% (target 90.0%)'), where a label gives it."""
+    name = year_name(row)
+    if not name:
         return ""
-    head = f"{row['ytd_kind'].capitalize()} {row['ytd_period'].label}"
-    return f"{head}: {figure_text(row, small, 'ytd_', note)} (target {target_text(row, 'ytd_')})"
+    text = f"{figure_text(row, small, 'ytd_', note)} (target {target_text(row, 'ytd_')})"
+    return f"{name[0].upper()}{name[1:]}: {text}" if head else text
+
+
+def rag_facts(row: pd.Series) -> list[tuple[str, str]]:
+    """Each RAG a row has, with the column it belongs to: [('RAG for the period', 'amber'),
+    ('RAG for the outturn 2025/26', 'red')]. Captions and facts are both written from this."""
+    facts = [("RAG for the period", row["rag"])]
+    if year_name(row):
+        facts.append((f"RAG for the {year_name(row)}", row["ytd_rag"]))
+    return facts
+
+
+def rag_caption(title: str, row: pd.Series) -> str:
+    """A caption naming each RAG it reports: 'Re-let days: RAG for the period Green, target met; RAG for the outturn 2025/26 Amber, just off target'."""
+    return f"{title}: " + "; ".join(f"{label} {rag_phrase(rag)}" for label, rag in rag_facts(row))
 
 
 def comparator_text(row: pd.Series) -> str:
@@ -144,9 +165,11 @@ def completeness_text(result) -> str:  # noqa: ANN001 - a perfkit.returns.chase.
 
     Names indicators and periods, never values (a public paper's withheld figures stay withheld)."""
     f = result.findings
-    returned, total = int(result.due["returned"].sum()), len(result.due)
-    text = [f"Data quality and completeness: {returned} of {total} figure{'s' * (total != 1)} due for {result.period.label} "
-            f"{'was' if returned == 1 else 'were'} returned by the indicator owners."]
+    received, total = int(result.received.sum()), len(result.due)
+    given_up = int((result.due["returned"] & ~result.received).sum())
+    text = [f"Data quality and completeness: {received} of {total} figure{'s' * (total != 1)} due for {result.period.label} "
+            f"{'was' if received == 1 else 'were'} received from the indicator owners"
+            + (f"; {given_up} {'was' if given_up == 1 else 'were'} returned as not available." if given_up else ".")]
     groups = [
         (("overdue", "not returned"), "Not returned, so not shown", True),
         (("returned as missing",), "Returned as not available", False),

@@ -25,6 +25,7 @@ from perfkit.assess.rag import rag
 from perfkit.atomic import write_text
 from perfkit.config.catalogue import Indicator
 from perfkit.config.papers import ReportParams
+from perfkit.contract import OFF_TARGET
 from perfkit.periods import Period
 from perfkit.returns.due import due_rows
 from perfkit.spreadsheet import write_csv
@@ -51,7 +52,7 @@ COLUMNS = ["directorate", "owner", "name", "email", "indicator", "title", "perio
 def commentary_required(ind: Indicator, default: str, rag_: str | None) -> bool:
     """Whether the commentary rule (the indicator's, else the council's) asks for words on a figure of ``rag_``."""
     rule = ind.commentary or default
-    return rule == "all" or (rule == "red_amber" and rag_ in ("red", "amber"))
+    return rule == "all" or (rule == "red_amber" and rag_ in OFF_TARGET)
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,16 @@ class CheckResult:
     def missing(self) -> pd.DataFrame:
         return self.findings[self.findings["issue"].isin(MISSING)]
 
+    @property
+    def received(self) -> pd.Series:
+        """Each figure due that came in as a figure (withheld or provisional ones too); one
+        returned as missing was returned, but not received."""
+        return self.due["returned"] & self.due["status"].ne("missing")
+
     def summary(self) -> pd.DataFrame:
-        """Per directorate: figures due, returned, and the count of each finding."""
-        due = self.due.groupby("directorate_name", sort=False).agg(due=("indicator", "size"), returned=("returned", "sum"))
+        """Per directorate: figures due, returned, received as figures, and the count of each finding."""
+        due = self.due.assign(received=self.received).groupby("directorate_name", sort=False).agg(
+            due=("indicator", "size"), returned=("returned", "sum"), received=("received", "sum"))
         counts = self.findings.pivot_table(index="directorate", columns="issue", values="indicator", aggfunc="size", fill_value=0)
         counts = counts.reindex(columns=[k for k in ISSUES if k in counts.columns])
         return due.join(counts).fillna(0).astype(int).reset_index(names="directorate")
@@ -80,11 +88,12 @@ class CheckResult:
                            self.today, self.due_date)
 
     def sentence(self) -> str:
-        """'14 of 16 figures returned; 2 overdue.'"""
-        returned, total = int(self.due["returned"].sum()), len(self.due)
+        """'13 of 16 figures due received; 2 overdue, 1 returned as missing.' A figure returned as
+        missing was returned but is not received."""
+        received, total = int(self.received.sum()), len(self.due)
         counts = self.findings["issue"].value_counts()
         parts = [f"{int(counts[k])} {k}" for k in ISSUES if counts.get(k, 0)]
-        return f"{returned} of {total} figure{'s' * (total != 1)} due for {self.period.label} returned" + (f"; {', '.join(parts)}" if parts else "") + "."
+        return f"{received} of {total} figure{'s' * (total != 1)} due for {self.period.label} received" + (f"; {', '.join(parts)}" if parts else "") + "."
 
 
 def _due_words(due: dt.date, today: dt.date) -> str:
@@ -177,7 +186,7 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
         figure_rag = rags.get((r.indicator, r.period))
         words = got.commentary if isinstance(got.commentary, str) and got.commentary.strip() else None
         if words is None and got.status != "missing" and commentary_required(ind, council.commentary, figure_rag):
-            add(r, "no commentary", f"the figure is {figure_rag}" if figure_rag in ("red", "amber") else "commentary is required for every figure")
+            add(r, "no commentary", f"the figure is {figure_rag}" if figure_rag in OFF_TARGET else "commentary is required for every figure")
         if got.status not in ("ok", "provisional") or got.value != got.value:
             continue
         low, high = ind.plausible or (None, None)

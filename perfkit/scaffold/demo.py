@@ -204,7 +204,7 @@ def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> 
             level = sim.base + offset + sim.drift * years + float(rng.normal(0, sim.noise / (3 if england else 1)))
             row = {"indicator": ind.code, "area_code": code, "area_name": name, "period": period.label}
             if home and rng.random() < 0.015:
-                row.update(status="missing", note="Return not received from the service")
+                row.update(status="missing", note="Not available: the service's case system was offline at the month end")
                 yield row
                 continue
             if not home and not england and rng.random() < 0.02:

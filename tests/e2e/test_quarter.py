@@ -59,8 +59,8 @@ def test_the_paper_says_what_it_could_not_show_as_the_check_does(quarter):
     assert "data check: " + as_built.sentence() in " ".join(proc.stdout.split())
     page = htmllib.unescape((root / "outputs" / "2026-27-q1" / SLUG / "directorate_report.html").read_text())
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
-    returned = int(expected.due["returned"].sum())
-    assert f"Data quality and completeness: {returned} of {len(expected.due)} figures due for 2026/27 Q1 were returned" in text
+    received = int(expected.received.sum())
+    assert f"Data quality and completeness: {received} of {len(expected.due)} figures due for 2026/27 Q1 were received" in text
     assert "Provisional, and may be revised: Referrals to children's social care (2026-04, 2026-05, 2026-06)." in text
     missing = expected.findings[expected.findings["issue"].isin(["not returned", "overdue"])]
     for code, rows in missing.groupby("indicator"):  # each named once, with its periods and owner
@@ -81,7 +81,7 @@ def test_check_command_and_strict(quarter):
     late = run_cli(root, "check", "--period", "2026/27 Q1", "--directorate", SLUG, "--today", "2026-07-21", "--strict", check=False)
     assert late.returncode == 1 and "--strict:" in late.stderr
     owed = len(due_rows(load_params(root / "params"), Q, [SLUG]))
-    assert f"0 of {owed} figures due for 2026/27 Q1 returned; {owed} overdue" in " ".join(late.stdout.split())
+    assert f"0 of {owed} figures due for 2026/27 Q1 received; {owed} overdue" in " ".join(late.stdout.split())
     chase = pd.read_csv(root / "outputs" / "2026-27-q1" / "data-check.csv")
     assert (chase.loc[chase["issue"] == "overdue", "email"].str.endswith("@kestrelvale.example")).all()
     path = fill(_books["head-of-safeguarding"], {"CS_REPEAT_CP": {"value": 17.0}})
