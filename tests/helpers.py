@@ -164,7 +164,8 @@ def return_columns() -> dict[str, int]:
 
 
 def fill(path: Path, values: dict[str, dict[str, object]], out: Path | None = None) -> Path:
-    """Fill a return as an owner would: the value (and commentary) of each named indicator's rows."""
+    """Fill a return as an owner would: the value (and commentary) of each named indicator's rows,
+    in the cells the owner can edit (a locked cell, such as a words row's value, is left as issued)."""
     import openpyxl
 
     from perfkit.ingest.returned import DATA_SHEET, HEADER_ROW
@@ -175,7 +176,8 @@ def fill(path: Path, values: dict[str, dict[str, object]], out: Path | None = No
     for row in range(HEADER_ROW + 1, ws.max_row + 1):
         code = ws.cell(row, col["indicator"]).value
         for name, value in values.get(code, {}).items():
-            ws.cell(row, col[name]).value = value
+            if not ws.cell(row, col[name]).protection.locked:
+                ws.cell(row, col[name]).value = value
     out = out or path
     book.save(out)
     return out

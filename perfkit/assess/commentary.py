@@ -1,11 +1,11 @@
 """Owners' commentary: the words that belong to the period a paper reports, and checks on them.
 
-Commentary describes one stored period. A quarterly paper shows, for each indicator, the
-commentary of its reporting period in the indicator's own frequency: for a monthly
-indicator the quarter's last month (labelled with that month), for a quarterly one the
-quarter. Commentary from earlier months of the quarter is not carried forward: it
-described a figure the paper does not show. The actions of the period before are kept
-too, so a paper can say what became of them.
+Commentary describes one stored period, and a paper shows the words of the period whose
+figure it prints: the reporting period. A quarterly paper shows, for a quarterly indicator,
+its quarter's row; for a monthly indicator, the row for the quarter that holds only the
+owner's commentary and actions (the canonical layout allows one, with no figures), never a
+month's words beside the quarter's figure (the months' own words stay in the store). The
+actions of the period before are kept too, so a paper can say what became of them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 from perfkit.assess.disclosure import WITHHELD_WORDS, may_reveal
 from perfkit.config.catalogue import Catalogue
 from perfkit.contract import OFF_TARGET
-from perfkit.periods import Period
+from perfkit.periods import Freq, Period
 
 __all__ = ["COMMENTARY_COLUMNS", "commentary_checks", "commentary_for", "commentary_period"]
 
@@ -38,13 +38,17 @@ _SAYS_MET = re.compile(r"\b(on|above|met|meeting|exceed(ed|ing|s)?|ahead of|beat
 
 
 def commentary_period(freq: object, reported: Period) -> Period:
-    """The stored period whose commentary a paper shows for ``reported``.
+    """The stored period whose commentary a paper shows for ``reported``: the reported period
+    itself (a monthly indicator's words for a quarter are on the quarter's words row); only
+    for a year of a finer indicator, the year's last period of its own frequency.
 
     >>> from perfkit.periods import Freq, parse_period
-    >>> commentary_period(Freq.MONTH, parse_period("2025/26 Q4")), commentary_period(Freq.QUARTER, parse_period("2025/26 Q4"))
-    (Period('2026-03'), Period('2025/26 Q4'))
+    >>> commentary_period(Freq.MONTH, parse_period("2025/26 Q4")), commentary_period(Freq.QUARTER, parse_period("2025/26"))
+    (Period('2025/26 Q4'), Period('2025/26 Q4'))
     """
-    return reported.subperiods(freq)[-1] if reported.freq is not freq else reported
+    if reported.freq is freq or (freq is Freq.MONTH and reported.freq is Freq.QUARTER):
+        return reported
+    return reported.subperiods(freq)[-1]
 
 
 def commentary_for(obs: pd.DataFrame, catalogue: Catalogue, area: str, reported: dict[str, Period]) -> pd.DataFrame:
@@ -56,9 +60,9 @@ def commentary_for(obs: pd.DataFrame, catalogue: Catalogue, area: str, reported:
     own = {c: commentary_period(catalogue[c].freq, p) for c, p in reported.items()}
     before = {c: commentary_period(catalogue[c].freq, p.prev()) for c, p in reported.items()}
     rows = obs[obs["area_code"].eq(area) & obs["indicator"].isin(list(reported))]
-    rows = rows[rows["period_type"].eq(rows["indicator"].map({c: catalogue[c].freq.value for c in reported}))]
-    now = rows[rows["period"].eq(rows["indicator"].map(own))].set_index("indicator")
-    then = rows[rows["period"].eq(rows["indicator"].map(before))].set_index("indicator")
+    same = lambda wanted: [p == wanted.get(c) for c, p in zip(rows["indicator"], rows["period"])]  # noqa: E731 - Periods, freq and all
+    now = rows[same(own)].set_index("indicator")
+    then = rows[same(before)].set_index("indicator")
     out = pd.DataFrame(index=pd.Index(list(reported), name="indicator"))
     text = lambda s: s.where(s.notna() & s.astype(str).str.strip().ne(""), None) if len(s) else s  # noqa: E731
     out["commentary"] = text(now["commentary"]) if len(now) else None

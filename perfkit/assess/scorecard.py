@@ -103,6 +103,19 @@ def _year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area:
     return out[columns]
 
 
+def _parts(mine: pd.DataFrame, catalogue: Catalogue, now: dict[str, Period]) -> pd.Series:
+    """For an indicator reported for a longer period than its own (months in a quarter), its own
+    figures within that period, in order: [{period, value, status, numerator, denominator}], so a
+    paper can show March's figure beside the quarter's; else an empty list."""
+    out = {}
+    for code, period in now.items():
+        freq = catalogue[code].freq
+        rows = mine[mine["indicator"].eq(code) & mine["period_type"].eq(freq.value)] if period.freq is not freq else mine.iloc[0:0]
+        rows = rows[pd.Series([p.start >= period.start and p.end <= period.end for p in rows["period"]], index=rows.index, dtype=bool)]
+        out[code] = rows[["period", "value", "status", "numerator", "denominator"]].to_dict("records")
+    return pd.Series(out, dtype=object)
+
+
 def _annual_outturns(card: pd.DataFrame, period: Period) -> pd.DataFrame:
     """In a year's last period the figure of an annual indicator for that year is its outturn,
     so the year-end outturn columns hold it too and every year-end tally counts it."""
@@ -163,7 +176,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     direction_; the year to date (``ytd_``: value, status, target, rag, kind "year to
     date" or "outturn"); rank, rank_of, quartile, group_median, rank_period, rank_group,
     rank_note, england_value; commentary, actions, commentary_period, commentary_rag,
-    previous_actions.
+    previous_actions; parts (the indicator's own figures within a longer reported period).
     """
     codes = list(indicators) if indicators is not None else list(catalogue)
     obs = obs[obs["indicator"].isin(codes)]
@@ -201,5 +214,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     card = card.join(_ranks(obs, catalogue, area, now).reindex(codes)[RANK_COLUMNS] if codes else pd.DataFrame(columns=RANK_COLUMNS))
     notes = commentary_for(obs, catalogue, area, now)
     card = card.join(notes)
-    card["commentary_rag"] = rag(card["commentary_value"], *_targets(catalogue, card["commentary_period"].to_dict()), card["polarity"])
+    card["parts"] = _parts(mine, catalogue, now)
+    own = rag(card["commentary_value"], *_targets(catalogue, card["commentary_period"].to_dict()), card["polarity"])
+    card["commentary_rag"] = card["rag"].where(card["commentary_period"].eq(card["period"]), own)  # words about the figure shown
     return card.reset_index()

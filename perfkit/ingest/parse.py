@@ -174,8 +174,9 @@ def parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str,
         ), u AS (
             SELECT s.*, CASE WHEN given <> '' THEN given ELSE coalesce({sql_case("code", codes)}, 'ok') END AS status FROM s
         )
-        SELECT u.*, status IN ('ok', 'provisional') AS live,
+        SELECT u.*, status IN ('ok', 'provisional') AND NOT words_only AS live,
                coalesce(nullif(note_text, ''), {sql_case("code", reasons)}) AS reason0
-        FROM u
+        FROM (SELECT u.*, coalesce(freq = 'month' AND period_type = 'quarter' AND NOT has_number AND code IS NULL AND given = ''
+                                   AND (commentary_text <> '' OR actions_text <> ''), false) AS words_only FROM u) u
         """
     )

@@ -19,7 +19,7 @@ from perfkit._version import __version__
 from perfkit.errors import IngestError
 from perfkit.periods import Period, parse_period
 
-__all__ = ["COLUMNS", "DATA_SHEET", "HEADER_ROW", "Issued", "NAMES", "OWNER_COLUMNS", "is_return", "read_return"]
+__all__ = ["COLUMNS", "DATA_SHEET", "HEADER_ROW", "Issued", "NAMES", "OWNER_COLUMNS", "WORDS_COLUMNS", "is_return", "read_return"]
 
 DATA_SHEET, HELP_SHEET = "Return", "Instructions"
 HEADER_ROW = 4  # rows 1 to 3: the council, the period, the owner and due date
@@ -49,6 +49,8 @@ COLUMNS = [
 NAMES = [name for name, _ in COLUMNS]
 #: The columns an owner fills in (unlocked); every other column is pre-filled and locked.
 OWNER_COLUMNS = ["value", "numerator", "denominator", "status", "note", "commentary", "actions"]
+#: The owner's columns of a monthly indicator's row for the quarter (its words; the figures are on the months' rows).
+WORDS_COLUMNS = ["commentary", "actions"]
 #: Locked columns checked against what was issued (the rest are ignored on reading).
 CHECKED = ["indicator", "area_code", "period"]
 PREFIX = "perfkit_"
@@ -184,7 +186,7 @@ def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[
                                 "type the figure itself (copy, then paste as values)")
         owner = {name: excel_text(cells[name]).strip() for name in OWNER_COLUMNS}
         if not any(owner.values()):
-            blank += 1
+            blank += label != issued.period.label or all(p == label for c, p in issued.rows if c == code)  # no words is not "not returned"
             continue
         records.append({"row": row, "indicator": code, "area_code": issued.area_code, "area_name": excel_text(cells["area_name"]),
                         "period": label, **{name: excel_text(cells[name]) for name in OWNER_COLUMNS}})

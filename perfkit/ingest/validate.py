@@ -71,8 +71,10 @@ def _checks(today: dt.date, flag_disagreement: bool = False) -> list[tuple[str, 
         ("period", "period_error IS NOT NULL", "period_error", sql_text("write the period as '2025/26', '2025/26 Q3' or '2025-11'")),
         ("period", f"period_start > DATE '{today:%Y-%m-%d}'", sql_text(f"the period starts after today ({today:%Y-%m-%d})"),
          sql_text("check the year; perfkit stores only periods that have started")),
-        ("period", "known AND period_type IS NOT NULL AND period_type <> freq",
-         "'is a ' || period_type || ' but ' || indicator || ' is ' || frequency", sql_text("give a period of the indicator's frequency")),
+        ("period", "known AND period_type IS NOT NULL AND period_type <> freq AND NOT words_only",
+         "'is a ' || period_type || ' but ' || indicator || ' is ' || frequency",
+         sql_text("give a period of the indicator's frequency (a monthly indicator may also have a row for its quarter "
+                  "holding only the commentary and actions, with no figures and no status)")),
     ]
     for column in NUMBER_COLUMNS:
         is_value = column == "value"

@@ -72,11 +72,13 @@ from perfkit.report.tallies import (
     year_tally,
 )
 from perfkit.report.wording import (
+    band_text,
     check_marks,
     comparator_text,
     compared_with,
     completeness_text,
     figure_text,
+    parts_text,
     period_name,
     previous_text,
     quality_text,
@@ -231,6 +233,8 @@ class DirectoratePaper(PaperSections):
         year = status_note(r["ytd_status"], r["ytd_status_reason"]) if isinstance(r["ytd_kind"], str) else ""
         if year and year != now:
             lines.append((f"Data ({r['ytd_kind']})", year))
+        if parts_text(r, self.small):
+            lines.append((f"By {r['parts'][0]['period'].freq.value}", parts_text(r, self.small)))
         if isinstance(r["commentary"], str):
             lines.append((f"Commentary ({when})", r["commentary"]))
         else:
@@ -255,7 +259,7 @@ class DirectoratePaper(PaperSections):
             head = stacked([f"{r['title']} [{r['indicator']}]", r["period"].label, *([mark] if mark else [])])
             cells = (
                 Cell(figure_text(r, self.small, note=False), align="right"),
-                Cell(target_text(r), align="right"),
+                stacked([target_text(r), *([band_text(r)] if band_text(r) else [])]),
                 rag_badge(r["rag"]),
                 self._ytd_cell(r),
                 self._direction_cell(r),
@@ -269,12 +273,12 @@ class DirectoratePaper(PaperSections):
             f"Appendix 1: {self.directorate.name} performance scorecard, {self.period.label}",
             ("Indicator", "Value", "Target", "RAG (period)", ytd_head, "Direction of travel", "Trend", "Comparators"),
             tuple((name, tuple(e for _, e in entries)) for name, entries in ordered),
-            ("4.1cm", "2.6cm", "1.7cm", "2.2cm", "3.1cm", "3.6cm", "2.4cm", "1fr"),
+            ("4.1cm", "2.4cm", "2.5cm", "2.2cm", "3.0cm", "3.4cm", "2.4cm", "1fr"),
             css="scorecard",
             keys=tuple(code for _, entries in ordered for code, _ in entries),
         )
         note = Paragraph(
-            f"{rag_key()} RAG compares the exact figure with the target, "
+            f"{rag_key()} The Target column gives each indicator's Green and Amber bands. RAG compares the exact figure with the target, "
             "so a figure is shown with extra decimals (94.98%) where rounding would hide a miss. The RAG column assesses "
             f"the period's figure against the period's target; the {ytd_head.lower()} column assesses the year so far against "
             f"the annual target. Percentages on fewer than {self.small} cases show their counts. Arrows show which way the "
@@ -305,7 +309,7 @@ class DirectoratePaper(PaperSections):
             ind = cat[r["indicator"]]
             series = self.trends[r["indicator"]]
             rags = dict(rag_facts(r))
-            facts = [("Value", f"{figure_text(r, self.small, note=False)} ({r['period'].label})"), ("Target", target_text(r))]
+            facts = [("Value", f"{figure_text(r, self.small, note=False)} ({r['period'].label})"), ("Target", "; ".join(t for t in (target_text(r), band_text(r)) if t))]
             facts.append(("RAG for the period", rag_phrase(rags.pop("RAG for the period"))))
             if year_name(r):
                 facts.append((year_name(r)[0].upper() + year_name(r)[1:], ytd_text(r, self.small, note=False, head=False)))

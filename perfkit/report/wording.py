@@ -15,7 +15,7 @@ from perfkit.contract import COUNTS_DISAGREE, rag_phrase
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
 
-__all__ = ["compared_with", "comparator_text", "counts_text", "figure_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
+__all__ = ["band_text", "compared_with", "comparator_text", "counts_text", "figure_text", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
 
 
 def _known(value: object) -> bool:
@@ -60,6 +60,20 @@ def previous_text(row: pd.Series, small: int = 100, prefix: str = "previous_") -
     return text + (f" ({counts})" if counts else "")
 
 
+def parts_text(row: pd.Series, small: int = 100) -> str:
+    """The indicator's own figures within the period shown, for a monthly indicator in a
+    quarterly paper: 'January 2026 97.7%; February 2026 98.6%; March 2026 97.6% (provisional)'; or ''."""
+    parts = row.get("parts")
+    if not isinstance(parts, list) or not parts:
+        return ""
+    shown = []
+    for part in parts:
+        one = pd.Series({**row.to_dict(), **{k: part.get(k) for k in ("value", "status", "numerator", "denominator")},
+                         "status_reason": None, "value_decimals": row["decimals"]})
+        shown.append(f"{period_name(part['period'])} {figure_text(one, small, note=False)}")
+    return "; ".join(shown)
+
+
 def period_name(period: Period) -> str:
     """'March 2026' for a month, '2025/26 Q4' for a quarter: how a paper names a period's commentary."""
     return period.span if period.freq is Freq.MONTH else period.label
@@ -73,6 +87,28 @@ def target_text(row: pd.Series, prefix: str = "") -> str:
 def year_name(row: pd.Series) -> str:
     """'outturn 2025/26' or 'year to date 2025/26': the one name of a row's year column, or ''."""
     return f"{row['ytd_kind']} {row['ytd_period'].label}" if isinstance(row.get("ytd_kind"), str) else ""
+
+
+def band_text(row: pd.Series, prefix: str = "") -> str:
+    """The RAG bands of a row's target, so a member can check its RAG: 'Green 95.0% or more; Amber 93.0% to 95.0%';
+    '' where there is no target.
+
+    >>> band_text(pd.Series({"target": 400.0, "tolerance": 40.0, "polarity": "lower", "unit": "count", "decimals": 0}))
+    'Green 400 or less; Amber 400 to 440'
+    >>> band_text(pd.Series({"target": 90.0, "tolerance": 0.0, "polarity": "higher", "unit": "%", "decimals": 1}))
+    'Green 90.0% or more; no Amber band'
+    """
+    target, tolerance = row[prefix + "target"], row[prefix + "tolerance"]
+    if not _known(target) or row["polarity"] == "neutral":
+        return ""
+    fmt = lambda v: format_value(v, row["unit"], int(row["decimals"]))  # noqa: E731
+    lower = row["polarity"] == "lower"
+    at_end = target == 0 if lower else (row["unit"] == "%" and target == 100)  # nothing better than the target exists
+    green = f"Green {fmt(target)}" + ("" if at_end else f" or {'less' if lower else 'more'}")
+    if not _known(tolerance) or tolerance <= 0:
+        return f"{green}; no Amber band"
+    edge = target + tolerance if lower else target - tolerance
+    return f"{green}; Amber {fmt(target)} to {fmt(edge)}" if lower else f"{green}; Amber {fmt(edge)} to {fmt(target)}"
 
 
 def ytd_text(row: pd.Series, small: int = 100, note: bool = True, head: bool = True) -> str:

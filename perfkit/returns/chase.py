@@ -26,7 +26,7 @@ from perfkit.atomic import write_text
 from perfkit.config.catalogue import Indicator
 from perfkit.config.papers import ReportParams
 from perfkit.contract import OFF_TARGET
-from perfkit.periods import Period
+from perfkit.periods import Freq, Period
 from perfkit.returns.due import due_rows
 from perfkit.spreadsheet import write_csv
 
@@ -140,6 +140,30 @@ def _figure_rags(params, owed: pd.DataFrame, stored: dict) -> dict:  # noqa: ANN
     return dict(zip(keys, found))
 
 
+def _words_for_quarter(ind: Indicator, quarter: Period) -> bool:
+    """Whether the owner's words for ``ind`` are given once, on the quarter's row (a monthly
+    indicator: the paper prints the quarter's figure), not on each month's."""
+    return ind.freq is Freq.MONTH and quarter.freq is Freq.QUARTER
+
+
+def _quarter_rags(params, mine: pd.DataFrame, owed: pd.DataFrame, quarter: Period) -> dict:  # noqa: ANN001 - ReportParams
+    """The RAG of the quarter's figure of each monthly indicator owed, as the paper assesses it: code -> rag."""
+    from perfkit.assess.aggregate import aggregate_periods
+
+    codes = [c for c in owed["indicator"].unique() if _words_for_quarter(params.catalogue[c], quarter)]
+    if not codes:
+        return {}
+    found = aggregate_periods(mine[mine["indicator"].isin(codes)], params.catalogue, codes, [quarter]).set_index("indicator")
+    found = found[found["status"].isin(["ok", "provisional"])]
+    targets = {c: params.catalogue[c].target_for(quarter) for c in found.index}
+    kept = [c for c in found.index if targets[c] is not None]
+    if not kept:
+        return {}
+    result = rag(found.loc[kept, "value"].astype(float).reset_index(drop=True), pd.Series([targets[c].value for c in kept], dtype=float),
+                 pd.Series([targets[c].tolerance for c in kept], dtype=float), pd.Series([params.catalogue[c].polarity.value for c in kept]))
+    return dict(zip(kept, result))
+
+
 def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[str] | None = None, today: dt.date | None = None,  # noqa: ANN001
           owners: dict | None = None) -> CheckResult:
     """Check the figures due for ``period`` (a quarter) against the stored ``rows`` of the council.
@@ -185,7 +209,7 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
             add(r, got.status, got.status_reason or "no reason given")
         figure_rag = rags.get((r.indicator, r.period))
         words = got.commentary if isinstance(got.commentary, str) and got.commentary.strip() else None
-        if words is None and got.status != "missing" and commentary_required(ind, council.commentary, figure_rag):
+        if words is None and got.status != "missing" and not _words_for_quarter(ind, period) and commentary_required(ind, council.commentary, figure_rag):
             add(r, "no commentary", f"the figure is {figure_rag}" if figure_rag in OFF_TARGET else "commentary is required for every figure")
         if got.status not in ("ok", "provisional") or got.value != got.value:
             continue
@@ -202,8 +226,14 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
         if spc_note:
             add(r, "unusual", spc_note)
     owed = owed.assign(returned=returned, status=statuses)
+    quarter_rags = _quarter_rags(params, mine, owed, period)
     for (slug, code), group in owed.groupby(["directorate", "indicator"], sort=False):
         ind = params.catalogue[code]
+        if _words_for_quarter(ind, period) and commentary_required(ind, council.commentary, quarter_rags.get(code)):
+            words = stored.get((code, period))
+            if words is None or not (isinstance(words.commentary, str) and words.commentary.strip()):
+                why = f"the quarter's figure is {quarter_rags[code]}" if quarter_rags.get(code) in OFF_TARGET else "commentary is required for every figure"
+                add(next(group.itertuples()), "no commentary", f"{why}: give the commentary on the quarter's row", period)
         if ind.polarity.value != "neutral" and ind.target_for(group["period"].iloc[-1]) is None:
             r = next(group.itertuples())
             add(r, "no target", f"no target for {r.period.financial_year.label}", r.period.financial_year)

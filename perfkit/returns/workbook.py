@@ -28,10 +28,11 @@ from perfkit.ingest.returned import (
     NAMES,
     OWNER_COLUMNS,
     PREFIX,
+    WORDS_COLUMNS,
     Issued,
     column_letter,
 )
-from perfkit.periods import Period, parse_period
+from perfkit.periods import Freq, Period, parse_period
 from perfkit.returns.due import due_rows, owner_slug, reporting_quarter
 from perfkit.spreadsheet import safe_cell
 
@@ -121,9 +122,11 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
             "last_year_period": last_year.label, "last_year_value": values.get((code, last_year.label)),
             "area_code": issued.area_code, "area_name": area_name, "period": label,
         }
+        words_row = period.freq is not ind.freq  # a monthly indicator's row for the quarter: the owner's words, no figures
+        open_here = WORDS_COLUMNS if words_row else [c for c in OWNER_COLUMNS if c not in WORDS_COLUMNS or ind.freq is not Freq.MONTH]
         for column, name in enumerate(NAMES, start=1):
             cell = ws.cell(row, column, safe_cell(cells.get(name)))
-            if name in OWNER_COLUMNS:
+            if name in open_here:
                 cell.protection = Protection(locked=False)
             else:
                 cell.fill = grey
@@ -131,7 +134,8 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
                 cell.number_format = _number_format(ind)
             if name in ("definition", "commentary", "actions", "title"):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ind_rows.append((row, ind))
+        if not words_row:
+            ind_rows.append((row, ind))
         # spreadsheets do not size rows to wrapped text they did not wrap themselves: give the height
         lines = max(-(-len(ind.definition) // (WIDTHS["definition"] - 2)), -(-len(ind.title) // (WIDTHS["title"] - 2)), 1)
         ws.row_dimensions[row].height = 15 * lines + 3
@@ -161,6 +165,8 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
         ("note: why a figure is provisional, suppressed or missing.", False),
         ("commentary: what the figure shows and why, in plain words, for the committee. Required where the figure is red or amber.", False),
         ("actions: what is being done, by whom and by when.", False),
+        (f"A monthly indicator has a row for each month (figures only) and a row for {issued.period.label} (commentary and actions "
+         "only): the committee paper prints the quarter's figure, so write the words about the quarter, not one month.", False),
         ("", False),
         ("Please do not:", True),
         ("rename or delete sheets, columns or rows; edit the grey cells; add rows; or type formulas. perfkit refuses a changed workbook.", False),
@@ -183,6 +189,17 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
     return path
 
 
+def _issued_rows(rows, catalogue: Catalogue, quarter: Period) -> tuple[tuple[str, str], ...]:  # noqa: ANN001 - due rows
+    """The rows a workbook issues, in order: each figure due, and after a monthly indicator's
+    months a row for the quarter's commentary and actions."""
+    out = []
+    for code, group in rows.groupby("indicator", sort=False):
+        out += [(code, p.label) for p in group["period"]]
+        if catalogue[code].freq is Freq.MONTH:
+            out.append((code, quarter.label))
+    return tuple(out)
+
+
 def write_returns(root, period: str | Period, slugs: Iterable[str] | None = None, out: str | Path | None = None,
                   store: str | Path | None = None) -> list[Path]:  # noqa: ANN001 - a project root
     """Write every owner's return workbook for ``period``; return their paths."""
@@ -201,8 +218,8 @@ def write_returns(root, period: str | Period, slugs: Iterable[str] | None = None
     written = []
     for (slug, owner), rows in owed.groupby(["directorate", "owner"], sort=False):
         directorate = params.directorate(slug)
-        issued = Issued(council.name, council.area_code, quarter, directorate.name, owner,
-                        tuple((r.indicator, r.period.label) for r in rows.itertuples()), calendar.due_for(quarter) if calendar else None)
+        issued = Issued(council.name, council.area_code, quarter, directorate.name, owner, _issued_rows(rows, params.catalogue, quarter),
+                        calendar.due_for(quarter) if calendar else None)
         contact = f"{directorate.contact.name}, {directorate.contact.role} ({directorate.contact.email})" if directorate.contact else "the performance team"
         written.append(write_workbook(folder / slug / f"{owner_slug(owner)}.xlsx", issued, params.catalogue, values, council.area_name, contact))
     return written

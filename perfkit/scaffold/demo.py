@@ -31,7 +31,7 @@ from perfkit.config.project import Project, project
 from perfkit.contract import ENGLAND
 from perfkit.formatting import format_value, separating_decimals
 from perfkit.ingest.read import KNOWN
-from perfkit.periods import Period, parse_period
+from perfkit.periods import Freq, Period, parse_period
 
 __all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "demo_project", "is_demo_project", "is_fictional", "write_demo_files"]
 
@@ -188,6 +188,38 @@ def _commentary(ind: Indicator, period: Period, value: float, rng: np.random.Gen
     return {}
 
 
+def _quarter_words(ind: Indicator, month: Period, row: dict, quarter: list[dict], seed: int) -> Iterator[dict[str, str]]:
+    """The owner's words for a quarter of a monthly indicator, written about the quarter's figure
+    (the one a quarterly paper prints), on the quarter's words row: no figures, no status.
+    ``quarter`` collects the quarter's month rows; the words come after its last month."""
+    if month.within(Freq.QUARTER) != (quarter[0]["_quarter"] if quarter else None):
+        quarter.clear()
+    quarter.append({**row, "_quarter": month.within(Freq.QUARTER)})
+    period = month.within(Freq.QUARTER)
+    if month != period.subperiods(Freq.MONTH)[-1]:
+        return
+    live = [r for r in quarter if r.get("value") not in (None, "", "c", "x") and r.get("status", "") in ("", "provisional")]
+    if len(live) < len(period.subperiods(Freq.MONTH)):
+        return  # a month is missing: the quarter has no figure to write about
+    value = _quarter_figure(ind, live)
+    words = _commentary(ind, period, value, _rng(seed, ind.code, row["area_code"], period.label, "quarter words"))
+    if words:
+        yield {"indicator": ind.code, "area_code": row["area_code"], "area_name": row["area_name"], "period": period.label, **words}
+
+
+def _quarter_figure(ind: Indicator, months: list[dict]) -> float:
+    """The quarter's figure from its months, by the indicator's aggregation rule (as perfkit.assess.aggregate does)."""
+    values = [float(r["value"]) for r in months]
+    rule = ind.aggregation.value
+    if rule == "rate" and all(r.get("numerator") not in (None, "") for r in months):
+        return sum(float(r["numerator"]) for r in months) / sum(float(r["denominator"]) for r in months) * ind.unit.multiplier
+    if rule == "sum":
+        return sum(values)
+    if rule == "mean":
+        return sum(values) / len(values)
+    return values[-1]
+
+
 def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> Iterator[dict[str, str]]:
     sim = SIMULATION[ind.code]
     periods = _periods(ind)
@@ -199,6 +231,7 @@ def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> 
         scale = 1.0 if home else 20.0 if england else float(rng.uniform(0.6, 1.6))
         offset = 0.0 if home or england else float(rng.normal(0, 1.5 * sim.noise))
         ytd = _YearToDate()
+        quarter: list[dict] = []  # the home council's rows so far in this quarter (monthly indicators)
         for i, period in enumerate(periods):
             years = (period.start.year - periods[0].start.year) + (period.start.month - 4) / 12
             level = sim.base + offset + sim.drift * years + float(rng.normal(0, sim.noise / (3 if england else 1)))
@@ -224,6 +257,8 @@ def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> 
             if home and period.financial_year in last_years:
                 row.update(_commentary(ind, period, value, rng))
             yield row
+            if home and period.financial_year in last_years and ind.freq is Freq.MONTH:
+                yield from _quarter_words(ind, period, row, quarter, seed)
 
 
 class _YearToDate:

@@ -47,7 +47,10 @@ def test_one_workbook_per_owner_with_a_row_per_period_due(quarter):
     for owner, rows in owed.groupby("owner"):
         path = books[owner.lower().replace(" ", "-")]
         assert path.parent == root / "returns" / "2026-27-q1" / SLUG
-        assert codes_in(path) == [(r.indicator, r.period.label) for r in rows.itertuples()]
+        expected = []
+        for code, due in rows.groupby("indicator", sort=False):  # each figure due, then a monthly indicator's words row
+            expected += [(code, p.label) for p in due["period"]] + ([(code, Q.label)] if params.catalogue[code].freq.value == "month" else [])
+        assert codes_in(path) == expected
     monthly = owed[owed["indicator"] == "CS_ASSESS_45"]
     assert [p.label for p in monthly["period"]] == ["2026-04", "2026-05", "2026-06"]  # each month of the quarter
     book = openpyxl.load_workbook(books["head-of-early-help-and-assessment"])
@@ -58,6 +61,14 @@ def test_one_workbook_per_owner_with_a_row_per_period_due(quarter):
     assert ws.protection.sheet
     row = next(r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value == "CS_REREF")
     assert ws.cell(row, COL["indicator"]).protection.locked and not ws.cell(row, COL["value"]).protection.locked
+    # a monthly indicator: figures on the months' rows, the words once, on the quarter's row
+    sheet = openpyxl.load_workbook(books["head-of-children-s-social-care" if "head-of-children-s-social-care" in books else next(
+        b for b in books if "CS_ASSESS_45" in [c for c, _ in codes_in(books[b])])])[DATA_SHEET]
+    rows_of = {(sheet.cell(r, COL["indicator"]).value, sheet.cell(r, COL["period"]).value): r for r in range(HEADER_ROW + 1, sheet.max_row + 1)}
+    month, words = rows_of[("CS_ASSESS_45", "2026-06")], rows_of[("CS_ASSESS_45", Q.label)]
+    assert not sheet.cell(month, COL["value"]).protection.locked and sheet.cell(month, COL["commentary"]).protection.locked
+    assert sheet.cell(words, COL["value"]).protection.locked and not sheet.cell(words, COL["commentary"]).protection.locked
+    assert not sheet.cell(words, COL["actions"]).protection.locked
     # the previous period (2025/26 Q4) and the same quarter last year come from the store, as numbers
     with Store(store, read_only=True) as db:
         stored = db.observations(["CS_REREF"], ["ZZ0000001"])
@@ -91,7 +102,8 @@ def test_a_returned_workbook_imports_and_the_check_lists_what_is_still_owed(quar
         ws.cell(r, COL["commentary"]).value = "Steady."
     book.save(early_help)
     [report] = ingest([early_help], store, params.catalogue, today=dt.date(2026, 7, 25))
-    assert report.result.added == len(issued) - 1
+    words_rows = [(c, p) for c, p in issued if p == Q.label and params.catalogue[c].freq.value == "month"]
+    assert words_rows and report.result.added == len(issued) - 1 - len(words_rows)  # words rows left blank: nothing to store
     assert f"head-of-early-help-and-assessment.xlsx: 1 of {len(issued)} row(s) left blank, so not returned" in report.notes[0]
     with Store(store, read_only=True) as db:
         got = db.observations(["CS_REREF"], ["ZZ0000001"])
@@ -104,7 +116,7 @@ def test_a_returned_workbook_imports_and_the_check_lists_what_is_still_owed(quar
     before_due = check(params, council, rows, Q, [SLUG], today=DUE)
     after_due = check(params, council, rows, Q, [SLUG], today=DUE + dt.timedelta(days=1))
     owed = due_rows(params, Q, [SLUG])
-    returned = set(issued) - {("CS_ASSESS_45", "2026-06")}
+    returned = set(issued) - {("CS_ASSESS_45", "2026-06")} - set(words_rows)
     expected_missing = {(r.indicator, r.period.label) for r in owed.itertuples()} - returned
     found = lambda result, issue: {(r.indicator, r.period) for r in result.findings.itertuples() if r.issue == issue}  # noqa: E731
     assert found(before_due, "not returned") == expected_missing and not found(before_due, "overdue")

@@ -28,9 +28,21 @@ def test_year_to_date_indicators_accumulate_and_commentary_matches_its_figure(de
         if not r.get("commentary"):
             continue
         said[r["commentary"][:20]] += 1
-        value, target = float(r["value"]), CAT[code].target_for(parse_period(label))
-        if r.get("numerator"):
-            value = int(r["numerator"]) / int(r["denominator"]) * CAT[code].unit.multiplier
+        period, ind = parse_period(label), CAT[code]
+        target = ind.target_for(period)
+        if period.freq is not ind.freq:  # a monthly indicator's words for the quarter: about the quarter's figure
+            months = [rows[(code, m.label)] for m in period.subperiods(ind.freq)]
+            assert not r["value"] and all(m["value"] for m in months), (code, label)
+            rule = ind.aggregation.value
+            if rule == "rate" and months[0].get("numerator"):
+                value = sum(int(m["numerator"]) for m in months) / sum(int(m["denominator"]) for m in months) * ind.unit.multiplier
+            else:
+                values = [float(m["value"]) for m in months]
+                value = {"sum": sum(values), "mean": sum(values) / len(values)}.get(rule, values[-1])
+        else:
+            value = float(r["value"])
+            if r.get("numerator"):
+                value = int(r["numerator"]) / int(r["denominator"]) * ind.unit.multiplier
         missed = value < target.value if CAT[code].polarity.value == "higher" else value > target.value
         assert missed == bool(re.match(r"(Below|Missed|Short of|.+? against a target of)", r["commentary"])), (code, label, r["commentary"], value)
     assert len(said) >= 5  # the owners' words vary
