@@ -15,6 +15,7 @@ def header_rows(b: dict[str, Any]) -> list[tuple[str, str]]:
         ("Committee", b["committee"]),
         ("Date of meeting", b["meeting"]),
         ("Report of", b["report_of"]),
+        *([("Report author", b["author"])] if b.get("author") else []),
         ("Paper", b["paper"]),
         ("Status", b["status"]),
         ("Wards affected", b["wards"]),

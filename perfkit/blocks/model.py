@@ -131,6 +131,7 @@ class PaperHeader(Block):
     status: str
     wards: str = "All wards"
     key_decision: str = "No"
+    author: str = ""  # the report author: who wrote it, and whom to ask
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,10 @@ class Indicator(BaseModel):
     plausible: tuple[float, float] | None = None
     #: the largest believable change on the period before, as a fraction (0.5: 50%); beyond it ``perfkit check`` queries it
     max_change: float | None = Field(default=None, gt=0)
+    #: money rides on it (a cost, income, a budget pressure): off target, the paper names it under financial implications
+    financial: bool = False
+    #: it measures a statutory duty: off target, the paper names it under legal implications
+    statutory: bool = False
 
     @property
     def framework_group(self) -> str:

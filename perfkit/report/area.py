@@ -102,7 +102,8 @@ class AreaProfile(PaperSections):
         indicators = profile_indicators(params.catalogue, benchmarks)
         with Store(proj.store, read_only=True) as db:
             rows = db.observations(indicators, profile_areas(code, benchmarks))
-        inputs = Inputs(params, council, rows, proj.root).for_audience(params.area_paper)
+            imports = db.batches()[["batch_id", "imported_at"]]
+        inputs = Inputs(params, council, rows, proj.root, imports).for_audience(params.area_paper)
         series = trends(inputs.rows, params.catalogue, indicators, code, when, count=TREND_PERIODS)
         return cls(code, when, inputs, benchmarks_frame(benchmarks), series, _others_figures(inputs, indicators, code, when), handed)
 

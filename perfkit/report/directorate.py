@@ -78,6 +78,7 @@ from perfkit.report.wording import (
     compared_with,
     completeness_text,
     figure_text,
+    off_track_sentence,
     parts_text,
     period_name,
     previous_text,
@@ -96,6 +97,9 @@ __all__ = ["DirectoratePaper"]
 @dataclass(frozen=True)
 class DirectoratePaper(PaperSections):
     """One directorate's committee paper for one period."""
+
+    FIRST_SECTION = 4
+    RECOMMENDATIONS_EARLY = True
 
     directorate: Directorate
     period: Period
@@ -147,7 +151,20 @@ class DirectoratePaper(PaperSections):
         return paper_header(self.inputs, self.directorate, self.period, self.title)
 
     def summary(self) -> Block:
-        return Section(1, "Summary and purpose", tuple(self.directorate.narrative.summary), "summary")
+        """Section 1: the purpose (params), then what is off track, why and what is being done:
+        each Red (or off-target withheld) indicator in one sentence from its own row."""
+        card = self.card
+        red = card[card["rag"].isin(["red", "off target"]) | card["ytd_rag"].isin(["red", "off target"])]
+        amber = card[card["rag"].eq("amber") & ~card.index.isin(red.index)]
+        if red.empty:
+            lead = "No indicator is Red for the period" + (" or the year" if year_heading(card) else "") + "."
+        else:
+            lead = (f"{count_noun(len(red), 'indicator is', 'indicators are')} Red or off target for the period"
+                    + (" or the year" if year_heading(card) else "") + "; each is set out below and in Appendix 2.")
+        lead += (f" {count_noun(len(amber), 'other indicator is', 'other indicators are')} Amber, just off target (Appendix 2)."
+                 if len(amber) else "")
+        paras = [*self.directorate.narrative.summary, lead, *(off_track_sentence(r, self.small) for _, r in red.iterrows())]
+        return Section(1, "Summary and purpose", tuple(paras), "summary")
 
     def background(self) -> Block:
         """Section 2: the headline picture: counts by RAG (and of the year to date), direction, notable movements."""
@@ -187,7 +204,7 @@ class DirectoratePaper(PaperSections):
         flagged = [f"{r['title']}, {r['period'].label}: {quality_text(r)}" for _, r in card.iterrows() if quality_text(r)]
         if flagged:
             paras.append("Published figures: " + "; ".join(flagged) + ".")
-        return Section(2, "Background: the headline picture", tuple(paras), "background")
+        return Section(3, "Background: the headline picture", tuple(paras), "background")
 
     def background_papers(self) -> Block:
         section = super().background_papers()

@@ -57,7 +57,8 @@ __all__ = ["CorporateOverview"]
 class CorporateOverview(PaperSections):
     """RAG and direction counts per directorate, the Reds, the biggest movers, and headlines."""
 
-    FIRST_SECTION = 6
+    FIRST_SECTION = 7
+    RECOMMENDATIONS_EARLY = True
 
     period: Period
     card: pd.DataFrame
@@ -101,7 +102,7 @@ class CorporateOverview(PaperSections):
         ]
         if year is not None:
             paras.append(f"For the {year.name}, against the annual targets, for {coverage(year)}: {tally_sentence(year, public_note=False)}.")
-        return Section(2, "Headlines", tuple(paras), "headlines")
+        return Section(3, "Headlines", tuple(paras), "headlines")
 
     def counts(self) -> Block:
         rows = []
@@ -126,7 +127,7 @@ class CorporateOverview(PaperSections):
             "Off target (withheld) where every value it could be misses the target, and under Withheld otherwise.",
             "note",
         ) if held else Paragraph("No figure in this report is withheld.", "note")
-        return Section(3, "By directorate", (table, note), "by-directorate")
+        return Section(4, "By directorate", (table, note), "by-directorate")
 
     def reds(self) -> Block:
         """Every indicator that is Red, or off target (withheld), for the period or for the year to date."""
@@ -146,7 +147,7 @@ class CorporateOverview(PaperSections):
         )
         when = f"the period or the {year[0].lower()}{year[1:]}" if year else "the period"
         if not rows:
-            return Section(4, "Indicators that are Red", (f"No indicator is Red or off target for {when}.",), "reds")
+            return Section(5, "Indicators that are Red", (f"No indicator is Red or off target for {when}.",), "reds")
         table = Table(
             f"Red and off-target (withheld) indicators, {self.period.label}",
             ("Indicator", "Directorate", "Value", "Target", "RAG (period)", f"RAG ({year[0].lower()}{year[1:]})" if year else "RAG (year)"),
@@ -156,7 +157,7 @@ class CorporateOverview(PaperSections):
         lead = (f"{count_noun(len(rows), 'indicator is', 'indicators are')} Red or off target (withheld) for {when}; "
                 f"each is set out with its commentary and actions in its directorate's report.")
         notes = [Paragraph(status_footnote(red), "note")] if status_footnote(red) else []
-        return Section(4, "Indicators that are Red", (lead, table, *notes), "reds")
+        return Section(5, "Indicators that are Red", (lead, table, *notes), "reds")
 
     def movers(self) -> Block:
         moves = notable_movements(self.card, count=5)
@@ -184,7 +185,7 @@ class CorporateOverview(PaperSections):
             + status_footnote(moves),
             "note",
         )
-        return Section(5, "Biggest movements", (table, note), "movers")
+        return Section(6, "Biggest movements", (table, note), "movers")
 
     def about(self) -> Block:
         return about(self.inputs, {"period": self.period.label}, self.card)

@@ -34,8 +34,10 @@ from perfkit.config.catalogue import Indicator
 from perfkit.config.council import Council, load_council
 from perfkit.config.papers import Paper, ReportParams, project_params
 from perfkit.config.project import project
+from perfkit.contract import OFF_TARGET
 from perfkit.periods import Period
 from perfkit.provenance import provenance
+from perfkit.report.wording import flagged_figure
 from perfkit.store.store import Store
 
 __all__ = ["ASSURANCE_SHORT", "Inputs", "PaperSections", "SPC_SHORT", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "rag_sentence", "spc_icons", "stacked"]
@@ -50,6 +52,7 @@ class Inputs:
     council: Council
     rows: pd.DataFrame
     root: Path
+    imports: pd.DataFrame | None = None  # the store's import batches (batch_id, imported_at), for "data as at"
 
     def for_audience(self, paper: object) -> Inputs:
         """The inputs a paper (its params) may see: a public paper's rows have small numbers
@@ -58,7 +61,7 @@ class Inputs:
             return self
         publish = paper.withheld_commentary == "publish"
         rows = suppress_small_numbers(self.rows, self.params.catalogue, self.council.disclosure_threshold, publish_words=publish)
-        return Inputs(self.params, self.council, rows, self.root)
+        return Inputs(self.params, self.council, rows, self.root, self.imports)
 
 
 def load_inputs(
@@ -74,7 +77,8 @@ def load_inputs(
     indicators = KINDS[per].reads(params, subject, {})
     with Store(proj.store, read_only=True) as db:
         rows = db.observations(indicators, KINDS[per].areas(params, indicators, subject, {}, area or council.area_code))
-    return Inputs(params, council, rows, proj.root)
+        imports = db.batches()[["batch_id", "imported_at"]]
+    return Inputs(params, council, rows, proj.root, imports)
 
 
 def _date(value: object) -> str:
@@ -129,16 +133,19 @@ def paper_header(inputs: Inputs, settings: Paper, period: Period, title: str) ->
         "status": status,
         "colour": inputs.council.colour,
     }
+    author = f"{settings.contact.name}, {settings.contact.role}" if settings.contact else ""
     head = PaperHeader(
         inputs.council.name, settings.committee, meeting, title, f"the {settings.officer}", settings.paper, status,
-        settings.wards, "Yes" if settings.key_decision else "No",
+        settings.wards, "Yes" if settings.key_decision else "No", author,
     )
     return Blocks((Meta(meta), head))
 
 
-def narrative_sections(settings: Paper, first: int) -> dict[str, Block]:
+def narrative_sections(settings: Paper, first: int, early: bool = False) -> dict[str, Block]:
     """The fixed sections from params, numbered from ``first``: financial, legal, other
-    implications (equalities, risk, climate), recommendations, background papers."""
+    implications (equalities, risk, climate), recommendations, background papers. ``early``:
+    the recommendations are section 2, straight after the summary and purpose (as councils'
+    committee templates put them), and the rest are numbered from ``first`` without them."""
     n = settings.narrative
     other = tuple(
         [f"Equalities: {t}" for t in n.equalities] + [f"Risk: {t}" for t in n.risk] + [f"Climate and environment: {t}" for t in n.climate]
@@ -147,8 +154,8 @@ def narrative_sections(settings: Paper, first: int) -> dict[str, Block]:
         "financial": Section(first, "Financial implications", tuple(n.financial), "financial"),
         "legal": Section(first + 1, "Legal implications", tuple(n.legal), "legal"),
         "other": Section(first + 2, "Other implications", other, "other-implications"),
-        "recommendations": Section(first + 3, "Recommendations", tuple(n.recommendations), "recommendations"),
-        "background_papers": Section(first + 4, "Background papers", tuple(n.background_papers), "background-papers"),
+        "recommendations": Section(2 if early else first + 3, "Recommendations", tuple(n.recommendations), "recommendations"),
+        "background_papers": Section(first + (3 if early else 4), "Background papers", tuple(n.background_papers), "background-papers"),
     }
 
 
@@ -174,16 +181,38 @@ def rag_sentence(counts: pd.Series, prefix: str = "") -> str:
     return ", ".join(parts) or "none"
 
 
+def data_as_at(inputs: Inputs) -> str:
+    """'23 November 2026 (imports 1 to 4)': when the newest stored row the paper read was
+    imported, and the import batches its rows came from, as members read provenance."""
+    used = sorted({int(b) for b in inputs.rows["batch_id"].dropna()}) if "batch_id" in inputs.rows else []
+    if not used:
+        return "no stored figures"
+    when = ""
+    if inputs.imports is not None and len(inputs.imports):
+        times = inputs.imports[inputs.imports["batch_id"].isin(used)]["imported_at"]
+        when = f"{pd.Timestamp(times.max()):%-d %B %Y} " if len(times) else ""
+    batches = f"import {used[0]}" if len(used) == 1 else f"imports {used[0]} to {used[-1]}"
+    return f"{when}({batches})"
+
+
 def about(inputs: Inputs, parameters: dict, card: pd.DataFrame | None = None) -> Block:
-    """Provenance: data snapshot, versions, parameters and time (also as metadata for the build)."""
+    """Provenance for members: data as at, produced when and by what, parameters. The hashes
+    (data snapshot, code version) a clerk or auditor traces a figure with are kept in the
+    notebook's metadata (and the publication record), not printed."""
     facts = provenance(inputs.rows, inputs.root, parameters)
-    record = {"provenance": facts, "parameters": parameters}
+    record = {"provenance": facts, "parameters": parameters, "data_as_at": data_as_at(inputs)}
     if card is not None:
         record["rag_counts"] = card["rag"].value_counts().to_dict()
         record["checks"] = commentary_checks(card)
+    shown = (
+        ("Data as at", data_as_at(inputs)),
+        ("Produced", f"{pd.Timestamp(facts['generated at']):%-d %B %Y} with perfkit {facts['perfkit version']}"),
+        ("Report parameters", facts["parameters"]),
+        ("Tracing a figure", "the data snapshot and code version are recorded in the report's notebook and publication record"),
+    )
     return Blocks(
         (
-            Keep((Heading("About this report", 2, "about"), KeyValues("How this report was produced", tuple(facts.items())))),
+            Keep((Heading("About this report", 2, "about"), KeyValues("How this report was produced", shown))),
             Meta(record, PROVENANCE_MIME),
         )
     )
@@ -194,19 +223,36 @@ class PaperSections:
     financial, legal and other implications, recommendations, background papers, contact point."""
 
     FIRST_SECTION = 3
+    #: Whether the recommendations come second, after the summary (committee papers), or after the implications.
+    RECOMMENDATIONS_EARLY = False
 
     @property
     def settings(self) -> Paper:  # pragma: no cover - each paper says where its params are
         raise NotImplementedError
 
     def _sections(self) -> dict[str, Block]:
-        return narrative_sections(self.settings, self.FIRST_SECTION)
+        return narrative_sections(self.settings, self.FIRST_SECTION, self.RECOMMENDATIONS_EARLY)
+
+    def _with_flagged(self, key: str, flag: str, words: str) -> Block:
+        """A narrative section, and the paper's off-target indicators the catalogue flags
+        (``financial:`` or ``statutory:``), each with its RAG and figure, from its own row."""
+        section = self._sections()[key]
+        card = getattr(self, "card", None)
+        if card is None:
+            return section
+        catalogue, small = self.inputs.params.catalogue, self.inputs.council.small_denominator
+        off = card[(card["rag"].isin(OFF_TARGET) | card["ytd_rag"].isin(OFF_TARGET))
+                   & card["indicator"].map(lambda c: bool(getattr(catalogue[c], flag)))]
+        if off.empty:
+            return section
+        named = "; ".join(f"{r['title']} ({flagged_figure(r, small)})" for _, r in off.iterrows())
+        return Section(section.number, section.heading, (*section.paragraphs, f"Indicators off target {words}: {named}."), section.anchor)
 
     def financial(self) -> Block:
-        return self._sections()["financial"]
+        return self._with_flagged("financial", "financial", "with money attached (a cost, income or budget pressure)")
 
     def legal(self) -> Block:
-        return self._sections()["legal"]
+        return self._with_flagged("legal", "statutory", "that measure a statutory duty")
 
     def other_implications(self) -> Block:
         """Equalities, risk and climate implications (params, with defaults)."""

@@ -11,11 +11,12 @@ from __future__ import annotations
 import pandas as pd
 
 from perfkit.assess.benchmark import ordinal
-from perfkit.contract import COUNTS_DISAGREE, rag_phrase
+from perfkit.assess.disclosure import WITHHELD_WORDS
+from perfkit.contract import COUNTS_DISAGREE, RAG_WORDS, rag_phrase
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
 
-__all__ = ["band_text", "compared_with", "comparator_text", "counts_text", "figure_text", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
+__all__ = ["band_text", "compared_with", "comparator_text", "counts_text", "figure_text", "first_sentence", "flagged_figure", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
 
 
 def _known(value: object) -> bool:
@@ -72,6 +73,52 @@ def parts_text(row: pd.Series, small: int = 100) -> str:
                          "status_reason": None, "value_decimals": row["decimals"]})
         shown.append(f"{period_name(part['period'])} {figure_text(one, small, note=False)}")
     return "; ".join(shown)
+
+
+def flagged_figure(row: pd.Series, small: int = 100) -> str:
+    """'Red for the period: 511 against a target of 400, 2025/26 Q4', or for a withheld figure
+    'off target for the period: the figure is withheld', naming the year's RAG too where it is off target."""
+    parts = []
+    for label, rag in rag_facts(row):
+        if rag in ("red", "amber", "off target"):
+            parts.append(f"{'off target' if rag == 'off target' else RAG_WORDS[rag][1]} {label.removeprefix('RAG ')}")
+    figure = "the figure is withheld" if row["status"] == "suppressed" else f"{figure_text(row, small, note=False)} against a target of {target_text(row)}"
+    return f"{' and '.join(parts)}: {figure}, {row['period'].label}"
+
+
+def first_sentence(text: object) -> str:
+    """The first sentence of an owner's words, with its full stop: 'Demand rose.' of 'Demand rose. Two posts ...'."""
+    if not isinstance(text, str) or not text.strip():
+        return ""
+    words = text.strip()
+    for end in (". ", "; "):
+        if end in words:
+            words = words.split(end, 1)[0]
+    return words.rstrip(".;") + "."
+
+
+def off_track_sentence(row: pd.Series, small: int = 100) -> str:
+    """One sentence on an off-track indicator for page 1: what, why and what is being done, from
+    the row's own figure, RAG, commentary and actions.
+
+    'Households in temporary accommodation is Red at 511 against a target of 400 (2025/26 Q4). Why: Demand rose.
+    Action: Team manager to report weekly.'"""
+    word = lambda r: "off target" if r == "off target" else RAG_WORDS[r][1]  # noqa: E731
+    rag, year = row["rag"], year_name(row)
+    said = [f"{word(rag)} for the period" if rag in ("red", "off target", "amber") else ""]
+    if year and row["ytd_rag"] in ("red", "off target") and row["ytd_rag"] != rag:
+        said.append(f"{word(row['ytd_rag'])} for the {year}")
+    said = " and ".join(s for s in said if s)
+    if row["status"] == "suppressed":
+        figure = f"the figure is withheld ({row['status_reason']}); the target is {target_text(row)}"
+    else:
+        figure = f"{figure_text(row, small, note=False)} against a target of {target_text(row)}"
+    text = f"{row['title']} is {said}: {figure} ({row['period'].label})."
+    if row.get("commentary") == WITHHELD_WORDS:
+        return text + " The owner's words are withheld with the figure."
+    why, action = first_sentence(row.get("commentary")), first_sentence(row.get("actions"))
+    text += f" Why: {why}" if why else " No commentary was supplied."
+    return text + (f" Action: {action}" if action else " No action was supplied.")
 
 
 def period_name(period: Period) -> str:

@@ -220,7 +220,8 @@ def test_provenance_in_metadata_and_about_block(built):
     assert sum(meta["rag_counts"].values()) == 12
     soup = BeautifulSoup(files["html"].read_text(), "html.parser")
     about = soup.find("h2", id="about").find_next("table").get_text(" ", strip=True)
-    assert facts["data snapshot"] in about and facts["perfkit version"] in about
+    assert facts["perfkit version"] in about and f"Data as at {meta['data_as_at']}" in about and "(imports 1 to " in about
+    assert facts["data snapshot"] not in about  # for members "data as at"; the hashes are in the metadata
 
 
 def test_index_lists_every_report_with_working_links(built):
