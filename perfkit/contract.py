@@ -75,7 +75,7 @@ def rag_key() -> str:
 
 
 #: Direction of travel.
-DIRECTION_LABELS = ("improved", "no change", "worsened", "up", "down", "withheld", "not comparable")
+DIRECTION_LABELS = ("improved", "no significant change", "worsened", "up", "down", "withheld", "not comparable")
 
 #: Display blocks' typst rendering, the hidden metadata of a notebook output, and the
 #: provenance record a report writes (the build copies it into the notebook's metadata).

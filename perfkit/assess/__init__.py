@@ -20,6 +20,12 @@ from perfkit.assess.commentary import commentary_checks
 from perfkit.assess.direction import DIRECTION_LABELS, direction
 from perfkit.assess.rag import RAG_LABELS, rag
 from perfkit.assess.scorecard import scorecard
+from perfkit.assess.spc_judgement import (
+    own_series,
+    own_values,
+    series_until,
+    values_by_indicator,
+)
 from perfkit.config.catalogue import Catalogue
 from perfkit.periods import Period
 
@@ -123,30 +129,3 @@ def notable_movements(card: pd.DataFrame, count: int = 3) -> pd.DataFrame:
         for kind in ("improved", "worsened")
     ]
     return pd.concat(parts, ignore_index=True).drop(columns="size")
-
-
-def own_values(rows: pd.DataFrame, code: str, area: str) -> list[tuple[Period, float]]:
-    """The indicator's live stored values for one area, in its own frequency, by period."""
-    return values_by_indicator(rows[rows["indicator"] == code], area).get(code, [])
-
-
-def values_by_indicator(rows: pd.DataFrame, area: str) -> dict[str, list[tuple[Period, float]]]:
-    """:func:`own_values` of every indicator in ``rows``, in one pass."""
-    live = rows[(rows["area_code"] == area) & rows["status"].isin(["ok", "provisional"]) & rows["value"].notna()]
-    return {code: sorted(zip(part["period"], part["value"].astype(float))) for code, part in live.groupby("indicator", sort=False)}
-
-
-def series_until(values: list[tuple[Period, float]], until) -> pd.DataFrame:  # noqa: ANN001 - a date
-    """:func:`own_values` up to ``until``, as SPC needs them: every period from the first with a
-    value to the last, a period without one (missing, withheld or not stored) kept in place
-    as a gap (NaN)."""
-    kept = dict((p, v) for p, v in values if p.start <= until)
-    if not kept:
-        return pd.DataFrame({"period": [], "value": []})
-    periods = min(kept).range_to(max(kept))
-    return pd.DataFrame({"period": periods, "value": [kept.get(p, float("nan")) for p in periods]})
-
-
-def own_series(rows: pd.DataFrame, code: str, area: str, until) -> pd.DataFrame:  # noqa: ANN001 - a date
-    """The indicator's stored values for one area up to ``until``, gaps kept (:func:`series_until`)."""
-    return series_until(own_values(rows, code, area), until)

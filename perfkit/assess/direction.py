@@ -1,8 +1,14 @@
 """Direction of travel: has an indicator got better or worse since a comparison period?
 
-With polarity, the answer is "improved", "no change" or "worsened"; without (neutral) it is
-"up", "no change" or "down". A change no larger than the indicator's ``no_change_threshold``
-(compared at the shown decimals) is "no change". Without both values: "not comparable".
+With polarity, the answer is "improved", "no significant change" or "worsened"; without
+(neutral) it is "up", "no significant change" or "down". Without both values: "not comparable".
+
+Materiality is one rule. Where SPC runs on the indicator's series (12 points or more, see
+:mod:`perfkit.assess.spc_judgement`) a move is significant only when an SPC special-cause rule
+fires at the latest point, on the side the value moved (``signal`` "high" for a rise, "low"
+for a fall); otherwise only when it exceeds the catalogue's ``no_change_threshold``. Moves are
+compared at the shown decimals: one that does not show is never significant.
+
 Where a value is withheld from a public report, :func:`direction_of_range` gives the
 direction only when every value it could be gives the same answer, else "withheld".
 """
@@ -14,8 +20,9 @@ import pandas as pd
 
 from perfkit.contract import DIRECTION_LABELS
 
-__all__ = ["DIRECTION_LABELS", "direction", "direction_of_range"]
+__all__ = ["DIRECTION_LABELS", "NOT_SIGNIFICANT", "direction", "direction_of_range"]
 
+NOT_SIGNIFICANT = "no significant change"
 
 
 def direction(
@@ -24,13 +31,20 @@ def direction(
     polarity: pd.Series,
     threshold: pd.Series | float = 0.0,
     decimals: pd.Series | int = 1,
+    signal: pd.Series | None = None,
 ) -> pd.Series:
     """Direction of travel of each row from ``previous`` to ``current``.
+
+    ``signal`` (per row, from :func:`perfkit.assess.spc_judgement.signal`): "high" or "low",
+    the side of the latest point's SPC special cause; "" for common cause; None where SPC
+    does not decide, and ``threshold`` does.
 
     >>> s = lambda *v: pd.Series(v)
     >>> direction(s(20.0, 20.0, 20.0, 5.0, 5.0), s(22.0, 20.04, None, 4.0, 4.0),
     ...           s("lower", "lower", "lower", "neutral", "higher")).tolist()
-    ['improved', 'no change', 'not comparable', 'up', 'improved']
+    ['improved', 'no significant change', 'not comparable', 'up', 'improved']
+    >>> direction(s(5.0, 5.0, 5.0), s(4.0, 4.0, 4.0), s("higher", "higher", "higher"), signal=s("high", "", "low")).tolist()
+    ['improved', 'no significant change', 'no significant change']
     """
     current = pd.to_numeric(current, errors="coerce").astype(float)
     previous = pd.to_numeric(previous, errors="coerce").astype(float)
@@ -44,10 +58,16 @@ def direction(
         )
     threshold = pd.Series(threshold, index=current.index).astype(float).fillna(0.0)
     small = change.abs() <= threshold + 1e-9
+    if signal is not None:
+        side = pd.Series(signal, index=current.index).astype(object)
+        decided = side.notna()
+        shows = change.abs() > 1e-9
+        agrees = (side.eq("high") & (change > 0)) | (side.eq("low") & (change < 0))
+        small = small.where(~decided, ~(shows & agrees))
     better = np.where(polarity.eq("lower"), change < 0, change > 0)
     labels = np.select(
         [change.isna(), small, polarity.eq("neutral") & (change > 0), polarity.eq("neutral"), better],
-        ["not comparable", "no change", "up", "down", "improved"],
+        ["not comparable", NOT_SIGNIFICANT, "up", "down", "improved"],
         default="worsened",
     )
     return pd.Series(labels, index=current.index)
@@ -59,6 +79,7 @@ def direction_of_range(
     polarity: pd.Series,
     threshold: pd.Series | float = 0.0,
     decimals: pd.Series | int = 1,
+    signal: pd.Series | None = None,
 ) -> pd.Series:
     """Direction of travel where either value may be known only as a range (low, high).
 
@@ -70,6 +91,6 @@ def direction_of_range(
     >>> direction_of_range((s(1, 1), s(4, 4)), (s(9, 3), s(9, 3)), pd.Series(["lower", "lower"])).tolist()
     ['improved', 'withheld']
     """
-    smallest = direction(current[0], previous[1], polarity, threshold, decimals)
-    largest = direction(current[1], previous[0], polarity, threshold, decimals)
+    smallest = direction(current[0], previous[1], polarity, threshold, decimals, signal)
+    largest = direction(current[1], previous[0], polarity, threshold, decimals, signal)
     return smallest.where(smallest.eq(largest) | smallest.eq("not comparable"), "withheld")

@@ -18,6 +18,8 @@ from perfkit.assess.benchmark import rank_in_group
 from perfkit.assess.commentary import commentary_for
 from perfkit.assess.direction import direction_of_range
 from perfkit.assess.rag import rag, rag_of_range
+from perfkit.assess.spc import SPCResult
+from perfkit.assess.spc_judgement import latest_spc, signal
 from perfkit.config.catalogue import Catalogue, Unit
 from perfkit.contract import ENGLAND
 from perfkit.contract import LIVE as _LIVE
@@ -58,6 +60,12 @@ def _range(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """(low, high) of each value: the value itself, or the range a withheld value lies in."""
     withheld = frame["status"].eq("suppressed")
     return frame["withheld_low"].where(withheld, frame["value"]), frame["withheld_high"].where(withheld, frame["value"])
+
+
+def _spc(mine: pd.DataFrame, catalogue: Catalogue, area: str, period: Period, codes: list[str]) -> dict[str, SPCResult | None]:
+    """The judged SPC of each indicator at the paper's latest point (:func:`latest_spc`), None where it has none."""
+    parts = dict(tuple(mine.groupby("indicator", sort=False))) if len(mine) else {}
+    return {c: latest_spc(parts[c], catalogue[c], area, period) if c in parts else None for c in codes}
 
 
 def _assess(card: pd.DataFrame, prefix: str = "") -> pd.Series:
@@ -174,9 +182,11 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     decimals that show it apart from its target), target, tolerance, rag; for
     ``previous`` and ``last_year``: _period, _value, _numerator, _denominator, change_,
     direction_; the year to date (``ytd_``: value, status, target, rag, kind "year to
-    date" or "outturn"); rank, rank_of, quartile, group_median, rank_period, rank_group,
-    rank_note, england_value; commentary, actions, commentary_period, commentary_rag,
-    previous_actions; parts (the indicator's own figures within a longer reported period).
+    date" or "outturn"); spc_variation and spc_assurance (the judged SPC at the latest
+    point where the series suits SPC and has 12 points: it decides direction); rank,
+    rank_of, quartile, group_median, rank_period, rank_group, rank_note, england_value;
+    commentary, actions, commentary_period, commentary_rag, previous_actions; parts (the
+    indicator's own figures within a longer reported period).
     """
     codes = list(indicators) if indicators is not None else list(catalogue)
     obs = obs[obs["indicator"].isin(codes)]
@@ -199,6 +209,10 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     card["rag"] = _assess(card)
     card["value_decimals"] = _decimals(card)
     threshold, here = cat["no_change_threshold"], _range(card)
+    spc_now = _spc(mine, catalogue, area, period, codes)
+    card["spc_variation"] = pd.Series({c: r.variation if r else None for c, r in spc_now.items()}, dtype=object)
+    card["spc_assurance"] = pd.Series({c: r.assurance if r else None for c, r in spc_now.items()}, dtype=object)
+    moved = pd.Series({c: signal(r, catalogue[c].polarity.value) for c, r in spc_now.items()}, dtype=object)
     for name in ("previous", "last_year"):
         frame = values[name].reindex(codes)
         card[f"{name}_period"] = pd.Series(roles[name])
@@ -206,7 +220,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
             card[f"{name}_{column}"] = frame[column]
         card[f"change_{name}"] = card["value"] - card[f"{name}_value"]
         then = _range(frame.assign(status=frame["status"].fillna("missing")))
-        card[f"direction_{name}"] = direction_of_range(here, then, card["polarity"], threshold, card["decimals"])
+        card[f"direction_{name}"] = direction_of_range(here, then, card["polarity"], threshold, card["decimals"], moved)
     ytd = _year_to_date(obs, catalogue, period, area, codes)
     card = _annual_outturns(card.join(ytd), period)
     card["ytd_rag"] = _assess(card, "ytd_").where(card["ytd_period"].notna())

@@ -32,7 +32,7 @@ DICTIONARY = [
     ("target", "The target for the period, in the same unit (blank where none is set)."),
     ("rag", "The figure against its target: green (met), amber (missed by no more than the tolerance), red, no target, "
             "withheld (the rating would reveal a withheld figure), no data."),
-    ("direction", "Direction of travel on the previous period: improved, no change, worsened (up or down for neutral "
+    ("direction", "Direction of travel on the previous period: improved, no significant change, worsened (up or down for neutral "
                   "indicators), withheld, not comparable."),
     ("previous_period", "The period the direction of travel compares with."),
     ("rank", "The council's rank in its comparator group (1 is best), where the group can be compared."),

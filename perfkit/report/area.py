@@ -42,7 +42,7 @@ __all__ = ["AreaProfile"]
 
 TREND_PERIODS = 10  # how many of an indicator's periods the trend shows
 #: A figure against its group's median, in the words of its direction from the median.
-GAP_WORDS = {"improved": "better than the median", "worsened": "worse than the median", "no change": "at the median",
+GAP_WORDS = {"improved": "better than the median", "worsened": "worse than the median", "no significant change": "at the median",
              "up": "above", "down": "below", "not comparable": ""}
 
 

@@ -183,7 +183,7 @@ class DirectoratePaper(PaperSections):
                 + f"The RAG column assesses the period's own figure against the period's target; the {year.name} column has its own RAG."
             )
             columns.append(year.name[0].upper() + year.name[1:])
-        dots = [f"{int(counts['dot_' + k])} {k}" for k in ("improved", "no change", "worsened", "withheld") if counts.get("dot_" + k, 0)]
+        dots = [f"{int(counts['dot_' + k])} {k}" for k in ("improved", "no significant change", "worsened", "withheld") if counts.get("dot_" + k, 0)]
         paras.append(f"Compared with the previous period: {', '.join(dots) if dots else 'no indicators could be compared'}.")
         rows = []
         for k in RAG_LABELS:
@@ -299,10 +299,12 @@ class DirectoratePaper(PaperSections):
             "so a figure is shown with extra decimals (94.98%) where rounding would hide a miss. The RAG column assesses "
             f"the period's figure against the period's target; the {ytd_head.lower()} column assesses the year so far against "
             f"the annual target. Percentages on fewer than {self.small} cases show their counts. Arrows show which way the "
-            "value moved; the word says whether that is better or worse. Ranks compare rates, never raw counts, among the "
-            "named group at the latest period the group can be compared for. SPC (statistical process control, NHS Making "
-            "Data Count): whether the latest point is common-cause variation, an improvement or a concern, and whether the "
-            "target will be met reliably. Commentary is the owner's for the period named. Annual indicators show their "
+            "value moved; the word says whether that is better or worse, and a move is significant only where SPC finds "
+            "special cause at the latest point (without SPC, where it is larger than the indicator's threshold). Ranks "
+            "compare rates, never raw counts, among the named group at the latest period the group can be compared for. "
+            "SPC (statistical process control, NHS Making Data Count): whether the latest point is common-cause variation, "
+            "an improvement or a concern, and whether the target will be met reliably; never of a year-to-date figure, "
+            "which climbs through the year by construction. Commentary is the owner's for the period named. Annual indicators show their "
             "latest completed year.",
             "note",
         )

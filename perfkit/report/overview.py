@@ -97,7 +97,7 @@ class CorporateOverview(PaperSections):
         paras = [
             f"Across {count_noun(period.total, 'indicator')} in {count_noun(len(self.inputs.params.directorates), 'directorate')}, "
             f"against their targets for {self.period.label}: {tally_sentence(period)}.",
-            f"Since the previous period {int(total['dot_improved'])} improved, {int(total['dot_no change'])} did not change "
+            f"Since the previous period {int(total['dot_improved'])} improved, {int(total['dot_no significant change'])} showed no significant change "
             f"and {int(total['dot_worsened'])} worsened.",
         ]
         if year is not None:
@@ -111,12 +111,12 @@ class CorporateOverview(PaperSections):
             rows.append((
                 Cell(name),
                 *(Cell(str(tally.counts[k]), align="right") for k in RAG_LABELS),
-                *(Cell(str(int(moved["dot_" + k])), align="right") for k in ("improved", "no change", "worsened")),
+                *(Cell(str(int(moved["dot_" + k])), align="right") for k in ("improved", "no significant change", "worsened")),
                 Cell(str(tally.covered), align="right"),
             ))
         table = Table(
             f"Indicators by RAG status for the period and direction of travel, {self.period.label}",
-            ("Directorate", *(RAG_WORDS[k][1] for k in RAG_LABELS), "Improved", "No change", "Worsened", "Total"),
+            ("Directorate", *(RAG_WORDS[k][1] for k in RAG_LABELS), "Improved", "No significant change", "Worsened", "Total"),
             tuple(rows),
         )
         held = sum(period_tally(self.card).withheld.values())

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.assess import (
-    own_series,
     rank_in_group,
     reporting_period,
     scorecard,
@@ -139,19 +138,27 @@ class IndicatorProfile:
         return Section(4, "Comparators", (*notes, chart), "comparators")
 
     def spc(self) -> Block:
-        """Statistical process control of the indicator's own series (12 points or more)."""
-        from perfkit.assess.spc import spc as analyse
+        """Statistical process control of the indicator's process series (12 points or more),
+        judged as every paper judges it (:mod:`perfkit.assess.spc_judgement`)."""
+        from perfkit.assess.spc_judgement import process_series, spc_of
         from perfkit.report.charts import spc_chart
 
         i = self.indicator
-        series = own_series(self.inputs.rows, i.code, self.area, self.card["period"].end)
-        if series["value"].count() < 12:
-            return Section(6, "Statistical process control", (f"Only {series['value'].count()} points: SPC needs at least 12.",), "spc")
+        if not i.spc:
+            why = ": a year-to-date figure climbs through the year by construction" if i.cumulative else \
+                ": an annual series has one point a year" if i.frequency == "annual" else ", as the catalogue says it does not suit it"
+            return Section(6, "Statistical process control", (f"SPC is not run on this indicator{why}.",), "spc")
+        series = process_series(self.inputs.rows, i, self.area, self.card["period"].end)
+        result = spc_of(series, i)
+        own = f"each {i.freq.value}'s own figure, recovered from the year-to-date figures" if i.cumulative else ""
+        if result is None:
+            what = f" of {own}" if own else ""
+            return Section(6, "Statistical process control", (f"Only {series['value'].count()} points{what}: SPC needs at least 12.",), "spc")
         target = i.target_for(series["period"].iloc[-1])
-        result = analyse(series["value"].tolist(), i.polarity.value, target.value if target else None)
-        chart = spc_chart(i.title, list(series["period"]), result.points, i.unit.value, i.decimals, target.value if target else None, result.variation, result.assurance)
+        title = i.title + (f" ({i.freq.value}'s own figure)" if i.cumulative else "")
+        chart = spc_chart(title, list(series["period"]), result.points, i.unit.value, i.decimals, target.value if target else None, result.variation, result.assurance)
         text = (
-            f"Variation: {result.variation} (from the latest point). "
+            (f"SPC of {own}. " if own else "") + f"Variation: {result.variation} (from the latest point). "
             f"Assurance: {result.assurance or 'no target, so no assurance icon'}. "
             "Limits follow NHS England's Making Data Count method (mean +/- 2.66 x average moving range)."
         )

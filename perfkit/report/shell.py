@@ -106,16 +106,17 @@ ASSURANCE_SHORT = {"consistently pass": "will pass", "consistently fail": "will 
 
 
 def spc_icons(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> str:
-    """'SPC: improving; hit and miss' from the indicator's own series, or '' under 12 points."""
-    from perfkit.assess import own_series
-    from perfkit.assess.spc import spc
+    """'SPC: improving; hit and miss' at the paper's latest point, judged as the paper may state it
+    (:mod:`perfkit.assess.spc_judgement`); '' where the indicator does not suit SPC, has under 12
+    points or no figure for the latest point. For a cumulative indicator it is of each period's
+    own figure: 'SPC of each month's own figure: common cause'."""
+    from perfkit.assess.spc_judgement import latest_spc
 
-    series = own_series(rows, ind.code, area, period.end)
-    if series["value"].count() < 12:
+    result = latest_spc(rows, ind, area, period)
+    if result is None:
         return ""
-    target = ind.target_for(series["period"].iloc[-1])
-    result = spc(series["value"].tolist(), ind.polarity.value, target.value if target else None)
-    text = f"SPC: {SPC_SHORT[result.variation]}"
+    name = f"SPC of each {ind.freq.value}'s own figure" if ind.cumulative else "SPC"
+    text = f"{name}: {SPC_SHORT[result.variation]}"
     return text + (f"; {ASSURANCE_SHORT[result.assurance]}" if result.assurance else "")
 
 

@@ -4,8 +4,9 @@
 quarter (see :func:`perfkit.returns.due.due_rows`) that is not returned or overdue (past the
 due date in ``params/calendar.yaml``), provisional, suppressed or returned as missing;
 a red or amber figure without the commentary the commentary rule asks for; a value outside
-the indicator's plausible range or an unusual jump (outside the SPC process limits, or a
-relative change beyond the catalogue's ``max_change``); and a year with no target.
+the indicator's plausible range or an unusual jump (outside the SPC process limits, judged as
+the papers judge them, or a relative change beyond the catalogue's ``max_change``); and a year
+with no target.
 
 A paper uses the same :func:`check`, so its "Data quality and completeness" paragraph and
 scorecard marks say exactly what the check says.
@@ -102,27 +103,26 @@ def _due_words(due: dt.date, today: dt.date) -> str:
     return f"due {due:%-d %B %Y}" + (f", {days} day{'s' * (days != 1)} ago" if days > 0 else "")
 
 
-def _spc_note(values: list, ind: Indicator, period: Period) -> str:
-    """'outside the SPC process limits (x to y)' for the series' last point, or ''.
+def _spc_note(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> str:
+    """'x is outside the SPC process limits (y to z)' for the figure of ``period``, or ''.
 
-    ``values`` are the indicator's own (:func:`perfkit.assess.own_values`)."""
-    from perfkit.assess import series_until
-    from perfkit.assess.spc import MIN_POINTS, spc
+    The same SPC, on the same series and with the same judgement as the papers
+    (:mod:`perfkit.assess.spc_judgement`): none where the indicator does not suit SPC (a
+    cumulative year to date is judged on each period's own figure), and no query for a figure
+    exactly on its target or that prints the same as the limit it crossed."""
+    from perfkit.assess.spc_judgement import process_series, spc_of
     from perfkit.formatting import format_value
 
-    series = series_until(values, period.end)
-    if series["value"].notna().sum() < MIN_POINTS or series["period"].iloc[-1] != period:
+    series = process_series(rows, ind, area, period.end)
+    if not len(series) or series["period"].iloc[-1] != period:
         return ""
-    points = spc(series["value"].tolist(), ind.polarity.value).points
-    last = points.iloc[-1]
-    if last["rule"] != "outside limits":
+    result = spc_of(series, ind)
+    if result is None or result.points["rule"].iloc[-1] != "outside limits":
         return ""
-    places = ind.decimals
-    while places < ind.decimals + 3 and format_value(last["value"], ind.unit.value, places) in (
-            format_value(last["lpl"], ind.unit.value, places), format_value(last["upl"], ind.unit.value, places)):
-        places += 1  # show the decimals that set the value apart from the limit it crossed
-    fmt = lambda v: format_value(v, ind.unit.value, places)  # noqa: E731
-    return f"{fmt(last['value'])} is outside the SPC process limits ({fmt(last['lpl'])} to {fmt(last['upl'])})"
+    last = result.points.iloc[-1]
+    fmt = lambda v: format_value(v, ind.unit.value, ind.decimals)  # noqa: E731
+    own = " (its own figure, not the year to date)" if ind.cumulative else ""
+    return f"{fmt(last['value'])}{own} is outside the SPC process limits ({fmt(last['lpl'])} to {fmt(last['upl'])})"
 
 
 def _figure_rags(params, owed: pd.DataFrame, stored: dict) -> dict:  # noqa: ANN001 - ReportParams
@@ -171,7 +171,6 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
     ``owners`` maps an owner (as the catalogue names them) to their name and email
     (``params/owners.yaml``); ``today`` decides what is overdue.
     """
-    from perfkit.assess import values_by_indicator
     from perfkit.formatting import format_value
 
     today = today or dt.date.today()
@@ -181,7 +180,7 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
     owed = due_rows(params, period, slugs)
     mine = rows[rows["area_code"].eq(council.area_code)]
     stored = {(r.indicator, r.period): r for r in mine.itertuples()}
-    series = values_by_indicator(mine, council.area_code)  # each indicator's own values, for SPC
+    by_indicator = dict(tuple(mine.groupby("indicator", sort=False))) if len(mine) else {}  # each indicator's rows, for SPC
     rags = _figure_rags(params, owed, stored)
     findings = []
 
@@ -222,7 +221,7 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
             if abs(change) > ind.max_change:
                 add(r, "unusual", f"{'up' if change > 0 else 'down'} {abs(change):.0%} on {r.period.prev().label} "
                                   f"({fmt(before.value)}), more than the {ind.max_change:.0%} the catalogue allows")
-        spc_note = _spc_note(series.get(r.indicator, []), ind, r.period)
+        spc_note = _spc_note(by_indicator[r.indicator], ind, council.area_code, r.period)
         if spc_note:
             add(r, "unusual", spc_note)
     owed = owed.assign(returned=returned, status=statuses)

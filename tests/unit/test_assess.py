@@ -143,10 +143,10 @@ def test_withheld_rag_only_when_it_cannot_reveal_the_number():
 def test_direction_edges():
     result = direction(S(20.0, 20.0, 19.0, 21.0, 20.0, 5.0, 4.0, 4.0), S(22.0, 20.0, 20.0, 20.0, None, 4.0, 5.0, 4.0),
                        S("lower", "lower", "higher", "higher", "higher", "neutral", "neutral", "neutral"))
-    assert result.tolist() == ["improved", "no change", "worsened", "improved", "not comparable", "up", "down", "no change"]
-    # a per-indicator threshold: moves of 0.5 or less count as no change
+    assert result.tolist() == ["improved", "no significant change", "worsened", "improved", "not comparable", "up", "down", "no significant change"]
+    # a per-indicator threshold: moves of 0.5 or less count as no significant change
     thresholded = direction(S(20.5, 20.6), S(20.0, 20.0), S("higher", "higher"), S(0.5, 0.5))
-    assert thresholded.tolist() == ["no change", "improved"]
+    assert thresholded.tolist() == ["no significant change", "improved"]
 
 
 def test_rank_with_ties_polarity_and_suppression():
@@ -174,7 +174,7 @@ def test_scorecard_brings_it_together():
     pct = card.loc["PCT"]
     assert pct.value == pytest.approx(90.0) and pct.target == 90 and pct.rag == "green"
     assert pct.previous_value == pytest.approx(50.0) and pct.direction_previous == "improved"
-    assert pct.last_year_value == pytest.approx(90.0) and pct.direction_last_year == "no change"
+    assert pct.last_year_value == pytest.approx(90.0) and pct.direction_last_year == "no significant change"
     assert (pct["rank"], pct.rank_of, pct.quartile, pct.group_median) == (2, 3, 3, 90.0)
     neutral = card.loc["NEUTRAL"]
     assert neutral.status == "missing" and neutral.rag == "no data" and neutral.direction_previous == "not comparable"
