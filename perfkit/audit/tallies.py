@@ -71,19 +71,31 @@ def check_tallies(paper: Paper, ctx: Context) -> list[Finding]:
             counted = withheld if "withheld" in column.lower() else year_end if yearly else period
             out += _compare(paper, f"table '{table['caption']}', column '{column}'", counts, counted, tuple(set(counts) | set(counted)),
                             _YEARLY if yearly else "the rows count")
-    for heading, paragraph in paper.sentences:
-        for sentence in sentences(paragraph):
-            counts = tally(sentence)
-            rag_counts = {k: v for k, v in counts.items() if k in _RAGS}
-            if rag_counts:
-                yearly = _year_end_words(sentence)
-                out += _compare(paper, f"'{sentence[:90]}'", rag_counts, year_end if yearly else period, _RAGS, _YEARLY if yearly else "the rows count")
-            moved = {k: v for k, v in counts.items() if k in _DIRECTIONS}
-            if moved:
-                out += _compare(paper, f"'{sentence[:90]}'", moved, directions, _DIRECTIONS)
-            m = re.search(r"covers (\d+) indicators", sentence)
-            if m and int(m.group(1)) != len(rows):
-                out.append(Finding(FAIL, paper.name, "", "tally", f"'{sentence[:90]}'", f"the scorecard has {len(rows)} indicators"))
+    for sentence in _sentences_of(paper):
+        out += _sentence_tally(paper, sentence, (period, "the rows count"), (year_end, _YEARLY), (directions, "the rows count"))
+        m = re.search(r"covers (\d+) indicators", sentence)
+        if m and int(m.group(1)) != len(rows):
+            out.append(Finding(FAIL, paper.name, "", "tally", f"'{sentence[:90]}'", f"the scorecard has {len(rows)} indicators"))
+    return out
+
+
+def _sentences_of(paper: Paper) -> list[str]:
+    return [sentence for _, paragraph in paper.sentences for sentence in sentences(paragraph)]
+
+
+def _sentence_tally(paper: Paper, sentence: str, period: tuple[Counter, str], year_end: tuple[Counter, str],
+                    directions: tuple[Counter, str]) -> list[Finding]:
+    """A sentence's RAG counts against ``period`` (or ``year_end`` where it speaks of the year
+    to date or outturn) and its direction counts against ``directions``: (counts, whose they are)."""
+    counts = tally(sentence)
+    out = []
+    rag_counts = {k: v for k, v in counts.items() if k in _RAGS}
+    if rag_counts:
+        counted, source = year_end if _year_end_words(sentence) else period
+        out += _compare(paper, f"'{sentence[:90]}'", rag_counts, counted, _RAGS, source)
+    moved = {k: v for k, v in counts.items() if k in _DIRECTIONS}
+    if moved:
+        out += _compare(paper, f"'{sentence[:90]}'", moved, directions[0], _DIRECTIONS, directions[1])
     return out
 
 
@@ -182,20 +194,12 @@ def check_overview(paper: Paper, ctx: Context, directorates: dict[str, list[str]
         found = Counter(ctx.assess(c, paper.public).rag for c in codes)
         year_end.update(e for c in codes if (e := ctx.assess(c, paper.public).year_end_rag) is not None)
         out += _compare(paper, f"by directorate, {name}", {k: v for k, v in counts.items() if k in _RAGS}, found, _RAGS, "the store gives")
-    for heading, paragraph in paper.sentences:
-        for sentence in sentences(paragraph):
-            counts = tally(sentence)
-            rag_counts = {k: v for k, v in counts.items() if k in _RAGS}
-            if rag_counts:
-                yearly = _year_end_words(sentence)
-                out += _compare(paper, f"'{sentence[:90]}'", rag_counts, year_end if yearly else sums, _RAGS,
-                                "the store gives (every indicator, annual ones included)" if yearly else "the table counts")
-            moved = {k: v for k, v in counts.items() if k in _DIRECTIONS}
-            if moved:
-                out += _compare(paper, f"'{sentence[:90]}'", moved, sums, _DIRECTIONS, "the table counts")
-            m = re.search(r"(\d+) indicators in (\d+) directorates", sentence)
-            if m and (int(m.group(1)), int(m.group(2))) != (total_all, len(table["rows"])):
-                out.append(Finding(FAIL, paper.name, "", "tally", f"'{sentence[:90]}'", f"the table has {total_all} indicators in {len(table['rows'])} directorates"))
+    for sentence in _sentences_of(paper):
+        out += _sentence_tally(paper, sentence, (sums, "the table counts"),
+                               (year_end, "the store gives (every indicator, annual ones included)"), (sums, "the table counts"))
+        m = re.search(r"(\d+) indicators in (\d+) directorates", sentence)
+        if m and (int(m.group(1)), int(m.group(2))) != (total_all, len(table["rows"])):
+            out.append(Finding(FAIL, paper.name, "", "tally", f"'{sentence[:90]}'", f"the table has {total_all} indicators in {len(table['rows'])} directorates"))
     out += _red_list(paper, ctx, directorates)
     return out
 
