@@ -152,8 +152,10 @@ def check_rows(paper: Paper, ctx: Context) -> list[Finding]:
             if row.ytd_rag != a.ytd_rag:
                 out.append(Finding(FAIL, paper.name, code, "rag", f"RAG of the year to date: {row.ytd_rag}",
                                    f"{a.ytd_rag} ({_shown(a.ytd, a.ytd_target)} against the annual target {a.ytd_target})"))
-        elif a.ytd_period is None and row.ytd_rag is not None:
-            out.append(Finding(FAIL, paper.name, code, "rag", f"a year-to-date RAG ({row.ytd_rag})", "none: no year to date for this indicator and period"))
+        elif a.ytd_period is None and row.ytd_rag is not None and row.ytd_rag != a.year_end_rag:
+            # an annual indicator's own year is its outturn: its year-end RAG is its own RAG
+            should = a.year_end_rag or "none: no year to date for this indicator and period"
+            out.append(Finding(FAIL, paper.name, code, "rag", f"a year-to-date RAG ({row.ytd_rag})", should))
     return out
 
 

@@ -44,7 +44,8 @@ def audit_papers(paths: Iterable[Path], store: Path, params: Path, period: Perio
             if not label:
                 continue  # not a period's paper (no period parameter): nothing to recompute it against
             when = parse_period(label)
-            ctx = contexts.setdefault(when.label, Context(con, loaded.catalogue, council.area_code, when, council.disclosure_threshold))
+            area = str(paper.parameters.get("area") or council.area_code)  # an area profile is of its own area
+            ctx = contexts.setdefault(f"{when.label} {area}", Context(con, loaded.catalogue, area, when, council.disclosure_threshold))
             findings += audit_paper(paper, ctx, directorates)
     finally:
         con.close()
