@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from perfkit.build.executors import worker_count
@@ -55,6 +55,8 @@ class BuildReport:
     out: Path
     index: Path
     seconds: float
+    #: what the paper audit (:mod:`perfkit.audit`) found in the built papers, listed with the build's checks
+    audit: list = field(default_factory=list)
 
     @property
     def failed(self) -> list[JobResult]:
@@ -155,7 +157,18 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
                        warm_kernels=options.warm_kernels, environment=environment) if todo else []
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
     index = write_index(out, council.name, index_names(params))
-    return BuildReport(results, periods, out, index, time.perf_counter() - started)
+    return BuildReport(results, periods, out, index, time.perf_counter() - started, _audit(proj, periods, out, emit))
+
+
+def _audit(proj: Project, periods: list[Period], out: Path, emit: Event) -> list:
+    """The paper audit of every period built (:mod:`perfkit.audit`), reported with the build's checks."""
+    from perfkit.audit import audit_period
+
+    try:
+        return [f for when in periods for f in audit_period(out, when, proj.store, proj.params)]
+    except Exception as exc:  # noqa: BLE001 - the papers are built; an audit that cannot read them is said, not fatal
+        emit("note", f"the paper audit could not run ({type(exc).__name__}: {exc}); run `perfkit audit` for the details")
+        return []
 
 
 def _as_of(options: BuildOptions, emit: Event) -> BuildOptions:

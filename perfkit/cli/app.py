@@ -5,6 +5,7 @@ in one line, and the commands, each from the module of its kind:
 - :mod:`perfkit.cli.cycle`: returns, check, publish, publications
 - :mod:`perfkit.cli.look`: show, benchmark (and the terminal every command prints to)
 - :mod:`perfkit.cli.lab`: lab
+- :mod:`perfkit.cli.audit`: audit
 - build, here; its terminal side is :mod:`perfkit.cli.build`
 
 A command only parses its options, calls the library and prints; a rule about data belongs
@@ -25,7 +26,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from perfkit import __version__
-from perfkit.cli import cycle, data, lab, look
+from perfkit.cli import audit, cycle, data, lab, look
 from perfkit.cli.look import DirectoratesOpt, OutOpt, StoreOpt, err, out
 from perfkit.errors import PerfkitError
 from perfkit.render.formats import formats_help
@@ -147,6 +148,7 @@ def build(
 
 app.command("returns")(_guarded(cycle.returns))
 app.command("check")(_guarded(cycle.check))
+app.command("audit")(_guarded(audit.audit))
 app.command("publish")(_guarded(cycle.publish))
 app.command("publications")(_guarded(cycle.publications))
 app.command("lab", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(_guarded(lab.lab))

@@ -55,10 +55,13 @@ def run_build(options: BuildOptions, out_console: Console, err_console: Console)
     results = report.results
     _summary(results, out_console, report.seconds, report.index)
     queries = [(r, c) for r in results for c in r.checks]
-    if queries:
-        out_console.print(f"[bold yellow]{len(queries)} check(s) before publishing (commentary to query with its owner; text the PDF cannot show):[/]")
+    if queries or report.audit:
+        out_console.print(f"[bold yellow]{len(queries) + len(report.audit)} check(s) before publishing (commentary to query with its owner; "
+                          "text the PDF cannot show; the paper audit's findings):[/]")
         for r, check in queries:
             out_console.print(f"  {_label(r.job, several)}: {escape(printable(check))}", soft_wrap=True)
+        for finding in report.audit:
+            out_console.print(f"  {escape(printable(finding.line()))}", soft_wrap=True)
     for r in report.failed:
         kept = f"; the executed notebook is {r.files['ipynb']}" if r.files.get("ipynb") else ""
         err_console.print(f"[bold red]failed:[/] {_label(r.job, several)}: {escape(r.error)}{kept}", soft_wrap=True)

@@ -1,0 +1,144 @@
+"""The audit's own reading of the store: one indicator's figure for one area and period, by
+its own SQL and the aggregation rules restated from README ("Assessments"; "Disclosure control").
+
+- A period of the indicator's own length: the stored value (a rate with counts recomputed
+  from them, unless the publisher's counts disagree with its figure).
+- A longer period: rates from summed numerators and denominators (never averaged), sums
+  added, means averaged, snapshots (and cumulative year-to-date figures) the latest value.
+  A suppressed part suppresses the whole; a part without counts leaves a rate without a value.
+- In a public paper a count of 1 to threshold - 1, or a rate on such a numerator or
+  denominator, is withheld and becomes the range its value lies in (1 to threshold - 1; 1 to
+  threshold - 1 cases over the denominator), before anything is added up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+
+from perfkit.config.catalogue import Indicator
+from perfkit.periods import Freq, Period
+
+__all__ = ["Figure", "figure", "own_period", "year_to_date_of"]
+
+_ORDER = [Freq.YEAR, Freq.QUARTER, Freq.MONTH]
+_MULTIPLIER = {"%": 100.0, "rate per 1,000": 1e3, "rate per 10,000": 1e4, "rate per 100,000": 1e5}
+
+_SQL = """
+WITH rows AS (
+    SELECT period_start, value, numerator, denominator, status, quality,
+           status IN ('ok', 'provisional') AS live
+    FROM observations
+    WHERE indicator = $code AND area_code = $area AND period_type = $type AND period_start BETWEEN $first AND $last
+), marked AS (
+    SELECT *, live AND $public AND coalesce(($count AND value >= 1 AND value < $threshold)
+                                            OR (numerator >= 1 AND numerator < $threshold)
+                                            OR (denominator >= 1 AND denominator < $threshold), false) AS small
+    FROM rows
+), latest AS (
+    SELECT value, status, small, numerator, denominator FROM marked ORDER BY period_start DESC LIMIT 1
+)
+SELECT count(*) AS found,
+       count(*) FILTER (WHERE live) AS live_parts,
+       coalesce(bool_or(status = 'suppressed' OR small), false) AS held,
+       coalesce(bool_or(status = 'provisional'), false) AS provisional,
+       coalesce(bool_or(live AND (numerator IS NULL OR denominator IS NULL)), false) AS no_counts,
+       coalesce(bool_or(quality = 'counts_disagree'), false) AS disagrees,
+       sum(numerator) FILTER (WHERE live) AS num,
+       sum(denominator) FILTER (WHERE live) AS den,
+       sum(value) FILTER (WHERE live) AS total,
+       avg(value) FILTER (WHERE live) AS mean,
+       (SELECT value FROM latest), (SELECT status FROM latest), (SELECT small FROM latest),
+       (SELECT numerator FROM latest), (SELECT denominator FROM latest)
+FROM marked
+"""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as the store and the rules give it: value (None where there is none), status
+    ('ok', 'provisional', 'suppressed' or 'missing'), and for a withheld one its range."""
+
+    value: float | None
+    status: str
+    low: float | None = None
+    high: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+
+    @property
+    def withheld(self) -> bool:
+        return self.status == "suppressed"
+
+
+def own_period(ind: Indicator, period: Period) -> Period:
+    """The period an indicator is reported for in a paper for ``period``: ``period`` itself for
+    a monthly or quarterly indicator in a quarterly paper; for a coarser one, its latest period
+    that has ended by the end of ``period`` (README: "an annual indicator shows its latest
+    completed year")."""
+    if _ORDER.index(ind.freq) >= _ORDER.index(period.freq):
+        return period
+    candidate = period.within(ind.freq)
+    return candidate if candidate.end <= period.end else candidate.prev()
+
+
+def year_to_date_of(ind: Indicator, period: Period) -> Period | None:
+    """The financial year whose year to date a paper for ``period`` shows beside the figure, or
+    None: not for annual indicators nor in a year's first period."""
+    if ind.freq is Freq.YEAR or period.freq is Freq.YEAR or period == period.financial_year.subperiods(period.freq)[0]:
+        return None
+    return period.financial_year
+
+
+def figure(con: duckdb.DuckDBPyConnection, ind: Indicator, area: str, first: Period, last: Period | None = None,
+           public: bool = False, threshold: int = 5) -> Figure:
+    """``ind``'s figure for ``area`` over ``first`` to ``last`` (default: ``first`` alone)."""
+    last = last or first
+    start, end = first.start, last.end
+    row = con.execute(_SQL, {"code": ind.code, "area": area, "type": ind.freq.value, "first": start, "last": end,
+                             "public": public, "count": ind.unit.value == "count", "threshold": threshold}).fetchone()
+    (found, live_parts, held, provisional, no_counts, disagrees, num, den, total, mean,
+     last_value, last_status, last_small, last_num, last_den) = row
+    if not found:
+        return Figure(None, "missing")
+    rule = ind.aggregation.value
+    mult = _MULTIPLIER.get(ind.unit.value, 1.0)
+    expected = _parts(ind.freq, start, end)
+    counted = rule == "rate" and not no_counts and not disagrees
+    if rule == "latest" or (expected == 1 and found == 1 and not counted):
+        if last_small:
+            low, high = _range(ind, last_num, last_den, last_value, threshold, mult)
+            return Figure(None, "suppressed", low, high)
+        if last_status not in ("ok", "provisional"):
+            return Figure(None, last_status)
+        return Figure(last_value, last_status)
+    if held:
+        return Figure(None, "suppressed")
+    if not live_parts:
+        return Figure(None, "missing")
+    if rule == "rate":
+        value = None if no_counts or not den else num / den * mult
+    else:
+        value = total if rule == "sum" else mean
+    if value is None:
+        return Figure(None, "missing")
+    return Figure(value, "provisional" if provisional else "ok", numerator=num if rule == "rate" else None,
+                  denominator=den if rule == "rate" else None)
+
+
+def _parts(freq: Freq, start: dt.date, end: dt.date) -> int:
+    """How many periods of ``freq`` run from ``start`` to ``end``."""
+    first, last = Period.containing(start, freq), Period.containing(end, freq)
+    return len(first.range_to(last))
+
+
+def _range(ind: Indicator, num: float | None, den: float | None, value: float | None, threshold: int, mult: float) -> tuple[float | None, float | None]:
+    """The range a withheld figure lies in: 1 to threshold - 1 for a count, that many cases over
+    the denominator for a rate on a small numerator; none where the denominator is small."""
+    if ind.unit.value == "count" and value is not None and 1 <= value < threshold:
+        return 1.0, threshold - 1.0
+    if num is not None and 1 <= num < threshold and den is not None and den >= threshold:
+        return mult / den, (threshold - 1) * mult / den
+    return None, None
