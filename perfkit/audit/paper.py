@@ -117,9 +117,10 @@ def tally(sentence: str) -> dict[str, int]:
     {'green': 3, 'amber': 6, 'red': 2, 'no target': 1}
     """
     found: dict[str, int] = {}
-    words = r"off target \(withheld\)|no target|no data|withheld|green|amber|red|improved|worsened|no change|did not change"
-    for m in re.finditer(rf"(?<![\d\-–/.,])(\d+) ({words})\b", sentence, re.I):
-        key = m.group(2).lower().replace("did not change", "no change")
+    words = (r"off target \(withheld\)|no target|no data|withheld|green|amber|red|improved|worsened|no significant change|"
+             r"showed no significant change|no change|did not change")
+    for m in re.finditer(rf"(?<![\d\-–/.,])(\d+) ({words})(?!\w)", sentence, re.I):
+        key = re.sub(r"^(showed )?no significant change$|^did not change$", "no change", m.group(2).lower())
         found[key] = found.get(key, 0) + int(m.group(1))
     return found
 

@@ -69,6 +69,11 @@ def check_tallies(paper: Paper, ctx: Context) -> list[Finding]:
         for column, counts in said.items():
             yearly = _year_end_words(column) and "withheld" not in column.lower()
             counted = withheld if "withheld" in column.lower() else year_end if yearly else period
+            if "total" in counts:  # a Total row: the column's sum, which must equal its rows' count too
+                total = counts.pop("total")
+                if total != sum(counts.values()) or total != sum(counted.values()):
+                    out.append(Finding(FAIL, paper.name, "", "tally", f"table '{table['caption']}', column '{column}': total {total}",
+                                       f"its rows add up to {sum(counts.values())}; the scorecard counts {sum(counted.values())}"))
             out += _compare(paper, f"table '{table['caption']}', column '{column}'", counts, counted, tuple(set(counts) | set(counted)),
                             _YEARLY if yearly else "the rows count")
     for sentence in _sentences_of(paper):
@@ -123,7 +128,13 @@ def check_captions(paper: Paper, ctx: Context) -> list[Finding]:
             if "rag" in label.lower() and not _agrees(text, rag_words(text)):
                 out.append(Finding(FAIL, paper.name, code, "words", f"'{label}: {text}'", "on/off-target words that agree with the RAG"))
         tail = exc.caption.split(":", 1)[-1] if ":" in exc.caption else exc.caption
-        said = rag_words(tail)
+        named = re.findall(r"RAG for the (period|year to date[^;]*?|outturn[^;]*?) (Green|Amber|Red|Off target \(withheld\)|No target|Withheld|No data)",
+                           tail)
+        for which, words in named:  # a caption naming each RAG it reports: each must be that column's
+            meant = row.rag if which == "period" else row.ytd_rag
+            if rag_words(words) != meant:
+                out.append(Finding(FAIL, paper.name, code, "caption", f"caption '{exc.caption}'", f"the row's RAG for the {which} is {meant}"))
+        said = rag_words(tail) if not named else None
         if said is not None:
             yearly = _year_end_words(tail)
             meant = row.ytd_rag if yearly else row.rag
@@ -180,7 +191,8 @@ def check_overview(paper: Paper, ctx: Context, directorates: dict[str, list[str]
     year_end: Counter = Counter()
     for r in table["rows"]:
         name, cells = r[0], dict(zip(columns[1:], r[1:]))
-        counts = {(rag_words(c) or c.lower()): int(numbers(v)[0].value) if numbers(v) else 0 for c, v in cells.items()}
+        named = lambda c: "no change" if c.lower() in ("no change", "no significant change") else (rag_words(c) or c.lower())  # noqa: E731
+        counts = {named(c): int(numbers(v)[0].value) if numbers(v) else 0 for c, v in cells.items()}
         rag_total = sum(v for k, v in counts.items() if k in _RAGS)
         total = counts.get("total")
         if total is not None and total != rag_total:

@@ -22,44 +22,19 @@ QUARTER = "2025/26 Q4"
 SLUG = "2025-26-q4"
 
 #: What the audit finds in the demo's 2025/26 Q4 papers today: (level, paper, indicator, check).
-#: Each is a defect of issue 22 (commentary of another month, year-end tallies without the
-#: annual indicators, a withheld figure off target shown as "Withheld", captions that do not
-#: say which RAG they give, ranks without "joint", medians rounded down). As those are fixed
-#: this set shrinks; when it is empty the audit finds nothing, as the issue asks.
+#: Each is a defect of issue 22 still open (ranks without "joint", medians rounded down, a
+#: neutral indicator ranked; "below target" said of a lower-is-better figure above its target).
+#: As those are fixed this set shrinks; when it is empty the audit finds nothing, as the issue asks.
 TODAY = {
-    (FAIL, "adult-social-care/directorate_report", "", "tally"),
-    (FAIL, "adult-social-care/directorate_report", "ASC_DOLS_21", "caption"),
     (FAIL, "adult-social-care/directorate_report", "ASC_LD_EMPLOY", "rank"),
     (FAIL, "adult-social-care/directorate_report", "ASC_HOMECARE_COST", "rank"),
-    (WARN, "adult-social-care/directorate_report", "ASC_SG_RISK", "commentary"),
-    (WARN, "adult-social-care/directorate_report", "ASC_DOLS_21", "commentary"),
     (WARN, "adult-social-care/directorate_report", "ASC_WAITING", "commentary"),
-    (FAIL, "childrens-services/directorate_report", "CS_REREF", "caption"),
     (FAIL, "childrens-services/directorate_report", "CS_CLA_RATE", "rank"),
     (FAIL, "childrens-services/directorate_report", "CS_CARE_LEAVERS_EET", "rank"),
-    (WARN, "childrens-services/directorate_report", "CS_ASSESS_45", "commentary"),
     (WARN, "childrens-services/directorate_report", "CS_PLACEMENT_3", "commentary"),
-    (WARN, "childrens-services/directorate_report", "CS_CP_VISITS", "commentary"),
-    (FAIL, "corporate/corporate_overview", "", "tally"),
-    (FAIL, "corporate/corporate_overview", "HSG_BB_FAMILIES", "list"),
-    (FAIL, "corporate/corporate_overview", "ASC_ADMIT_18_64", "list"),
-    (FAIL, "corporate/corporate_overview", "ASC_HOMECARE_COST", "list"),
-    (FAIL, "housing/directorate_report", "", "tally"),
-    (FAIL, "housing/directorate_report", "HSG_EMERG", "caption"),
-    (FAIL, "housing/directorate_report", "HSG_BB_FAMILIES", "rag"),
     (FAIL, "housing/directorate_report", "HSG_PREVENT", "rank"),
     (FAIL, "housing/directorate_report", "HSG_TSM_SAT", "rank"),
-    (WARN, "housing/directorate_report", "HSG_RFT", "commentary"),
-    (WARN, "housing/directorate_report", "HSG_EMERG", "commentary"),
-    (WARN, "housing/directorate_report", "HSG_RELET_DAYS", "commentary"),
-    (FAIL, "resources/directorate_report", "", "tally"),
-    (FAIL, "resources/directorate_report", "RES_HB_NEW_DAYS", "caption"),
-    (FAIL, "resources/directorate_report", "RES_HB_CHANGE_DAYS", "caption"),
-    (FAIL, "resources/directorate_report", "RES_COMPLAINTS", "caption"),
     (WARN, "resources/directorate_report", "RES_HB_CHANGE_DAYS", "commentary"),
-    (WARN, "resources/directorate_report", "RES_INVOICES", "commentary"),
-    (WARN, "resources/directorate_report", "RES_FOI", "commentary"),
-    (WARN, "resources/directorate_report", "RES_CALLS", "commentary"),
 }
 
 
@@ -77,18 +52,15 @@ def _kinds(findings) -> set[tuple[str, str, str, str]]:
 def test_the_audit_of_the_demo_finds_what_issue_22_reads(built):
     findings = audit_period(built / "outputs", QUARTER, built / "data" / "perfkit.duckdb", built / "params")
     assert _kinds(findings) == TODAY
-    said = {f.line() for f in findings}
-    assert ("audit warn: housing/directorate_report: HSG_RELET_DAYS: commentary quotes 30.7 days; the paper shows 26.8 days") in said
-    assert ("audit fail: housing/directorate_report: HSG_BB_FAMILIES: RAG for the period: withheld; off target (withheld) "
-            "(withheld against target 0.0, tolerance 2.0, lower is better)") in said
 
 
 def test_perfkit_audit_prints_the_findings_and_strict_fails_on_them(built):
     proc = run_cli(built, "audit", QUARTER, "--strict", check=False)
-    assert proc.returncode == 1, proc.stdout + proc.stderr
     fails = sum(1 for k in TODAY if k[0] == FAIL)
-    assert "Paper audit, 2025/26 Q4" in proc.stdout and "HSG_RELET_DAYS" in proc.stdout
-    assert "--strict: the audit found" in proc.stderr and f"{fails}" in proc.stdout
+    assert proc.returncode == (1 if fails else 0), proc.stdout + proc.stderr
+    if fails:
+        assert "Paper audit, 2025/26 Q4" in proc.stdout and next(k[2] for k in TODAY if k[0] == FAIL) in proc.stdout
+        assert "--strict: the audit found" in proc.stderr and f"{fails}" in proc.stdout
 
 
 def _broken(built: Path, tmp_path: Path, edit: Callable[[dict], None]) -> tuple[set, set]:
@@ -136,7 +108,9 @@ def test_a_wrong_tally_is_caught(built, tmp_path):
 
     before, after = _broken(built, tmp_path, edit)
     assert after - before == {"audit fail: housing/directorate_report: table 'Indicators by RAG status', column 'Indicators this period': "
-                              "6 green; the rows count 5 green"}
+                              "6 green; the rows count 5 green",
+                              "audit fail: housing/directorate_report: table 'Indicators by RAG status', column 'Indicators this period': "
+                              "total 12; its rows add up to 13; the scorecard counts 12"}
 
 
 def test_contradicting_commentary_is_caught(built, tmp_path):
