@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from perfkit.assess.benchmark import ordinal
+from perfkit.assess.benchmark import position
 from perfkit.contract import COUNTS_DISAGREE
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
@@ -79,16 +79,19 @@ def ytd_text(row: pd.Series, small: int = 100, note: bool = True) -> str:
 
 
 def comparator_text(row: pd.Series) -> str:
-    """'6th of 15, quartile 2 (median 12.3%; England 11.0%) · Demo neighbours, 2024/25', or why not ranked."""
+    """'joint 6th of 15, quartile 2 (median 12.3%; England 11.0%) · Demo neighbours, 2024/25';
+    for a neutral indicator its position, 'highest of 16 (median ...)'; or why not ranked.
+    Rank, median and England's figure are as shown, rounded half-up (:mod:`perfkit.assess.benchmark`)."""
     group = row.get("rank_group")
     if not isinstance(group, str):
         return "No comparator group"
     if not (_known(row.get("rank_of")) and row["rank_of"]):
         return f"Not ranked: {row['rank_note']} ({group})"
     fmt = lambda c: format_value(row[c], row["unit"], int(row["decimals"]))  # noqa: E731
-    quartile = f", quartile {int(row['quartile'])}" if _known(row["quartile"]) else ""
+    quartile = f", quartile {int(row['quartile'])}" if _known(row["quartile"]) and row["polarity"] != "neutral" else ""
     england = f"; England {fmt('england_value')}" if _known(row.get("england_value")) else ""
-    return f"{ordinal(row['rank'], int(row['rank_of']))}{quartile} (median {fmt('group_median')}{england}) · {group}, {row['rank_period'].label}"
+    place = position(row["rank"], int(row["rank_of"]), row["polarity"], row.get("rank_tied", 1))
+    return f"{place}{quartile} (median {fmt('group_median')}{england}) · {group}, {row['rank_period'].label}"
 
 
 def status_footnote(rows: pd.DataFrame) -> str:
