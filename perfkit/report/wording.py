@@ -3,7 +3,8 @@
 One place for the words every paper uses about a figure, so the scorecard, the exceptions,
 the overview and ``perfkit show`` say the same thing: a withheld figure is "Withheld: fewer
 than 5", never "No data"; a provisional one says so with its reason; a percentage on a
-small base shows its counts ("25.6% (10 of 39)"); a rank names its group and period.
+small base shows its counts ("25.6% (10 of 39)", "16.3 per 100,000 (26 of 159,752)"); a rank
+names its group and period.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from perfkit.assess.benchmark import position
+from perfkit.assess.small_base import on_small_base
 from perfkit.contract import COUNTS_DISAGREE
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
@@ -23,13 +25,22 @@ def _known(value: object) -> bool:
 
 
 def counts_text(row: pd.Series, small: int, prefix: str = "") -> str:
-    """'10 of 39' for a percentage whose denominator is under ``small``, else ''."""
-    if row["unit"] != "%" or row[prefix + "status"] == "suppressed":
+    """The counts behind a figure on a small base (fewer than ``small`` cases,
+    :mod:`perfkit.assess.small_base`), else '': '10 of 39' beside a percentage, '26 of 159,752'
+    beside a rate per 100,000, '3,585 days over 34' beside an average.
+
+    >>> row = pd.Series({"unit": "rate per 100,000", "status": "ok", "numerator": 26.0, "denominator": 159752.0})
+    >>> counts_text(row, 100), counts_text(row.replace(26.0, 260.0), 100)
+    ('26 of 159,752', '')
+    """
+    if row[prefix + "status"] == "suppressed":
         return ""
-    den = row.get(prefix + "denominator")
-    if not _known(den) or den >= small:
+    num, den = row.get(prefix + "numerator"), row.get(prefix + "denominator")
+    if not on_small_base(row["unit"], num, den, small):
         return ""
-    return format_counts(row.get(prefix + "numerator"), den)
+    if row["unit"] == "%" or str(row["unit"]).startswith("rate per "):
+        return format_counts(num, den)
+    return f"{format_value(num, row['unit'], 0)} over {format_value(den, 'count', 0)}"
 
 
 def figure_text(row: pd.Series, small: int = 100, prefix: str = "", note: bool = True) -> str:
