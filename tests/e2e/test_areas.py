@@ -209,11 +209,12 @@ def _body(html: str) -> str:
 
 def _shown(las: pd.DataFrame, neighbours: dict, areas: list[str]) -> dict[str, tuple]:
     """Independently of perfkit: what each area's profile shows of others, per area: its
-    neighbours' rates, its rank, group size and median among neighbours, in its region and among
-    all (ranks and medians of the figures as shown, rounded half-up at 1 d.p.)."""
+    neighbours' rates, its rank, group size, median and how many share its rank among neighbours,
+    in its region and among all (of the figures as shown, rounded half-up at 1 d.p.)."""
     def among(group: pd.Series, area: str) -> tuple:
         known = group.dropna().map(lambda v: float(half_up(v)))
-        return (int(known.rank(method="min")[area]), len(known), median(known)) if area in known else ()
+        tied = int((known == known[area]).sum()) if area in known else 0  # "joint" is shown
+        return (int(known.rank(method="min")[area]), len(known), median(known), tied) if area in known else ()
 
     shown = {}
     for area in areas:
