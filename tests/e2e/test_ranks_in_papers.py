@@ -116,7 +116,7 @@ def test_counts_beside_a_rate_on_a_small_base_and_a_move_of_one_is_not_a_headlin
         counts = dict((p, (n, d)) for p, n, d in db.execute(
             "SELECT period, numerator, denominator FROM observations WHERE indicator = ? AND area_code = ? AND period IN ('2025/26', '2024/25')",
             [code, HOME]).fetchall())
-    (num, den), (before, base) = counts["2025/26"], counts["2024/25"]
+    (num, den), (before, _base) = counts["2025/26"], counts["2024/25"]
     assert num < small and abs(num - before) <= 1, "the demo no longer has a rate on a small base that moved by one"
     title = CAT[code].title
     for kind, text in texts(built, PAPERS["ASC"]).items():
