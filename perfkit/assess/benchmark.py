@@ -5,8 +5,8 @@ decimals (:func:`perfkit.formatting.round_half_up`), so two figures that print t
 tied, whatever their unrounded values. Rank 1 is the best (per polarity); tied values share
 the better rank and the better quartile ("joint 3rd"). Quartile 1 is the best quarter:
 ``ceil(4 * rank / n)`` where ``n`` counts the areas with a value. The median is of the shown
-values, in decimal arithmetic, rounded half-up at the same decimals. Suppressed and missing
-values are not ranked. A neutral indicator has no better end: its areas are placed from the
+values, worked exactly (never on binary floats) and rounded half-up at the same decimals.
+Suppressed and missing values are not ranked. A neutral indicator has no better end: its areas are placed from the
 highest value down, with no quartile, and written as a position ("3rd highest of 16"), never
 a rank (:func:`position`).
 """
@@ -14,29 +14,35 @@ a rank (:func:`position`).
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 from perfkit.formatting import as_shown, round_half_up
 
-__all__ = ["benchmark", "ordinal", "position", "rank_in_group", "shown_median", "value_for_money"]
+__all__ = ["benchmark", "ordinal", "position", "rank_in_group", "value_for_money"]
 
 
-def shown_median(values: pd.Series, decimals: int) -> float:
-    """The median of ``values`` as shown: each rounded half-up at ``decimals``, the middle two
-    averaged in decimal arithmetic, and that rounded half-up again; NaN when there are none.
+def _shown(values: pd.Series, decimals: int) -> pd.Series:
+    """Each value rounded half-up at ``decimals`` (:func:`perfkit.formatting.as_shown`), each
+    distinct value rounded once."""
+    rounded = {v: as_shown(v, decimals) for v in pd.unique(values.dropna())}
+    return values.map(rounded).astype(float)
 
-    >>> shown_median(pd.Series([73.9, 74.0]), 1), shown_median(pd.Series([59.5, 59.6, None]), 1), f"{pd.Series([59.5, 59.6]).median():.1f}"
-    (74.0, 59.6, '59.5')
+
+def _half_up_median(shown: pd.Series, groups: list[pd.Series], decimals: int) -> pd.Series:
+    """The median of each group's shown values, rounded half-up at ``decimals``: in whole units
+    of the last decimal (74.0 is 740), where the middle two's mean is exact (a whole or a half
+    unit), so the half-up rounding is exact too, as in decimal arithmetic.
+
+    >>> shown = pd.Series([73.9, 74.0, 59.5, 59.6]); by = [pd.Series([1, 1, 2, 2])]
+    >>> _half_up_median(shown, by, 1).tolist(), f"{pd.Series([59.5, 59.6]).median():.1f}"
+    ([74.0, 74.0, 59.6, 59.6], '59.5')
     """
-    shown = sorted(round_half_up(v, decimals) for v in values if v == v and v is not None)
-    if not shown:
-        return math.nan
-    mid = len(shown) // 2
-    middle = shown[mid] if len(shown) % 2 else (shown[mid - 1] + shown[mid]) / Decimal(2)
-    return float(round_half_up(middle, decimals))
+    scale = 10 ** int(decimals)
+    units = (shown * scale).round()
+    middle = units.groupby(groups).transform("median")
+    return np.sign(middle) * np.floor(middle.abs() + 0.5) / scale
 
 
 def rank_in_group(values: pd.DataFrame, polarity: str, decimals: int, by: str | list[str] | None = None) -> pd.DataFrame:
@@ -58,8 +64,7 @@ def rank_in_group(values: pd.DataFrame, polarity: str, decimals: int, by: str | 
     [[2, 'A', 1.0, 2, 15.0], [2, 'B', 2.0, 2, 15.0]]
     """
     out = values.copy()
-    live = out["value"].where(out["status"].isin(["ok", "provisional"]))
-    shown = live.map(lambda v: as_shown(v, decimals)).astype(float)
+    shown = _shown(out["value"].where(out["status"].isin(["ok", "provisional"])), decimals)
     ascending = polarity == "lower"
     keys = [out[c] for c in ([by] if isinstance(by, str) else by)] if by is not None else [pd.Series(0, index=out.index)]
     groups = shown.groupby(keys)
@@ -68,7 +73,7 @@ def rank_in_group(values: pd.DataFrame, polarity: str, decimals: int, by: str | 
     quartile = np.ceil(4 * out["rank"] / out["rank_of"].where(out["rank_of"] > 0))
     out["quartile"] = quartile if polarity != "neutral" else np.nan
     out["tied"] = shown.groupby([*keys, shown]).transform("size").astype(float)
-    out["group_median"] = groups.transform(lambda s: shown_median(s, decimals)).astype(float)
+    out["group_median"] = _half_up_median(shown, keys, decimals)
     return out
 
 
@@ -133,7 +138,7 @@ def benchmark(values: pd.DataFrame, area: str, polarity: str, groups: dict[str, 
     rows = []
     for label, members in groups.items():
         ranked = rank_in_group(values[values["area_code"].isin(set(members) | {area})], polarity, decimals)
-        ranked["shown"] = ranked["value"].map(lambda v: as_shown(v, decimals)).where(ranked["rank"].notna())
+        ranked["shown"] = _shown(ranked["value"], decimals).where(ranked["rank"].notna())
         mine = ranked[ranked["area_code"] == area]
         value = mine["shown"].iloc[0] if len(mine) else np.nan
         rank = mine["rank"].iloc[0] if len(mine) else np.nan
