@@ -102,7 +102,8 @@ def benchmark(
     params: str | Path | None = None,
     group: str | None = None,
 ) -> pd.DataFrame:
-    """Rank, quartile, median and gaps of ``area`` within its comparator groups.
+    """Rank, quartile, median and gaps of ``area`` within its comparator groups, on the figures
+    as shown (rounded half-up at the indicator's decimals; :func:`perfkit.assess.benchmark.benchmark`).
 
     Groups: ``group`` (a comparator group's code, ``perfkit groups``) or else the indicator's
     comparator group; the DfE statistical neighbours when ``neighbours`` names the DfE file
@@ -140,7 +141,7 @@ def benchmark(
         group = neighbour_group(load_statistical_neighbours(neighbours), attributes[attributes["key"] == "dfe_number"], area)
         groups[group.name] = set(group.codes)
     groups |= standard_groups(area, authorities(set(values["area_code"]), attributes), attributes, dict(zip(values["area_code"], values["area_name"])))
-    table = run(values, area, ind.polarity.value, groups)
+    table = run(values, area, ind.polarity.value, groups, ind.decimals)
     compared = values[values["area_code"].isin(set().union(*groups.values()) | {area})]
     # published figures kept as published though they disagree with their own counts
     table.attrs["flagged"] = sorted(compared.loc[compared["quality"].eq(COUNTS_DISAGREE), "area_name"])

@@ -4,20 +4,62 @@
 ('97.4%', '£1,234.50', '503')
 >>> format_value(72.21, "rate per 10,000", 1), format_value(29.9, "days", 1), format_value(None, "%", 1)
 ('72.2 per 10,000', '29.9 days', '–')
+
+Every figure is rounded here, half-up at its decimals as a person rounds the decimal number
+(:func:`round_half_up`: 73.95 -> "74.0"), never by the binary float ("73.9").
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
-__all__ = ["STATUS_WORDS", "format_counts", "format_value", "separating_decimals", "status_note"]
+__all__ = [
+    "STATUS_WORDS", "as_shown", "format_change", "format_counts", "format_value", "round_half_up", "separating_decimals", "status_note",
+]
+
+#: Decimals of a float's arithmetic kept before rounding: 28.499999999999996 (0.285 * 100) is 28.5.
+_NOISE = 9
+
+
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, Decimal) and value != value) or (isinstance(value, Decimal) and value.is_nan())
+
+
+def round_half_up(value: float | Decimal, decimals: int) -> Decimal:
+    """``value`` rounded half-up (a half away from zero) at ``decimals``, in decimal arithmetic.
+
+    A float is read as the decimal it prints as (``repr``), taken to 9 decimals to drop the
+    noise of binary arithmetic, then rounded: the figure a person gets from the decimal
+    number, not the one Python's ``round`` or an f-string gets from the binary float.
+    Never "-0.0".
+
+    >>> str(round_half_up(73.95, 1)), str(round_half_up(59.55, 1)), f"{59.55:.1f}"
+    ('74.0', '59.6', '59.5')
+    >>> str(round_half_up(0.285 * 100, 0)), str(round_half_up(-2.5, 0)), str(round_half_up(-0.04, 1))
+    ('29', '-3', '0.0')
+    """
+    with localcontext() as ctx:
+        ctx.prec = 60
+        exact = value if isinstance(value, Decimal) else Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-_NOISE), ROUND_HALF_EVEN)
+        out = exact.quantize(Decimal(1).scaleb(-int(decimals)), ROUND_HALF_UP)
+    return out.copy_abs() if out.is_zero() else out
+
+
+def as_shown(value: float | None, decimals: int) -> float:
+    """``value`` as a paper shows it (:func:`round_half_up`), as a float; NaN where there is none.
+
+    >>> as_shown(6.8966, 1), as_shown(None, 1)
+    (6.9, nan)
+    """
+    return math.nan if _missing(value) else float(round_half_up(value, decimals))
 
 
 def format_value(value: float | None, unit: str, decimals: int) -> str:
-    """``value`` rounded to ``decimals`` with its unit, or an en dash when there is none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """``value`` rounded half-up to ``decimals`` with its unit, or an en dash when there is none."""
+    if _missing(value):
         return "–"
-    number = f"{value:,.{int(decimals)}f}"
+    number = f"{round_half_up(value, decimals):,.{int(decimals)}f}"
     if unit == "%":
         return f"{number}%"
     if unit == "GBP":
@@ -27,6 +69,25 @@ def format_value(value: float | None, unit: str, decimals: int) -> str:
     if unit in ("days", "weeks"):
         return f"{number} {unit}"
     return number
+
+
+def format_change(value: float | None, unit: str, decimals: int, signed: bool = True) -> str:
+    """A difference between two figures: a gap or a change, signed, or a distance (``signed``
+    False). A percentage's difference is in percentage points ("pts"), never "%"; other units
+    keep their own.
+
+    >>> format_change(3.7, "%", 1), format_change(-0.04, "%", 1), format_change(-1.2, "GBP", 2), format_change(0.63, "rate per 100,000", 1)
+    ('+3.7 pts', '0.0 pts', '-£1.20', '+0.6 per 100,000')
+    >>> format_change(2.0, "%", 1, signed=False)
+    '2.0 pts'
+    """
+    if _missing(value):
+        return "–"
+    rounded = round_half_up(value, decimals)
+    sign = "+" if rounded > 0 and signed else ""
+    if unit == "%":
+        return f"{sign}{rounded:,.{int(decimals)}f} pts"
+    return sign + format_value(rounded, unit, decimals)
 
 
 def separating_decimals(value: float | None, others: list[float | None], decimals: int, most: int = 3) -> int:
@@ -41,8 +102,8 @@ def separating_decimals(value: float | None, others: list[float | None], decimal
     if value is None or value != value:
         return int(decimals)
     for d in range(int(decimals), int(decimals) + most + 1):
-        shown = round(value, d)
-        if all(o is None or o != o or abs(value - o) < 1e-9 or shown != round(o, d) for o in others):
+        shown = round_half_up(value, d)
+        if all(o is None or o != o or abs(value - o) < 1e-9 or shown != round_half_up(o, d) for o in others):
             return d
     return int(decimals) + most
 
@@ -53,9 +114,9 @@ def format_counts(numerator: float | None, denominator: float | None) -> str:
     >>> format_counts(10, 39), format_counts(None, 39)
     ('10 of 39', '')
     """
-    if numerator is None or denominator is None or numerator != numerator or denominator != denominator:
+    if _missing(numerator) or _missing(denominator):
         return ""
-    return f"{numerator:,.0f} of {denominator:,.0f}"
+    return f"{format_value(numerator, 'count', 0)} of {format_value(denominator, 'count', 0)}"
 
 
 #: What a stored status is called where a figure is shown.

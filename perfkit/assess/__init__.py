@@ -20,6 +20,7 @@ from perfkit.assess.commentary import commentary_checks
 from perfkit.assess.direction import DIRECTION_LABELS, direction
 from perfkit.assess.rag import RAG_LABELS, rag
 from perfkit.assess.scorecard import scorecard
+from perfkit.assess.small_base import within_one
 from perfkit.assess.spc_judgement import (
     own_series,
     own_values,
@@ -114,14 +115,17 @@ def headline_counts(card: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return out.reset_index().rename(columns={"_all": "group"}) if not keys else out.reset_index()
 
 
-def notable_movements(card: pd.DataFrame, count: int = 3) -> pd.DataFrame:
+def notable_movements(card: pd.DataFrame, count: int = 3, small: int = 100) -> pd.DataFrame:
     """The indicators that improved and worsened most since the previous period.
 
     Size of a move is the change relative to the previous value; indicators without
-    polarity or without both values are left out. Returns up to ``count`` of each, with a
-    ``movement`` column ("improved" / "worsened") and ``relative_change``.
+    polarity or without both values are left out, and so is a move on a small base (fewer
+    than ``small`` cases, :mod:`perfkit.assess.small_base`) of at most one in its numerator:
+    one admission is not a headline. Returns up to ``count`` of each, with a ``movement``
+    column ("improved" / "worsened") and ``relative_change``.
     """
     moved = card[card["direction_previous"].isin(["improved", "worsened"])].copy()
+    moved = moved[~within_one(moved, small)]
     moved["relative_change"] = (moved["change_previous"] / moved["previous_value"].abs()).where(moved["previous_value"] != 0)
     moved["size"] = moved["relative_change"].abs().astype(float)
     parts = [

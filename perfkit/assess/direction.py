@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from perfkit.contract import DIRECTION_LABELS
+from perfkit.formatting import as_shown
 
 __all__ = ["DIRECTION_LABELS", "NOT_SIGNIFICANT", "direction", "direction_of_range"]
 
@@ -49,11 +50,11 @@ def direction(
     current = pd.to_numeric(current, errors="coerce").astype(float)
     previous = pd.to_numeric(previous, errors="coerce").astype(float)
     if isinstance(decimals, int):
-        change = current.round(decimals) - previous.round(decimals)
+        change = pd.Series([as_shown(c, decimals) - as_shown(p, decimals) for c, p in zip(current, previous)], index=current.index)
     else:
         d = pd.Series(decimals, index=current.index).astype(int)
         change = pd.Series(
-            [round(c, n) - round(p, n) if c == c and p == p else np.nan for c, p, n in zip(current, previous, d)],
+            [as_shown(c, n) - as_shown(p, n) if c == c and p == p else np.nan for c, p, n in zip(current, previous, d)],
             index=current.index,
         )
     threshold = pd.Series(threshold, index=current.index).astype(float).fillna(0.0)

@@ -28,7 +28,7 @@ from perfkit.periods import Freq, Period
 
 __all__ = ["RANK_COLUMNS", "scorecard"]
 
-RANK_COLUMNS = ["rank", "rank_of", "quartile", "group_median", "rank_period", "rank_group", "rank_note", "england_value"]
+RANK_COLUMNS = ["rank", "rank_of", "quartile", "group_median", "rank_period", "rank_group", "rank_note", "england_value", "rank_tied"]
 _FIGURES = ("area_name", "value", "numerator", "denominator", "status", "status_reason", "withheld_low", "withheld_high", "quality")
 #: How far back a comparison looks for a period its group can be compared in (periods of its length).
 LOOK_BACK = 8
@@ -138,7 +138,9 @@ def _annual_outturns(card: pd.DataFrame, period: Period) -> pd.DataFrame:
 
 
 def _comparison(obs: pd.DataFrame, catalogue: Catalogue, area: str, code: str, now: Period) -> dict:
-    """Rank of ``area`` in the indicator's group at the latest period the group can be compared."""
+    """Rank of ``area`` in the indicator's group at the latest period the group can be compared,
+    on the figures as shown (:func:`rank_in_group`): ``rank_tied`` areas share the rank (1 when
+    none); a neutral indicator's rank is its position from the highest value."""
     ind = catalogue[code]
     group = catalogue.groups[ind.comparator_group]
     base = {"rank_group": group.name, "rank_of": 0}
@@ -153,7 +155,7 @@ def _comparison(obs: pd.DataFrame, catalogue: Catalogue, area: str, code: str, n
     for period in periods:
         at = values[values["period"].eq(period)]
         if area in set(at["area_code"]) and at["area_code"].isin(members).sum() >= enough:
-            ranked = rank_in_group(at[at["area_code"].isin(members | {area})], ind.polarity.value)
+            ranked = rank_in_group(at[at["area_code"].isin(members | {area})], ind.polarity.value, ind.decimals)
             mine = ranked[ranked["area_code"].eq(area)].iloc[0]
             england = at.loc[at["area_code"].eq(ENGLAND), "value"]
             return {
@@ -164,6 +166,7 @@ def _comparison(obs: pd.DataFrame, catalogue: Catalogue, area: str, code: str, n
                 "group_median": mine["group_median"],
                 "rank_period": period,
                 "england_value": england.iloc[0] if len(england) else float("nan"),
+                "rank_tied": int(mine["tied"]),
             }
     return {**base, "rank_note": f"no period in the last {LOOK_BACK} with values for the council and at least {enough} of the group"}
 

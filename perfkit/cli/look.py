@@ -117,15 +117,16 @@ def benchmark(
     store: StoreOpt = None,
 ) -> None:
     """Rank, quartile, median and gaps of an area within its comparator groups, region and England."""
-    from perfkit.formatting import format_value
+    from perfkit.formatting import format_change, format_value
 
     ind = api.get_catalogue()[code.upper()]
     table = api.benchmark(code, area, period, neighbours=neighbours, store=store, group=group)
     fmt = lambda v: format_value(v, ind.unit.value, ind.decimals)  # noqa: E731
+    gap = lambda v, signed=True: format_change(v, ind.unit.value, ind.decimals, signed)  # noqa: E731 - "+3.7 pts" for a percentage
     grid = Table("group", "value", "position", "quartile", "median", "gap to median", "best quartile from", "gap to best quartile", title=f"{ind.code}: {ind.title}, {area}, {period}")
     for _, r in table.iterrows():
         quartile = "–" if r["quartile"] != r["quartile"] else str(int(r["quartile"]))
-        grid.add_row(plain(r["group"]), fmt(r["value"]), r["position"], quartile, fmt(r["median"]), fmt(r["gap_to_median"]), fmt(r["best_quartile_threshold"]), fmt(r["gap_to_best_quartile"]))
+        grid.add_row(plain(r["group"]), fmt(r["value"]), r["position"], quartile, fmt(r["median"]), gap(r["gap_to_median"]), fmt(r["best_quartile_threshold"]), gap(r["gap_to_best_quartile"], False))
     out.print(grid)
     if table.attrs.get("flagged"):
         out.print(plain(

@@ -35,9 +35,9 @@ LOCAL_AUTHORITIES = "local_authorities"
 #: The columns of the benchmarks frame, one row per indicator, group and member.
 COLUMNS = [
     "indicator", "period", "group", "group_of", "group_name", "area_code", "area_name", "value", "numerator", "denominator",
-    "status", "status_reason", "quality", "rank", "rank_of", "quartile", "group_median",
+    "status", "status_reason", "quality", "rank", "rank_of", "quartile", "group_median", "tied",
 ]
-_NUMBERS = ["value", "numerator", "denominator", "rank", "rank_of", "quartile", "group_median"]
+_NUMBERS = ["value", "numerator", "denominator", "rank", "rank_of", "quartile", "group_median", "tied"]
 #: The kinds of group a profile ranks its area in, in the order papers show them.
 GROUPS = ("neighbours", "region", "england")
 
@@ -157,7 +157,8 @@ def area_benchmarks(params: ReportParams, report: ReportDef | None, asked: list[
     members = _memberships(params, report, areas, values, attributes)
     figures = values[["indicator", "area_code", "area_name", "period", "value", "numerator", "denominator", "status", "status_reason", "quality"]]
     joined = members.merge(figures, on=["indicator", "area_code"], how="inner")
-    parts = [rank_in_group(part, params.catalogue[code].polarity.value, by=["group", "group_of"]) for code, part in joined.groupby("indicator", sort=False)]
+    cat = params.catalogue
+    parts = [rank_in_group(part, cat[code].polarity.value, cat[code].decimals, by=["group", "group_of"]) for code, part in joined.groupby("indicator", sort=False)]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
     frame["period"] = frame["period"].map(lambda p: p.label if isinstance(p, Period) else p)
     return areas, frame[COLUMNS]

@@ -35,8 +35,12 @@ DICTIONARY = [
     ("direction", "Direction of travel on the previous period: improved, no significant change, worsened (up or down for neutral "
                   "indicators), withheld, not comparable."),
     ("previous_period", "The period the direction of travel compares with."),
-    ("rank", "The council's rank in its comparator group (1 is best), where the group can be compared."),
-    ("rank_of", "How many authorities were ranked."),
+    ("rank", "The council's rank in its comparator group (1 is best), where the group can be compared, on the figures as "
+             "published (rounded half-up at the decimals shown). Blank for a neutral indicator (polarity neutral): "
+             "neither end is better, so it has a position (e.g. 3rd highest), not a rank."),
+    ("rank_tied", "How many authorities share the rank, their figures reading the same (1 where the rank is not shared; "
+                  "a shared rank is written 'joint'). Blank where there is no rank."),
+    ("rank_of", "How many authorities were compared."),
     ("rank_period", "The period the rank is for: the latest the whole group can be compared for (a withheld figure is never ranked)."),
     ("comparator_group", "The comparator group's code (see the council's params/comparators/)."),
 ]
@@ -54,7 +58,8 @@ def open_data_records(card: pd.DataFrame) -> list[dict]:
     card.loc[held, ["value", "numerator", "denominator"]] = None  # withheld: never a figure beside the word
     frame = card[[name for name, _ in DICTIONARY]].astype(object)
     unranked = pd.to_numeric(frame["rank_of"]).fillna(0).eq(0)
-    frame.loc[unranked, ["rank", "rank_of", "rank_period"]] = None
+    frame.loc[unranked, ["rank", "rank_tied", "rank_of", "rank_period"]] = None
+    frame.loc[frame["polarity"].eq("neutral"), ["rank", "rank_tied"]] = None  # a position, not a rank where 1 is best
     return [{k: (None if v is None or (isinstance(v, float) and v != v) else v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
@@ -69,7 +74,7 @@ def open_data(nb) -> tuple[bytes, bytes] | None:  # noqa: ANN001 - an executed n
 def open_data_files(records: list[dict]) -> tuple[bytes, bytes]:
     """Open-data records as the CSV and its data dictionary, spreadsheet-safe."""
     frame = pd.DataFrame.from_records(records, columns=[name for name, _ in DICTIONARY])
-    for column in ("value", "numerator", "denominator", "target", "rank", "rank_of"):
+    for column in ("value", "numerator", "denominator", "target", "rank", "rank_tied", "rank_of"):
         numbers = pd.to_numeric(frame[column]).astype(float)
         whole = numbers.dropna().map(float.is_integer).all()
         frame[column] = numbers.round().astype("Int64") if whole else numbers  # 490, not 490.0; blank where none

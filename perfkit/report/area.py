@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from perfkit.assess import aggregate, ordinal, reporting_period, trends
+from perfkit.assess import aggregate, reporting_period, trends
+from perfkit.assess.benchmark import position
 from perfkit.assess.direction import direction
 from perfkit.blocks.model import (
     Block,
@@ -32,7 +33,7 @@ from perfkit.compare.batch import GROUPS
 from perfkit.config.catalogue import Indicator
 from perfkit.config.papers import Paper
 from perfkit.contract import ENGLAND, LIVE
-from perfkit.formatting import format_value
+from perfkit.formatting import as_shown, format_change, format_value, round_half_up
 from perfkit.periods import Period, parse_period
 from perfkit.report.charts import comparator_chart, sparkline_svg, trend_alt
 from perfkit.report.shell import Inputs, PaperSections, about, paper_header, stacked
@@ -147,12 +148,14 @@ class AreaProfile(PaperSections):
         return self.published.get((ind.code, area))
 
     def _gap(self, ind: Indicator, row: pd.Series | None) -> tuple[float | None, str]:
-        """The gap to the neighbour median, and whether that is better or worse: the direction
-        of travel's rule (per polarity, at the shown decimals) read from the median to the value."""
+        """The gap from the neighbour median to the value as shown (both rounded half-up at the
+        indicator's decimals), and whether that is better or worse: the direction of travel's
+        rule (per polarity) read from the median to the value."""
         if row is None or row["value"] != row["value"] or row["group_median"] != row["group_median"]:
             return None, ""
-        said = direction(pd.Series([row["value"]]), pd.Series([row["group_median"]]), pd.Series([ind.polarity.value]), 0.0, ind.decimals).iloc[0]
-        return float(row["value"] - row["group_median"]), GAP_WORDS[said]
+        value = as_shown(row["value"], ind.decimals)
+        said = direction(pd.Series([value]), pd.Series([row["group_median"]]), pd.Series([ind.polarity.value]), 0.0, ind.decimals).iloc[0]
+        return float(round_half_up(value, ind.decimals) - round_half_up(row["group_median"], ind.decimals)), GAP_WORDS[said]
 
     # ----- the paper, in order ------------------------------------------------------
     def header(self) -> Block:
@@ -222,14 +225,16 @@ class AreaProfile(PaperSections):
         return Cell(alt, parts=(Part(alt, "image", svg=sparkline_svg(list(series["value"]), alt)),))
 
     def _place(self, ind: Indicator, group: str) -> list[str]:
-        """'4th of 11, quartile 2' over 'median 21.5%', or why there is no rank."""
+        """'joint 4th of 11, quartile 2' over 'median 21.5%' ('3rd highest of 11' for a neutral
+        indicator), or why there is no rank."""
         row = self._row(ind.code, group)
         if row is None:
             return ["–"]
         if row["rank"] != row["rank"]:
             return [f"not ranked ({row['status']})"]
         quartile = f", quartile {int(row['quartile'])}" if row["quartile"] == row["quartile"] else ""
-        return [f"{ordinal(row['rank'], int(row['rank_of']))}{quartile}", f"median {self._fmt(ind, row['group_median'])}"]
+        place = position(row["rank"], int(row["rank_of"]), ind.polarity.value, row.get("tied", 1))
+        return [f"{place}{quartile}", f"median {self._fmt(ind, row['group_median'])}"]
 
     def profile(self) -> Block:
         """Appendix 1: every indicator with its value, trend and place in each group it has."""
@@ -241,7 +246,7 @@ class AreaProfile(PaperSections):
             value = figure_text(own, note=False) if own is not None else "No figure"
             when = own["period"] if own is not None else reporting_period(ind.freq, self.period).label
             gap, how = self._gap(ind, self._row(ind.code, "neighbours"))
-            gap_text = "–" if gap is None else f"{'+' if gap > 0 else ''}{format_value(gap, ind.unit.value, ind.decimals)}" + (f" ({how})" if how else "")
+            gap_text = "–" if gap is None else format_change(gap, ind.unit.value, ind.decimals) + (f" ({how})" if how else "")
             england = self._published(ind, ENGLAND)
             places = [self._place(ind, g) + ([f"England {self._fmt(ind, england)}"] if g == "england" and england is not None else []) for g, _ in groups]
             rows.append((
@@ -259,8 +264,11 @@ class AreaProfile(PaperSections):
             row_headers=True,
         )
         note = Paragraph(
-            f"Groups: {self._groups_sentence()}. Rank 1 is the best (per the indicator's polarity); tied values share a rank; "
-            "quartile 1 is the best quarter of the group; suppressed and missing figures are not ranked. Rates and percentages "
+            f"Groups: {self._groups_sentence()}. Figures are ranked as shown (rounded half-up), and medians are of the shown "
+            "figures. Rank 1 is the best (per the indicator's polarity); figures that read the same share the better rank "
+            "(\"joint\"); quartile 1 is the best quarter of the group; an indicator where neither higher nor lower is better "
+            "has a position (\"3rd highest\"), not a rank or quartile; suppressed and missing figures are not ranked. "
+            "Gaps between percentages are in percentage points (pts). Rates and percentages "
             "are recomputed from their published counts where the publisher gives them. Annual indicators show their latest completed year.",
             "note",
         )

@@ -194,7 +194,7 @@ class DirectoratePaper(PaperSections):
         total = [Cell("Total"), Cell(str(period.covered), align="right"), Cell(str(sum(period.withheld.values())), align="right")]
         rows.append(tuple(total + ([Cell(str(year.covered), align="right")] if year is not None else [])))
         paras.append(Table("Indicators by RAG status", tuple(columns), tuple(rows), ("auto",) * len(columns)))
-        for _, m in notable_movements(card).iterrows():
+        for _, m in notable_movements(card, small=self.small).iterrows():
             paras.append(
                 f"{m['title']} {m['movement']} from {previous_text(m, self.small)} in {m['previous_period'].label} "
                 f"to {figure_text(m, self.small)} in {m['period'].label} ({m['rag']})."

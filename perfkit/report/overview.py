@@ -160,7 +160,7 @@ class CorporateOverview(PaperSections):
         return Section(5, "Indicators that are Red", (lead, table, *notes), "reds")
 
     def movers(self) -> Block:
-        moves = notable_movements(self.card, count=5)
+        moves = notable_movements(self.card, count=5, small=self.small)
         rows = tuple(
             (
                 stacked([m["title"], f"[{m['indicator']}]"]),

@@ -126,7 +126,7 @@ class IndicatorProfile:
 
         values = aggregate(self.inputs.rows[self.inputs.rows["area_code"].isin(members)], self.inputs.params.catalogue, native)
         values = values[values["indicator"] == i.code]
-        ranked = rank_in_group(values, i.polarity.value)
+        ranked = rank_in_group(values, i.polarity.value, i.decimals)
         everyone = aggregate(self.inputs.rows[self.inputs.rows["area_code"] == ENGLAND], self.inputs.params.catalogue, native)
         england = everyone.loc[everyone["indicator"] == i.code, "value"]
         median = ranked["group_median"].iloc[0] if len(ranked) else None

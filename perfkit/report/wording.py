@@ -3,15 +3,17 @@
 One place for the words every paper uses about a figure, so the scorecard, the exceptions,
 the overview and ``perfkit show`` say the same thing: a withheld figure is "Withheld: fewer
 than 5", never "No data"; a provisional one says so with its reason; a percentage on a
-small base shows its counts ("25.6% (10 of 39)"); a rank names its group and period.
+small base shows its counts ("25.6% (10 of 39)", "16.3 per 100,000 (26 of 159,752)"); a rank
+names its group and period.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from perfkit.assess.benchmark import ordinal
+from perfkit.assess.benchmark import position
 from perfkit.assess.disclosure import WITHHELD_WORDS
+from perfkit.assess.small_base import on_small_base
 from perfkit.contract import COUNTS_DISAGREE, RAG_WORDS, rag_phrase
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
@@ -24,13 +26,22 @@ def _known(value: object) -> bool:
 
 
 def counts_text(row: pd.Series, small: int, prefix: str = "") -> str:
-    """'10 of 39' for a percentage whose denominator is under ``small``, else ''."""
-    if row["unit"] != "%" or row[prefix + "status"] == "suppressed":
+    """The counts behind a figure on a small base (fewer than ``small`` cases,
+    :mod:`perfkit.assess.small_base`), else '': '10 of 39' beside a percentage, '26 of 159,752'
+    beside a rate per 100,000, '3,585 days over 34' beside an average.
+
+    >>> row = pd.Series({"unit": "rate per 100,000", "status": "ok", "numerator": 26.0, "denominator": 159752.0})
+    >>> counts_text(row, 100), counts_text(row.replace(26.0, 260.0), 100)
+    ('26 of 159,752', '')
+    """
+    if row[prefix + "status"] == "suppressed":
         return ""
-    den = row.get(prefix + "denominator")
-    if not _known(den) or den >= small:
+    num, den = row.get(prefix + "numerator"), row.get(prefix + "denominator")
+    if not on_small_base(row["unit"], num, den, small):
         return ""
-    return format_counts(row.get(prefix + "numerator"), den)
+    if row["unit"] == "%" or str(row["unit"]).startswith("rate per "):
+        return format_counts(num, den)
+    return f"{format_value(num, row['unit'], 0)} over {format_value(den, 'count', 0)}"
 
 
 def figure_text(row: pd.Series, small: int = 100, prefix: str = "", note: bool = True) -> str:
@@ -183,16 +194,19 @@ def rag_caption(title: str, row: pd.Series) -> str:
 
 
 def comparator_text(row: pd.Series) -> str:
-    """'6th of 15, quartile 2 (median 12.3%; England 11.0%) · Demo neighbours, 2024/25', or why not ranked."""
+    """'joint 6th of 15, quartile 2 (median 12.3%; England 11.0%) · Demo neighbours, 2024/25';
+    for a neutral indicator its position, 'highest of 16 (median ...)'; or why not ranked.
+    Rank, median and England's figure are as shown, rounded half-up (:mod:`perfkit.assess.benchmark`)."""
     group = row.get("rank_group")
     if not isinstance(group, str):
         return "No comparator group"
     if not (_known(row.get("rank_of")) and row["rank_of"]):
         return f"Not ranked: {row['rank_note']} ({group})"
     fmt = lambda c: format_value(row[c], row["unit"], int(row["decimals"]))  # noqa: E731
-    quartile = f", quartile {int(row['quartile'])}" if _known(row["quartile"]) else ""
+    quartile = f", quartile {int(row['quartile'])}" if _known(row["quartile"]) and row["polarity"] != "neutral" else ""
     england = f"; England {fmt('england_value')}" if _known(row.get("england_value")) else ""
-    return f"{ordinal(row['rank'], int(row['rank_of']))}{quartile} (median {fmt('group_median')}{england}) · {group}, {row['rank_period'].label}"
+    place = position(row["rank"], int(row["rank_of"]), row["polarity"], row.get("rank_tied", 1))
+    return f"{place}{quartile} (median {fmt('group_median')}{england}) · {group}, {row['rank_period'].label}"
 
 
 def status_footnote(rows: pd.DataFrame) -> str:

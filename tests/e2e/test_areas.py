@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -43,13 +44,15 @@ def area_project(folder: Path, areas: list[str] | None = None) -> Path:
 
 
 def published() -> dict:
-    """Independently of perfkit: each authority's 2025 rate from its published counts, its
-    region, and its statistical neighbours as ONS codes (through DfE's numbers)."""
+    """Independently of perfkit: each authority's 2025 rate from its published counts and as
+    published (``shown``: DfE's 1 d.p. figure, which perfkit ranks on), its region, and its
+    statistical neighbours as ONS codes (through DfE's numbers)."""
     shared = require_shared_data()
     raw = pd.read_csv(shared / C1, dtype=str, keep_default_na=False)
     las = raw[(raw["geographic_level"] == "Local authority") & (raw["time_period"] == "2025")].copy()
     counts = las[["rereferral_count", "referral_count"]].apply(pd.to_numeric, errors="coerce")
     las["rate"] = counts["rereferral_count"] / counts["referral_count"] * 100
+    las["shown"] = pd.to_numeric(las["rereferral_percent"], errors="coerce")
     ordered = raw[raw["geographic_level"] == "Local authority"].sort_values("time_period")
     code_of = dict(zip(ordered["old_la_code"], ordered["new_la_code"]))  # each DfE number's latest ONS code
     sn = pd.read_csv(shared / SN, dtype=str, encoding="utf-8-sig", keep_default_na=False)
@@ -62,13 +65,27 @@ def published() -> dict:
     return {"las": las.set_index("new_la_code"), "neighbours": neighbours, "raw": raw}
 
 
-def place(rates: pd.Series, area: str) -> tuple[str, float]:
-    """'4th of 11, quartile 2' and the median, lower being better, as the brief defines them."""
-    known = rates.dropna()
+def half_up(value: float | Decimal) -> Decimal:
+    """A figure rounded at 1 d.p. as a person rounds it (73.95 is 74.0)."""
+    return (value if isinstance(value, Decimal) else Decimal(repr(float(value)))).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def median(values: pd.Series) -> Decimal:
+    """The median of figures as shown, in decimal arithmetic, rounded half-up."""
+    known = sorted(half_up(v) for v in values.dropna())
+    mid = len(known) // 2
+    return half_up(known[mid] if len(known) % 2 else (known[mid - 1] + known[mid]) / 2)
+
+
+def place(shown: pd.Series, area: str) -> tuple[str, Decimal]:
+    """'4th of 11, quartile 2' ('joint 4th' where the figure as published is shared) and the
+    median of the published figures rounded half-up, lower being better, as the brief defines them."""
+    known = shown.dropna()
     rank = int(known.rank(method="min")[area])
     n = len(known)
+    joint = "joint " if (known == known[area]).sum() > 1 else ""
     suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
-    return f"{rank}{suffix} of {n}, quartile {math.ceil(4 * rank / n)}", known.median()
+    return f"{joint}{rank}{suffix} of {n}, quartile {math.ceil(4 * rank / n)}", median(known)
 
 
 @pytest.fixture(scope="module")
@@ -95,17 +112,18 @@ def test_an_areas_figures_and_ranks_equal_the_published_files(batch):
         row = profile_row(html)
         me = las.loc[area]
         assert row["Value"] == f"{float(me['rereferral_percent']):.1f}%"  # DfE's own published percentage
-        group = las.loc[[area, *neighbours[area]], "rate"]
-        text, median = place(group, area)
-        assert row["Among neighbours"] == f"{text} median {median:.1f}%", (area, row)
-        region = las.loc[las["region_code"] == me["region_code"], "rate"]
-        text, median = place(region, area)
-        assert row["In its region"] == f"{text} median {median:.1f}%", (area, row)
-        text, median = place(las["rate"], area)
+        group = las.loc[[area, *neighbours[area]], "shown"]
+        text, mid = place(group, area)
+        assert row["Among neighbours"] == f"{text} median {mid}%", (area, row)
+        gap = half_up(me["shown"]) - mid  # in percentage points, between the figures as shown
+        assert row["Gap to neighbour median"].startswith(f"{'+' if gap > 0 else ''}{gap} pts"), (area, row)
+        region = las.loc[las["region_code"] == me["region_code"], "shown"]
+        text, mid = place(region, area)
+        assert row["In its region"] == f"{text} median {mid}%", (area, row)
+        text, mid = place(las["shown"], area)
         england = float(data["raw"].query("geographic_level == 'National' and time_period == '2025'")["rereferral_percent"].iloc[0])
-        assert row["Among all authorities"] == f"{text} median {median:.1f}% England {england:.1f}%", (area, row)
-        gap = las.loc[area, "rate"] - las.loc[[area, *neighbours[area]], "rate"].median()
-        assert row["Gap to neighbour median"].startswith(f"{'+' if gap > 0 else ''}{gap:.1f}%")
+        assert row["Among all authorities"] == f"{text} median {mid}% England {england:.1f}%", (area, row)
+        group = las.loc[[area, *neighbours[area]], "rate"]
         # the dot chart names every neighbour with a published figure
         soup = BeautifulSoup(html, "html.parser")
         alt = soup.find("img", alt=re.compile("Re-referrals.*areas with values"))["alt"]
@@ -191,10 +209,12 @@ def _body(html: str) -> str:
 
 def _shown(las: pd.DataFrame, neighbours: dict, areas: list[str]) -> dict[str, tuple]:
     """Independently of perfkit: what each area's profile shows of others, per area: its
-    neighbours' rates, its rank, group size and median among neighbours, in its region and among all."""
+    neighbours' rates, its rank, group size, median and how many share its rank among neighbours,
+    in its region and among all (of the figures as shown, rounded half-up at 1 d.p.)."""
     def among(group: pd.Series, area: str) -> tuple:
-        known = group.dropna()
-        return (int(known.rank(method="min")[area]), len(known), round(known.median(), 9)) if area in known else ()
+        known = group.dropna().map(lambda v: float(half_up(v)))
+        tied = int((known == known[area]).sum()) if area in known else 0  # "joint" is shown
+        return (int(known.rank(method="min")[area]), len(known), median(known), tied) if area in known else ()
 
     shown = {}
     for area in areas:

@@ -152,14 +152,14 @@ def test_direction_edges():
 def test_rank_with_ties_polarity_and_suppression():
     values = pd.DataFrame({"area_code": list("ABCDEF"), "value": [10.0, 20.0, 20.0, 0.0, 5.0, 30.0],
                            "status": ["ok", "ok", "ok", "suppressed", "ok", "provisional"]})
-    higher = rank_in_group(values, "higher").set_index("area_code")
+    higher = rank_in_group(values, "higher", 1).set_index("area_code")
     assert higher["rank"].tolist()[:3] == [4.0, 2.0, 2.0] and math.isnan(higher.loc["D", "rank"])
     assert higher.loc["F", "rank"] == 1 and higher.loc["E", "rank"] == 5 and higher["rank_of"].iloc[0] == 5
     assert higher["quartile"].fillna(-1).tolist() == [4, 2, 2, -1, 4, 1]
     assert higher.loc["A", "group_median"] == 20.0  # median of 10, 20, 20, 5, 30: the suppressed 0 is not a value
-    lower = rank_in_group(values, "lower").set_index("area_code")
+    lower = rank_in_group(values, "lower", 1).set_index("area_code")
     assert lower.loc["E", "rank"] == 1 and lower.loc["F", "rank"] == 5 and lower.loc["E", "quartile"] == 1
-    neutral = rank_in_group(values, "neutral").set_index("area_code")
+    neutral = rank_in_group(values, "neutral", 1).set_index("area_code")
     assert neutral.loc["F", "rank"] == 1 and neutral["quartile"].isna().all()
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import shutil
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 import pytest
@@ -94,24 +95,23 @@ def test_benchmark_equals_an_independent_computation(public_store, shared_data, 
 
     raw = pd.read_csv(shared_data / C1, dtype=str, keep_default_na=False)
     year = raw[(raw["time_period"] == "2025") & (raw["geographic_level"] == "Local authority")]
-    # rates are recomputed from the counts (more precise than the published 1 d.p.), as perfkit does
-    counts = year[["rereferral_count", "referral_count"]].apply(pd.to_numeric, errors="coerce")
-    recomputed = counts["rereferral_count"] / counts["referral_count"] * 100
-    year = year.assign(pct=recomputed.fillna(pd.to_numeric(year["rereferral_percent"], errors="coerce")))
+    # ranked as published: DfE's own 1 d.p. figures (perfkit recomputes from the counts and
+    # rounds half-up at the indicator's 1 decimal, which gives DfE's figure for every authority)
+    year = year.assign(pct=pd.to_numeric(year["rereferral_percent"], errors="coerce"))
     me = year[year["old_la_code"] == dfe_number].iloc[0]
     sn_file = shared_data / "New_Statistical_Neighbour_Groupings_April_2021.csv"
     sn = pd.read_csv(sn_file, encoding="utf-8-sig", dtype=str)
     row = sn[sn["LA num"] == dfe_number].iloc[0]
     neighbour_numbers = [row[f"SN{i}"] for i in range(1, 11)]
 
-    def me_value(row: pd.Series) -> float:
-        return float(year.loc[year["old_la_code"] == row["old_la_code"], "pct"].iloc[0])
+    def half_up(value) -> float:  # noqa: ANN001 - the median rounded as a person rounds it, at 1 d.p.
+        return float(Decimal(str(value)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
     def expected(members: pd.DataFrame) -> tuple:
         ranked = members.dropna(subset=["pct"])  # suppressed values are not ranked
         better = (ranked["pct"] < me["pct"]).sum()  # lower is better; ties share the better rank
-        rank, n = better + 1, len(ranked)
-        return rank, n, math.ceil(4 * rank / n), ranked["pct"].median()
+        rank, n, tied = better + 1, len(ranked), int((ranked["pct"] == me["pct"]).sum())
+        return rank, n, math.ceil(4 * rank / n), half_up(ranked["pct"].median()), tied
 
     monkeypatch.delenv("PERFKIT_HOME", raising=False)
     table = perfkit.benchmark("DFE_REREF", me["new_la_code"], "2024/25", neighbours=sn_file, store=public_store, params=PARAMS).set_index("group")
@@ -121,17 +121,18 @@ def test_benchmark_equals_an_independent_computation(public_store, shared_data, 
         "England: all upper-tier authorities reported": year,
     }
     for name, members in groups.items():
-        rank, n, quartile, median = expected(members)
+        rank, n, quartile, median, tied = expected(members)
         got = table.loc[name]
         assert (got["rank"], got["rank_of"], got["quartile"]) == (rank, n, quartile), name
-        assert got["median"] == pytest.approx(median), name
-        assert got["position"] == perfkit.assess.ordinal(rank, n)
+        assert got["median"] == median, name
+        assert got["position"] == ("joint " if tied > 1 else "") + perfkit.assess.ordinal(rank, n)
         ranked = members.dropna(subset=["pct"]).sort_values("pct")
         positions = ranked["pct"].rank(method="min")
         threshold = ranked.loc[(4 * positions / n).apply(math.ceil) == 1, "pct"].max()  # weakest value in quartile 1
-        assert got["gap_to_median"] == pytest.approx(me_value(me) - median)
+        assert got["value"] == me["pct"]
+        assert got["gap_to_median"] == pytest.approx(me["pct"] - median)
         assert got["best_quartile_threshold"] == pytest.approx(threshold)
-        assert got["gap_to_best_quartile"] == pytest.approx(max(0.0, me_value(me) - threshold))
+        assert got["gap_to_best_quartile"] == pytest.approx(max(0.0, me["pct"] - threshold))
 
 
 def test_comparator_chart_for_a_real_series_has_england_and_the_group(public_store, monkeypatch, tmp_path):
