@@ -161,6 +161,11 @@ _RUNNING = """  let running(groups) = context {
 """
 
 
+def _note(b: Data) -> str:
+    """A note (a table's key) in smaller type, as in HTML and Word, kept whole on one page."""
+    return f"#block(breakable: false)[#text(size: 9pt)[#par[{tt(b['text'])}]]]"
+
+
 def _items(b: Data) -> str:
     return "\n".join(render(item) for item in b["items"])
 
@@ -172,7 +177,7 @@ _BLOCKS: dict[str, Callable[[Data], str]] = {
     "PaperHeader": _header,
     "Section": _section,
     "Heading": lambda b: f"#heading(level: {max(1, b['level'] - 1)}, numbering: none)[{tt(b['text'])}]",
-    "Paragraph": lambda b: f"#block(breakable: false)[#par[{tt(b['text'])}]]" if b["css"] == "note" else f"#par[{tt(b['text'])}]",
+    "Paragraph": lambda b: _note(b) if b["css"] == "note" else f"#par[{tt(b['text'])}]",
     "PageBreak": lambda b: f"#set page(flipped: {'true' if b['landscape'] else 'false'})\n#pagebreak(weak: true)",
     "Chart": _chart,
     "Table": _table,
