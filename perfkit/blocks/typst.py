@@ -135,7 +135,7 @@ def _card_table(b: Data) -> str:
         f"{_caption(b)}text(size: {b['font_size']})[#layout(area => {{\n"
         f"  let table-id = {ts(b['caption'])}\n"
         f"  let cols = ({', '.join(b['widths'])},)\n"
-        f"  let probe(..cells) = table(columns: cols, inset: 3pt, ..cells)\n"
+        f"  let probe(..cells) = table(columns: cols, inset: (x: 3pt, y: 2pt), ..cells)\n"
         f"{_RUNNING}"
         f"  let room = area.height - measure(probe(table.header({head}), table.cell(colspan: {n})[X]), width: area.width).height - 2pt\n"
         f"  let entry(group, key, name, head, figures, note) = {{\n"
@@ -144,7 +144,7 @@ def _card_table(b: Data) -> str:
         f"    let mark(end) = [#metadata((table: table-id, group: group, key: key, end: end, name: name))<perfkit-entry>]\n"
         f"    (table.cell(rowspan: 2, breakable: tall)[#mark(false)#head], ..figs(tall), table.cell(colspan: {n - 1}, breakable: tall)[#note#mark(true)])\n"
         f"  }}\n"
-        f"  table(columns: cols, inset: 3pt, {_RULE}, table.header({head}),\n    {', '.join(rows)})\n"
+        f"  table(columns: cols, inset: (x: 3pt, y: 2pt), {_RULE}, table.header({head}),\n    {', '.join(rows)})\n"
         f"}})])\n"
     )
 
