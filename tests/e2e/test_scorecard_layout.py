@@ -1,6 +1,9 @@
 """The scorecard's pages (issue 22, finding 12), read in the built Housing paper for 2025/26 Q4
 as a member turning the pages would: the PDF's lines where they landed (``pdftotext``), the
-Word file's rows (python-docx).
+Word file's rows (python-docx). Every Q4 paper is built once to check that no page of any
+ends with a table's caption or a group's title (before the fix: Adult Social Care's "Local
+indicators" at a page's foot, the corporate overview's Table 2 caption on page 1 with its table
+on page 2).
 
 The key comes before the scorecard and is never split; the scorecard's pages are full, each
 indicator whole on one page unless it is taller than a page; one that is taller (commentary
@@ -42,13 +45,15 @@ def numbered(first: str, last: str) -> str:
 COMMENTARY, ACTIONS = numbered("LONGSTART", "LONGEND"), numbered("ACTSTART", "ACTEND")
 
 
-def build(project: Path) -> Path:
-    run_cli(project, "build", "--period", Q4, "--directorate", "housing", "--report", "directorate_report", "--format", "pdf,docx")
+def build(project: Path, *only: str) -> Path:
+    """The project's Q4 papers as PDF and Word (``only``: more options, e.g. one directorate): Housing's folder."""
+    run_cli(project, "build", "--period", Q4, "--format", "pdf,docx", "--jobs", "2", *only)
     return project / "outputs" / "2025-26-q4" / "housing"
 
 
 @pytest.fixture(scope="module")
 def normal(tmp_path_factory, demo_store_master) -> Path:
+    """Every Q4 paper of the demo, as they are."""
     return build(make_project(tmp_path_factory.mktemp("normal"), demo_store_master))
 
 
@@ -64,13 +69,13 @@ def long_words(tmp_path_factory, demo_store_master) -> Path:
     write_csv(project / "long.csv", "indicator,area_code,area_name,period,value,status,note,commentary,actions\n"
               f'HSG_TA,{HOME},Kestrel Vale,{Q4},{value:g},{status},"{note or ""}","{COMMENTARY}","{ACTIONS}"\n')
     run_cli(project, "ingest", str(project / "long.csv"))
-    return build(project)
+    return build(project, "--directorate", "housing", "--report", "directorate_report")
 
 
-def pages(folder: Path) -> list[tuple[list[tuple[float, str]], float]]:
+def pages(folder: Path, name: str = "directorate_report") -> list[tuple[list[tuple[float, str]], float]]:
     """Each page of the PDF: its lines above the footer, (bottom, text) top to bottom, and where the footer starts."""
     out = []
-    for page in pdf_lines(folder / "directorate_report.pdf"):
+    for page in pdf_lines(folder / f"{name}.pdf"):
         footer = min(top for top, _, text in page if FOOTER.search(text))
         out.append(([(bottom, text) for top, bottom, text in page if top < footer - 1], footer))
     return out
@@ -110,6 +115,17 @@ def test_the_key_comes_first_whole_and_the_pages_are_full(paper, request):
             assert lines[-1][0] / footer > 0.75, f"scorecard page {n + 1} of {len(card)} is a quarter empty or more"
             broken = any("(continued)" in text for page, _ in card[n:n + 2] for _, text in page)  # an indicator breaks here
             assert entries(lines) >= 2 or broken, f"scorecard page {n + 1} holds {entries(lines)} indicators"
+
+
+def test_no_page_of_any_paper_ends_with_a_table_caption_or_a_group_title(normal):
+    ended = []
+    for path in sorted(normal.parent.glob("*/*.pdf")):
+        for n, (lines, _) in enumerate(pages(path.parent, path.stem), start=1):
+            last = lines[-1][1] if lines else ""
+            if last in GROUPS or re.match(r"Table \d+:", last):
+                ended.append(f"{path.parent.name}/{path.name} page {n}: {last}")
+    assert len(list(normal.parent.glob("*/*.pdf"))) == 5
+    assert not ended, ended
 
 
 def test_an_indicator_taller_than_a_page_loses_no_word_and_says_continued(long_words):
