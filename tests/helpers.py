@@ -222,3 +222,20 @@ def pages_at(url: str, widths: tuple[int, ...] = (390, 1280)) -> Iterator[tuple[
                 page.close()
         finally:
             browser.close()
+
+
+# ----- PDF pages -----------------------------------------------------------------------------
+
+
+def pdf_lines(path: Path) -> list[list[tuple[float, float, str]]]:
+    """Each page of a PDF as its lines of text top to bottom, (top, bottom, text) in points
+    (poppler's ``pdftotext -bbox-layout``), the page's footer included."""
+    import xml.etree.ElementTree as ET
+
+    xhtml = subprocess.run(["pdftotext", "-bbox-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in ET.fromstring(xhtml).iter("{http://www.w3.org/1999/xhtml}page"):
+        lines = [(float(line.get("yMin")), float(line.get("yMax")), " ".join(w.text or "" for w in line))
+                 for line in page.iter("{http://www.w3.org/1999/xhtml}line")]
+        pages.append(sorted(lines))
+    return pages

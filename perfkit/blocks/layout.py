@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["header_rows", "numbered"]
+__all__ = ["entry_name", "header_rows", "numbered"]
 
 
 def header_rows(b: dict[str, Any]) -> list[tuple[str, str]]:
@@ -33,3 +33,14 @@ def numbered(b: dict[str, Any]) -> list[tuple[str, dict[str, Any] | str]]:
         else:
             out.append(("", para))
     return out
+
+
+def entry_name(head: dict[str, Any]) -> str:
+    """A card table entry's name: the first line of its row header ('Rent collected [HSG_RENT]'),
+    which names the entry where it continues on another page."""
+    words = []
+    for part in head["parts"] or [{"kind": "text", "text": head["text"]}]:
+        if part["kind"] == "break":
+            break
+        words.append(part["text"])
+    return "".join(words).strip()

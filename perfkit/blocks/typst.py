@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from perfkit.blocks.layout import header_rows, numbered
+from perfkit.blocks.layout import entry_name, header_rows, numbered
 from perfkit.text import typst_string as ts
 from perfkit.text import typst_text as tt
 
@@ -87,25 +87,83 @@ def _table(b: Data) -> str:
 
 
 def _key_values(b: Data) -> str:
-    cells = ", ".join(f"[*{tt(k)}*], [{tt(v)}]" for k, v in b["items"])
-    return f"{_caption(b)}text(size: 9pt)[#table(columns: (auto, 1fr), stroke: none, inset: 2pt, {cells})])\n"
+    """Each row stays on one page unless it is taller than a third of a page: long words (commentary
+    near its length limit) flow on from the foot of one page like any paragraph, never cut off."""
+    labels = ", ".join(f"[*{tt(k)}*]" for k, _ in b["items"])
+    rows = ", ".join(f"..row([*{tt(k)}*], [{tt(v)}])" for k, v in b["items"])
+    return (
+        f"{_caption(b)}text(size: 9pt)[#layout(area => {{\n"
+        f"  let cols = (calc.max(0pt, ..({labels},).map(l => measure(l).width)) + 4pt, 1fr)\n"
+        f"  let row(..cells) = {{\n"
+        f"    let tall = measure(table(columns: cols, stroke: none, inset: 2pt, ..cells), width: area.width).height > area.height / 3\n"
+        f"    cells.pos().map(c => table.cell(breakable: tall, c))\n"
+        f"  }}\n"
+        f"  table(columns: cols, stroke: none, inset: 2pt, {rows})\n"
+        f"}})])\n"
+    )
+
+
+def _keep(b: Data) -> str:
+    """Blocks kept on one page (an exception's facts and its chart), unless together they are taller than a page."""
+    return (
+        f"#layout(area => {{\n  let body = [\n{_items(b)}\n]\n"
+        f"  block(breakable: measure(body, width: area.width).height > area.height, width: 100%, body)\n}})\n"
+    )
 
 
 def _card_table(b: Data) -> str:
-    n = len(b["columns"])
-    header = ", ".join(f"[*{tt(c)}*]" for c in b["columns"])
-    cells = []
-    for title, entries in b["groups"]:
+    """The entries flow across pages under the column headings, which repeat on every page; a
+    group's title is a subheading, repeated too and never left at the foot of a page without
+    its first entry. Each entry (its figures and notes) stays on one page; one taller than a
+    page (commentary at its length limit) breaks, and the page it continues on names it,
+    "continued", under the repeated headings. Typst measures each entry against the page as
+    it lays the table out, so nothing here guesses at heights."""
+    n, keys = len(b["columns"]), list(b["keys"])
+    untitled = ", ".join(str(g) for g, (title, _) in enumerate(b["groups"]) if not title)
+    first = f"#running(({untitled},))" if untitled else ""  # groups without a title: their running mark is in the first heading
+    head = ", ".join(f"table.cell[*{tt(c)}*{first * (i == 0)}]" for i, c in enumerate(b["columns"]))
+    rows, i = [], 0
+    for g, (title, entries) in enumerate(b["groups"]):
         if title:
-            cells.append(f"table.cell(colspan: {n}, fill: rgb(\"#f2f2f2\"))[*{tt(title)}*]")
-        for head, figures, note in entries:
-            cells.append(f"table.cell(rowspan: 2, breakable: false)[{cell(head)}]")
-            cells += [f"table.cell(align: {_align(c)})[{cell(c)}]" for c in figures]
-            cells.append(f"table.cell(colspan: {n - 1})[{cell(note)}]")
+            rows.append(f'table.header(level: 2, table.cell(colspan: {n}, fill: rgb("#f2f2f2"))[*{tt(title)}*#running(({g},))])')
+        for entry_head, figures, note in entries:
+            key = keys[i] if i < len(keys) else str(i)
+            i += 1
+            cells = "".join(f"({_align(c)}, [{cell(c)}]), " for c in figures)
+            rows.append(f"..entry({g}, {ts(key)}, {ts(entry_name(entry_head))}, [{cell(entry_head)}], ({cells}), [{cell(note)}])")
     return (
-        f"{_caption(b)}text(size: {b['font_size']})[#table(columns: ({', '.join(b['widths'])},), inset: 3pt, {_RULE}, "
-        f"table.header({header}), {', '.join(cells)})])\n"
+        f"{_caption(b)}text(size: {b['font_size']})[#layout(area => {{\n"
+        f"  let table-id = {ts(b['caption'])}\n"
+        f"  let cols = ({', '.join(b['widths'])},)\n"
+        f"  let probe(..cells) = table(columns: cols, inset: (x: 3pt, y: 2pt), ..cells)\n"
+        f"{_RUNNING}"
+        f"  let room = area.height - measure(probe(table.header({head}), table.cell(colspan: {n})[X]), width: area.width).height - 2pt\n"
+        f"  let entry(group, key, name, head, figures, note) = {{\n"
+        f"    let figs(tall) = figures.map(((a, c)) => table.cell(align: a, breakable: tall, c))\n"
+        f"    let tall = measure(probe(table.cell(rowspan: 2, head), ..figs(false), table.cell(colspan: {n - 1}, note)), width: area.width).height > room\n"
+        f"    let mark(end) = [#metadata((table: table-id, group: group, key: key, end: end, name: name))<perfkit-entry>]\n"
+        f"    (table.cell(rowspan: 2, breakable: tall)[#mark(false)#head], ..figs(tall), table.cell(colspan: {n - 1}, breakable: tall)[#note#mark(true)])\n"
+        f"  }}\n"
+        f"  table(columns: cols, inset: (x: 3pt, y: 2pt), {_RULE}, table.header({head}),\n    {', '.join(rows)})\n"
+        f"}})])\n"
     )
+
+
+#: typst: the names of the entries of ``groups`` that began on an earlier page and go on past
+#: this point, as " · <name> (continued)"; shown in the headings a page repeats.
+_RUNNING = """  let running(groups) = context {
+    let at = here().position()
+    let marks = query(<perfkit-entry>).filter(m => m.value.table == table-id and m.value.group in groups)
+    let after(m) = m.location().page() > at.page or (m.location().page() == at.page and m.location().position().y > at.y)
+    let going = marks.filter(m => not m.value.end and m.location().page() < at.page).filter(s => marks.any(m => m.value.end and m.value.key == s.value.key and after(m)))
+    for s in going [ · #s.value.name (continued)]
+  }
+"""
+
+
+def _note(b: Data) -> str:
+    """A note (a table's key) in smaller type, as in HTML and Word, kept whole on one page."""
+    return f"#block(breakable: false)[#text(size: 9pt)[#par[{tt(b['text'])}]]]"
 
 
 def _items(b: Data) -> str:
@@ -114,12 +172,12 @@ def _items(b: Data) -> str:
 
 _BLOCKS: dict[str, Callable[[Data], str]] = {
     "Blocks": _items,
-    "Keep": lambda b: "#block(breakable: false, width: 100%)[\n" + _items(b) + "\n]\n",
+    "Keep": _keep,
     "Meta": lambda b: "",
     "PaperHeader": _header,
     "Section": _section,
     "Heading": lambda b: f"#heading(level: {max(1, b['level'] - 1)}, numbering: none)[{tt(b['text'])}]",
-    "Paragraph": lambda b: f"#par[{tt(b['text'])}]",
+    "Paragraph": lambda b: _note(b) if b["css"] == "note" else f"#par[{tt(b['text'])}]",
     "PageBreak": lambda b: f"#set page(flipped: {'true' if b['landscape'] else 'false'})\n#pagebreak(weak: true)",
     "Chart": _chart,
     "Table": _table,

@@ -79,12 +79,18 @@ class _Writer:
         section = self.doc.sections[-1]
         return (section.page_width - section.left_margin - section.right_margin) / 360000
 
+    @property
+    def height_cm(self) -> float:
+        section = self.doc.sections[-1]
+        return (section.page_height - section.top_margin - section.bottom_margin) / 360000
+
     # ----- text ----------------------------------------------------------------------
     def heading(self, text: str, level: int) -> None:
         self.doc.add_heading(text, level=max(1, min(level, 4)))
 
     def paragraph(self, text: str, number: str = "", small: bool = False) -> None:
         para = self.doc.add_paragraph()
+        para.paragraph_format.keep_together = small  # a note (a table's key) is never split across pages
         if number:
             para.add_run(f"{number}\t").bold = True
             para.paragraph_format.left_indent = self.Cm(1.0)
@@ -93,15 +99,25 @@ class _Writer:
         if small:
             run.font.size = self.Pt(8.5)
 
-    def caption(self, text: str) -> None:
+    def caption(self, text: str, above: bool = True) -> None:
+        """A caption; one above its table is kept on the page with it."""
         if text:
             para = self.doc.add_paragraph(style="Caption") if "Caption" in [s.name for s in self.doc.styles] else self.doc.add_paragraph()
             para.add_run(text).italic = True
+            para.paragraph_format.keep_with_next = above
 
     # ----- tables --------------------------------------------------------------------
-    def table(self, caption: str, header: list[str] | None, rows: list[list[str]], size: float = 8.5) -> None:
+    def table(self, caption: str, header: list[str] | None, rows: list[list[str]], size: float = 8.5, keep: frozenset[int] = frozenset()) -> None:
+        """A table under its caption, the header row repeated on every page. A row never breaks
+        across pages unless it is taller than half a page (then Word may break it rather than
+        cut it off); the rows numbered in ``keep`` stay on the page with the row after them."""
         from docx.oxml import OxmlElement
         from docx.oxml.ns import qn
+
+        def row_property(tr: Any, name: str) -> None:
+            prop = OxmlElement(name)
+            prop.set(qn("w:val"), "true")
+            tr.get_or_add_trPr().append(prop)
 
         self.caption(caption)
         columns = max([len(header or [])] + [len(r) for r in rows] or [1])
@@ -112,17 +128,23 @@ class _Writer:
             for cell, text in zip(cells, header):
                 cell.text = ""
                 cell.paragraphs[0].add_run(text).bold = True
-            repeat = OxmlElement("w:tblHeader")  # the header row repeats on every page
-            repeat.set(qn("w:val"), "true")
-            table.rows[0]._tr.get_or_add_trPr().append(repeat)
-        for row in rows:
+            row_property(table.rows[0]._tr, "w:tblHeader")  # the header row repeats on every page
+            row_property(table.rows[0]._tr, "w:cantSplit")
+        for i, row in enumerate(rows):
             cells = table.add_row().cells
             if len(row) == 1 and columns > 1:  # a full-width row (a group title, an entry's notes)
                 merged = cells[0].merge(cells[-1])
                 merged.text = row[0]
-                continue
-            for cell, text in zip(cells, row):
-                cell.text = text
+            else:
+                for cell, text in zip(cells, row):
+                    cell.text = text
+            tr = table.rows[-1]
+            if _height_cm(row, self.width_cm / columns * (columns if len(row) == 1 else 1), size) <= self.height_cm / 2:
+                row_property(tr._tr, "w:cantSplit")
+            if i in keep:
+                for cell in tr.cells:
+                    for para in cell.paragraphs:
+                        para.paragraph_format.keep_with_next = True
         for row in table.rows:
             for cell in row.cells:
                 for para in cell.paragraphs:
@@ -135,10 +157,20 @@ class _Writer:
 
         width = min(width_cm, self.width_cm)
         png = cairosvg.svg2png(bytestring=svg.encode("utf-8"), output_width=int(width / 2.54 * 200))  # 200 dpi
-        shape = self.doc.add_paragraph().add_run().add_picture(io.BytesIO(png), width=self.Cm(width))
+        para = self.doc.add_paragraph()
+        para.paragraph_format.keep_with_next = bool(caption)  # the chart stays with its caption below
+        shape = para.add_run().add_picture(io.BytesIO(png), width=self.Cm(width))
         shape._inline.docPr.set("descr", alt)  # the alt text a screen reader gives
         shape._inline.docPr.set("title", caption or alt[:80])
-        self.caption(caption)
+        self.caption(caption, above=False)
+
+
+def _height_cm(row: list[str], width_cm: float, size: float) -> float:
+    """A generous estimate of a table row's height in Word: its tallest cell's lines, each
+    character taken as 0.55 of the type size wide and each line as 1.25 of it high."""
+    per_line = max(1, int(width_cm / (0.55 * size * 2.54 / 72)))
+    lines = max((sum(-(-len(line) // per_line) or 1 for line in text.split("\n")) for text in row), default=1)
+    return lines * 1.25 * size * 2.54 / 72
 
 
 def _text(cell: Any) -> str:
@@ -180,15 +212,19 @@ def _render(w: _Writer, block: dict) -> None:
         w.table(block["caption"], list(block["columns"]), [[_text(c) for c in row] for row in block["rows"]])
     elif kind == "KeyValues":
         w.table(block["caption"], None, [[k, v] for k, v in block["items"]])
-    elif kind == "CardTable":
+    elif kind == "CardTable":  # a group's title stays with its first entry, an entry's figures with its notes
         rows: list[list[str]] = []
+        keep: set[int] = set()
         for title, entries in block["groups"]:
-            rows.append([title])
+            if title:
+                keep.add(len(rows))
+                rows.append([title])
             for head, cells, note in entries:
                 rows.append([_text(head), *(_text(c) for c in cells)])
                 if _text(note):
+                    keep.add(len(rows) - 1)
                     rows.append([_text(note)])
-        w.table(block["caption"], list(block["columns"]), rows, size=7.5)
+        w.table(block["caption"], list(block["columns"]), rows, size=7.5, keep=frozenset(keep))
     # Meta and anything without a visible form: nothing to write
 
 

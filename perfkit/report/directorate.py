@@ -308,7 +308,7 @@ class DirectoratePaper(PaperSections):
             "latest completed year.",
             "note",
         )
-        parts = (PageBreak(landscape=True), Heading("Appendix 1: Performance scorecard", 2, "appendix-1"), table, note)
+        parts = (PageBreak(landscape=True), Heading("Appendix 1: Performance scorecard", 2, "appendix-1"), note, table)
         if self.directorate.status == "public":  # its figures as open data (--format csv), as shown here
             parts = (Meta(open_data_records(self.card), OPEN_DATA_MIME), *parts)
         return Blocks(parts)
