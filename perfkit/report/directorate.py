@@ -290,7 +290,7 @@ class DirectoratePaper(PaperSections):
             f"Appendix 1: {self.directorate.name} performance scorecard, {self.period.label}",
             ("Indicator", "Value", "Target", "RAG (period)", ytd_head, "Direction of travel", "Trend", "Comparators"),
             tuple((name, tuple(e for _, e in entries)) for name, entries in ordered),
-            ("4.1cm", "2.4cm", "2.5cm", "2.2cm", "3.0cm", "3.4cm", "2.4cm", "1fr"),
+            ("4.1cm", "2.4cm", "2.3cm", "2.2cm", "3.0cm", "3.8cm", "2.4cm", "1fr"),
             css="scorecard",
             keys=tuple(code for _, entries in ordered for code, _ in entries),
         )

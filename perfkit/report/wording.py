@@ -9,6 +9,8 @@ names its group and period.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from perfkit.assess.benchmark import position
@@ -148,26 +150,28 @@ def year_name(row: pd.Series) -> str:
 
 
 def band_text(row: pd.Series, prefix: str = "") -> str:
-    """The RAG bands of a row's target, so a member can check its RAG: 'Green 95.0% or more; Amber 93.0% to 95.0%';
-    '' where there is no target.
+    """The RAG bands of a row's target, short enough to sit under it, so a member can check its
+    RAG: 'Green ≥ 95.0%; Amber ≥ 93.0%'; '' where there is no target. The unit's words
+    ('per 100,000', 'days') are left to the target above.
 
     >>> band_text(pd.Series({"target": 400.0, "tolerance": 40.0, "polarity": "lower", "unit": "count", "decimals": 0}))
-    'Green 400 or less; Amber 400 to 440'
+    'Green ≤ 400; Amber ≤ 440'
     >>> band_text(pd.Series({"target": 90.0, "tolerance": 0.0, "polarity": "higher", "unit": "%", "decimals": 1}))
-    'Green 90.0% or more; no Amber band'
+    'Green ≥ 90.0%; no Amber band'
+    >>> band_text(pd.Series({"target": 14.0, "tolerance": 2.0, "polarity": "lower", "unit": "per 100,000", "decimals": 1}))
+    'Green ≤ 14.0; Amber ≤ 16.0'
     """
     target, tolerance = row[prefix + "target"], row[prefix + "tolerance"]
     if not _known(target) or row["polarity"] == "neutral":
         return ""
-    fmt = lambda v: format_value(v, row["unit"], int(row["decimals"]))  # noqa: E731
+    fmt = lambda v: re.sub(r" (per [\d,]+|days?|weeks?)$", "", format_value(v, row["unit"], int(row["decimals"])))  # noqa: E731
     lower = row["polarity"] == "lower"
+    sign = "≤" if lower else "≥"
     at_end = target == 0 if lower else (row["unit"] == "%" and target == 100)  # nothing better than the target exists
-    green = f"Green {fmt(target)}" + ("" if at_end else f" or {'less' if lower else 'more'}")
+    green = f"Green {fmt(target)}" if at_end else f"Green {sign} {fmt(target)}"
     if not _known(tolerance) or tolerance <= 0:
         return f"{green}; no Amber band"
-    edge = target + tolerance if lower else target - tolerance
-    return f"{green}; Amber {fmt(target)} to {fmt(edge)}" if lower else f"{green}; Amber {fmt(edge)} to {fmt(target)}"
-
+    return f"{green}; Amber {sign} {fmt(target + tolerance if lower else target - tolerance)}"
 
 def ytd_text(row: pd.Series, small: int = 100, note: bool = True, head: bool = True) -> str:
     """'Outturn 2025/26: 85.9% (target 90.0%)', or '' where the paper's period starts the year.
