@@ -72,6 +72,7 @@ from perfkit.report.tallies import (
     year_tally,
 )
 from perfkit.report.wording import (
+    band_lines,
     band_text,
     check_marks,
     comparator_text,
@@ -276,7 +277,7 @@ class DirectoratePaper(PaperSections):
             head = stacked([f"{r['title']} [{r['indicator']}]", r["period"].label, *([mark] if mark else [])])
             cells = (
                 Cell(figure_text(r, self.small, note=False), align="right"),
-                stacked([target_text(r), *([band_text(r)] if band_text(r) else [])]),
+                stacked([target_text(r), *band_lines(r)]),
                 rag_badge(r["rag"]),
                 self._ytd_cell(r),
                 self._direction_cell(r),

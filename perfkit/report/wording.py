@@ -20,7 +20,7 @@ from perfkit.contract import COUNTS_DISAGREE, RAG_WORDS, rag_phrase
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
 
-__all__ = ["band_text", "compared_with", "comparator_text", "counts_text", "figure_text", "first_sentence", "flagged_figure", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
+__all__ = ["band_lines", "band_text", "compared_with", "comparator_text", "counts_text", "figure_text", "first_sentence", "flagged_figure", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
 
 
 def _known(value: object) -> bool:
@@ -172,6 +172,12 @@ def band_text(row: pd.Series, prefix: str = "") -> str:
     if not _known(tolerance) or tolerance <= 0:
         return f"{green}; no Amber band"
     return f"{green}; Amber {sign} {fmt(target + tolerance if lower else target - tolerance)}"
+
+
+def band_lines(row: pd.Series, prefix: str = "") -> list[str]:
+    """:func:`band_text` as lines for a narrow cell: ['Green ≥ 95.0%', 'Amber ≥ 93.0%']."""
+    text = band_text(row, prefix)
+    return text.split("; ") if text else []
 
 def ytd_text(row: pd.Series, small: int = 100, note: bool = True, head: bool = True) -> str:
     """'Outturn 2025/26: 85.9% (target 90.0%)', or '' where the paper's period starts the year.
