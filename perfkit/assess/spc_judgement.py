@@ -6,7 +6,7 @@ and the data check (``perfkit check``):
 
 - **Which series.** SPC is for a process series, one figure per period of the indicator's own
   frequency. The catalogue's ``spc`` says whether it suits the indicator (default: yes, but no
-  for a cumulative year-to-date or an annual one). A year-to-date figure climbs or settles
+  for a cumulative year-to-date one; an annual series is a process series of years). A year-to-date figure climbs or settles
   through the year by construction, so SPC never runs on it: where the catalogue still asks
   for SPC it runs on each period's own figure, recovered from the year-to-date rows (the
   difference of running totals for a count or money; of numerators and denominators for a

@@ -116,8 +116,8 @@ class Indicator(BaseModel):
     #: direction of travel, where SPC does not decide: a move no larger than this is "no significant change"
     no_change_threshold: float = Field(default=0.0, ge=0)
     #: whether statistical process control suits the series (default: true, but false for a
-    #: cumulative year-to-date or an annual indicator); see :mod:`perfkit.assess.spc_judgement`
-    spc: bool | None = None  # None on input only: set from cumulative and frequency when not given
+    #: cumulative year-to-date indicator); see :mod:`perfkit.assess.spc_judgement`
+    spc: bool | None = None  # None on input only: set from cumulative when not given
     targets: dict[str, float | Target] = Field(default_factory=dict)
     owner: str
     directorate: str
@@ -167,7 +167,7 @@ class Indicator(BaseModel):
         if self.cumulative and self.aggregation is not Aggregation.LATEST:
             raise ValueError("aggregation: a cumulative (year-to-date) indicator aggregates by 'latest'")
         if self.spc is None:  # frozen: the default is set once, here, from the keys it depends on
-            object.__setattr__(self, "spc", not (self.cumulative or self.freq is Freq.YEAR))
+            object.__setattr__(self, "spc", not self.cumulative)
         if self.plausible is not None and not self.plausible[0] < self.plausible[1]:
             raise ValueError(f"plausible: give [lowest, highest] with lowest below highest, not {list(self.plausible)}")
         if self.aggregation is Aggregation.RATE and self.unit in (Unit.GBP, Unit.SCORE):

@@ -187,7 +187,7 @@ def test_word_paper_has_the_pdfs_structure_and_opens_in_libreoffice(built, tmp_p
     folder = root / "outputs" / "2025-26-q2" / SLUG
     document = docx.Document(str(folder / "directorate_report.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert headings[:2] == ["1. Summary and purpose", "2. Background: the headline picture"]
+    assert headings[:3] == ["1. Summary and purpose", "2. Recommendations", "3. Background: the headline picture"]
     assert "Appendix 1: Performance scorecard" in headings and "Appendix 2: Exceptions" in headings
     shapes = document.inline_shapes
     assert len(shapes) and all(s._inline.docPr.get("descr") for s in shapes)  # every chart has its alt text
