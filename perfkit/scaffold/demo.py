@@ -141,6 +141,13 @@ _MISSED = (
     ("Short of target at {v} against {t}; the shortfall is concentrated in one team, which has a new manager from next month.",
      "Team manager to report weekly to the head of service until the figure is back on target."),
 )
+#: The missed-target sentences that say "below" or "short of", as they read for an indicator
+#: where lower is better (315 against a target of 300 is over it, not below it).
+_FOR_LOWER = {
+    _MISSED[0][0]: "Off target at {v} (target: no more than {t}). Demand rose over the period while two posts were vacant; "
+                   "the service expects to recover as new staff complete induction.",
+    _MISSED[3][0]: "Behind target at {v} against {t}; the slippage is concentrated in one team, which has a new manager from next month.",
+}
 _MET = (
     "On target at {v} (target {t}). The improvement reflects the new triage process introduced last year.",
     "{v}, meeting the target of {t}; the service is keeping the current staffing in place to hold this level.",
@@ -182,6 +189,7 @@ def _commentary(ind: Indicator, period: Period, value: float, rng: np.random.Gen
     words = {"v": format_value(value, ind.unit.value, shown), "t": format_value(target.value, ind.unit.value, ind.decimals)}
     if missed:
         text, actions = _MISSED[int(rng.integers(len(_MISSED)))]
+        text = _FOR_LOWER.get(text, text) if ind.polarity.value == "lower" else text
         return {"commentary": text.format(**words), "actions": actions}
     if rng.random() < 0.5:
         return {"commentary": _MET[int(rng.integers(len(_MET)))].format(**words)}
