@@ -36,6 +36,8 @@ PLANNING = "trafford_planning_applications_major.csv"
 HOME = "ZZ0000001"
 PERIOD = "2025/26 Q2"
 SLUG = "2025-26-q2"
+#: The generated councils (``perfkit demo --seed N``) CI builds: tests/e2e/test_many_councils.py.
+MANY_COUNCILS = tuple(range(1, 21))
 
 
 # ----- the perfkit command -------------------------------------------------------------------

@@ -109,20 +109,22 @@ def indicators(
 
 
 def demo(
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data.")] = 20250401,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the generated data; another than the default gives a council of another shape.")] = 20250401,
     store: StoreOpt = None,
 ) -> None:
     """Generate the fictional demo council's data and import it into the store.
 
     Inside a real council's project (or an empty folder) the demo is made in its own folder,
-    demo/ (or here), with the demo council's params: never in a real council's store."""
+    demo/ (or here), with the demo council's params: never in a real council's store. A seed
+    other than the default varies the council's shape (and rewrites its catalogue to match)."""
     from perfkit.config.catalogue import load_catalogue
     from perfkit.config.council import load_council
     from perfkit.ingest import ingest as run_ingest
-    from perfkit.scaffold.demo import demo_project, write_demo_files
+    from perfkit.scaffold.demo import demo_project, write_demo_files, write_demo_params
 
     here = project(store=store)
     proj = demo_project(here)
+    shape = write_demo_params(proj.params, seed)
     catalogue, council = load_catalogue(proj.params), load_council(proj.params)
     files = write_demo_files(catalogue, council, proj.demo_data, seed=seed)
     reports = run_ingest(files, proj.store, catalogue)
@@ -133,6 +135,8 @@ def demo(
         f"demo data for {council.name} (fictional): {len(files)} files, "
         f"{added} added, {revised} revised, {unchanged} unchanged; store: {proj.store}"
     )
+    if not shape.plain:
+        out.print(f"seed {seed}'s council: {shape.describe()}", soft_wrap=True)
     if proj.root != here.root:
         out.print(f"the demo project is {proj.root}: build its papers with `cd {proj.root} && perfkit build`")
 

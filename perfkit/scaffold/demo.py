@@ -9,7 +9,8 @@ unit's range; the home council's latest period is partly provisional, a few retu
 missing, small published counts are suppressed ("c"), and the last two years carry the
 owner's commentary written for each figure (with actions where it missed its target).
 Year-to-date indicators accumulate through the year; England has its own series for every
-benchmarked rate.
+benchmarked rate. :data:`DEFAULT_SEED` gives this council; any other seed gives it another
+shape (:mod:`perfkit.scaffold.shapes`: an annual-only directorate, ties, small bases, ...).
 """
 
 from __future__ import annotations
@@ -32,11 +33,13 @@ from perfkit.contract import ENGLAND
 from perfkit.formatting import format_value, separating_decimals
 from perfkit.ingest.read import KNOWN
 from perfkit.periods import Freq, Period, parse_period
+from perfkit.scaffold.shapes import DEFAULT_SEED, Shape, shape_for, write_shape_params
+from perfkit.scaffold.variations import vary
 
-__all__ = ["DEMO_YEARS", "SIMULATION", "Sim", "demo_project", "is_demo_project", "is_fictional", "write_demo_files"]
+__all__ = ["DEFAULT_SEED", "DEMO_YEARS", "SIMULATION", "Sim", "demo_project", "is_demo_project", "is_fictional", "write_demo_files",
+           "write_demo_params"]
 
 DEMO_YEARS = ("2021/22", "2025/26")
-DEFAULT_SEED = 20250401
 
 
 def is_fictional(council: Council) -> bool:
@@ -228,8 +231,8 @@ def _quarter_figure(ind: Indicator, months: list[dict]) -> float:
     return values[-1]
 
 
-def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> Iterator[dict[str, str]]:
-    sim = SIMULATION[ind.code]
+def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int, shape: Shape) -> Iterator[dict[str, str]]:
+    sim = shape.simulate(ind.code, SIMULATION[ind.code])
     periods = _periods(ind)
     low, high = ind.unit.bounds
     last_years = {periods[-1].financial_year, periods[-1].financial_year.shift(-1)}
@@ -244,11 +247,11 @@ def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> 
             years = (period.start.year - periods[0].start.year) + (period.start.month - 4) / 12
             level = sim.base + offset + sim.drift * years + float(rng.normal(0, sim.noise / (3 if england else 1)))
             row = {"indicator": ind.code, "area_code": code, "area_name": name, "period": period.label}
-            if home and rng.random() < 0.015:
+            if home and rng.random() < shape.missing_rate:
                 row.update(status="missing", note="Not available: the service's case system was offline at the month end")
                 yield row
                 continue
-            if not home and not england and rng.random() < 0.02:
+            if not home and not england and rng.random() < shape.hidden_rate:
                 row.update(value="x")
                 yield row
                 continue
@@ -256,6 +259,7 @@ def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> 
             level = float(np.clip(level, -np.inf if low is None else low, np.inf if high is None else high))
             if ind.cumulative:  # year to date: the ratio of the year's sums so far, so it settles as the year goes on
                 level = ytd.add(period, level, rng)
+            level = shape.level(ind.code, period, level, periods[-1]) if home else level
             value = _fill_numbers(row, ind, sim, level, scale, rng)
             if not home and _small_count(ind, row):
                 yield {**{k: row[k] for k in ("indicator", "area_code", "area_name", "period")}, "value": "c"}
@@ -263,7 +267,7 @@ def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int) -> 
             if home and i == len(periods) - 1 and rng.random() < 0.4:
                 row.update(status="provisional", note="Provisional until the annual return is signed off")
             if home and period.financial_year in last_years:
-                row.update(_commentary(ind, period, value, rng))
+                row.update(_commentary(ind, period, shape.judged(value, row), rng))
             yield row
             if home and period.financial_year in last_years and ind.freq is Freq.MONTH:
                 yield from _quarter_words(ind, period, row, quarter, seed)
@@ -310,13 +314,18 @@ def _small_count(ind: Indicator, row: dict) -> bool:
 def write_demo_files(catalogue: Catalogue, council: Council, folder: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
     """Write the demo observations as canonical CSV files, one per directorate.
 
-    The same seed always gives byte-identical files.
+    The same seed always gives byte-identical files. A seed other than :data:`DEFAULT_SEED`
+    gives a council of another shape (:mod:`perfkit.scaffold.shapes`); pass the catalogue
+    :func:`write_demo_params` wrote for it to have the whole shape.
     """
     folder = Path(folder)
+    shape = shape_for(seed, SIMULATION)
     by_directorate: dict[str, list[dict[str, str]]] = {}
     for ind in catalogue.values():
         if ind.code in SIMULATION:  # published-data indicators come from real files, not the demo
-            by_directorate.setdefault(ind.directorate, []).extend(_rows(ind, catalogue, council, seed))
+            rows = list(_rows(ind, catalogue, council, seed, shape))
+            rows = rows if shape.plain else vary(shape, ind, rows, council.area_code, _periods(ind)[-1])
+            by_directorate.setdefault(ind.directorate, []).extend(rows)
     written = []
     for directorate, rows in sorted(by_directorate.items()):
         out = io.StringIO()
@@ -328,3 +337,12 @@ def write_demo_files(catalogue: Catalogue, council: Council, folder: str | Path,
         write_text(path, out.getvalue())
         written.append(path)
     return written
+
+
+def write_demo_params(params: str | Path, seed: int = DEFAULT_SEED) -> Shape:
+    """Write into the project's ``params`` the catalogue ``seed``'s council needs (an
+    annual-only directorate, neutral indicators: :func:`perfkit.scaffold.shapes.write_shape_params`);
+    return its shape. The default seed's council is the shipped one."""
+    shape = shape_for(seed, SIMULATION)
+    write_shape_params(params, shape)
+    return shape
