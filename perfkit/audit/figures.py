@@ -107,7 +107,7 @@ def figure(con: duckdb.DuckDBPyConnection, ind: Indicator, area: str, first: Per
     mult = _MULTIPLIER.get(ind.unit.value, 1.0)
     expected = _parts(ind.freq, start, end)
     counted = rule == "rate" and not no_counts and not disagrees
-    if rule == "latest" or (expected == 1 and found == 1 and not counted):
+    if rule == "latest" or (expected == 1 and found == 1 and (not counted or last_small)):
         if last_small:
             low, high = _range(ind, last_num, last_den, last_value, threshold, mult)
             return Figure(None, "suppressed", low, high)

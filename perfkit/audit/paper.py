@@ -137,7 +137,7 @@ class Comparison:
     england: Number | None
     period: str | None
     words: str
-    position: str | None  # 'highest' / 'lowest' for a neutral indicator
+    position: str | None  # a neutral indicator's: 'highest', '3 highest' (3rd highest), 'lowest'
 
 
 def comparator(text: str) -> Comparison | None:
@@ -148,15 +148,19 @@ def comparator(text: str) -> Comparison | None:
     (3, 14, True, 1, '6.9', '6.1', '2025/26 Q4')
     """
     m = re.search(r"(joint )?(\d+)(?:st|nd|rd|th) of (\d+)", text)
-    pos = re.search(r"\b(highest|lowest) of (\d+)", text)
+    pos = re.search(r"(joint )?(?:(\d+)(?:st|nd|rd|th) )?\b(highest|lowest) of (\d+)", text)
     if not m and not pos:
         return None
     first = lambda pattern: (numbers(x.group(1)) or [None])[0] if (x := re.search(pattern, text)) else None  # noqa: E731
     quartile = re.search(r"quartile (\d)", text)
     period = re.search(r",\s*(\d{4}/\d{2}(?: Q[1-4])?|\d{4}-\d{2})\s*$", text)
-    return Comparison(int(m.group(2)) if m else None, int(m.group(3) if m else pos.group(2)), bool(m and m.group(1)),
+    if pos:  # a neutral indicator's position: 'highest', 'joint 3rd highest', 'lowest' of N
+        where = pos.group(3) if not pos.group(2) else f"{pos.group(2)} {pos.group(3)}"
+        return Comparison(None, int(pos.group(4)), bool(pos.group(1)), None, first(r"median ([^;)]+)"), first(r"England ([^;)]+)"),
+                          period.group(1) if period else None, text, where)
+    return Comparison(int(m.group(2)), int(m.group(3)), bool(m.group(1)),
                       int(quartile.group(1)) if quartile else None, first(r"median ([^;)]+)"), first(r"England ([^;)]+)"),
-                      period.group(1) if period else None, text, pos.group(1) if pos else None)
+                      period.group(1) if period else None, text, None)
 
 
 # ----- the paper's blocks ----------------------------------------------------------------------------------------------

@@ -37,12 +37,16 @@ class Assessed:
     ytd: Figure | None
     ytd_target: float | None
     ytd_rag: str | None
+    paper_year: Period | None = None  # the financial year of the paper's period
 
     @property
     def year_end_rag(self) -> str | None:
         """The RAG a year-to-date (or year-end) tally counts: the year to date's, or, for an
-        annual indicator, its own year's (its figure is the outturn)."""
-        return self.ytd_rag if self.ytd_period is not None else self.rag if self.period.freq.value == "year" else None
+        annual indicator whose own year is the paper's year (the year's last period), its own
+        (its figure is the outturn); an annual indicator showing an earlier year counts in none."""
+        if self.ytd_period is not None:
+            return self.ytd_rag
+        return self.rag if self.period.freq.value == "year" and self.period == self.paper_year else None
 
 
 @dataclass
@@ -79,7 +83,7 @@ class Context:
             annual = ind.target_for(ytd_period)
             yt, ytol = (annual.value, annual.tolerance) if annual else (None, None)
             ytd_rag = _rag(ytd, yt, ytol, ind.polarity.value)
-        return Assessed(own, fig, t, tol, _rag(fig, t, tol, ind.polarity.value), ytd_period, ytd, yt, ytd_rag)
+        return Assessed(own, fig, t, tol, _rag(fig, t, tol, ind.polarity.value), ytd_period, ytd, yt, ytd_rag, self.period.financial_year)
 
     @cached_property
     def units(self) -> dict[str, str]:
@@ -193,8 +197,8 @@ def check_ranks(paper: Paper, ctx: Context) -> list[Finding]:
             continue
         should = pos.words()
         wrong = [said.of != pos.of]
-        if pos.quartile is None:
-            wrong.append(said.position not in (None, "highest" if pos.highest else "lowest" if pos.lowest else ""))
+        if pos.quartile is None:  # no rank: a position from the highest value, ties joint
+            wrong += [said.position is None or said.position != pos.place(), said.joint != pos.joint]
         else:
             wrong += [said.rank != pos.rank, said.joint != pos.joint, said.quartile != pos.quartile]
         if said.median is not None:

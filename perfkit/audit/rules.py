@@ -96,15 +96,27 @@ class Position:
     highest: bool
     lowest: bool
 
+    def place(self) -> str:
+        """A neutral indicator's position counted from the highest value: 'highest', '3 highest'
+        (written '3rd highest'), 'lowest' (the last place, a tie for it included)."""
+        if self.highest:
+            return "highest"
+        if self.lowest:
+            return "lowest"
+        return f"{self.rank} highest"
+
     def words(self) -> str:
         """'joint 3rd of 14, quartile 1 (median 6.9)': how a paper should put it (a neutral
         indicator: 'highest of 16' or a plain count)."""
         if self.quartile is None:
-            where = f"{'highest' if self.highest else 'lowest'} of {self.of}" if self.highest or self.lowest else "no rank (no end is better)"
-            return f"{where} (median {self.median})"
+            return f"{'joint ' if self.joint else ''}{self.place().replace(' highest', _nth(self.rank)[len(str(self.rank)):] + ' highest')} of {self.of} (median {self.median})"
         r = self.rank
         suffix = "th" if 10 <= r % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(r % 10, "th")
         return f"{'joint ' if self.joint else ''}{r}{suffix} of {self.of}, quartile {self.quartile} (median {self.median})"
+
+
+def _nth(r: int) -> str:
+    return f"{r}{'th' if 10 <= r % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(r % 10, 'th')}"
 
 
 def position(values: dict[str, float], home: str, polarity: str, decimals: int) -> Position | None:

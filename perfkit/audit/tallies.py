@@ -32,8 +32,9 @@ def expected_year_end(paper: Paper, ctx: Context, code: str, row: Row) -> str | 
     for an annual indicator, its own RAG (the year's figure is the outturn)."""
     if row.ytd_rag is not None:
         return row.ytd_rag
-    if code in ctx.catalogue and ctx.catalogue[code].freq.value == "year":
-        return row.rag
+    last = ctx.period.freq.value == "year" or ctx.period == ctx.period.financial_year.subperiods(ctx.period.freq)[-1]
+    if last and code in ctx.catalogue and ctx.catalogue[code].freq.value == "year":
+        return row.rag  # README: in the year's last period an annual figure is its outturn; before it, not counted
     return None
 
 
@@ -94,7 +95,8 @@ def _sentence_tally(paper: Paper, sentence: str, period: tuple[Counter, str], ye
     to date or outturn) and its direction counts against ``directions``: (counts, whose they are)."""
     counts = tally(sentence)
     out = []
-    rag_counts = {k: v for k, v in counts.items() if k in _RAGS}
+    moving = bool(re.search(r"compared with the previous period|since the previous period", sentence, re.I))
+    rag_counts = {k: v for k, v in counts.items() if k in _RAGS and not moving}  # '1 withheld' of directions is no RAG
     if rag_counts:
         counted, source = year_end if _year_end_words(sentence) else period
         out += _compare(paper, f"'{sentence[:90]}'", rag_counts, counted, _RAGS, source)

@@ -141,7 +141,7 @@ class CorporateOverview(PaperSections):
                 Cell(f"{figure_text(r, self.small, note=False)} ({r['period'].label})", align="right"),
                 Cell(target_text(r), align="right"),
                 rag_badge(r["rag"]),
-                rag_badge(r["ytd_rag"]) if year_name(r) else Cell("–"),
+                *([rag_badge(r["ytd_rag"]) if year_name(r) else Cell("–")] if year else []),
             )
             for _, r in red.iterrows()
         )
@@ -150,9 +150,9 @@ class CorporateOverview(PaperSections):
             return Section(5, "Indicators that are Red", (f"No indicator is Red or off target for {when}.",), "reds")
         table = Table(
             f"Red and off-target (withheld) indicators, {self.period.label}",
-            ("Indicator", "Directorate", "Value", "Target", "RAG (period)", f"RAG ({year[0].lower()}{year[1:]})" if year else "RAG (year)"),
+            ("Indicator", "Directorate", "Value", "Target", "RAG (period)", *([f"RAG ({year[0].lower()}{year[1:]})"] if year else [])),
             rows,
-            ("4.3cm", "2.6cm", "1fr", "1.6cm", "2.2cm", "2.3cm"),
+            ("4.3cm", "2.6cm", "1fr", "1.6cm", "2.2cm", *(["2.3cm"] if year else [])),
         )
         lead = (f"{count_noun(len(rows), 'indicator is', 'indicators are')} Red or off target (withheld) for {when}; "
                 f"each is set out with its commentary and actions in its directorate's report.")

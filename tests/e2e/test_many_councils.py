@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from perfkit.audit import audit_period
 from perfkit.contract import RAG_WORDS
 from perfkit.periods import parse_period
 from perfkit.scaffold.demo import SIMULATION
@@ -31,17 +32,19 @@ YEAR = "2025/26"
 EVERY_QUARTER = (2, 5, 7, 10)
 
 
-def audit_council(folder: Path) -> list[str]:
-    """What is wrong with the papers built in ``folder``: a report that failed, and each
-    report's own checks (commentary that contradicts its figure, withheld words that hold a
-    number or a name, text the PDF cannot show). The paper audit (``perfkit audit --strict``
-    on ``folder``) belongs here too."""
+def audit_council(folder: Path, periods: list[str]) -> list[str]:
+    """What is wrong with the papers built in ``folder``: a report that failed, each report's
+    own checks (commentary that contradicts its figure, withheld words that hold a number or a
+    name, text the PDF cannot show), and every finding of the paper audit (failures and
+    warnings: :mod:`perfkit.audit`, independent of the code that wrote the papers)."""
     manifest = json.loads((folder / "outputs" / "manifest.json").read_text(encoding="utf-8"))
     found = []
     for key, entry in sorted(manifest["reports"].items()):
         if entry["status"] != "built":
             found.append(f"{key}: {entry['status']}: {entry['error']}")
         found += [f"{key}: {check}" for check in entry["checks"]]
+    for period in periods:
+        found += [f.line() for f in audit_period(folder / "outputs", period, folder / "data" / "perfkit.duckdb", folder / "params")]
     return found
 
 
@@ -56,7 +59,7 @@ def test_a_generated_council_builds_with_nothing_to_query(tmp_path, seed):
     run_cli(tmp_path, "build", *(a for p in periods for a in ("--period", p)), "--format", "html", "--jobs", "2")
     reports = json.loads((tmp_path / "outputs" / "manifest.json").read_text(encoding="utf-8"))["reports"]
     assert len(reports) == 5 * len(periods)  # four directorates and the overview, each quarter
-    assert audit_council(tmp_path) == []
+    assert audit_council(tmp_path, periods) == []
     if shape.withheld:  # the count withheld at the year's end is off target whatever it is, and the paper says so
         housing = (tmp_path / "outputs" / parse_period(periods[-1]).slug / "housing" / "directorate_report.html").read_text(encoding="utf-8")
         assert RAG_WORDS["off target"][1] in housing
