@@ -21,26 +21,23 @@ import duckdb
 from perfkit.config.catalogue import Indicator
 from perfkit.periods import Freq, Period
 
-__all__ = ["Figure", "figure", "own_period", "year_to_date_of"]
+__all__ = ["Figure", "figure", "figures", "own_period", "year_to_date_of"]
 
 _ORDER = [Freq.YEAR, Freq.QUARTER, Freq.MONTH]
 _MULTIPLIER = {"%": 100.0, "rate per 1,000": 1e3, "rate per 10,000": 1e4, "rate per 100,000": 1e5}
 
 _SQL = """
-WITH rows AS (
-    SELECT period_start, value, numerator, denominator, status, quality,
-           status IN ('ok', 'provisional') AS live
+WITH marked AS (
+    SELECT area_code, period_start, value, numerator, denominator, status, quality,
+           status IN ('ok', 'provisional') AS live,
+           status IN ('ok', 'provisional') AND $public AND coalesce(($count AND value >= 1 AND value < $threshold)
+                                                          OR (numerator >= 1 AND numerator < $threshold)
+                                                          OR (denominator >= 1 AND denominator < $threshold), false) AS small
     FROM observations
-    WHERE indicator = $code AND area_code = $area AND period_type = $type AND period_start BETWEEN $first AND $last
-), marked AS (
-    SELECT *, live AND $public AND coalesce(($count AND value >= 1 AND value < $threshold)
-                                            OR (numerator >= 1 AND numerator < $threshold)
-                                            OR (denominator >= 1 AND denominator < $threshold), false) AS small
-    FROM rows
-), latest AS (
-    SELECT value, status, small, numerator, denominator FROM marked ORDER BY period_start DESC LIMIT 1
+    WHERE indicator = $code AND period_type = $type AND period_start BETWEEN $first AND $last
 )
-SELECT count(*) AS found,
+SELECT area_code,
+       count(*) AS found,
        count(*) FILTER (WHERE live) AS live_parts,
        coalesce(bool_or(status = 'suppressed' OR small), false) AS held,
        coalesce(bool_or(status = 'provisional'), false) AS provisional,
@@ -50,9 +47,10 @@ SELECT count(*) AS found,
        sum(denominator) FILTER (WHERE live) AS den,
        sum(value) FILTER (WHERE live) AS total,
        avg(value) FILTER (WHERE live) AS mean,
-       (SELECT value FROM latest), (SELECT status FROM latest), (SELECT small FROM latest),
-       (SELECT numerator FROM latest), (SELECT denominator FROM latest)
+       arg_max({'value': value, 'status': status, 'small': small, 'numerator': numerator, 'denominator': denominator},
+               period_start) AS latest
 FROM marked
+GROUP BY area_code
 """
 
 
@@ -95,17 +93,27 @@ def year_to_date_of(ind: Indicator, period: Period) -> Period | None:
 def figure(con: duckdb.DuckDBPyConnection, ind: Indicator, area: str, first: Period, last: Period | None = None,
            public: bool = False, threshold: int = 5) -> Figure:
     """``ind``'s figure for ``area`` over ``first`` to ``last`` (default: ``first`` alone)."""
+    return figures(con, ind, first, last, public, threshold).get(area, Figure(None, "missing"))
+
+
+def figures(con: duckdb.DuckDBPyConnection, ind: Indicator, first: Period, last: Period | None = None,
+            public: bool = False, threshold: int = 5) -> dict[str, Figure]:
+    """``ind``'s figure over ``first`` to ``last`` for every area the store has rows of, by area
+    (one query for a whole comparator group)."""
     last = last or first
     start, end = first.start, last.end
-    row = con.execute(_SQL, {"code": ind.code, "area": area, "type": ind.freq.value, "first": start, "last": end,
-                             "public": public, "count": ind.unit.value == "count", "threshold": threshold}).fetchone()
-    (found, live_parts, held, provisional, no_counts, disagrees, num, den, total, mean,
-     last_value, last_status, last_small, last_num, last_den) = row
+    found_rows = con.execute(_SQL, {"code": ind.code, "type": ind.freq.value, "first": start, "last": end,
+                                    "public": public, "count": ind.unit.value == "count", "threshold": threshold}).fetchall()
+    return {row[0]: _figure(ind, row[1:], _parts(ind.freq, start, end), threshold) for row in found_rows}
+
+
+def _figure(ind: Indicator, row: tuple, expected: int, threshold: int) -> Figure:
+    (found, live_parts, held, provisional, no_counts, disagrees, num, den, total, mean, latest) = row
     if not found:
         return Figure(None, "missing")
+    last_value, last_status, last_small, last_num, last_den = (latest[k] for k in ("value", "status", "small", "numerator", "denominator"))
     rule = ind.aggregation.value
     mult = _MULTIPLIER.get(ind.unit.value, 1.0)
-    expected = _parts(ind.freq, start, end)
     counted = rule == "rate" and not no_counts and not disagrees
     if rule == "latest" or (expected == 1 and found == 1 and (not counted or last_small)):
         if last_small:

@@ -10,7 +10,7 @@ from functools import cached_property
 
 import duckdb
 
-from perfkit.audit.figures import Figure, figure, own_period, year_to_date_of
+from perfkit.audit.figures import Figure, figures, own_period, year_to_date_of
 from perfkit.audit.findings import FAIL, Finding
 from perfkit.audit.paper import TREND, Number, Paper, comparator, numbers
 from perfkit.audit.rules import half_up, position, rag, rag_of_range
@@ -61,6 +61,7 @@ class Context:
 
     def __post_init__(self) -> None:
         self._cache: dict[tuple, Assessed] = {}
+        self._figures: dict[tuple, dict[str, Figure]] = {}
 
     def assess(self, code: str, public: bool) -> Assessed:
         key = (code, public)
@@ -69,7 +70,10 @@ class Context:
         return self._cache[key]
 
     def figure(self, ind: Indicator, period: Period, area: str | None = None, public: bool = False, last: Period | None = None) -> Figure:
-        return figure(self.con, ind, area or self.area, period, last, public, self.threshold)
+        key = (ind.code, period, last, public)
+        if key not in self._figures:  # every area's at once: a comparator group is one query
+            self._figures[key] = figures(self.con, ind, period, last, public, self.threshold)
+        return self._figures[key].get(area or self.area, Figure(None, "missing"))
 
     def _assess(self, ind: Indicator, public: bool) -> Assessed:
         own = own_period(ind, self.period)

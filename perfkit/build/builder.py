@@ -157,15 +157,21 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
                        warm_kernels=options.warm_kernels, environment=environment) if todo else []
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
     index = write_index(out, council.name, index_names(params))
-    return BuildReport(results, periods, out, index, time.perf_counter() - started, _audit(proj, periods, out, emit))
+    return BuildReport(results, periods, out, index, time.perf_counter() - started, _audit(proj, results, emit))
 
 
-def _audit(proj: Project, periods: list[Period], out: Path, emit: Event) -> list:
-    """The paper audit of every period built (:mod:`perfkit.audit`), reported with the build's checks."""
-    from perfkit.audit import audit_period
+def _audit(proj: Project, results: list[JobResult], emit: Event) -> list:
+    """The paper audit (:mod:`perfkit.audit`) of the papers this build made, reported with the
+    build's checks; papers already up to date were audited when they were built (``perfkit
+    audit`` audits a whole period again)."""
+    from perfkit.audit import audit_papers
 
+    built: dict[Period, list[Path]] = {}
+    for r in results:
+        if r.status == "built" and r.files.get("ipynb"):
+            built.setdefault(r.job.period, []).append(Path(r.files["ipynb"]))
     try:
-        return [f for when in periods for f in audit_period(out, when, proj.store, proj.params)]
+        return [f for when, paths in built.items() for f in audit_papers(paths, proj.store, proj.params, when)]
     except Exception as exc:  # noqa: BLE001 - the papers are built; an audit that cannot read them is said, not fatal
         emit("note", f"the paper audit could not run ({type(exc).__name__}: {exc}); run `perfkit audit` for the details")
         return []

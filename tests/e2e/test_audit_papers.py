@@ -115,3 +115,28 @@ def test_contradicting_commentary_is_caught(built, tmp_path):
         "audit warn: housing/directorate_report: HSG_MINOR_PLAN: commentary quotes 79.4%; the paper shows 86.1%",
         "audit warn: housing/directorate_report: HSG_MINOR_PLAN: commentary says it missed the target; the RAG beside it is green",
     }
+
+
+def test_a_build_audits_the_papers_it_made_and_only_those(built, tmp_path):
+    """What ``perfkit build`` lists under its checks: the audit of each paper it built (an up-to-date
+    paper was audited when it was built, so a build with nothing to do audits nothing)."""
+    from perfkit.build.builder import _audit
+    from perfkit.build.job import Job, JobResult
+    from perfkit.config.papers import project_params
+    from perfkit.config.project import project
+    from perfkit.periods import parse_period
+
+    def edit(block: dict) -> None:
+        if block.get("type") == "KeyValues" and block["caption"].startswith("Households in temporary accommodation:"):
+            block["caption"] = "Households in temporary accommodation: Green, target met"
+
+    _broken(built, tmp_path, edit)
+    proj = project(root=built)
+    report = project_params(proj).reports["directorate_report"]
+    job = Job(report, parse_period(QUARTER), "housing", "housing")
+    broken = tmp_path / SLUG / "housing" / "directorate_report.ipynb"
+    notes: list = []
+    found = [f.line() for f in _audit(proj, [JobResult(job, "built", {"ipynb": str(broken)})], lambda *a: notes.append(a))]
+    assert found == ["audit fail: housing/directorate_report: HSG_TA: caption 'Households in temporary accommodation: Green, target met'; "
+                     "the row's RAG for the period is red"] and not notes
+    assert _audit(proj, [JobResult(job, "skipped", {"ipynb": str(broken)})], lambda *a: notes.append(a)) == []
