@@ -33,7 +33,8 @@ class BuildOptions:
     the project's outputs/); ``store`` another store file; ``engine`` nbconvert or quarto;
     ``force`` rebuilds what is up to date; ``scheduler`` a Dask scheduler's address;
     ``warm_kernels`` one reset kernel per worker; ``strict`` stops when the data check finds
-    a figure missing; ``as_of`` rebuilds from the store as it stood at a publication (its
+    a figure missing (and ``perfkit build --strict`` exits 1 when the paper audit finds a
+    failure in the papers built); ``as_of`` rebuilds from the store as it stood at a publication (its
     id) or a date and time.
     """
 

@@ -124,7 +124,7 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild every report, even those up to date.")] = False,
     cold_kernels: Annotated[bool, typer.Option("--cold-kernels", help="A new kernel for every report instead of one warm, reset kernel per worker.")] = False,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (needs perfkit[dask]).")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Stop before building when `perfkit check` finds a figure not returned or commentary missing.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Stop before building when `perfkit check` finds a figure not returned or commentary missing; exit 1 when the paper audit finds a failure in the papers built.")] = False,
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Rebuild from the store as it stood at a publication (its id: the papers it published) or a date and time (2026-07-01T09:30), into outputs/as-of/.")] = None,
     store: StoreOpt = None,
 ) -> None:

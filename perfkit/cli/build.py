@@ -16,6 +16,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from perfkit.audit import FAIL
 from perfkit.build.builder import build
 from perfkit.build.job import Job, JobResult, job_key
 from perfkit.build.options import BuildOptions
@@ -65,7 +66,11 @@ def run_build(options: BuildOptions, out_console: Console, err_console: Console)
     for r in report.failed:
         kept = f"; the executed notebook is {r.files['ipynb']}" if r.files.get("ipynb") else ""
         err_console.print(f"[bold red]failed:[/] {_label(r.job, several)}: {escape(r.error)}{kept}", soft_wrap=True)
-    return 1 if report.failed else 0
+    wrong = [f for f in report.audit if f.level == FAIL]
+    if options.strict and wrong:
+        err_console.print(f"[bold red]--strict:[/] the paper audit found {len(wrong)} failure(s) in what this build made (listed above); "
+                          "the papers are built but not fit to publish: fix them and build again", soft_wrap=True)
+    return 1 if report.failed or (options.strict and wrong) else 0
 
 
 def _label(job: Job, several_periods: bool) -> str:

@@ -5,6 +5,7 @@ each of which the audit must catch."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -140,3 +141,25 @@ def test_a_build_audits_the_papers_it_made_and_only_those(built, tmp_path):
     assert found == ["audit fail: housing/directorate_report: HSG_TA: caption 'Households in temporary accommodation: Green, target met'; "
                      "the row's RAG for the period is red"] and not notes
     assert _audit(proj, [JobResult(job, "skipped", {"ipynb": str(broken)})], lambda *a: notes.append(a)) == []
+
+
+def test_build_strict_fails_when_the_audit_finds_a_paper_wrong(tmp_path, demo_store_master):
+    """A council's own notebook (notebooks/ overrides perfkit's) that retypes a tally: the build
+    lists the audit's failure, and with --strict exits 1."""
+    import nbformat
+
+    project = make_project(tmp_path / "council", demo_store_master)
+    path = project / "notebooks" / "directorate_report.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if c.source.strip() == "paper.background()")
+    cell.source = ("from perfkit.blocks.model import Section\n"
+                   "Section(3, 'Background: the headline picture', ('This report covers 12 indicators for 2025/26 Q4. "
+                   "Against their targets for the period: 12 green.',), 'background')")
+    nbformat.write(nb, path)
+    args = ("build", "--period", QUARTER, "--directorate", "housing", "--report", "directorate_report", "--format", "html")
+    plain = run_cli(project, *args)
+    said = " ".join(plain.stdout.split())
+    assert re.search(r"audit fail: housing/directorate_report: 'Against their targets for the period: 12 green\.': "
+                     r"12 green, 0 amber, 0 red, [^;]*; the rows count \d+ green", said), said
+    strict = run_cli(project, *args, "--force", "--strict", check=False)
+    assert strict.returncode == 1 and "--strict: the paper audit found" in " ".join(strict.stderr.split()), strict.stdout + strict.stderr
