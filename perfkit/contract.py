@@ -7,7 +7,7 @@ Everything here is data (and two sentences made from it), importing nothing of p
 from __future__ import annotations
 
 __all__ = [
-    "BLOCK_MIME", "COUNTS_DISAGREE", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "OFF_TARGET", "OPEN_DATA_MIME", "PROVENANCE_MIME", "RAG_LABELS",
+    "BLOCK_MIME", "COUNTS_DISAGREE", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "OFF_TARGET", "OPEN_DATA_MIME", "RED_LIST", "PROVENANCE_MIME", "RAG_LABELS",
     "RAG_RULES", "RAG_WORDS", "rag_key", "rag_phrase",
     "STATUSES", "SUPPRESSION_CODES", "TYPST_MIME",
 ]
@@ -33,6 +33,9 @@ COUNTS_DISAGREE = "counts_disagree"
 RAG_LABELS = ("green", "amber", "red", "off target", "no target", "withheld", "no data")
 #: The ratings that miss their target: each gets an exception, commentary and actions.
 OFF_TARGET = ("red", "amber", "off target")
+#: The ratings page 1 and the corporate list of Reds name: Red, and a withheld figure off
+#: target (which may be Red: never counted as Amber, nor narrowed to Red).
+RED_LIST = ("red", "off target")
 #: Each RAG rating as a paper writes it: its icon, its word, and what it says of one figure.
 RAG_WORDS = {
     "green": ("✓", "Green", "target met"),

@@ -67,6 +67,13 @@ class Issued:
     rows: tuple[tuple[str, str], ...]  # (indicator, period label), in sheet order
     due: dt.date | None
 
+    @property
+    def words_rows(self) -> set[tuple[str, str]]:
+        """The rows issued for a quarter's words (commentary and actions, no figures): a
+        monthly indicator's row for the quarter, after its months' rows."""
+        months = {c for c, p in self.rows if p != self.period.label}
+        return {(c, p) for c, p in self.rows if p == self.period.label and c in months}
+
     def properties(self) -> dict[str, str]:
         return {
             "return": "1", "perfkit_version": __version__, "council": self.council, "area_code": self.area_code,
@@ -186,7 +193,7 @@ def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[
                                 "type the figure itself (copy, then paste as values)")
         owner = {name: excel_text(cells[name]).strip() for name in OWNER_COLUMNS}
         if not any(owner.values()):
-            blank += label != issued.period.label or all(p == label for c, p in issued.rows if c == code)  # no words is not "not returned"
+            blank += (code, label) not in issued.words_rows  # a words row left blank is no figure "not returned"
             continue
         records.append({"row": row, "indicator": code, "area_code": issued.area_code, "area_name": excel_text(cells["area_name"]),
                         "period": label, **{name: excel_text(cells[name]) for name in OWNER_COLUMNS}})

@@ -46,6 +46,7 @@ from perfkit.contract import (
     OPEN_DATA_MIME,
     RAG_LABELS,
     RAG_WORDS,
+    RED_LIST,
     rag_key,
     rag_phrase,
 )
@@ -134,10 +135,6 @@ class DirectoratePaper(PaperSections):
         return self.directorate
 
     @property
-    def small(self) -> int:
-        return self.inputs.council.small_denominator
-
-    @property
     def year_end(self) -> bool:
         """A Q4 paper is the year-end report: it shows the year's outturn."""
         return bool((self.card["ytd_kind"] == "outturn").any())
@@ -155,7 +152,7 @@ class DirectoratePaper(PaperSections):
         """Section 1: the purpose (params), then what is off track, why and what is being done:
         each Red (or off-target withheld) indicator in one sentence from its own row."""
         card = self.card
-        red = card[card["rag"].isin(["red", "off target"]) | card["ytd_rag"].isin(["red", "off target"])]
+        red = card[card["rag"].isin(RED_LIST) | card["ytd_rag"].isin(RED_LIST)]
         amber = card[card["rag"].eq("amber") & ~card.index.isin(red.index)]
         if red.empty:
             lead = "No indicator is Red for the period" + (" or the year" if year_heading(card) else "") + "."

@@ -23,7 +23,7 @@ from perfkit.blocks.model import (
     rag_badge,
 )
 from perfkit.config.papers import Corporate
-from perfkit.contract import RAG_LABELS, RAG_WORDS
+from perfkit.contract import RAG_LABELS, RAG_WORDS, RED_LIST
 from perfkit.periods import Period, parse_period
 from perfkit.report.kinds import KINDS
 from perfkit.report.shell import (
@@ -78,10 +78,6 @@ class CorporateOverview(PaperSections):
         return self.inputs.params.corporate
 
     @property
-    def small(self) -> int:
-        return self.inputs.council.small_denominator
-
-    @property
     def title(self) -> str:
         return f"Corporate performance overview: {self.period.label} ({self.period.span})"
 
@@ -131,8 +127,7 @@ class CorporateOverview(PaperSections):
 
     def reds(self) -> Block:
         """Every indicator that is Red, or off target (withheld), for the period or for the year to date."""
-        shown = ("red", "off target")
-        red = self.card[self.card["rag"].isin(shown) | self.card["ytd_rag"].isin(shown)]
+        red = self.card[self.card["rag"].isin(RED_LIST) | self.card["ytd_rag"].isin(RED_LIST)]
         year = year_heading(self.card)
         rows = tuple(
             (

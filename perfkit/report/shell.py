@@ -231,6 +231,11 @@ class PaperSections:
     def settings(self) -> Paper:  # pragma: no cover - each paper says where its params are
         raise NotImplementedError
 
+    @property
+    def small(self) -> int:
+        """The council's small base: a percentage or rate on fewer cases shows its counts."""
+        return self.inputs.council.small_denominator
+
     def _sections(self) -> dict[str, Block]:
         return narrative_sections(self.settings, self.FIRST_SECTION, self.RECOMMENDATIONS_EARLY)
 
@@ -241,7 +246,7 @@ class PaperSections:
         card = getattr(self, "card", None)
         if card is None:
             return section
-        catalogue, small = self.inputs.params.catalogue, self.inputs.council.small_denominator
+        catalogue, small = self.inputs.params.catalogue, self.small
         off = card[(card["rag"].isin(OFF_TARGET) | card["ytd_rag"].isin(OFF_TARGET))
                    & card["indicator"].map(lambda c: bool(getattr(catalogue[c], flag)))]
         if off.empty:

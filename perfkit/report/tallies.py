@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from perfkit.contract import RAG_LABELS, RAG_WORDS
+from perfkit.report.wording import year_name
 
 __all__ = ["Tally", "count_noun", "coverage", "period_tally", "tally_sentence", "year_heading", "year_tally"]
 
@@ -31,13 +32,10 @@ def count_noun(n: int, noun: str, plural: str | None = None) -> str:
 def year_heading(card: pd.DataFrame) -> str:
     """'Outturn 2025/26' in a year's last period, else 'Year to date 2025/26'; '' where no row has either.
 
-    The one name of the year's column, used by its header, its tally and its RAG ("RAG for
-    the outturn 2025/26")."""
-    kinds = card.loc[card["ytd_kind"].map(lambda k: isinstance(k, str)), ["ytd_kind", "ytd_period"]]
-    if kinds.empty:
-        return ""
-    kind, year = kinds.iloc[0]
-    return f"{kind.capitalize()} {year.label}"
+    The one name of the year's column (:func:`perfkit.report.wording.year_name`), used by its
+    header, its tally and its RAG ("RAG for the outturn 2025/26")."""
+    name = next((n for _, r in card.iterrows() if (n := year_name(r))), "")
+    return name[:1].upper() + name[1:]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,13 @@ import pandas as pd
 from perfkit.assess.benchmark import position
 from perfkit.assess.disclosure import WITHHELD_WORDS
 from perfkit.assess.small_base import on_small_base
-from perfkit.contract import COUNTS_DISAGREE, RAG_WORDS, rag_phrase
+from perfkit.contract import (
+    COUNTS_DISAGREE,
+    OFF_TARGET,
+    RAG_WORDS,
+    RED_LIST,
+    rag_phrase,
+)
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
 
@@ -88,13 +94,15 @@ def parts_text(row: pd.Series, small: int = 100) -> str:
     return "; ".join(shown)
 
 
+def _rag_word(rag: str) -> str:
+    """A rating as a sentence names it: 'Red', 'Amber', 'off target' (a withheld figure)."""
+    return "off target" if rag == "off target" else RAG_WORDS[rag][1]
+
+
 def flagged_figure(row: pd.Series, small: int = 100) -> str:
     """'Red for the period: 511 against a target of 400, 2025/26 Q4', or for a withheld figure
     'off target for the period: the figure is withheld', naming the year's RAG too where it is off target."""
-    parts = []
-    for label, rag in rag_facts(row):
-        if rag in ("red", "amber", "off target"):
-            parts.append(f"{'off target' if rag == 'off target' else RAG_WORDS[rag][1]} {label.removeprefix('RAG ')}")
+    parts = [f"{_rag_word(rag)} {label.removeprefix('RAG ')}" for label, rag in rag_facts(row) if rag in OFF_TARGET]
     figure = "the figure is withheld" if row["status"] == "suppressed" else f"{figure_text(row, small, note=False)} against a target of {target_text(row)}"
     return f"{' and '.join(parts)}: {figure}, {row['period'].label}"
 
@@ -116,11 +124,10 @@ def off_track_sentence(row: pd.Series, small: int = 100) -> str:
 
     'Households in temporary accommodation is Red at 511 against a target of 400 (2025/26 Q4). Why: Demand rose.
     Action: Team manager to report weekly.'"""
-    word = lambda r: "off target" if r == "off target" else RAG_WORDS[r][1]  # noqa: E731
     rag, year = row["rag"], year_name(row)
-    said = [f"{word(rag)} for the period" if rag in ("red", "off target", "amber") else ""]
-    if year and row["ytd_rag"] in ("red", "off target") and row["ytd_rag"] != rag:
-        said.append(f"{word(row['ytd_rag'])} for the {year}")
+    said = [f"{_rag_word(rag)} for the period" if rag in OFF_TARGET else ""]
+    if year and row["ytd_rag"] in RED_LIST and row["ytd_rag"] != rag:
+        said.append(f"{_rag_word(row['ytd_rag'])} for the {year}")
     said = " and ".join(s for s in said if s)
     if row["status"] == "suppressed":
         figure = f"the figure is withheld ({row['status_reason']}); the target is {target_text(row)}"
@@ -149,35 +156,35 @@ def year_name(row: pd.Series) -> str:
     return f"{row['ytd_kind']} {row['ytd_period'].label}" if isinstance(row.get("ytd_kind"), str) else ""
 
 
-def band_text(row: pd.Series, prefix: str = "") -> str:
+def band_lines(row: pd.Series, prefix: str = "") -> list[str]:
     """The RAG bands of a row's target, short enough to sit under it, so a member can check its
-    RAG: 'Green ≥ 95.0%; Amber ≥ 93.0%'; '' where there is no target. The unit's words
+    RAG: ['Green ≥ 95.0%', 'Amber ≥ 93.0%']; [] where there is no target. The unit's words
     ('per 100,000', 'days') are left to the target above.
 
-    >>> band_text(pd.Series({"target": 400.0, "tolerance": 40.0, "polarity": "lower", "unit": "count", "decimals": 0}))
-    'Green ≤ 400; Amber ≤ 440'
-    >>> band_text(pd.Series({"target": 90.0, "tolerance": 0.0, "polarity": "higher", "unit": "%", "decimals": 1}))
-    'Green ≥ 90.0%; no Amber band'
-    >>> band_text(pd.Series({"target": 14.0, "tolerance": 2.0, "polarity": "lower", "unit": "per 100,000", "decimals": 1}))
-    'Green ≤ 14.0; Amber ≤ 16.0'
+    >>> band_lines(pd.Series({"target": 400.0, "tolerance": 40.0, "polarity": "lower", "unit": "count", "decimals": 0}))
+    ['Green ≤ 400', 'Amber ≤ 440']
+    >>> band_lines(pd.Series({"target": 90.0, "tolerance": 0.0, "polarity": "higher", "unit": "%", "decimals": 1}))
+    ['Green ≥ 90.0%', 'no Amber band']
+    >>> band_lines(pd.Series({"target": 14.0, "tolerance": 2.0, "polarity": "lower", "unit": "per 100,000", "decimals": 1}))
+    ['Green ≤ 14.0', 'Amber ≤ 16.0']
     """
     target, tolerance = row[prefix + "target"], row[prefix + "tolerance"]
     if not _known(target) or row["polarity"] == "neutral":
-        return ""
+        return []
     fmt = lambda v: re.sub(r" (per [\d,]+|days?|weeks?)$", "", format_value(v, row["unit"], int(row["decimals"])))  # noqa: E731
     lower = row["polarity"] == "lower"
     sign = "≤" if lower else "≥"
     at_end = target == 0 if lower else (row["unit"] == "%" and target == 100)  # nothing better than the target exists
     green = f"Green {fmt(target)}" if at_end else f"Green {sign} {fmt(target)}"
     if not _known(tolerance) or tolerance <= 0:
-        return f"{green}; no Amber band"
-    return f"{green}; Amber {sign} {fmt(target + tolerance if lower else target - tolerance)}"
+        return [green, "no Amber band"]
+    return [green, f"Amber {sign} {fmt(target + tolerance if lower else target - tolerance)}"]
 
 
-def band_lines(row: pd.Series, prefix: str = "") -> list[str]:
-    """:func:`band_text` as lines for a narrow cell: ['Green ≥ 95.0%', 'Amber ≥ 93.0%']."""
-    text = band_text(row, prefix)
-    return text.split("; ") if text else []
+def band_text(row: pd.Series, prefix: str = "") -> str:
+    """:func:`band_lines` in one line: 'Green ≤ 400; Amber ≤ 440', or ''."""
+    return "; ".join(band_lines(row, prefix))
+
 
 def ytd_text(row: pd.Series, small: int = 100, note: bool = True, head: bool = True) -> str:
     """'Outturn 2025/26: 85.9% (target 90.0%)', or '' where the paper's period starts the year.

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 
 from perfkit.atomic import write_text
 from perfkit.config.catalogue import Catalogue, Indicator, Unit
@@ -199,7 +200,7 @@ def _commentary(ind: Indicator, period: Period, value: float, rng: np.random.Gen
     return {}
 
 
-def _quarter_words(ind: Indicator, month: Period, row: dict, quarter: list[dict], seed: int) -> Iterator[dict[str, str]]:
+def _quarter_words(ind: Indicator, catalogue: Catalogue, month: Period, row: dict, quarter: list[dict], seed: int) -> Iterator[dict[str, str]]:
     """The owner's words for a quarter of a monthly indicator, written about the quarter's figure
     (the one a quarterly paper prints), on the quarter's words row: no figures, no status.
     ``quarter`` collects the quarter's month rows; the words come after its last month."""
@@ -212,23 +213,24 @@ def _quarter_words(ind: Indicator, month: Period, row: dict, quarter: list[dict]
     live = [r for r in quarter if r.get("value") not in (None, "", "c", "x") and r.get("status", "") in ("", "provisional")]
     if len(live) < len(period.subperiods(Freq.MONTH)):
         return  # a month is missing: the quarter has no figure to write about
-    value = _quarter_figure(ind, live)
+    value = _quarter_figure(ind, catalogue, period, live)
     words = _commentary(ind, period, value, _rng(seed, ind.code, row["area_code"], period.label, "quarter words"))
     if words:
         yield {"indicator": ind.code, "area_code": row["area_code"], "area_name": row["area_name"], "period": period.label, **words}
 
 
-def _quarter_figure(ind: Indicator, months: list[dict]) -> float:
-    """The quarter's figure from its months, by the indicator's aggregation rule (as perfkit.assess.aggregate does)."""
-    values = [float(r["value"]) for r in months]
-    rule = ind.aggregation.value
-    if rule == "rate" and all(r.get("numerator") not in (None, "") for r in months):
-        return sum(float(r["numerator"]) for r in months) / sum(float(r["denominator"]) for r in months) * ind.unit.multiplier
-    if rule == "sum":
-        return sum(values)
-    if rule == "mean":
-        return sum(values) / len(values)
-    return values[-1]
+def _quarter_figure(ind: Indicator, catalogue: Catalogue, period: Period, months: list[dict]) -> float:
+    """The quarter's figure from its months' rows, as the papers will aggregate it (:func:`perfkit.assess.aggregate.aggregate`)."""
+    from perfkit.assess.aggregate import aggregate
+
+    number = lambda r, k: float(r[k]) if r.get(k) not in (None, "") else float("nan")  # noqa: E731
+    parts = [parse_period(r["period"]) for r in months]
+    frame = pd.DataFrame({
+        "indicator": ind.code, "area_code": months[0]["area_code"], "area_name": months[0]["area_name"], "period": parts,
+        "period_type": ind.freq.value, "period_start": [p.start for p in parts], "status": "ok", "status_reason": None,
+        **{k: [number(r, k) for r in months] for k in ("value", "numerator", "denominator")},
+    })
+    return float(aggregate(frame, catalogue, period)["value"].iloc[0])
 
 
 def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int, shape: Shape) -> Iterator[dict[str, str]]:
@@ -270,7 +272,7 @@ def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int, sha
                 row.update(_commentary(ind, period, shape.judged(value, row), rng))
             yield row
             if home and period.financial_year in last_years and ind.freq is Freq.MONTH:
-                yield from _quarter_words(ind, period, row, quarter, seed)
+                yield from _quarter_words(ind, catalogue, period, row, quarter, seed)
 
 
 class _YearToDate:
