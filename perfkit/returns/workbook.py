@@ -122,7 +122,9 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
             "last_year_period": last_year.label, "last_year_value": values.get((code, last_year.label)),
             "area_code": issued.area_code, "area_name": area_name, "period": label,
         }
-        words_row = period.freq is not ind.freq  # a monthly indicator's row for the quarter: the owner's words, no figures
+        words_row = (code, label) in issued.words_rows  # a monthly indicator's row for the quarter: the owner's words, no figures
+        if words_row:  # no earlier figures to compare: the months' rows above carry them
+            cells.update(previous_period=None, last_year_period=None)
         open_here = WORDS_COLUMNS if words_row else [c for c in OWNER_COLUMNS if c not in WORDS_COLUMNS or ind.freq is not Freq.MONTH]
         for column, name in enumerate(NAMES, start=1):
             cell = ws.cell(row, column, safe_cell(cells.get(name)))
