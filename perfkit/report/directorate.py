@@ -159,7 +159,8 @@ class DirectoratePaper(PaperSections):
         else:
             lead = (f"{count_noun(len(red), 'indicator is', 'indicators are')} Red or off target for the period"
                     + (" or the year" if year_heading(card) else "") + "; each is set out below and in Appendix 2.")
-        lead += (f" {count_noun(len(amber), 'other indicator is', 'other indicators are')} Amber, just off target (Appendix 2)."
+        other = "" if red.empty else "other "
+        lead += (f" {count_noun(len(amber), other + 'indicator is', other + 'indicators are')} Amber, just off target (Appendix 2)."
                  if len(amber) else "")
         paras = [*self.directorate.narrative.summary, lead, *(off_track_sentence(r, self.small) for _, r in red.iterrows())]
         return Section(1, "Summary and purpose", tuple(paras), "summary")
