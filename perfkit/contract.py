@@ -7,7 +7,7 @@ Everything here is data (and two sentences made from it), importing nothing of p
 from __future__ import annotations
 
 __all__ = [
-    "BLOCK_MIME", "COUNTS_DISAGREE", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "OFF_TARGET", "OPEN_DATA_MIME", "RED_LIST", "PROVENANCE_MIME", "RAG_LABELS",
+    "ACTION_STATUSES", "BLOCK_MIME", "COUNTS_DISAGREE", "OPEN_ACTIONS", "ENGLAND", "DIRECTION_LABELS", "LIVE", "METADATA_KEY", "META_MIME", "OFF_TARGET", "OPEN_DATA_MIME", "RED_LIST", "PROVENANCE_MIME", "RAG_LABELS",
     "RAG_RULES", "RAG_WORDS", "rag_key", "rag_phrase",
     "STATUSES", "SUPPRESSION_CODES", "TYPST_MIME",
 ]
@@ -15,6 +15,10 @@ __all__ = [
 #: A stored row's status; the first two have a value that counts ("live").
 STATUSES = ("ok", "provisional", "suppressed", "missing")
 LIVE = ("ok", "provisional")
+#: An action's status, as its owner reports it each period (an action past its due date and
+#: still open is also called overdue by the paper), and those that carry it to the next return.
+ACTION_STATUSES = ("not started", "on track", "at risk", "complete", "dropped")
+OPEN_ACTIONS = ("not started", "on track", "at risk")
 #: Cell codes used in published statistics (DfE / Explore Education Statistics), and the
 #: status a cell holding one is stored with.
 SUPPRESSION_CODES = {

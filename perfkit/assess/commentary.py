@@ -16,12 +16,13 @@ import pandas as pd
 
 from perfkit.assess.disclosure import WITHHELD_WORDS, may_reveal
 from perfkit.config.catalogue import Catalogue
-from perfkit.contract import OFF_TARGET
+from perfkit.contract import OFF_TARGET, OPEN_ACTIONS
 from perfkit.periods import Freq, Period
 
 __all__ = ["COMMENTARY_COLUMNS", "commentary_checks", "commentary_for", "commentary_period"]
 
 COMMENTARY_COLUMNS = [
+    "headline",
     "commentary",
     "actions",
     "commentary_period",
@@ -30,6 +31,7 @@ COMMENTARY_COLUMNS = [
     "previous_actions",
     "previous_actions_period",
     "withheld_words",
+    "action_list",
 ]
 
 # words that say a figure missed (or met) its target
@@ -51,11 +53,15 @@ def commentary_period(freq: object, reported: Period) -> Period:
     return reported.subperiods(freq)[-1]
 
 
-def commentary_for(obs: pd.DataFrame, catalogue: Catalogue, area: str, reported: dict[str, Period]) -> pd.DataFrame:
-    """For each indicator (index), the commentary and actions of its reporting period.
+def commentary_for(obs: pd.DataFrame, catalogue: Catalogue, area: str, reported: dict[str, Period],
+                   actions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """For each indicator (index), the headline, commentary and actions of its reporting period.
 
     ``reported`` maps each code to the period the paper reports it for. Columns:
-    :data:`COMMENTARY_COLUMNS` (``previous_actions`` are those of the period before).
+    :data:`COMMENTARY_COLUMNS` (``previous_actions`` are those of the period before, as free
+    text; ``action_list`` the stored action rows reported for the period
+    (:meth:`perfkit.store.store.Store.actions`), each a dict with ref, action, owner, due,
+    status, progress and ``overdue``: still open after its due date at the period's end).
     """
     own = {c: commentary_period(catalogue[c].freq, p) for c, p in reported.items()}
     before = {c: commentary_period(catalogue[c].freq, p.prev()) for c, p in reported.items()}
@@ -65,6 +71,7 @@ def commentary_for(obs: pd.DataFrame, catalogue: Catalogue, area: str, reported:
     then = rows[same(before)].set_index("indicator")
     out = pd.DataFrame(index=pd.Index(list(reported), name="indicator"))
     text = lambda s: s.where(s.notna() & s.astype(str).str.strip().ne(""), None) if len(s) else s  # noqa: E731
+    out["headline"] = text(now["headline"]) if len(now) and "headline" in now else None
     out["commentary"] = text(now["commentary"]) if len(now) else None
     out["actions"] = text(now["actions"]) if len(now) else None
     out["commentary_period"] = pd.Series(own)
@@ -73,7 +80,17 @@ def commentary_for(obs: pd.DataFrame, catalogue: Catalogue, area: str, reported:
     out["withheld_words"] = now["withheld_words"] if len(now) and "withheld_words" in now else None
     out["previous_actions"] = text(then["actions"]) if len(then) else None
     out["previous_actions_period"] = pd.Series(before)
+    out["action_list"] = pd.Series({c: _action_list(actions, area, c, p) for c, p in own.items()}, dtype=object)
     return out[COMMENTARY_COLUMNS]
+
+
+def _action_list(actions: pd.DataFrame | None, area: str, code: str, period: Period) -> tuple[dict, ...]:
+    if actions is None or actions.empty:
+        return ()
+    mine = actions[actions["indicator"].eq(code) & actions["area_code"].eq(area)]
+    mine = mine[[p == period for p in mine["period"]]]
+    return tuple({**{k: r[k] for k in ("ref", "action", "owner", "due", "status", "progress")},
+                  "overdue": r["status"] in OPEN_ACTIONS and r["due"] < period.end} for r in mine.to_dict("records"))
 
 
 def commentary_checks(card: pd.DataFrame) -> list[str]:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from perfkit.config.catalogue import Catalogue
 
-__all__ = ["DEFAULT_THRESHOLD", "WITHHELD_WORDS", "may_reveal", "secondary_suppression", "suppress_small_numbers", "withheld_reason"]
+__all__ = ["DEFAULT_THRESHOLD", "WITHHELD_WORDS", "may_reveal", "secondary_suppression", "suppress_small_numbers", "withheld_reason", "withhold_actions"]
 
 DEFAULT_THRESHOLD = 5
 #: What a public report shows in place of commentary or actions written about a withheld figure.
@@ -77,7 +77,7 @@ def suppress_small_numbers(
     # the owner's words about a withheld figure may quote it ("3 families this quarter") or
     # name the people counted: then they all go with it
     held = out["status"].eq("suppressed")
-    columns = [c for c in ("commentary", "actions") if c in out]
+    columns = [c for c in ("headline", "commentary", "actions") if c in out]
     words = pd.Series("", index=out.index)
     said = {}
     for column in columns:
@@ -88,6 +88,22 @@ def suppress_small_numbers(
         for column in columns:
             out.loc[revealing & said[column], column] = WITHHELD_WORDS
     out["withheld_words"] = words.where(words.ne(""), None)
+    return out
+
+
+def withhold_actions(actions: pd.DataFrame | None, rows: pd.DataFrame, publish_words: bool = False) -> pd.DataFrame | None:
+    """A copy of stored action rows where an action reported beside a withheld figure (a row of
+    ``rows`` suppressed, or a month of the quarter it is reported for) has its wording and
+    progress withheld when either holds a digit or a name (:func:`may_reveal`), as the owner's
+    commentary is; unless ``publish_words``."""
+    if actions is None or actions.empty or publish_words:
+        return actions
+    held = rows[rows["status"].eq("suppressed")]
+    keys = {(i, a, p.within("quarter") if p.freq.value == "month" else p) for i, a, p in zip(held["indicator"], held["area_code"], held["period"])}
+    out = actions.copy()
+    beside = pd.Series([(i, a, p) in keys for i, a, p in zip(out["indicator"], out["area_code"], out["period"])], index=out.index, dtype=bool)
+    revealing = beside & (out["action"].map(may_reveal) | out["progress"].map(may_reveal))
+    out.loc[revealing, ["action", "progress"]] = WITHHELD_WORDS
     return out
 
 

@@ -176,7 +176,8 @@ def _ranks(obs: pd.DataFrame, catalogue: Catalogue, area: str, now: dict[str, Pe
     return pd.DataFrame.from_dict(rows, orient="index").reindex(columns=RANK_COLUMNS) if rows else pd.DataFrame(columns=RANK_COLUMNS)
 
 
-def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str, indicators: list[str] | None = None) -> pd.DataFrame:
+def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str, indicators: list[str] | None = None,
+              actions: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per indicator: the assessment of ``area`` for a report for ``period``.
 
     Columns: the catalogue's (title, unit, polarity, decimals, framework ...); period (the
@@ -188,8 +189,10 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     date" or "outturn"); spc_variation and spc_assurance (the judged SPC at the latest
     point where the series suits SPC and has 12 points: it decides direction); rank,
     rank_of, quartile, group_median, rank_period, rank_group, rank_note, england_value;
-    commentary, actions, commentary_period, commentary_rag, previous_actions; parts (the
-    indicator's own figures within a longer reported period).
+    headline, commentary, actions, commentary_period, commentary_rag, previous_actions,
+    action_list (the stored action rows of the reporting period, from ``actions``:
+    :func:`perfkit.assess.commentary.commentary_for`); parts (the indicator's own figures
+    within a longer reported period).
     """
     codes = list(indicators) if indicators is not None else list(catalogue)
     obs = obs[obs["indicator"].isin(codes)]
@@ -229,7 +232,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     card["ytd_rag"] = _assess(card, "ytd_").where(card["ytd_period"].notna())
     card["ytd_decimals"] = _decimals(card, "ytd_")
     card = card.join(_ranks(obs, catalogue, area, now).reindex(codes)[RANK_COLUMNS] if codes else pd.DataFrame(columns=RANK_COLUMNS))
-    notes = commentary_for(obs, catalogue, area, now)
+    notes = commentary_for(obs, catalogue, area, now, actions)
     card = card.join(notes)
     card["parts"] = _parts(mine, catalogue, now)
     own = rag(card["commentary_value"], *_targets(catalogue, card["commentary_period"].to_dict()), card["polarity"])

@@ -19,10 +19,17 @@ from typing import Any
 from perfkit.contract import BLOCK_MIME, META_MIME, METADATA_KEY, PROVENANCE_MIME
 
 __all__ = [
+    "OWNERS_WORDS", "QUOTED",
     "TREND", "Exception_", "Number", "Paper", "Row", "claim", "code_in", "comparator", "numbers", "rag_words", "read_paper", "tally",
 ]
 
 #: RAG as a paper words it (badge words, captions, tallies), longest first.
+#: Labels of lines that hold an owner's words, not the paper's: commentary and headline (whose
+#: numbers are checked, as warnings), actions and the owner's name (not figures of the paper).
+OWNERS_WORDS = ("commentary", "headline", "action", "owner")
+#: Where the paper's own sentence on page 1 ends and the owner's words it quotes begin.
+QUOTED = re.compile(r" (?:Why|In brief|Action): | The owner's words | No commentary was supplied| Every action set")
+
 _RAG_TEXT = [
     (re.compile(r"off[ -]target \(withheld\)|withheld,? (?:and )?off[ -]target", re.I), "off target (withheld)"),
     (re.compile(r"\bno target\b", re.I), "no target"),
@@ -209,7 +216,7 @@ class Row:
 
     @property
     def commentary(self) -> str:
-        return " ".join(text for label, text in self.words.items() if label.lower().startswith("commentary"))
+        return " ".join(text for label, text in self.words.items() if label.lower().startswith(OWNERS_WORDS[:2]))
 
 
 @dataclass

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from perfkit.audit.findings import FAIL, WARN, Finding
-from perfkit.audit.paper import TREND, Number, Paper, Row, claim, numbers, rag_words
+from perfkit.audit.paper import OWNERS_WORDS, QUOTED, TREND, Number, Paper, Row, claim, numbers, rag_words
 from perfkit.audit.recompute import Context
 from perfkit.audit.rules import half_up
 
@@ -32,9 +32,9 @@ def figures_shown(paper: Paper, code: str) -> list[Number]:
     texts = list(row.cells.values()) if row else []
     exc = paper.exceptions.get(code)
     if exc:
-        texts += [v for k, v in exc.items.items() if not k.lower().startswith(("commentary", "actions", "owner"))]
+        texts += [v for k, v in exc.items.items() if not k.lower().startswith(OWNERS_WORDS)]
     if row:
-        texts += [p for _, p in paper.sentences if p.startswith(row.title + " ")]
+        texts += [QUOTED.split(p)[0] for _, p in paper.sentences if p.startswith(row.title + " ")]
     return [n for t in texts for n in numbers(t) if n.unit != "pts"]
 
 
@@ -78,7 +78,7 @@ def check_commentary(paper: Paper, ctx: Context) -> list[Finding]:
     for code, row in paper.rows.items():
         if code not in ctx.catalogue:
             continue
-        text = row.commentary or " ".join(v for k, v in paper.exceptions.get(code, _Empty).items.items() if k.lower().startswith("commentary"))
+        text = row.commentary or " ".join(v for k, v in paper.exceptions.get(code, _Empty).items.items() if k.lower().startswith(OWNERS_WORDS[:2]))
         if not text or "withheld" in text.lower():
             continue
         shown = figures_shown(paper, code)

@@ -61,10 +61,11 @@ def ingest(
     except IngestError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
-    table = Table("file", "batch", "added", "revised", "unchanged", "rejected", "flagged", title="Import")
+    table = Table("file", "batch", "added", "revised", "unchanged", "rejected", "flagged", "actions", title="Import")
     for rep in reports:
         r = rep.result
-        table.add_row(r.file_name, str(r.batch_id), str(r.added), str(r.revised), str(r.unchanged), str(r.rejected), str(rep.flagged))
+        table.add_row(r.file_name, str(r.batch_id), str(r.added), str(r.revised), str(r.unchanged), str(r.rejected), str(rep.flagged),
+                      str(r.actions))
     out.print(table)
     for rep in reports:
         if rep.flagged:

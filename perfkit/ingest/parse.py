@@ -112,13 +112,14 @@ def catalogue_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, name: 
 CELL_LIMITS = {
     "commentary": (5_000, "shorten it to about a page; put the detail in an appendix or a linked document"),
     "actions": (5_000, "shorten it to about a page; put the detail in an appendix or a linked document"),
+    "headline": (150, "shorten it to one sentence of at most 150 characters: page 1 prints it as it is"),
     "note": (1_000, "shorten the note; it explains the figure's status in a sentence or two"),
     "area_name": (200, "give the area's name as it is published"),
     **{c: (100, "check the cell: it should hold a short code, period or number") for c in
        ("indicator", "area_code", "period", "value", "numerator", "denominator", "status")},
 }
 #: Columns of people's free text: control characters are removed from them (with a note).
-TEXT_COLUMNS = ("area_name", "note", "commentary", "actions")
+TEXT_COLUMNS = ("area_name", "note", "headline", "commentary", "actions")
 
 
 def printable_sql(column: str) -> str:
@@ -152,7 +153,7 @@ def parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str,
             SELECT r.row, upper(r.indicator_text) AS indicator, upper(r.area_code_text) AS area_code,
                    r.area_name_text AS area_name, r.period_text, r.value_text, r.numerator_text,
                    r.denominator_text, r.status_text, lower(r.status_text) AS given, r.note_text,
-                   r.commentary_text, r.actions_text, r.controls,
+                   r.headline_text, r.commentary_text, r.actions_text, r.controls,
                    {", ".join(number_parts(c) for c in NUMBER_COLUMNS)}
             FROM {text} r
         ), t1 AS (
@@ -177,6 +178,6 @@ def parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str,
         SELECT u.*, status IN ('ok', 'provisional') AND NOT words_only AS live,
                coalesce(nullif(note_text, ''), {sql_case("code", reasons)}) AS reason0
         FROM (SELECT u.*, coalesce(freq = 'month' AND period_type = 'quarter' AND NOT has_number AND code IS NULL AND given = ''
-                                   AND (commentary_text <> '' OR actions_text <> ''), false) AS words_only FROM u) u
+                                   AND (headline_text <> '' OR commentary_text <> '' OR actions_text <> ''), false) AS words_only FROM u) u
         """
     )

@@ -22,7 +22,7 @@ from perfkit.errors import IngestError
 __all__ = ["REQUIRED", "OPTIONAL", "read_raw", "read_table", "stage_frame", "stage_table", "unstage"]
 
 REQUIRED = ["indicator", "area_code", "area_name", "period"]
-OPTIONAL = ["value", "numerator", "denominator", "status", "note", "commentary", "actions"]
+OPTIONAL = ["value", "numerator", "denominator", "status", "note", "headline", "commentary", "actions"]
 KNOWN = REQUIRED + OPTIONAL
 _HEADER_SCAN = 10
 

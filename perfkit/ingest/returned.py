@@ -19,9 +19,10 @@ from perfkit._version import __version__
 from perfkit.errors import IngestError
 from perfkit.periods import Period, parse_period
 
-__all__ = ["COLUMNS", "DATA_SHEET", "HEADER_ROW", "Issued", "NAMES", "OWNER_COLUMNS", "WORDS_COLUMNS", "is_return", "read_return"]
+__all__ = ["ACTIONS_SHEET", "ACTION_SHEET_COLUMNS", "ACTION_OWNER_COLUMNS", "COLUMNS", "DATA_SHEET", "HEADER_ROW", "Issued", "LAYOUT",
+           "NAMES", "NEW_ACTION_COLUMNS", "OWNER_COLUMNS", "WORDS_COLUMNS", "is_return", "read_return"]
 
-DATA_SHEET, HELP_SHEET = "Return", "Instructions"
+DATA_SHEET, HELP_SHEET, ACTIONS_SHEET = "Return", "Instructions", "Actions"
 HEADER_ROW = 4  # rows 1 to 3: the council, the period, the owner and due date
 #: The Return sheet's columns: (name, heading); perfkit reads the row below the headings by these.
 COLUMNS = [
@@ -43,14 +44,36 @@ COLUMNS = [
     ("denominator", "denominator"),
     ("status", "status"),
     ("note", "note"),
+    ("headline", "headline"),
     ("commentary", "commentary"),
-    ("actions", "actions"),
 ]
+#: The workbook layout this perfkit issues: 2 has a headline column and the actions as rows on
+#: the Actions sheet; 1 (no ``layout`` property) had a free-text actions column, and is still read.
+LAYOUT = "2"
+_LAYOUT_1 = [c for c in COLUMNS if c[0] != "headline"] + [("actions", "actions")]
 NAMES = [name for name, _ in COLUMNS]
 #: The columns an owner fills in (unlocked); every other column is pre-filled and locked.
-OWNER_COLUMNS = ["value", "numerator", "denominator", "status", "note", "commentary", "actions"]
-#: The owner's columns of a monthly indicator's row for the quarter (its words; the figures are on the months' rows).
-WORDS_COLUMNS = ["commentary", "actions"]
+OWNER_COLUMNS = ["value", "numerator", "denominator", "status", "note", "headline", "commentary"]
+#: The owner's columns of the row for the reporting period's words (a monthly indicator's row
+#: for the quarter: the figures are on the months' rows).
+WORDS_COLUMNS = ["headline", "commentary"]
+#: The Actions sheet: last period's open actions carried forward for a progress update, then
+#: blank rows for new actions. (name, heading), read by name as the Return sheet is.
+ACTION_SHEET_COLUMNS = [
+    ("indicator", "Code"),
+    ("title", "Indicator"),
+    ("ref", "Ref"),
+    ("period", "Reported for"),
+    ("action", "Action"),
+    ("owner", "Action owner"),
+    ("due", "Due (date)"),
+    ("status", "Status"),
+    ("last_progress", "Progress reported last period"),
+    ("progress", "Progress this period"),
+]
+#: The cells an owner updates on a carried action, and fills in on a new one.
+ACTION_OWNER_COLUMNS = ["owner", "due", "status", "progress"]
+NEW_ACTION_COLUMNS = ["indicator", "action", *ACTION_OWNER_COLUMNS]
 #: Locked columns checked against what was issued (the rest are ignored on reading).
 CHECKED = ["indicator", "area_code", "period"]
 PREFIX = "perfkit_"
@@ -66,6 +89,13 @@ class Issued:
     owner: str
     rows: tuple[tuple[str, str], ...]  # (indicator, period label), in sheet order
     due: dt.date | None
+    actions: tuple[tuple[str, str], ...] = ()  # (indicator, ref) of the actions carried forward, in sheet order
+    new_actions: int = 0  # blank rows for new actions below them
+    layout: str = LAYOUT
+
+    def action_period(self, code: str) -> str:
+        """The period an indicator's actions are reported for: the period of its words (its last row issued)."""
+        return [p for c, p in self.rows if c == code][-1]
 
     @property
     def words_rows(self) -> set[tuple[str, str]]:
@@ -79,14 +109,21 @@ class Issued:
             "return": "1", "perfkit_version": __version__, "council": self.council, "area_code": self.area_code,
             "period": self.period.label, "directorate": self.directorate, "owner": self.owner,
             "rows": ";".join(f"{c}|{p}" for c, p in self.rows), "due": self.due.isoformat() if self.due else "",
+            "layout": self.layout, "actions": ";".join(f"{c}|{r}" for c, r in self.actions), "new_actions": str(self.new_actions),
         }
 
     @classmethod
     def from_properties(cls, props: dict[str, str]) -> Issued:
-        rows = tuple(tuple(item.split("|", 1)) for item in props.get("rows", "").split(";") if "|" in item)
+        pairs = lambda key: tuple(tuple(item.split("|", 1)) for item in props.get(key, "").split(";") if "|" in item)  # noqa: E731
         due = dt.date.fromisoformat(props["due"]) if props.get("due") else None
+        new = int(props["new_actions"]) if props.get("new_actions", "").isdigit() else 0
         return cls(props.get("council", ""), props.get("area_code", ""), parse_period(props["period"]), props.get("directorate", ""),
-                   props.get("owner", ""), rows, due)  # type: ignore[arg-type]
+                   props.get("owner", ""), pairs("rows"), due, pairs("actions"), new, props.get("layout", "1"))  # type: ignore[arg-type]
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        """The Return sheet's columns in this workbook's layout."""
+        return COLUMNS if self.layout == LAYOUT else _LAYOUT_1
 
 
 def column_letter(number: int) -> str:
@@ -121,8 +158,10 @@ def is_return(path: str | Path) -> bool:
     return path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file() and _properties(path) is not None
 
 
-def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """A returned workbook's rows as canonical text cells (``row`` is the sheet's row), and notes.
+def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[pd.DataFrame, tuple[str, ...], pd.DataFrame | None]:
+    """A returned workbook's rows as canonical text cells (``row`` is the sheet's row), notes,
+    and its Actions sheet's rows (None for a workbook of layout 1, which had none) as
+    :func:`perfkit.ingest.actions.check_actions` reads them.
 
     Rows whose owner cells are all blank are left out ("not returned", said in the notes).
 
@@ -154,23 +193,17 @@ def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[
         raise IngestError(f"{path.name}: there is no sheet '{DATA_SHEET}' (found: {', '.join(repr(s) for s in book.sheetnames)}); "
                           f"rename the sheet back to '{DATA_SHEET}'")
     ws = book[DATA_SHEET]
-    width = max(ws.max_column, len(COLUMNS))
-    for column in range(1, width + 1):
-        found = ws.cell(HEADER_ROW, column).value
-        expected = COLUMNS[column - 1][1] if column <= len(COLUMNS) else None
-        if (str(found).strip() if found is not None else None) != expected:
-            shown = f"{found!r}" if found is not None else "blank"
-            wanted = f"'{expected}'" if expected else "nothing (the last column is 'actions')"
-            problems.append(f"{where}, row {HEADER_ROW}, column {column_letter(column)}: heading {shown}, expected {wanted}; "
-                            "columns must not be deleted, renamed, moved or added: use the workbook as issued")
+    columns = issued.columns
+    names, owner_columns = [n for n, _ in columns], [n for n in OWNER_COLUMNS + ["actions"] if n in dict(columns)]
+    problems += _headings(ws, columns, where)
     if problems:
         raise IngestError("\n".join([f"{path.name}: nothing was imported: the workbook's columns were changed", *problems[:25]]))
     last = ws.max_row
-    while last > HEADER_ROW and all(ws.cell(last, c).value in (None, "") for c in range(1, len(COLUMNS) + 1)):
+    while last > HEADER_ROW and all(ws.cell(last, c).value in (None, "") for c in range(1, len(columns) + 1)):
         last -= 1
     records, blank = [], 0
     for offset, row in enumerate(range(HEADER_ROW + 1, max(last, HEADER_ROW + len(issued.rows)) + 1)):
-        cells = {name: ws.cell(row, column).value for column, name in enumerate(NAMES, start=1)}
+        cells = {name: ws.cell(row, column).value for column, name in enumerate(names, start=1)}
         if offset >= len(issued.rows):
             problems.append(f"{where}, row {row}: a row that was not issued (code {cells['indicator']!r}); delete it: to report "
                             "another indicator, add it to the catalogue (params/indicators/) and issue a new return")
@@ -182,24 +215,89 @@ def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[
         expected = {"indicator": code, "period": label, "area_code": issued.area_code}
         for name in CHECKED:
             if excel_text(cells[name]).strip() != expected[name]:
-                column = column_letter(NAMES.index(name) + 1)
+                column = column_letter(names.index(name) + 1)
                 problems.append(f"{where}, row {row}, column {column} ({name}): {excel_text(cells[name])!r}, but this row was "
                                 f"issued for {expected[name]!r}; put back {expected[name]!r} (the grey cells must not change)")
-        for name in OWNER_COLUMNS:
-            value = cells[name]
-            if isinstance(value, str) and value.startswith("=") or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
-                column = column_letter(NAMES.index(name) + 1)
-                problems.append(f"{where}, row {row}, column {column} ({name}): holds a formula ({str(value)[:40]}); "
-                                "type the figure itself (copy, then paste as values)")
-        owner = {name: excel_text(cells[name]).strip() for name in OWNER_COLUMNS}
+        problems += _formulas(cells, owner_columns, names, where, row)
+        owner = {name: excel_text(cells[name]).strip() for name in owner_columns}
         if not any(owner.values()):
             blank += (code, label) not in issued.words_rows  # a words row left blank is no figure "not returned"
             continue
         records.append({"row": row, "indicator": code, "area_code": issued.area_code, "area_name": excel_text(cells["area_name"]),
-                        "period": label, **{name: excel_text(cells[name]) for name in OWNER_COLUMNS}})
+                        "period": label, **{name: excel_text(cells.get(name)) for name in [*OWNER_COLUMNS, "actions"]}})
+    actions = _read_actions(book, issued, path, problems) if issued.layout == LAYOUT else None
     if problems:
         raise IngestError("\n".join([f"{path.name}: nothing was imported: the workbook was changed from what was issued", *problems[:25],
                                      *([f"  ... and {len(problems) - 25} more"] if len(problems) > 25 else [])]))
     notes = (f"{path.name}: {blank} of {len(issued.rows)} row(s) left blank, so not returned (perfkit check lists them for chasing)",) if blank else ()
-    frame = pd.DataFrame(records, columns=["row", "indicator", "area_code", "area_name", "period", *OWNER_COLUMNS])
-    return frame, notes
+    frame = pd.DataFrame(records, columns=["row", "indicator", "area_code", "area_name", "period", *OWNER_COLUMNS, "actions"])
+    return frame, notes, actions
+
+
+def _headings(ws, columns: list[tuple[str, str]], where: str) -> list[str]:  # noqa: ANN001 - an openpyxl worksheet
+    """Problems with a sheet's heading row: each column must be where it was issued."""
+    problems = []
+    for column in range(1, max(ws.max_column, len(columns)) + 1):
+        found = ws.cell(HEADER_ROW, column).value
+        expected = columns[column - 1][1] if column <= len(columns) else None
+        if (str(found).strip() if found is not None else None) != expected:
+            shown = f"{found!r}" if found is not None else "blank"
+            wanted = f"'{expected}'" if expected else f"nothing (the last column is '{columns[-1][1]}')"
+            problems.append(f"{where}, row {HEADER_ROW}, column {column_letter(column)}: heading {shown}, expected {wanted}; "
+                            "columns must not be deleted, renamed, moved or added: use the workbook as issued")
+    return problems
+
+
+def _formulas(cells: dict, owned: list[str], names: list[str], where: str, row: int) -> list[str]:
+    """Problems with formulas typed in a row's owner cells."""
+    problems = []
+    for name in owned:
+        value = cells[name]
+        if isinstance(value, str) and value.startswith("=") or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
+            problems.append(f"{where}, row {row}, column {column_letter(names.index(name) + 1)} ({name}): holds a formula "
+                            f"({str(value)[:40]}); type the value itself (copy, then paste as values)")
+    return problems
+
+
+def _read_actions(book, issued: Issued, path: Path, problems: list[str]) -> pd.DataFrame:  # noqa: ANN001 - an openpyxl workbook
+    """The Actions sheet's rows: each carried action (its code and ref as issued), then the new
+    ones the owner added in the blank rows. Structural problems are added to ``problems``."""
+    from perfkit.ingest.read import excel_text
+
+    where = f"{path.name}: sheet '{ACTIONS_SHEET}'"
+    if ACTIONS_SHEET not in book.sheetnames:
+        problems.append(f"{where}: the sheet is missing; use the workbook as issued")
+        return pd.DataFrame()
+    ws = book[ACTIONS_SHEET]
+    names = [n for n, _ in ACTION_SHEET_COLUMNS]
+    problems += _headings(ws, ACTION_SHEET_COLUMNS, where)
+    codes = list(dict.fromkeys(c for c, _ in issued.rows))
+    records = []
+    for offset in range(len(issued.actions) + issued.new_actions):
+        row = HEADER_ROW + 1 + offset
+        cells = {name: ws.cell(row, column).value for column, name in enumerate(names, start=1)}
+        problems += _formulas(cells, NEW_ACTION_COLUMNS, names, where, row)
+        text = {name: excel_text(cells[name]).strip() for name in names}
+        if offset < len(issued.actions):  # carried forward: its code and reference are locked
+            code, ref = issued.actions[offset]
+            if (text["indicator"], text["ref"]) != (code, ref):
+                problems.append(f"{where}, row {row}: issued for action {ref} of {code}, but it says {text['ref'] or '(blank)'} of "
+                                f"{text['indicator'] or '(blank)'}; put back {code} and {ref} (the grey cells must not change)")
+                continue
+        else:
+            if not any(text[name] for name in NEW_ACTION_COLUMNS):
+                continue
+            code, ref = text["indicator"].upper(), ""
+            if code not in codes:
+                problems.append(f"{where}, row {row}, column A (Code): {text['indicator'] or '(blank)'} is not an indicator of this "
+                                f"return; choose one of {', '.join(codes)} from the list")
+                continue
+        records.append({"row": row, "indicator": code, "area_code": issued.area_code, "period": issued.action_period(code), "ref": ref,
+                        "action": text["action"], "owner": text["owner"], "due": cells["due"] if isinstance(cells["due"], dt.date) else text["due"],
+                        "status": text["status"], "progress": text["progress"]})
+    for row in range(HEADER_ROW + 1 + len(issued.actions) + issued.new_actions, ws.max_row + 1):
+        if any(ws.cell(row, c).value not in (None, "") for c in range(1, len(names) + 1)):
+            problems.append(f"{where}, row {row}: a row below the rows issued for new actions; there is room for {issued.new_actions} "
+                            "new actions: ask the performance team for another return if you need more")
+            break
+    return pd.DataFrame(records, columns=["row", "indicator", "area_code", "period", "ref", "action", "owner", "due", "status", "progress"])

@@ -21,6 +21,12 @@ from perfkit._version import __version__
 from perfkit.atomic import atomic_path
 from perfkit.config.catalogue import Catalogue
 from perfkit.errors import IngestError
+from perfkit.ingest.actions import (
+    check_actions,
+    is_actions_file,
+    read_actions_file,
+    stage_actions,
+)
 from perfkit.ingest.read import stage_frame, stage_table, unstage
 from perfkit.ingest.returned import is_return, read_return
 from perfkit.ingest.sources import SourceMapping, apply_mapping
@@ -85,19 +91,32 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, found: 
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: SourceMapping | None,
-           period: Period | None) -> tuple[pd.DataFrame | None, tuple[str, ...]]:
-    """Put ``path``'s text cells in ``table``; return the area attributes a mapping found and
-    notes (a return workbook's rows left blank)."""
+           period: Period | None) -> tuple[pd.DataFrame | None, tuple[str, ...], pd.DataFrame | None]:
+    """Put ``path``'s text cells in ``table``; return the area attributes a mapping found,
+    notes (a return workbook's rows left blank) and a return's action rows as text cells."""
     if mapping is None and is_return(path):
-        rows, notes = read_return(path, period)
+        rows, notes, actions = read_return(path, period)
         stage_frame(con, rows, table)
-        return None, notes
+        return None, notes, actions
     if mapping is None or mapping.layout == "canonical":
         stage_table(con, path, table)
-        return None, ()
+        return None, (), None
     raw, attributes = apply_mapping(path, mapping)
     stage_frame(con, raw, table)
-    return attributes, ()
+    return attributes, (), None
+
+
+def _return_actions(cells: pd.DataFrame | None, catalogue: Catalogue, path: Path, today: dt.date) -> pd.DataFrame | None:
+    """A return's checked action rows; a problem in one refuses the import (the Actions sheet is
+    typed by hand and short: it is fixed, not skipped)."""
+    if cells is None:
+        return None
+    actions, problems = check_actions(cells, catalogue, f"{path.name}: sheet 'Actions'", today)
+    if len(problems):
+        found = [Problem(*p) for p in problems.itertuples(index=False)]
+        raise IngestError("\n".join([f"nothing was imported: {len(found)} problem(s) in the Actions sheet of {path.name}",
+                                      *(f"  {p}" for p in found[:MAX_SHOWN]), "Fix them in the workbook and import it again"]), found)
+    return actions
 
 
 def _sha256(path: Path) -> str:
@@ -170,11 +189,19 @@ def ingest(
         with contextlib.suppress(duckdb.Error):  # in Jupyter, turning it off needs ipywidgets
             con.execute("SET enable_progress_bar = false")
         digests = [hashing.submit(_sha256, Path(p)) for p in paths]  # a missing file fails in staging first
-        checked = []
+        checked, actions = [], []
         for number, raw_path in enumerate(paths):
             path = Path(raw_path)
             raw = f"raw_{number}"
-            attributes, read_notes = _stage(con, path, raw, mapping, period)
+            if mapping is None and not is_return(path) and is_actions_file(path):  # actions as rows: no figures
+                cells = read_actions_file(path)
+                found_actions, problems = check_actions(cells, catalogue, path.name, today or dt.date.today())
+                bad = stage_actions(con, cells, problems, raw, f"file_{number}")
+                checked.append((path, raw, f"file_{number}_clean", Checked(f"file_{number}", len(problems), bad), None))
+                actions.append(found_actions)
+                continue
+            attributes, read_notes, action_cells = _stage(con, path, raw, mapping, period)
+            actions.append(_return_actions(action_cells, catalogue, path, today or dt.date.today()))
             tolerance = mapping.value_tolerance if mapping else None
             published = mapping is not None and mapping.layout != "canonical" and not mapping.strict
             found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}", flag_disagreement=published)
@@ -185,8 +212,9 @@ def ingest(
         if any(c[3].problems for c in checked) and not skip_invalid:
             raise _error(con, [c[3] for c in checked])
         batches = []
-        for (path, _raw, clean, found, attributes), digest in zip(checked, digests):
+        for (path, _raw, clean, found, attributes), digest, rows in zip(checked, digests, actions):
             meta = {
+                "actions": rows.drop(columns="row") if rows is not None else None,
                 "file_name": path.name,
                 "sha256": digest.result(),
                 "source": mapping.name if mapping else "canonical",

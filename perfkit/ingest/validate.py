@@ -203,7 +203,7 @@ def check(
                     WHEN status = 'ok' AND note_text = '' THEN NULL
                     WHEN status IN ('suppressed', 'missing') AND reason0 IS NULL THEN 'no reason given'
                     ELSE reason0 END AS status_reason,
-               nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions,
+               nullif(headline_text, '') AS headline, nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions,
                CASE WHEN {flag_disagreement} AND coalesce({DISAGREES}, false) THEN '{COUNTS_DISAGREE}' END AS quality,
                controls, series_decimals, {any_problem} AS bad
         FROM {name}

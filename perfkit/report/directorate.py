@@ -73,6 +73,7 @@ from perfkit.report.tallies import (
     year_tally,
 )
 from perfkit.report.wording import (
+    action_lines,
     band_lines,
     band_text,
     check_marks,
@@ -124,7 +125,7 @@ class DirectoratePaper(PaperSections):
         quality = check(params, inputs.council, inputs.rows, when, [d.slug], today=when.end) if when.freq is Freq.QUARTER else None
         inputs = inputs.for_audience(d)
         area = inputs.council.area_code
-        card = scorecard(inputs.rows, params.catalogue, when, area, codes)
+        card = scorecard(inputs.rows, params.catalogue, when, area, codes, inputs.actions)
         series = trends(inputs.rows, params.catalogue, codes, area, when)
         icons = {c: spc_icons(inputs.rows, params.catalogue[c], area, when) for c in codes}
         return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, series, icons, quality)
@@ -251,6 +252,8 @@ class DirectoratePaper(PaperSections):
             lines.append((f"Data ({r['ytd_kind']})", year))
         if parts_text(r, self.small):
             lines.append((f"By {r['parts'][0]['period'].freq.value}", parts_text(r, self.small)))
+        if isinstance(r.get("headline"), str):
+            lines.append((f"Headline ({when})", r["headline"]))
         if isinstance(r["commentary"], str):
             lines.append((f"Commentary ({when})", r["commentary"]))
         else:
@@ -260,6 +263,8 @@ class DirectoratePaper(PaperSections):
                 lines.append((f"Commentary ({when})", f"No commentary supplied by the owner for {when}."))
             elif r["status"] in LIVE:  # a figure without words, as the commentary rule allows
                 lines.append((f"Commentary ({when})", "None required."))
+        if r["action_list"]:  # actions as rows: each with its owner, due date, status and progress
+            return lines + action_lines(r)
         if isinstance(r["actions"], str):
             lines.append(("Actions", r["actions"]))
         if isinstance(r["previous_actions"], str):
@@ -334,7 +339,7 @@ class DirectoratePaper(PaperSections):
                 facts += [(label, rag_phrase(rag)) for label, rag in rags.items()]
             facts.append(("Owner", ind.owner))
             facts += self._note_lines(r)
-            if not isinstance(r["actions"], str):
+            if not isinstance(r["actions"], str) and not r["action_list"]:
                 facts.append(("Actions", "No actions supplied."))
             chart = trend_chart(ind.title, series, ind.unit.value, ind.decimals)
             items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), KeyValues(rag_caption(r["title"], r), tuple(facts)), chart)))

@@ -70,7 +70,7 @@ class CorporateOverview(PaperSections):
         inputs = inputs.for_audience(inputs.params.corporate)
         when = period if isinstance(period, Period) else parse_period(period)
         codes = KINDS["council"].reads(inputs.params, "corporate", {})
-        card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, codes)
+        card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, codes, inputs.actions)
         return cls(when, card, inputs)
 
     @property

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit.assess import commentary_checks
-from perfkit.assess.disclosure import suppress_small_numbers
+from perfkit.assess.disclosure import suppress_small_numbers, withhold_actions
 from perfkit.assess.rag import RAG_LABELS
 from perfkit.blocks.model import (
     PROVENANCE_MIME,
@@ -53,6 +53,7 @@ class Inputs:
     rows: pd.DataFrame
     root: Path
     imports: pd.DataFrame | None = None  # the store's import batches (batch_id, imported_at), for "data as at"
+    actions: pd.DataFrame | None = None  # the council's stored action rows (perfkit.store.actions), latest versions
 
     def for_audience(self, paper: object) -> Inputs:
         """The inputs a paper (its params) may see: a public paper's rows have small numbers
@@ -61,7 +62,8 @@ class Inputs:
             return self
         publish = paper.withheld_commentary == "publish"
         rows = suppress_small_numbers(self.rows, self.params.catalogue, self.council.disclosure_threshold, publish_words=publish)
-        return Inputs(self.params, self.council, rows, self.root, self.imports)
+        actions = withhold_actions(self.actions, rows, publish_words=publish)
+        return Inputs(self.params, self.council, rows, self.root, self.imports, actions)
 
 
 def load_inputs(
@@ -78,7 +80,8 @@ def load_inputs(
     with Store(proj.store, read_only=True) as db:
         rows = db.observations(indicators, KINDS[per].areas(params, indicators, subject, {}, area or council.area_code))
         imports = db.batches()[["batch_id", "imported_at"]]
-    return Inputs(params, council, rows, proj.root, imports)
+        actions = db.actions(indicators, [area or council.area_code])
+    return Inputs(params, council, rows, proj.root, imports, actions)
 
 
 def _date(value: object) -> str:

@@ -19,6 +19,7 @@ from perfkit.assess.small_base import on_small_base
 from perfkit.contract import (
     COUNTS_DISAGREE,
     OFF_TARGET,
+    OPEN_ACTIONS,
     RAG_WORDS,
     RED_LIST,
     rag_phrase,
@@ -26,7 +27,7 @@ from perfkit.contract import (
 from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
 from perfkit.periods import Freq, Period
 
-__all__ = ["band_lines", "band_text", "compared_with", "comparator_text", "counts_text", "figure_text", "first_sentence", "flagged_figure", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
+__all__ = ["action_lines", "action_summary", "band_lines", "band_text", "compared_with", "comparator_text", "counts_text", "figure_text", "first_sentence", "flagged_figure", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
 
 
 def _known(value: object) -> bool:
@@ -136,9 +137,33 @@ def off_track_sentence(row: pd.Series, small: int = 100) -> str:
     text = f"{row['title']} is {said}: {figure} ({row['period'].label})."
     if row.get("commentary") == WITHHELD_WORDS:
         return text + " The owner's words are withheld with the figure."
-    why, action = first_sentence(row.get("commentary")), first_sentence(row.get("actions"))
-    text += f" Why: {why}" if why else " No commentary was supplied."
+    headline = row.get("headline") if isinstance(row.get("headline"), str) else ""
+    why = first_sentence(row.get("commentary"))
+    text += f" In brief: {headline.rstrip('.')}." if headline else f" Why: {why}" if why else " No commentary was supplied."
+    listed = [a for a in (row.get("action_list") or ()) if a["status"] in OPEN_ACTIONS]
+    if listed:
+        return text + f" Action: {action_summary(listed[0])}" + (f" (and {len(listed) - 1} more open action{'s' if len(listed) > 2 else ''})" if len(listed) > 1 else "")
+    if row.get("action_list"):
+        return text + " Every action set for it is complete or dropped; no open action."
+    action = first_sentence(row.get("actions"))
     return text + (f" Action: {action}" if action else " No action was supplied.")
+
+
+def action_summary(action: dict) -> str:
+    """An action in one sentence: 'Case audit of all late cases (Head of Reablement; due 31 March 2026; at risk, overdue).'"""
+    state = action["status"] + (", overdue" if action.get("overdue") else "")
+    return f"{first_sentence(action['action']).rstrip('.')} ({action['owner']}; due {action['due']:%-d %B %Y}; {state})."
+
+
+def action_lines(row: pd.Series) -> list[tuple[str, str]]:
+    """The stored actions reported for a row's period, one labelled line each, with this period's progress:
+    ('Action A2', 'Temporary staff brought in. Owner: Head of Reablement. Due: 31 December 2025. Status: at risk, overdue. Progress: ...')."""
+    lines = []
+    for a in row.get("action_list") or ():
+        state = a["status"] + (" (overdue)" if a.get("overdue") else "")
+        progress = f" Progress: {a['progress']}" if isinstance(a.get("progress"), str) and a["progress"] else ""
+        lines.append((f"Action {a['ref']}", f"{a['action'].rstrip('.')}. Owner: {a['owner']}. Due: {a['due']:%-d %B %Y}. Status: {state}.{progress}"))
+    return lines
 
 
 def period_name(period: Period) -> str:

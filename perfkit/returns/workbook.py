@@ -7,6 +7,9 @@ Q4 for an annual one), the pre-filled columns locked, the owner's columns open a
 validated; and an ``Instructions`` sheet. The workbook's custom document properties (file
 properties, not cells) record the council, period, directorate, owner and the rows issued.
 
+An ``Actions`` sheet carries last period's open actions forward for a progress update and has
+blank rows for new ones (:mod:`perfkit.returns.actions_sheet`).
+
 ``perfkit ingest`` reads a returned workbook back (:mod:`perfkit.ingest.returned`, which
 holds the workbook's contract).
 """
@@ -15,6 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+
+import pandas as pd
 
 from perfkit._version import __version__
 from perfkit.atomic import atomic_path
@@ -33,12 +38,13 @@ from perfkit.ingest.returned import (
     column_letter,
 )
 from perfkit.periods import Freq, Period, parse_period
+from perfkit.returns.actions_sheet import NEW_ROWS, carried_actions, write_actions_sheet
 from perfkit.returns.due import due_rows, owner_slug, reporting_quarter
 from perfkit.spreadsheet import safe_cell
 
 __all__ = ["write_returns", "write_workbook"]
 
-WIDTHS = {"indicator": 16, "title": 34, "definition": 44, "commentary": 50, "actions": 40, "note": 24}
+WIDTHS = {"indicator": 16, "title": 34, "definition": 44, "headline": 34, "commentary": 50, "note": 24}
 POLARITY_WORDS = {"higher": "higher", "lower": "lower", "neutral": "neither (no polarity)"}
 
 
@@ -91,8 +97,9 @@ def _stored(store: Path, area: str, codes: list[str]) -> dict[tuple[str, str], f
 
 
 def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dict[tuple[str, str], float], area_name: str,
-                   contact: str) -> Path:
-    """Write one owner's return workbook to ``path`` (atomically)."""
+                   contact: str, carried: pd.DataFrame | None = None) -> Path:
+    """Write one owner's return workbook to ``path`` (atomically); ``carried`` are the actions
+    :func:`perfkit.returns.actions_sheet.carried_actions` found, as ``issued.actions`` lists them."""
     from openpyxl import Workbook
     from openpyxl.packaging.custom import StringProperty
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -134,7 +141,7 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
                 cell.fill = grey
             if name in ("target", "previous_value", "last_year_value", "value"):
                 cell.number_format = _number_format(ind)
-            if name in ("definition", "commentary", "actions", "title"):
+            if name in ("definition", "headline", "commentary", "title"):
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
         if not words_row:
             ind_rows.append((row, ind))
@@ -165,10 +172,12 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
         ("numerator and denominator: for a percentage or rate, the two counts it is worked out from (whole numbers).", False),
         ("status: leave blank (ok) or choose provisional (may change), suppressed (withheld, a small number) or missing (with the reason in note).", False),
         ("note: why a figure is provisional, suppressed or missing.", False),
+        ("headline: one short sentence (at most 150 characters) on the figure, which page 1 of the paper prints as it is.", False),
         ("commentary: what the figure shows and why, in plain words, for the committee. Required where the figure is red or amber.", False),
-        ("actions: what is being done, by whom and by when.", False),
-        (f"A monthly indicator has a row for each month (figures only) and a row for {issued.period.label} (commentary and actions "
+        (f"A monthly indicator has a row for each month (figures only) and a row for {issued.period.label} (headline and commentary "
          "only): the committee paper prints the quarter's figure, so write the words about the quarter, not one month.", False),
+        ("Actions (sheet 'Actions'): last period's open actions, to update with this period's status and progress, and blank rows "
+         "for new actions: what will be done, who owns it, the due date and its status. Required where a figure is red or amber.", False),
         ("", False),
         ("Please do not:", True),
         ("rename or delete sheets, columns or rows; edit the grey cells; add rows; or type formulas. perfkit refuses a changed workbook.", False),
@@ -182,6 +191,7 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
     help_.page_setup.paperSize = help_.PAPERSIZE_A4
     help_.sheet_properties.pageSetUpPr.fitToPage = True
     help_.page_setup.fitToWidth, help_.page_setup.fitToHeight = 1, 0
+    write_actions_sheet(book, issued, catalogue, carried if carried is not None else pd.DataFrame(columns=["indicator", "ref"]))
     for name, value in issued.properties().items():
         book.custom_doc_props.append(StringProperty(name=PREFIX + name, value=value or "-"))
     book.properties.title = f"Performance return {issued.period.label}: {issued.owner}"
@@ -193,7 +203,7 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
 
 def _issued_rows(rows, catalogue: Catalogue, quarter: Period) -> tuple[tuple[str, str], ...]:  # noqa: ANN001 - due rows
     """The rows a workbook issues, in order: each figure due, and after a monthly indicator's
-    months a row for the quarter's commentary and actions."""
+    months a row for the quarter's headline and commentary."""
     out = []
     for code, group in rows.groupby("indicator", sort=False):
         out += [(code, p.label) for p in group["period"]]
@@ -220,10 +230,13 @@ def write_returns(root, period: str | Period, slugs: Iterable[str] | None = None
     written = []
     for (slug, owner), rows in owed.groupby(["directorate", "owner"], sort=False):
         directorate = params.directorate(slug)
-        issued = Issued(council.name, council.area_code, quarter, directorate.name, owner, _issued_rows(rows, params.catalogue, quarter),
-                        calendar.due_for(quarter) if calendar else None)
+        issued_rows = _issued_rows(rows, params.catalogue, quarter)
+        carried = carried_actions(proj.store, council.area_code, issued_rows)
+        issued = Issued(council.name, council.area_code, quarter, directorate.name, owner, issued_rows,
+                        calendar.due_for(quarter) if calendar else None, tuple(zip(carried["indicator"], carried["ref"])), NEW_ROWS)
         contact = f"{directorate.contact.name}, {directorate.contact.role} ({directorate.contact.email})" if directorate.contact else "the performance team"
-        written.append(write_workbook(folder / slug / f"{owner_slug(owner)}.xlsx", issued, params.catalogue, values, council.area_name, contact))
+        written.append(write_workbook(folder / slug / f"{owner_slug(owner)}.xlsx", issued, params.catalogue, values, council.area_name, contact,
+                                      carried))
     return written
 
 

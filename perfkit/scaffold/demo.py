@@ -32,8 +32,10 @@ from perfkit.config.council import Council, load_council
 from perfkit.config.project import Project, project
 from perfkit.contract import ENGLAND
 from perfkit.formatting import format_value, separating_decimals
+from perfkit.ingest.actions import ACTION_FILE_COLUMNS
 from perfkit.ingest.read import KNOWN
 from perfkit.periods import Freq, Period, parse_period
+from perfkit.scaffold.demo_actions import demo_actions
 from perfkit.scaffold.shapes import DEFAULT_SEED, Shape, shape_for, write_shape_params
 from perfkit.scaffold.variations import vary
 
@@ -314,7 +316,8 @@ def _small_count(ind: Indicator, row: dict) -> bool:
 
 
 def write_demo_files(catalogue: Catalogue, council: Council, folder: str | Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the demo observations as canonical CSV files, one per directorate.
+    """Write the demo observations as canonical CSV files, one per directorate, and the owners'
+    actions as an actions file (:mod:`perfkit.scaffold.demo_actions`).
 
     The same seed always gives byte-identical files. A seed other than :data:`DEFAULT_SEED`
     gives a council of another shape (:mod:`perfkit.scaffold.shapes`); pass the catalogue
@@ -323,10 +326,12 @@ def write_demo_files(catalogue: Catalogue, council: Council, folder: str | Path,
     folder = Path(folder)
     shape = shape_for(seed, SIMULATION)
     by_directorate: dict[str, list[dict[str, str]]] = {}
+    actions: list[dict] = []
     for ind in catalogue.values():
         if ind.code in SIMULATION:  # published-data indicators come from real files, not the demo
             rows = list(_rows(ind, catalogue, council, seed, shape))
             rows = rows if shape.plain else vary(shape, ind, rows, council.area_code, _periods(ind)[-1])
+            actions += demo_actions(ind, rows, council.area_code)
             by_directorate.setdefault(ind.directorate, []).extend(rows)
     written = []
     for directorate, rows in sorted(by_directorate.items()):
@@ -338,7 +343,12 @@ def write_demo_files(catalogue: Catalogue, council: Council, folder: str | Path,
         path = folder / f"demo_{slug}.csv"
         write_text(path, out.getvalue())
         written.append(path)
-    return written
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=ACTION_FILE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(actions)
+    write_text(folder / "demo_actions.csv", out.getvalue())
+    return [*written, folder / "demo_actions.csv"]
 
 
 def write_demo_params(params: str | Path, seed: int = DEFAULT_SEED) -> Shape:

@@ -11,11 +11,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from perfkit.store.actions import action_hash
+
 __all__ = ["ROW_HASH", "has_figures", "latest_starts", "next_publication", "publication_rows", "record_publication", "row_hashes"]
 
 #: One stored row's content hash: every column a paper can show.
 ROW_HASH = ("hash(indicator, area_code, period_type, period_start, area_name, value, numerator, denominator, status, "
-            "status_reason, commentary, actions, quality)")
+            "status_reason, headline, commentary, actions, quality)")
 
 
 def latest_starts(con: duckdb.DuckDBPyConnection, area: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
@@ -35,16 +37,19 @@ def has_figures(con: duckdb.DuckDBPyConnection, area: str, start: dt.date, end: 
 
 
 def row_hashes(store: Path, indicators: list[str], areas: list[str]) -> list[tuple[str, str, int, int]]:
-    """(indicator, area, rows, XOR of their :data:`ROW_HASH`) for each pair stored, in one pass."""
-    con = duckdb.connect(str(store), read_only=True)
-    try:
-        return con.execute(
-            f"SELECT indicator, area_code, count(*), bit_xor({ROW_HASH}) FROM observations "
-            "WHERE list_contains(?, indicator) AND list_contains(?, area_code) GROUP BY ALL",
+    """(indicator, area, rows, XOR of their :data:`ROW_HASH`) for each pair stored, in one pass;
+    every version of its action rows counts too (a paper shows the latest, so a new one changes it)."""
+    from perfkit.store.store import Store
+
+    with Store(store, read_only=True) as db:  # brings a store made by an earlier perfkit up to date first
+        return db.con.execute(
+            f"""SELECT indicator, area_code, count(*), bit_xor(h) FROM (
+                    SELECT indicator, area_code, {ROW_HASH} AS h FROM observations
+                    WHERE list_contains($1, indicator) AND list_contains($2, area_code)
+                    UNION ALL SELECT indicator, area_code, {action_hash()} AS h FROM actions
+                    WHERE list_contains($1, indicator) AND list_contains($2, area_code)) GROUP BY ALL""",
             [sorted(set(indicators)), sorted(set(areas))],
         ).fetchall()
-    finally:
-        con.close()
 
 
 def next_publication(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:

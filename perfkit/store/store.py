@@ -26,6 +26,7 @@ import pandas as pd
 
 from perfkit.errors import StoreError
 from perfkit.periods import Freq, Period
+from perfkit.store.actions import ACTIONS_SCHEMA, current_actions, write_actions
 
 __all__ = ["BatchResult", "Store", "OBSERVATION_COLUMNS"]
 
@@ -40,6 +41,7 @@ OBSERVATION_COLUMNS = [
     "denominator",
     "status",
     "status_reason",
+    "headline",
     "commentary",
     "actions",
     "quality",
@@ -59,6 +61,7 @@ _ROW = """
     denominator DOUBLE,
     status VARCHAR NOT NULL CHECK (status IN ('ok', 'provisional', 'suppressed', 'missing')),
     status_reason VARCHAR,
+    headline VARCHAR,  -- the owner's one short sentence for page 1
     commentary VARCHAR,
     actions VARCHAR,
     quality VARCHAR,  -- a published row kept as published though it looks inconsistent: counts_disagree
@@ -107,7 +110,7 @@ CREATE TABLE IF NOT EXISTS revisions ({_ROW},
     revised_by_batch BIGINT NOT NULL,
     revised_at TIMESTAMP NOT NULL
 );
-"""
+""" + ACTIONS_SCHEMA
 
 
 def _up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
@@ -115,7 +118,7 @@ def _up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
     have = {(t, c) for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()}
     tables = {t for t, _ in have}
     needed = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA)
-    return all(t in tables for t in needed) and ("observations", "quality") in have and ("revisions", "quality") in have
+    return all(t in tables for t in needed) and all((t, c) in have for t in ("observations", "revisions") for c in ("quality", "headline"))
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,7 @@ class BatchResult:
     revised: int
     unchanged: int
     rejected: int
+    actions: int = 0  # action rows added or changed (perfkit.store.actions)
 
 
 class Store:
@@ -146,8 +150,9 @@ class Store:
         if not read_only:
             self.con.execute("BEGIN")
             self.con.execute(_SCHEMA)
-            for table in ("observations", "revisions"):  # a store made before quality flags
+            for table in ("observations", "revisions"):  # a store made before quality flags or headlines
                 self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS quality VARCHAR")
+                self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS headline VARCHAR")
             self.con.execute("COMMIT")
         elif not _up_to_date(self.con):  # made by an earlier perfkit: bring it up to date once, then read
             self.con.close()
@@ -237,6 +242,8 @@ class Store:
             finally:
                 con.unregister("attr_df")
         unchanged = stage_rows - added - revised
+        actions = meta.get("actions")
+        new_actions, changed_actions, _same = write_actions(con, actions, batch_id) if actions is not None else (0, 0, 0)
         con.execute(
             "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -252,7 +259,7 @@ class Store:
                 meta["perfkit_version"],
             ],
         )
-        return BatchResult(batch_id, meta["file_name"], added, revised, unchanged, meta.get("rejected", 0))
+        return BatchResult(batch_id, meta["file_name"], added, revised, unchanged, meta.get("rejected", 0), new_actions + changed_actions)
 
     # ----- reading ------------------------------------------------------------------
     def observations(
@@ -294,6 +301,11 @@ class Store:
             sql += " WHERE indicator = ?"
             args.append(indicator)
         return with_periods(self.con.execute(sql + " ORDER BY revised_by_batch, indicator, area_code, period_start", args).df())
+
+    def actions(self, indicators: Iterable[str] | None = None, areas: Iterable[str] | None = None) -> pd.DataFrame:
+        """The latest version of each stored action row (:mod:`perfkit.store.actions`), with ``period`` as :class:`Period` values."""
+        found = current_actions(self.con, None if indicators is None else list(indicators), None if areas is None else list(areas))
+        return with_periods(found)
 
     def area_attributes(self, key: str | None = None) -> pd.DataFrame:
         """Facts about areas kept from published files: other codes, DfE number, region, level."""

@@ -200,3 +200,31 @@ def test_page_one_answers_the_member(year_end):
         assert "Data as at" in said and not re.search(r"\b[0-9a-f]{16}\b", said), fmt  # no snapshot hash for members
         for wrong in ("Not ranked: a count: not ranked", "(provisional: Provisional", "target No target", "of these figures are withheld"):
             assert wrong not in said, (fmt, wrong)
+
+
+def test_actions_are_shown_as_rows_with_owner_due_date_and_status(year_end):
+    """Finding 1: each off-target indicator's actions are those stored for its reporting period,
+    each with its owner, due date, status (overdue where still open after its due date) and
+    progress; page 1 names the first open one with its owner and due date."""
+    con = duckdb.connect(str(year_end / "data" / "perfkit.duckdb"), read_only=True)
+    try:
+        stored = con.execute(
+            "SELECT indicator, ref, action, owner, due, status, progress FROM actions WHERE area_code = ? AND period = ? "
+            "QUALIFY batch_id = max(batch_id) OVER (PARTITION BY indicator, area_code, ref, period_start) ORDER BY indicator, ref",
+            [HOME, Q4]).fetchall()
+    finally:
+        con.close()
+    housing = {c for c in CAT if CAT[c].directorate == "Housing"}
+    mine = [a for a in stored if a[0] in housing]
+    assert mine and any(a[5] == "on track" for a in mine)
+    soup = BeautifulSoup(files(year_end, "housing")["html"].read_text(), "html.parser")
+    for code, ref, action, owner, due, status, progress in mine:
+        notes = flat(soup.select_one(f"table.scorecard tr.notes[data-key='{code}']").get_text(" "))
+        open_late = status in ("not started", "on track", "at risk") and due < parse_period(Q4).end
+        line = f"Action {ref}: {action.rstrip('.')}. Owner: {owner}. Due: {due:%-d %B %Y}. Status: {status}{' (overdue)' if open_late else ''}."
+        assert line in notes, (code, line, notes)
+        assert not progress or f"Progress: {progress}" in notes
+    for fmt, said in every_format(year_end, "housing").items():
+        first = said[said.rindex("Summary and purpose"):]
+        ta = next(a for a in mine if a[0] == "HSG_TA" and a[5] in ("not started", "on track", "at risk"))
+        assert f"({ta[3]}; due {ta[4]:%-d %B %Y}; {ta[5]}" in first, fmt

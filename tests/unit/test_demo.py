@@ -35,7 +35,13 @@ def test_demo_store_has_what_reports_need(demo_store_master, catalogue, council)
     for status in ("ok", "provisional", "suppressed", "missing"):
         assert statuses.get(status, 0) > 0, status
     home = obs[obs["area_code"] == council.area_code]
-    assert home["commentary"].notna().sum() >= 5 and home["actions"].notna().sum() >= 5
+    assert home["commentary"].notna().sum() >= 5 and home["actions"].isna().all()  # actions are rows of their own
+    with Store(demo_store_master, read_only=True) as db:
+        actions = db.actions()
+    assert len(actions) >= 50 and set(actions["area_code"]) == {council.area_code}
+    assert {"on track", "at risk", "complete", "dropped"} <= set(actions["status"]) and actions["owner"].str.len().gt(3).all()
+    raised = actions.groupby(["indicator", "ref"]).agg(first=("period_start", "min"), due=("due", "first"))
+    assert (raised["due"] > raised["first"]).all()  # due after the period it was raised in
     assert home.loc[home["status"] == "provisional", "period"].map(lambda p: p.financial_year.label).eq("2025/26").all()
 
 

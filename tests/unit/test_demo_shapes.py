@@ -35,6 +35,8 @@ def council_of(seed: int, folder: Path) -> tuple[Shape, list[Path], object]:
 def rows_of(files: list[Path]) -> dict[str, list[dict[str, str]]]:
     by_code = defaultdict(list)
     for path in files:
+        if path.name == "demo_actions.csv":  # the actions file: rows of actions, not figures
+            continue
         with path.open(encoding="utf-8") as f:
             for row in csv.DictReader(f):
                 by_code[row["indicator"]].append(row)

@@ -11,9 +11,15 @@ _SAYS_UNDER = re.compile(r"\b(below|short of|shortfall|under)\b", re.I)
 
 
 def _home_rows(files):
+    """The home council's rows of figures and words, each marked ``missed`` where its period has an
+    open action (the demo raises one where a figure missed its target, and carries it while it does)."""
+    actions = next(p for p in files if p.name == "demo_actions.csv")
+    with actions.open(encoding="utf-8") as f:
+        missed = {(r["indicator"], r["period"]) for r in csv.DictReader(f) if r["status"] not in ("complete",)}
     for path in files:
-        with path.open(encoding="utf-8") as f:
-            yield from (r for r in csv.DictReader(f) if r["area_code"] == HOME)
+        if path != actions:
+            with path.open(encoding="utf-8") as f:
+                yield from ({**r, "missed": (r["indicator"], r["period"]) in missed} for r in csv.DictReader(f) if r["area_code"] == HOME)
 
 
 def test_missed_target_words_read_right_where_lower_is_better(demo_files, catalogue):
@@ -21,7 +27,7 @@ def test_missed_target_words_read_right_where_lower_is_better(demo_files, catalo
     said = {}
     for row in _home_rows(demo_files):
         ind = catalogue[row["indicator"]]
-        if row["commentary"] and ind.polarity is Polarity.LOWER and row["actions"]:  # the owner's words for a missed target
+        if row["commentary"] and ind.polarity is Polarity.LOWER and row["missed"]:  # the owner's words for a missed target
             said[(row["indicator"], row["period"])] = row["commentary"]
     assert len(said) >= 10, "the demo should have lower-is-better indicators off target, with the owners' words"
     wrong = {k: v for k, v in said.items() if _SAYS_UNDER.search(v)}
@@ -31,7 +37,7 @@ def test_missed_target_words_read_right_where_lower_is_better(demo_files, catalo
 
 def test_higher_is_better_words_still_say_below(demo_files, catalogue):
     higher = [r["commentary"] for r in _home_rows(demo_files)
-              if r["actions"] and catalogue[r["indicator"]].polarity is Polarity.HIGHER]
+              if r["missed"] and catalogue[r["indicator"]].polarity is Polarity.HIGHER]
     assert any(c.startswith("Below target at ") for c in higher) and any(c.startswith("Short of target at ") for c in higher)
 
 

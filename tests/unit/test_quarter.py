@@ -68,7 +68,7 @@ def test_one_workbook_per_owner_with_a_row_per_period_due(quarter):
     month, words = rows_of[("CS_ASSESS_45", "2026-06")], rows_of[("CS_ASSESS_45", Q.label)]
     assert not sheet.cell(month, COL["value"]).protection.locked and sheet.cell(month, COL["commentary"]).protection.locked
     assert sheet.cell(words, COL["value"]).protection.locked and not sheet.cell(words, COL["commentary"]).protection.locked
-    assert not sheet.cell(words, COL["actions"]).protection.locked
+    assert not sheet.cell(words, COL["headline"]).protection.locked
     # the previous period (2025/26 Q4) and the same quarter last year come from the store, as numbers
     with Store(store, read_only=True) as db:
         stored = db.observations(["CS_REREF"], ["ZZ0000001"])
@@ -155,7 +155,7 @@ MALFORMED = {
     "period edited": lambda b: b[DATA_SHEET].cell(HEADER_ROW + 1, COL["period"], "2025/26 Q4"),
 }
 SAID = {
-    "sheet renamed": "no sheet 'Return' (found: 'Data', 'Instructions'); rename the sheet back to 'Return'",
+    "sheet renamed": "no sheet 'Return' (found: 'Data', 'Instructions', 'Actions'); rename the sheet back to 'Return'",
     "column deleted": "row 4, column C: heading 'Unit', expected 'Definition'",
     "column renamed": "heading 'Value (%)', expected 'value'",
     "code edited": "column A (indicator): 'CS_REPEAT_CP', but this row was issued for 'CS_REREF'",
