@@ -15,7 +15,17 @@ import re
 from decimal import Decimal
 
 from perfkit.audit.findings import FAIL, WARN, Finding
-from perfkit.audit.paper import OWNERS_WORDS, QUOTED, TREND, Number, Paper, Row, claim, numbers, rag_words
+from perfkit.audit.paper import (
+    OWNERS_WORDS,
+    QUOTED,
+    TREND,
+    Number,
+    Paper,
+    Row,
+    claim,
+    numbers,
+    rag_words,
+)
 from perfkit.audit.recompute import Context
 from perfkit.audit.rules import half_up
 
