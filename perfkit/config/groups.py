@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from perfkit import geography
 from perfkit.config.yaml import read_model
 from perfkit.contract import ENGLAND
 from perfkit.errors import ConfigError
@@ -101,14 +102,33 @@ def authorities(reported: set[str], attributes: pd.DataFrame) -> set[str]:
 
 
 def region_of(area: str, attributes: pd.DataFrame) -> str | None:
-    """The region code a publisher recorded for ``area``, if any."""
-    found = attributes[(attributes["key"] == "region") & (attributes["area_code"] == area)]["value"]
-    return str(found.iloc[0]) if len(found) else None
+    """The region (E12) of ``area``: perfkit's lookup for an authority it holds (any code the
+    authority has had), whatever files were imported and in whatever order; else the region a
+    file recorded (``attributes``, ``Store.area_attributes()``), read as the lookup reads it
+    (Inner or Outer London is London, a county's code its region); else None.
+
+    >>> empty = pd.DataFrame(columns=["area_code", "key", "value"])
+    >>> region_of("E09000001", empty), region_of("E06000065", empty), region_of("E07000240", empty)
+    ('E12000007', 'E12000003', None)
+    """
+    found = geography.authority(area)
+    if found is not None:
+        return found.region_code
+    recorded = attributes[(attributes["key"] == "region") & (attributes["area_code"] == area)]["value"]
+    regions = sorted({r for r in map(geography.resolve_region, recorded) if r})
+    return regions[0] if regions else None
 
 
 def region_members(region: str, attributes: pd.DataFrame) -> set[str]:
-    """The areas recorded in ``region``."""
-    return set(attributes[(attributes["key"] == "region") & (attributes["value"] == region)]["area_code"])
+    """The authorities in ``region`` (an E12 code; Inner or Outer London means London): every
+    code the lookup places there, and the areas not in the lookup whose file recorded it
+    (:func:`region_of`). Callers keep those that reported."""
+    region = geography.resolve_region(region) or region
+    members = {a.code for a in geography.authorities().values() if a.region_code == region}
+    recorded = attributes[(attributes["key"] == "region") & ~attributes["area_code"].isin(list(geography.authorities()))]
+    resolved = recorded.assign(region=recorded["value"].map(geography.resolve_region)).dropna(subset=["region"])
+    first = resolved.groupby("area_code")["region"].min()  # as region_of reads an area that files disagree on
+    return members | set(first[first == region].index)
 
 
 def load_statistical_neighbours(path: str | Path) -> pd.DataFrame:
@@ -268,12 +288,14 @@ _TIER_NAMES = {"upper": "England: all upper-tier authorities reported", "distric
 
 
 def tier_of(area: str) -> str | None:
-    """'upper', 'district' or None (not an English council code).
+    """'upper', 'district' or None (not an English council code): the lookup's tier for an
+    authority it holds, else by the code's entity prefix (a district council, E07).
 
     >>> tier_of("E08000009"), tier_of("E07000240"), tier_of("E12000002"), tier_of("ZZ0000001")
     ('upper', 'district', None, None)
     """
-    return TIERS.get(area[:3].upper())
+    found = geography.authority(area)
+    return found.tier if found is not None else TIERS.get(area[:3].upper())
 
 
 def same_tier(area: str, reported: set[str]) -> tuple[str, set[str]]:

@@ -91,19 +91,36 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, path: Path, raw: str, found: 
 
 
 def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: SourceMapping | None,
-           period: Period | None) -> tuple[pd.DataFrame | None, tuple[str, ...], pd.DataFrame | None]:
+           period: Period | None) -> tuple[pd.DataFrame | None, tuple[str, ...], pd.DataFrame | None, pd.DataFrame | None]:
     """Put ``path``'s text cells in ``table``; return the area attributes a mapping found,
-    notes (a return workbook's rows left blank) and a return's action rows as text cells."""
+    notes (a return workbook's rows left blank), a return's action rows as text cells and the
+    source rows a mapping refused as a whole (joint returns)."""
     if mapping is None and is_return(path):
         rows, notes, actions = read_return(path, period)
         stage_frame(con, rows, table)
-        return None, notes, actions
+        return None, notes, actions, None
     if mapping is None or mapping.layout == "canonical":
         stage_table(con, path, table)
-        return None, (), None
-    raw, attributes = apply_mapping(path, mapping)
+        return None, (), None, None
+    raw, attributes, refused = apply_mapping(path, mapping)
     stage_frame(con, raw, table)
-    return attributes, (), None
+    return attributes, (), None, refused
+
+
+def _refuse_whole_rows(con: duckdb.DuckDBPyConnection, found: Checked, refused: pd.DataFrame | None, file_name: str) -> Checked:
+    """A source row refused as a whole (a joint return) has one problem, saying why, in place
+    of whatever validation said of its cells; it is a rejected row like any other."""
+    if refused is None or refused.empty:
+        return found
+    con.register("refused_df", refused.assign(file=file_name, seq=-1))
+    try:
+        con.execute(f"DELETE FROM {found.name}_problems WHERE row IN (SELECT row FROM refused_df)")
+        con.execute(f"INSERT INTO {found.name}_problems BY NAME SELECT file, row, \"column\", value, problem, fix, seq FROM refused_df")
+        con.execute(f"UPDATE {found.name}_rows SET bad = true WHERE row IN (SELECT row FROM refused_df)")
+    finally:
+        con.unregister("refused_df")
+    total, rows = con.execute(f"SELECT count(*), count(DISTINCT row) FROM {found.name}_problems").fetchall()[0]
+    return replace(found, problems=total, rows=rows)
 
 
 def _return_actions(cells: pd.DataFrame | None, catalogue: Catalogue, path: Path, today: dt.date) -> pd.DataFrame | None:
@@ -200,11 +217,12 @@ def ingest(
                 checked.append((path, raw, f"file_{number}_clean", Checked(f"file_{number}", len(problems), bad), None))
                 actions.append(found_actions)
                 continue
-            attributes, read_notes, action_cells = _stage(con, path, raw, mapping, period)
+            attributes, read_notes, action_cells, refused = _stage(con, path, raw, mapping, period)
             actions.append(_return_actions(action_cells, catalogue, path, today or dt.date.today()))
             tolerance = mapping.value_tolerance if mapping else None
             published = mapping is not None and mapping.layout != "canonical" and not mapping.strict
             found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}", flag_disagreement=published)
+            found = _refuse_whole_rows(con, found, refused, path.name)
             if attributes is not None:
                 kept = {r[0] for r in con.execute(f"SELECT DISTINCT area_code FROM file_{number}_clean").fetchall()}
                 attributes = attributes[attributes["area_code"].isin(kept)]

@@ -15,12 +15,16 @@ from typing import Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from perfkit import geography
 from perfkit.config.yaml import read_model
 from perfkit.errors import IngestError, PeriodError
 from perfkit.ingest.read import KNOWN, read_raw, read_table
 from perfkit.periods import parse_period
 
-__all__ = ["IndicatorMap", "SourceMapping", "apply_mapping", "load_mapping"]
+__all__ = ["REFUSED_COLUMNS", "IndicatorMap", "SourceMapping", "apply_mapping", "load_mapping"]
+
+#: A source row refused as a whole (a joint return), once, whatever the indicators mapped from it.
+REFUSED_COLUMNS = ["row", "column", "value", "problem", "fix"]
 
 Columns = list[str]
 
@@ -100,11 +104,30 @@ def _areas(frame: pd.DataFrame, mapping: SourceMapping, path: Path) -> pd.DataFr
         parts = []
         for value, cols in mapping.levels.items():
             rows = frame[level == value]
-            parts.append(pd.DataFrame({"area_code": _pick(rows, cols.code, path, f"{value} codes"), "area_name": _pick(rows, cols.name, path, f"{value} names"), "level": value}))
+            code = _pick(rows, cols.code, path, f"{value} codes")
+            parts.append(pd.DataFrame({"area_code": code, "area_name": _pick(rows, cols.name, path, f"{value} names"), "level": value, "code_column": code.name}))
         return pd.concat(parts)
     if mapping.area is None:
         raise IngestError(f"{path.name}: the mapping {mapping.name!r} names no area columns (area: or levels:)")
-    return pd.DataFrame({"area_code": _pick(frame, mapping.area.code, path, "area codes"), "area_name": _pick(frame, mapping.area.name, path, "area names"), "level": ""})
+    code = _pick(frame, mapping.area.code, path, "area codes")
+    return pd.DataFrame({"area_code": code, "area_name": _pick(frame, mapping.area.name, path, "area names"), "level": "", "code_column": code.name})
+
+
+def _current_codes(areas: pd.DataFrame, periods: pd.Series) -> pd.DataFrame:
+    """A recoded authority's rows under the code it has now (perfkit's lookup: Sheffield's
+    E08000019 is E08000039 from 1 May 2025), named as the file names that code in its latest
+    period, so the authority is one series whichever code a release uses."""
+    now = areas["area_code"].map(lambda c: geography.current_code(c) if isinstance(c, str) else None)
+    moved = now.notna()
+    if not moved.any():
+        return areas
+    areas = areas.copy()
+    areas.loc[moved, "area_code"] = now[moved]
+    touched = areas["area_code"].isin(set(now[moved]))
+    order = periods.reindex(areas.index).map(lambda p: parse_period(p).start if _parses(p) else pd.NaT)
+    latest = areas[touched].assign(when=order[touched]).sort_values("when", na_position="first").groupby("area_code")["area_name"].last()
+    areas.loc[touched, "area_name"] = areas.loc[touched, "area_code"].map(latest)
+    return areas
 
 
 def _one_series(frame: pd.DataFrame, areas: pd.DataFrame, periods: pd.Series, mapping: SourceMapping, path: Path) -> pd.DataFrame:
@@ -130,38 +153,74 @@ def _parses(text: str) -> bool:
 
 
 def _attributes(frame: pd.DataFrame, areas: pd.DataFrame, original: pd.Series, mapping: SourceMapping, path: Path) -> pd.DataFrame:
-    """Area facts to keep: every code an area had (ONS, DfE number) and the mapped attributes."""
-    parts = [pd.DataFrame({"area_code": areas["area_code"], "key": "code", "value": original})]
+    """Area facts to keep: every code an area had (ONS, DfE number), the codes its rows were
+    published under when stored under another (``original_code``), what followed an authority
+    that was split or merged (``successor``), its region with where that came from, and the
+    mapped attributes."""
+    codes = areas["area_code"]
+    parts = [pd.DataFrame({"area_code": codes, "key": "code", "value": original})]
+    moved = original.ne(codes)
+    parts.append(pd.DataFrame({"area_code": codes[moved], "key": "original_code", "value": original[moved]}))
+    found = codes.map(geography.authority)
+    ended = found.map(lambda a: bool(a and a.successors))
+    parts.append(pd.DataFrame({"area_code": codes[ended], "key": "successor", "value": found[ended].map(lambda a: a.note)}))
     if mapping.stable_code:
-        parts.append(pd.DataFrame({"area_code": areas["area_code"], "key": "dfe_number", "value": frame[mapping.stable_code].reindex(areas.index)}))
-    parts.append(pd.DataFrame({"area_code": areas["area_code"], "key": "level", "value": areas["level"]}))
+        parts.append(pd.DataFrame({"area_code": codes, "key": "dfe_number", "value": frame[mapping.stable_code].reindex(areas.index)}))
+    parts.append(pd.DataFrame({"area_code": codes, "key": "level", "value": areas["level"]}))
+    parts += _regions(frame, areas, found, mapping, path)
     for key, options in mapping.attributes.items():
-        parts.append(pd.DataFrame({"area_code": areas["area_code"], "key": key, "value": _pick(frame, options, path, key).reindex(areas.index)}))
+        if key != "region":
+            parts.append(pd.DataFrame({"area_code": codes, "key": key, "value": _pick(frame, options, path, key).reindex(areas.index)}))
     out = pd.concat(parts, ignore_index=True)
     return out[out["value"].fillna("").ne("") & out["area_code"].fillna("").ne("")].drop_duplicates().reset_index(drop=True)
+
+
+def _regions(frame: pd.DataFrame, areas: pd.DataFrame, found: pd.Series, mapping: SourceMapping, path: Path) -> list[pd.DataFrame]:
+    """Each authority's region: the lookup's for an authority it holds, whatever the file says;
+    else the file's ``region`` attribute read as the lookup reads it (Inner or Outer London is
+    London, a county's code its region). ``region_source`` records which ("lookup", or
+    "file <name>, column <column>"); a file's region that differs is kept as ``region_as_published``."""
+    codes = areas["area_code"]
+    options = mapping.attributes.get("region")
+    published = _pick(frame, options, path, "region").reindex(areas.index).fillna("").str.strip() if options else pd.Series("", index=areas.index)
+    column = _pick(frame, options, path, "region").name if options else ""
+    from_file = published.map(geography.resolve_region)
+    region = found.map(lambda a: a.region_code if a else None).where(found.notna(), from_file)
+    # a region's or England's own rows are no authority's
+    is_area = ~codes.map(lambda c: geography.resolve_region(c) is not None and not geography.authority(c)) & codes.ne("E92000001")
+    has = region.notna() & is_area
+    where = found.notna().map({True: "lookup", False: f"file {path.name}, column {column}"})
+    differs = has & published.ne("") & published.ne(region)
+    return [pd.DataFrame({"area_code": codes[has], "key": "region", "value": region[has]}),
+            pd.DataFrame({"area_code": codes[has], "key": "region_source", "value": where[has]}),
+            pd.DataFrame({"area_code": codes[differs], "key": "region_as_published", "value": published[differs]})]
 
 
 def _cells(frame: pd.DataFrame, options: Columns, path: Path, what: str) -> pd.Series:
     return _pick(frame, options, path, what) if options else pd.Series("", index=frame.index)
 
 
-def apply_mapping(path: str | Path, mapping: SourceMapping, codes: set[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def apply_mapping(path: str | Path, mapping: SourceMapping, codes: set[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read ``path`` with ``mapping``.
 
     Returns the canonical text frame (one row per source row and indicator, with the source
-    row numbers) and the area attributes (area_code, key, value). Published cell codes
-    (c, x, u, z, low) are kept: when any of an indicator's cells holds one, the row is
-    stored with that code's status and no numbers.
+    row numbers), the area attributes (area_code, key, value) and the source rows refused as
+    a whole (:data:`REFUSED_COLUMNS`). Published cell codes (c, x, u, z, low) are kept: when
+    any of an indicator's cells holds one, the row is stored with that code's status and no
+    numbers. A recoded authority's rows take its current code (one series); a joint return
+    ("E06000061 / E06000062") is one canonical row (its first mapped indicator's), so it is
+    refused once, and listed among the refused rows with why.
     """
     path = Path(path)
     frame = read_raw(path) if mapping.layout != "canonical" else None
     if mapping.layout == "canonical":
-        return read_table(path), pd.DataFrame(columns=["area_code", "key", "value"])
+        return read_table(path), pd.DataFrame(columns=["area_code", "key", "value"]), pd.DataFrame(columns=REFUSED_COLUMNS)
     periods = _period_labels(_pick(frame, mapping.period, path, "the period"), mapping.period_rule)
     areas = _areas(frame, mapping, path)
     original = areas["area_code"].copy()
-    areas = _one_series(frame, areas, periods, mapping, path)
-    parts = []
+    areas = _one_series(frame, _current_codes(areas, periods), periods, mapping, path)
+    joint = areas["area_code"].fillna("").map(geography.is_joint)
+    parts, joints = [], []
     for ind in mapping.indicators:
         rows = frame.loc[areas.index]
         keep = pd.Series(True, index=rows.index)
@@ -191,12 +250,22 @@ def apply_mapping(path: str | Path, mapping: SourceMapping, codes: set[str] = fr
         if mapping.blank == "missing":  # the publisher's "no data": stored as missing, saying so
             blank = cells["value"].eq("") & cells["numerator"].eq("") & cells["denominator"].eq("")
             part.loc[blank, ["status", "note"]] = ["missing", "blank in the published file"]
-        parts.append(part)
+        mixed = joint.loc[rows.index].to_numpy()
+        parts.append(part[~mixed])
+        joints.append(part[mixed])
     if not parts:
         raise IngestError(f"{path.name}: the mapping {mapping.name!r} lists no indicators")
-    out = pd.concat(parts, ignore_index=True)
+    refused = pd.concat(joints, ignore_index=True).drop_duplicates("row")  # one per source row
+    out = pd.concat([*parts, refused], ignore_index=True)
     for column in KNOWN:
         if column not in out:
             out[column] = ""
     out = out.fillna("")
-    return out[["row", *KNOWN]], _attributes(frame, areas, original, mapping, path)
+    column_of = pd.Series(areas.loc[joint, "code_column"].to_numpy(), index=frame.loc[areas.index[joint], "row"].to_numpy())
+    why = pd.DataFrame({
+        "row": refused["row"], "column": refused["row"].map(column_of), "value": refused["area_code"],
+        "problem": refused["area_code"].map(geography.joint_message),
+        "fix": "nothing to correct: perfkit stores each authority's own figures, so this row is refused; "
+               "--skip-invalid imports the rest and keeps it in the rejects file",
+    }, columns=REFUSED_COLUMNS)
+    return out[["row", *KNOWN]], _attributes(frame, areas[~joint], original[~joint], mapping, path), why

@@ -53,6 +53,8 @@ def published() -> dict:
     counts = las[["rereferral_count", "referral_count"]].apply(pd.to_numeric, errors="coerce")
     las["rate"] = counts["rereferral_count"] / counts["referral_count"] * 100
     las["shown"] = pd.to_numeric(las["rereferral_percent"], errors="coerce")
+    # DfE gives London boroughs Inner or Outer London as their region; perfkit's region is London
+    las["region_code"] = las["region_code"].replace({"E13000001": "E12000007", "E13000002": "E12000007"})
     ordered = raw[raw["geographic_level"] == "Local authority"].sort_values("time_period")
     code_of = dict(zip(ordered["old_la_code"], ordered["new_la_code"]))  # each DfE number's latest ONS code
     sn = pd.read_csv(shared / SN, dtype=str, encoding="utf-8-sig", keep_default_na=False)

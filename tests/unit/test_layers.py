@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "perfkit"
 #: Each top-level module or subpackage of perfkit, by layer (bottom first). A module may
 #: import its own layer or lower ones.
 LAYERS = [
-    {"_version", "errors", "contract", "periods", "text", "spreadsheet", "atomic", "formatting", "outputs", "provenance"},
+    {"_version", "errors", "contract", "periods", "text", "spreadsheet", "atomic", "formatting", "outputs", "provenance", "geography"},
     {"config"},
     {"store"},
     {"audit"},  # the paper audit: deliberately apart from assess, report, blocks and formatting's rules (see perfkit/audit)
