@@ -55,6 +55,14 @@ class Problem:
 
 # (column, condition, problem, fix): each a SQL expression over the parsed table ``v``.
 # Conditions and messages may use any parsed column; problem and fix are SQL expressions.
+#: How far a value may be from its counts, judged cell by cell: half a unit of the last decimal
+#: it is written with ("22.2" is 61/275 = 22.18 to one decimal, though another row of the file
+#: says "20.69"), or of the series' decimals when it is written as a whole number among values
+#: with decimals ("21" among "20.7" is 21.0 with its trailing zero dropped, by Excel: 21.4 is
+#: an error, not rounding). A value that equals its counts rounded to the decimals it is written
+#: with, or to the series' decimals, is accepted; the series' decimals are the most any value
+#: of the indicator is written with in the file.
+VALUE_DECIMALS_TOLERANCE = "0.5 * pow(10.0, -CASE WHEN value_decimals > 0 THEN value_decimals ELSE series_decimals END)"
 #: A published value further from its own published counts than the tolerance (kept as published).
 DISAGREES = "value IS NOT NULL AND computed IS NOT NULL AND abs(value - computed) > tolerance"
 
@@ -178,9 +186,7 @@ def check(
             SELECT area_code FROM (SELECT DISTINCT area_code, area_name FROM {name}_keys WHERE area_code <> '')
             GROUP BY 1 HAVING count(*) > 1"""
     )
-    # half a unit of the last decimal the series is written with: "21" among "20.7", "19.4"
-    # is 21.0 with its trailing zero dropped (by Excel), not a figure rounded to whole units
-    tolerance = "0.5 * pow(10.0, -greatest(value_decimals, series_decimals)) + 1e-9"
+    tolerance = f"{VALUE_DECIMALS_TOLERANCE} + 1e-9"
     if value_tolerance is not None:  # a publisher that rounds its counts (DfE: to the nearest 10)
         tolerance = f"greatest({tolerance}, {float(value_tolerance)} + 1e-9)"
     parsed_view(con, name, f"{name}_text", name, tolerance)
