@@ -221,7 +221,8 @@ def ingest(
             actions.append(_return_actions(action_cells, catalogue, path, today or dt.date.today()))
             tolerance = mapping.value_tolerance if mapping else None
             published = mapping is not None and mapping.layout != "canonical" and not mapping.strict
-            found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}", flag_disagreement=published)
+            found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}", flag_disagreement=published,
+                          mapping=mapping.name if mapping is not None and mapping.layout != "canonical" else None)
             found = _refuse_whole_rows(con, found, refused, path.name)
             if attributes is not None:
                 kept = {r[0] for r in con.execute(f"SELECT DISTINCT area_code FROM file_{number}_clean").fetchall()}

@@ -67,7 +67,22 @@ VALUE_DECIMALS_TOLERANCE = "0.5 * pow(10.0, -CASE WHEN value_decimals > 0 THEN v
 DISAGREES = "value IS NOT NULL AND computed IS NOT NULL AND abs(value - computed) > tolerance"
 
 
-def _checks(today: dt.date, flag_disagreement: bool = False) -> list[tuple[str, str, str, str]]:
+def _publisher_fixes(mapping: str | None) -> tuple[str, str]:
+    """The fixes for a blank value and for a value that disagrees with its counts: an owner's
+    (correct the row) or, for a publisher's file read through a mapping, the mapping key that
+    says how to read it (the publisher's record is not corrected)."""
+    if mapping is None:
+        return ("give a value (or both numerator and denominator), or set status to missing with a note",
+                "correct the value or the counts, or leave the value blank to have it computed")
+    where = f"in the source mapping {mapping!r} (params/sources/)"
+    return (f"the publisher left it blank: set `blank: missing` {where} to store such rows as missing, "
+            "noted 'blank in the published file'",
+            f"the publisher's value and counts disagree: set `value_tolerance` {where} to how far the publisher's rounding "
+            "may take them apart (DfE: 0.1), or remove `strict: true` to store such rows as published, flagged counts_disagree")
+
+
+def _checks(today: dt.date, flag_disagreement: bool = False, mapping: str | None = None) -> list[tuple[str, str, str, str]]:
+    blank_fix, disagree_fix = _publisher_fixes(mapping)
     number_fix = sql_text("write a number such as 1234 or 45.6, a suppression code (c, x, u, z, low), or leave it blank")
     checks = [
         ("indicator", "NOT known", sql_text("unknown indicator"), sql_text("use a code from `perfkit indicators`, or add it to params/indicators/")),
@@ -112,7 +127,7 @@ def _checks(today: dt.date, flag_disagreement: bool = False) -> list[tuple[str, 
          sql_text("blank the numbers, or change the status")),
         ("value", "live AND value_text = '' AND (numerator IS NULL OR denominator IS NULL)",
          sql_text("no value, and no numerator and denominator to compute one"),
-         sql_text("give a value (or both numerator and denominator), or set status to missing with a note")),
+         sql_text(blank_fix)),
         ("denominator", "numerator IS NOT NULL AND denominator IS NULL", sql_text("a numerator without a denominator"), sql_text("give both, or neither")),
         ("numerator", "denominator IS NOT NULL AND numerator IS NULL AND value IS NULL", sql_text("a denominator without a numerator"), sql_text("give both, or neither")),
         ("numerator", "numerator < 0", sql_text("is negative"), sql_text("counts cannot be below zero")),
@@ -121,7 +136,7 @@ def _checks(today: dt.date, flag_disagreement: bool = False) -> list[tuple[str, 
          sql_text("check the two counts have not been swapped")),
         ("value", "false" if flag_disagreement else DISAGREES,
          "'does not match numerator / denominator (' || CAST(round(computed, 3) AS VARCHAR) || ')'",
-         sql_text("correct the value or the counts, or leave the value blank to have it computed")),
+         sql_text(disagree_fix)),
         ("value", "value IS NOT NULL AND denominator = 0", sql_text("a value is given but the denominator is zero"),
          sql_text("leave the value blank: there is no rate when nothing was counted")),
         ("value", "value < low", sql_text("is below zero, which this unit cannot be"), sql_text("check the sign")),
@@ -144,6 +159,7 @@ def check(
     value_tolerance: float | None = None,
     name: str = "checked",
     flag_disagreement: bool = False,
+    mapping: str | None = None,
 ) -> Checked:
     """Check the text table ``source`` (``row`` and the canonical columns) in ``con``.
 
@@ -156,6 +172,8 @@ def check(
     (default: half a unit of the last decimal written), for publishers that round counts.
     ``flag_disagreement`` keeps a value further than that from its counts, as published,
     with ``quality`` 'counts_disagree' (a published file), instead of refusing the row.
+    ``mapping`` names the source mapping a publisher's file was read through: its problems'
+    fixes then name the mapping key that fixes them (``blank: missing``, ``value_tolerance``).
 
     The cells are parsed once, by a view, into a table of the rows as they will be stored
     with a flag for any problem; only the flagged rows are parsed again to say what is
@@ -190,7 +208,7 @@ def check(
     if value_tolerance is not None:  # a publisher that rounds its counts (DfE: to the nearest 10)
         tolerance = f"greatest({tolerance}, {float(value_tolerance)} + 1e-9)"
     parsed_view(con, name, f"{name}_text", name, tolerance)
-    checks = _checks(today, flag_disagreement)
+    checks = _checks(today, flag_disagreement, mapping)
     conditions = [f"coalesce({cond}, false)" for _column, cond, _problem, _fix in checks]
     found = ", ".join(
         f"CASE WHEN {when} THEN {{'seq': {seq}, 'column': {sql_text(column)}, 'value': {_SHOWN.get(column, column + '_text')}, "

@@ -82,12 +82,18 @@ def test_strict_refuses_a_value_that_disagrees(tmp_path, catalogue):
     problem = info.value.problems[0]
     assert (problem.column, problem.value) == ("value", "22.6") and "does not match numerator / denominator (22.309)" in problem.problem
     assert not store.exists()
+    # the fix is the mapping's, not an owner's: the publisher's figure is not corrected
+    assert "set `value_tolerance` in the source mapping 'DfE children in need C1 referrals and re-referrals'" in problem.fix
+    assert "remove `strict: true`" in problem.fix and "correct the value" not in problem.fix
 
 
 def test_blank_cells_are_refused_by_default_and_missing_when_the_mapping_says(tmp_path, catalogue):
     path = ees_file(tmp_path, corpus_rows(blank_la=True))
-    with pytest.raises(IngestError, match="no value, and no numerator and denominator"):
+    with pytest.raises(IngestError, match="no value, and no numerator and denominator") as info:
         ingest([path], tmp_path / "a.duckdb", catalogue, today=TODAY, mapping=mapping_with(tmp_path))
+    [problem] = info.value.problems
+    assert problem.fix.startswith("the publisher left it blank: set `blank: missing` in the source mapping 'DfE children in need C1")
+    assert "set status to missing" not in str(info.value)
     store = tmp_path / "b.duckdb"
     ingest([path], store, catalogue, today=TODAY, mapping=mapping_with(tmp_path, blank="missing"))
     with Store(store, read_only=True) as db:
