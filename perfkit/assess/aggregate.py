@@ -39,7 +39,13 @@ RESULT_COLUMNS = [
     "withheld_low",
     "withheld_high",
     "quality",
+    "ci_lower",
+    "ci_upper",
+    "compared",
 ]
+#: A published figure's confidence interval and the publisher's judgement against England:
+#: kept where the figure is one stored row (a total of several periods has neither).
+_PUBLISHED = ("ci_lower", "ci_upper", "compared")
 
 
 def reporting_period(freq: Freq, period: Period) -> Period | None:
@@ -90,6 +96,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         rows = rows.assign(withheld_low=np.nan, withheld_high=np.nan)
     if "quality" not in rows:
         rows = rows.assign(quality=None)
+    rows = rows.assign(**{c: None for c in _PUBLISHED if c not in rows})
     live = rows["status"].isin(_LIVE)
     work = rows.assign(
         live_value=rows["value"].where(live),
@@ -113,6 +120,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
         last_start=("period_start", "last"),
         last_low=("withheld_low", "last"),
         last_high=("withheld_high", "last"),
+        **{f"last_{c}": (c, "last") for c in _PUBLISHED},
         provisional_reason=("provisional_reason", "last"),
         no_counts=("no_counts", "any"),
         disagrees=("disagrees", "any"),
@@ -188,6 +196,7 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
             "withheld_low": out["last_low"].where(stands_alone & (status == "suppressed")),
             "withheld_high": out["last_high"].where(stands_alone & (status == "suppressed")),
             "quality": np.where(out["disagrees"], COUNTS_DISAGREE, None),
+            **{c: out[f"last_{c}"].where(out["found"].eq(1) & pd.Series(status).isin(_LIVE).to_numpy()) for c in _PUBLISHED},
         }
     )
     return result[RESULT_COLUMNS]

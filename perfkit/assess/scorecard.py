@@ -29,7 +29,8 @@ from perfkit.periods import Freq, Period
 __all__ = ["RANK_COLUMNS", "scorecard"]
 
 RANK_COLUMNS = ["rank", "rank_of", "quartile", "group_median", "rank_period", "rank_group", "rank_note", "england_value", "rank_tied"]
-_FIGURES = ("area_name", "value", "numerator", "denominator", "status", "status_reason", "withheld_low", "withheld_high", "quality")
+_FIGURES = ("area_name", "value", "numerator", "denominator", "status", "status_reason", "withheld_low", "withheld_high", "quality",
+            "ci_lower", "ci_upper", "compared")
 #: How far back a comparison looks for a period its group can be compared in (periods of its length).
 LOOK_BACK = 8
 

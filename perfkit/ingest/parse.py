@@ -15,7 +15,9 @@ from perfkit.ingest.read import KNOWN
 from perfkit.periods import parse_period
 from perfkit.text import CONTROLS
 
-NUMBER_COLUMNS = ("value", "numerator", "denominator")
+NUMBER_COLUMNS = ("value", "numerator", "denominator", "ci_lower", "ci_upper")
+#: Number columns holding counts (no % or £ sign); the others are figures in the indicator's unit.
+COUNT_COLUMNS = ("numerator", "denominator")
 PLAIN = r"-?\d+(?:\.\d+)?"
 NUMBER = (
     r"^(?P<neg>-)?(?P<gbp>£)?"
@@ -115,11 +117,12 @@ CELL_LIMITS = {
     "headline": (150, "shorten it to one sentence of at most 150 characters: page 1 prints it as it is"),
     "note": (1_000, "shorten the note; it explains the figure's status in a sentence or two"),
     "area_name": (200, "give the area's name as it is published"),
+    "compared": (100, "give the publisher's short judgement against England, e.g. Better, Similar or Worse"),
     **{c: (100, "check the cell: it should hold a short code, period or number") for c in
-       ("indicator", "area_code", "period", "value", "numerator", "denominator", "status")},
+       ("indicator", "area_code", "period", "value", "numerator", "denominator", "ci_lower", "ci_upper", "status")},
 }
 #: Columns of people's free text: control characters are removed from them (with a note).
-TEXT_COLUMNS = ("area_name", "note", "headline", "commentary", "actions")
+TEXT_COLUMNS = ("area_name", "note", "headline", "commentary", "actions", "compared")
 
 
 def printable_sql(column: str) -> str:
@@ -153,7 +156,7 @@ def parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str,
             SELECT r.row, upper(r.indicator_text) AS indicator, upper(r.area_code_text) AS area_code,
                    r.area_name_text AS area_name, r.period_text, r.value_text, r.numerator_text,
                    r.denominator_text, r.status_text, lower(r.status_text) AS given, r.note_text,
-                   r.headline_text, r.commentary_text, r.actions_text, r.controls,
+                   r.headline_text, r.commentary_text, r.actions_text, r.ci_lower_text, r.ci_upper_text, r.compared_text, r.controls,
                    {", ".join(number_parts(c) for c in NUMBER_COLUMNS)}
             FROM {text} r
         ), t1 AS (
@@ -164,7 +167,7 @@ def parsed_view(con: duckdb.DuckDBPyConnection, view: str, text: str, name: str,
             SELECT t.*, c.indicator IS NOT NULL AS known, c.unit, c.frequency, c.freq, c.multiplier, c.low, c.high, c.decimals,
                    p.period_type, p.period_start, p.period_label, p.period_error,
                    coalesce(value_code, numerator_code, denominator_code) AS code,
-                   (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL) AS has_number,
+                   (value IS NOT NULL OR numerator IS NOT NULL OR denominator IS NOT NULL OR ci_lower IS NOT NULL OR ci_upper IS NOT NULL) AS has_number,
                    numerator / nullif(denominator, 0) * c.multiplier AS computed,
                    {tolerance} AS tolerance,
                    t.area_code IN (SELECT area_code FROM {name}_clash) AS name_clash,

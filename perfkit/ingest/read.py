@@ -19,11 +19,12 @@ import pandas as pd
 
 from perfkit.errors import IngestError
 
-__all__ = ["REQUIRED", "OPTIONAL", "read_raw", "read_table", "stage_frame", "stage_table", "unstage"]
+__all__ = ["REQUIRED", "OPTIONAL", "PUBLISHED", "read_raw", "read_table", "stage_frame", "stage_table", "unstage"]
 
 REQUIRED = ["indicator", "area_code", "area_name", "period"]
 OPTIONAL = ["value", "numerator", "denominator", "status", "note", "headline", "commentary", "actions"]
-KNOWN = REQUIRED + OPTIONAL
+PUBLISHED = ["ci_lower", "ci_upper", "compared"]  # optional too: a published 95% CI, the publisher's judgement against England
+KNOWN = REQUIRED + OPTIONAL + PUBLISHED
 _HEADER_SCAN = 10
 
 
@@ -300,7 +301,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
     blank) and ``row``, the spreadsheet row number of each line (the header is row 1).
     """
     header, frame = _read(Path(path), _check_header)
-    for column in OPTIONAL:
+    for column in OPTIONAL + PUBLISHED:
         if column not in header:
             frame[column] = ""
     return frame[["row", *KNOWN]]
@@ -383,7 +384,8 @@ def stage_table(con: duckdb.DuckDBPyConnection, path: str | Path, table: str) ->
 
 
 def stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, table: str) -> None:
-    """Put a frame of text cells (``row`` and the canonical columns) into the view ``table``."""
+    """Put a frame of text cells (``row`` and the canonical columns; absent optional ones blank) into the view ``table``."""
+    frame = frame.assign(**{c: "" for c in KNOWN if c not in frame})
     con.register(f"{table}_df", frame)
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_file AS SELECT row::BIGINT AS row, {', '.join(KNOWN)} FROM {table}_df")

@@ -37,6 +37,10 @@ class IndicatorMap(BaseModel):
     value: Columns = Field(default_factory=list)
     numerator: Columns = Field(default_factory=list)
     denominator: Columns = Field(default_factory=list)
+    lower: Columns = Field(default_factory=list)  # the 95% confidence interval's lower limit (Fingertips: lower_ci_95.0_limit)
+    upper: Columns = Field(default_factory=list)  # and its upper limit
+    compared: Columns = Field(default_factory=list)  # the publisher's judgement against England, by the interval
+    note: Columns = Field(default_factory=list)  # the publisher's note on the row, kept as the row's note
     where: dict[str, str] = Field(default_factory=dict)  # keep rows whose column equals the text
 
 
@@ -200,6 +204,11 @@ def _cells(frame: pd.DataFrame, options: Columns, path: Path, what: str) -> pd.S
     return _pick(frame, options, path, what) if options else pd.Series("", index=frame.index)
 
 
+def _joined(ours: pd.Series, theirs: pd.Series) -> pd.Series:
+    """perfkit's note and the publisher's, '; ' between them where both are given."""
+    return ours + ("; " + theirs).where(ours.ne("") & theirs.ne(""), theirs)
+
+
 def apply_mapping(path: str | Path, mapping: SourceMapping, codes: set[str] = frozenset()) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Read ``path`` with ``mapping``.
 
@@ -227,8 +236,9 @@ def apply_mapping(path: str | Path, mapping: SourceMapping, codes: set[str] = fr
         for column, text in ind.where.items():
             keep &= _pick(rows, [column], path, column).str.strip().eq(text)
         rows = rows[keep]
-        cells = {k: _cells(rows, getattr(ind, k), path, f"{ind.code} {k}").str.strip() for k in ("value", "numerator", "denominator")}
-        codes = {k: cells[k].str.lower().where(cells[k].str.lower().isin(["c", "x", "u", "z", "low"]), "") for k in cells}
+        cells = {k: _cells(rows, getattr(ind, k), path, f"{ind.code} {k}").str.strip()
+                 for k in ("value", "numerator", "denominator", "lower", "upper", "compared", "note")}
+        codes = {k: cells[k].str.lower().where(cells[k].str.lower().isin(["c", "x", "u", "z", "low"]), "") for k in ("value", "numerator", "denominator")}
         count_code = codes["numerator"].where(codes["numerator"].ne(""), codes["denominator"])
         # a coded value: the row is suppressed or missing; a coded count beside a published
         # value: keep the value, drop both counts (one alone cannot be used), say why
@@ -244,12 +254,16 @@ def apply_mapping(path: str | Path, mapping: SourceMapping, codes: set[str] = fr
                 "value": cells["value"].where(~coded, codes["value"].where(codes["value"].ne(""), count_code)),
                 "numerator": cells["numerator"].where(~(coded | counts_hidden), ""),
                 "denominator": cells["denominator"].where(~(coded | counts_hidden), ""),
-                "note": ("counts not published (" + count_code + ")").where(counts_hidden, ""),
+                "ci_lower": cells["lower"].where(~coded, ""),
+                "ci_upper": cells["upper"].where(~coded, ""),
+                "compared": cells["compared"].where(~coded, ""),
+                "note": _joined(("counts not published (" + count_code + ")").where(counts_hidden, ""), cells["note"]),
             }
         )
-        if mapping.blank == "missing":  # the publisher's "no data": stored as missing, saying so
+        if mapping.blank == "missing":  # the publisher's "no data": stored as missing, saying so (and why, if it says)
             blank = cells["value"].eq("") & cells["numerator"].eq("") & cells["denominator"].eq("")
-            part.loc[blank, ["status", "note"]] = ["missing", "blank in the published file"]
+            part.loc[blank, "status"] = "missing"
+            part.loc[blank, "note"] = _joined(pd.Series("blank in the published file", index=part.index), cells["note"])[blank]
         mixed = joint.loc[rows.index].to_numpy()
         parts.append(part[~mixed])
         joints.append(part[mixed])

@@ -20,6 +20,7 @@ from perfkit.config.catalogue import Catalogue
 from perfkit.contract import COUNTS_DISAGREE, STATUSES, SUPPRESSION_CODES
 from perfkit.ingest.parse import (
     CELL_LIMITS,
+    COUNT_COLUMNS,
     NUMBER_COLUMNS,
     catalogue_table,
     parsed_view,
@@ -100,9 +101,12 @@ def _checks(today: dt.date, flag_disagreement: bool = False, mapping: str | None
                   "holding only the commentary and actions, with no figures and no status)")),
     ]
     for column in NUMBER_COLUMNS:
-        is_value = column == "value"
+        is_value = column not in COUNT_COLUMNS  # the value and its confidence limits are in the indicator's unit
         checks += [
-            (column, f"{column}_text <> '' AND {column} IS NULL AND {column}_code IS NULL", sql_text("not a number"), number_fix),
+            (column, f"{column}_text <> '' AND {column} IS NULL AND {column}_code IS NULL", sql_text("not a number"), number_fix)
+            if not column.startswith("ci_") else
+            (column, f"{column}_text <> '' AND {column} IS NULL", sql_text("not a number"),
+             sql_text("a confidence limit is a number, or blank (a suppressed figure's code goes in value, its limits blank)")),
             (column, f"{column}_pct AND NOT {'coalesce(unit = ' + sql_text('%') + ', false)' if is_value else 'false'}",
              sql_text("has a % sign but " + ("the indicator is not a percentage" if is_value else "counts carry no % sign")),
              sql_text("remove the % sign, or check the indicator code")),
@@ -137,6 +141,13 @@ def _checks(today: dt.date, flag_disagreement: bool = False, mapping: str | None
         ("value", "false" if flag_disagreement else DISAGREES,
          "'does not match numerator / denominator (' || CAST(round(computed, 3) AS VARCHAR) || ')'",
          sql_text(disagree_fix)),
+        ("ci_upper", "(ci_lower IS NULL) <> (ci_upper IS NULL)", sql_text("a confidence interval needs both limits"),
+         sql_text("give both ci_lower and ci_upper (a mapping: both lower: and upper:), or neither")),
+        ("ci_upper", "ci_lower > ci_upper", "'is below the lower limit ' || ci_lower_text",
+         sql_text("check the two limits have not been swapped")),
+        ("value", "coalesce(value, computed) < ci_lower - tolerance OR coalesce(value, computed) > ci_upper + tolerance",
+         "'is outside its confidence interval (' || ci_lower_text || ' to ' || ci_upper_text || ')'",
+         sql_text("check the limits belong to this figure (a mapping's lower: and upper: columns, and its where:)")),
         ("value", "value IS NOT NULL AND denominator = 0", sql_text("a value is given but the denominator is zero"),
          sql_text("leave the value blank: there is no rate when nothing was counted")),
         ("value", "value < low", sql_text("is below zero, which this unit cannot be"), sql_text("check the sign")),
@@ -228,6 +239,7 @@ def check(
                     WHEN status IN ('suppressed', 'missing') AND reason0 IS NULL THEN 'no reason given'
                     ELSE reason0 END AS status_reason,
                nullif(headline_text, '') AS headline, nullif(commentary_text, '') AS commentary, nullif(actions_text, '') AS actions,
+               ci_lower, ci_upper, nullif(compared_text, '') AS compared,
                CASE WHEN {flag_disagreement} AND coalesce({DISAGREES}, false) THEN '{COUNTS_DISAGREE}' END AS quality,
                controls, series_decimals, {any_problem} AS bad
         FROM {name}

@@ -24,10 +24,10 @@ from perfkit.contract import (
     RED_LIST,
     rag_phrase,
 )
-from perfkit.formatting import STATUS_WORDS, format_counts, format_value, status_note
+from perfkit.formatting import STATUS_WORDS, format_counts, format_value, round_half_up, status_note
 from perfkit.periods import Freq, Period
 
-__all__ = ["action_lines", "action_summary", "band_lines", "band_text", "compared_with", "comparator_text", "counts_text", "figure_text", "first_sentence", "flagged_figure", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
+__all__ = ["action_lines", "action_summary", "band_lines", "band_text", "compared_with", "comparator_text", "counts_text", "england_judgement", "figure_text", "interval_text", "first_sentence", "flagged_figure", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
 
 
 def _known(value: object) -> bool:
@@ -68,8 +68,37 @@ def figure_text(row: pd.Series, small: int = 100, prefix: str = "", note: bool =
     decimals = row["decimals"] if not _known(decimals) else decimals
     text = format_value(row[prefix + "value"], row["unit"], int(decimals))
     said = status_note(status, reason) if note else STATUS_WORDS.get(status, "")
-    extra = [e for e in (counts_text(row, small, prefix), said) if e]
+    extra = [e for e in (counts_text(row, small, prefix), interval_text(row, prefix), said) if e]
     return text + (f" ({'; '.join(extra)})" if extra else "")
+
+
+def interval_text(row: pd.Series, prefix: str = "") -> str:
+    """A published figure's 95% confidence interval, to the figure's decimals, or ''.
+
+    >>> interval_text(pd.Series({"status": "ok", "ci_lower": 20.98, "ci_upper": 27.46, "decimals": 1}))
+    '95% CI 21.0-27.5'
+    """
+    low, high = row.get(prefix + "ci_lower"), row.get(prefix + "ci_upper")
+    if not (_known(low) and _known(high)) or row[prefix + "status"] == "suppressed":
+        return ""
+    decimals = int(row["decimals"])
+    return "95% CI " + "-".join(f"{round_half_up(v, decimals):,.{decimals}f}" for v in (low, high))
+
+
+#: How a publisher's judgement against England reads ("Better" is "Better than England").
+_AGAINST = {"better": "than", "worse": "than", "higher": "than", "lower": "than", "similar": "to", "same": "as"}
+
+
+def england_judgement(row: pd.Series) -> str:
+    """The publisher's own comparison with England by confidence interval (Fingertips), shown
+    instead of a rank, or '': 'Similar to England (as published, by 95% confidence interval) · 2023/24'."""
+    said = row.get("compared")
+    if not isinstance(said, str) or not said.strip():
+        return ""
+    word = said.strip().split()[0].lower()
+    text = f"{said.strip()} {_AGAINST[word]} England" if word in _AGAINST else f"{said.strip()} (against England)"
+    period = row.get("period")
+    return f"{text} (as published, by 95% confidence interval)" + (f" · {period.label}" if isinstance(period, Period) else "")
 
 
 def previous_text(row: pd.Series, small: int = 100, prefix: str = "previous_") -> str:
@@ -239,6 +268,8 @@ def comparator_text(row: pd.Series) -> str:
     """'joint 6th of 15, quartile 2 (median 12.3%; England 11.0%) · Demo neighbours, 2024/25';
     for a neutral indicator its position, 'highest of 16 (median ...)'; or why not ranked.
     Rank, median and England's figure are as shown, rounded half-up (:mod:`perfkit.assess.benchmark`)."""
+    if england_judgement(row):  # the publisher compared it with England by its interval: no rank of ours
+        return england_judgement(row)
     group = row.get("rank_group")
     if not isinstance(group, str):
         return "No comparator group"

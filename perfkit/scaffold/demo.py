@@ -33,7 +33,7 @@ from perfkit.config.project import Project, project
 from perfkit.contract import ENGLAND
 from perfkit.formatting import format_value, separating_decimals
 from perfkit.ingest.actions import ACTION_FILE_COLUMNS
-from perfkit.ingest.read import KNOWN
+from perfkit.ingest.read import OPTIONAL, REQUIRED
 from perfkit.periods import Freq, Period, parse_period
 from perfkit.scaffold.demo_actions import demo_actions
 from perfkit.scaffold.shapes import DEFAULT_SEED, Shape, shape_for, write_shape_params
@@ -336,7 +336,7 @@ def write_demo_files(catalogue: Catalogue, council: Council, folder: str | Path,
     written = []
     for directorate, rows in sorted(by_directorate.items()):
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=KNOWN, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=REQUIRED + OPTIONAL, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
         slug = re.sub(r"[^a-z0-9]+", "_", directorate.lower()).strip("_")

@@ -15,9 +15,12 @@ from perfkit.store.actions import action_hash
 
 __all__ = ["ROW_HASH", "has_figures", "latest_starts", "next_publication", "publication_rows", "record_publication", "row_hashes"]
 
-#: One stored row's content hash: every column a paper can show.
-ROW_HASH = ("hash(indicator, area_code, period_type, period_start, area_name, value, numerator, denominator, status, "
-            "status_reason, headline, commentary, actions, quality)")
+_SHOWN = ("indicator, area_code, period_type, period_start, area_name, value, numerator, denominator, status, "
+          "status_reason, headline, commentary, actions, quality")
+#: One stored row's content hash: every column a paper can show. A published confidence interval
+#: and judgement count only where given, so a row without them hashes as before they existed.
+ROW_HASH = (f"CASE WHEN ci_lower IS NULL AND ci_upper IS NULL AND compared IS NULL THEN hash({_SHOWN}) "
+            f"ELSE hash({_SHOWN}, ci_lower, ci_upper, compared) END")
 
 
 def latest_starts(con: duckdb.DuckDBPyConnection, area: str, today: dt.date) -> tuple[dt.date | None, dt.date | None]:

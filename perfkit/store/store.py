@@ -45,7 +45,12 @@ OBSERVATION_COLUMNS = [
     "commentary",
     "actions",
     "quality",
+    "ci_lower",
+    "ci_upper",
+    "compared",
 ]
+#: Columns added since stores were first made, with their types: an older store gains them (ALTER ... IF NOT EXISTS).
+ADDED_COLUMNS = {"quality": "VARCHAR", "headline": "VARCHAR", "ci_lower": "DOUBLE", "ci_upper": "DOUBLE", "compared": "VARCHAR"}
 _COMPARED = [c for c in OBSERVATION_COLUMNS if c not in KEY]
 
 # An observation's columns, shared by the current rows and their earlier versions.
@@ -65,6 +70,9 @@ _ROW = """
     commentary VARCHAR,
     actions VARCHAR,
     quality VARCHAR,  -- a published row kept as published though it looks inconsistent: counts_disagree
+    ci_lower DOUBLE,  -- a published figure's 95% confidence interval
+    ci_upper DOUBLE,
+    compared VARCHAR,  -- the publisher's own judgement against England (Fingertips: Better, Similar, Worse)
     batch_id BIGINT NOT NULL"""
 
 _SCHEMA = f"""
@@ -118,7 +126,7 @@ def _up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
     have = {(t, c) for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()}
     tables = {t for t, _ in have}
     needed = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA)
-    return all(t in tables for t in needed) and all((t, c) in have for t in ("observations", "revisions") for c in ("quality", "headline"))
+    return all(t in tables for t in needed) and all((t, c) in have for t in ("observations", "revisions") for c in ADDED_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -150,9 +158,9 @@ class Store:
         if not read_only:
             self.con.execute("BEGIN")
             self.con.execute(_SCHEMA)
-            for table in ("observations", "revisions"):  # a store made before quality flags or headlines
-                self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS quality VARCHAR")
-                self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS headline VARCHAR")
+            for table in ("observations", "revisions"):  # a store made before quality flags, headlines or intervals
+                for column, kind in ADDED_COLUMNS.items():
+                    self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
             self.con.execute("COMMIT")
         elif not _up_to_date(self.con):  # made by an earlier perfkit: bring it up to date once, then read
             self.con.close()
