@@ -57,7 +57,7 @@ class SourceMapping(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
-    layout: Literal["ees", "lginform", "canonical"]
+    layout: Literal["ees", "lginform", "fingertips", "oflog", "canonical"]  # the publisher's layout (all but canonical are mapped)
     description: str = ""
     period: Columns = Field(default_factory=lambda: ["period"])
     period_rule: Literal["label", "year_ending_march", "year_starting_april"] = "label"
