@@ -38,4 +38,5 @@ def test_where_keeps_rows_matching_every_key_and_attributes_keep_area_facts(tmp_
         facts = db.area_attributes()
     assert dict(zip(obs["area_code"], obs["value"])) == {"E08000009": 91.2, "E08000007": 88.0}  # not the Number rows
     trafford = facts[facts["area_code"] == "E08000009"]
-    assert dict(zip(trafford["key"], trafford["value"])) == {"code": "E08000009", "region": "E12000002", "region_name": "North West"}
+    assert dict(zip(trafford["key"], trafford["value"])) == {"code": "E08000009", "region": "E12000002", "region_name": "North West",
+                                                             "region_source": "lookup"}  # region: read as Geography says
