@@ -24,7 +24,13 @@ from perfkit.contract import (
     RED_LIST,
     rag_phrase,
 )
-from perfkit.formatting import STATUS_WORDS, format_counts, format_value, round_half_up, status_note
+from perfkit.formatting import (
+    STATUS_WORDS,
+    format_counts,
+    format_value,
+    round_half_up,
+    status_note,
+)
 from perfkit.periods import Freq, Period
 
 __all__ = ["action_lines", "action_summary", "band_lines", "band_text", "compared_with", "comparator_text", "counts_text", "england_judgement", "figure_text", "interval_text", "first_sentence", "flagged_figure", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
