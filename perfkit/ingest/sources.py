@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from perfkit import geography
 from perfkit.config.yaml import read_model
 from perfkit.errors import IngestError, PeriodError
+from perfkit.ingest.denominators import DenominatorFrom, from_other_rows
 from perfkit.ingest.read import KNOWN, read_raw, read_table
 from perfkit.periods import parse_period
 
@@ -38,6 +39,7 @@ class IndicatorMap(BaseModel):
     numerator: Columns = Field(default_factory=list)
     denominator: Columns = Field(default_factory=list)
     where: dict[str, str] = Field(default_factory=dict)  # keep rows whose column equals the text
+    denominator_from: DenominatorFrom | None = None  # another row's, or a stored indicator's (perfkit.ingest.denominators)
 
 
 class AreaColumns(BaseModel):
@@ -228,6 +230,10 @@ def apply_mapping(path: str | Path, mapping: SourceMapping, codes: set[str] = fr
             keep &= _pick(rows, [column], path, column).str.strip().eq(text)
         rows = rows[keep]
         cells = {k: _cells(rows, getattr(ind, k), path, f"{ind.code} {k}").str.strip() for k in ("value", "numerator", "denominator")}
+        if ind.denominator_from and ind.denominator_from.where:  # the denominator is another row's
+            keys = pd.DataFrame({"area_code": areas["area_code"], "period": periods.loc[areas.index]})
+            cells["denominator"] = from_other_rows(frame.loc[areas.index], keys, ind.code, ind.where | ind.denominator_from.where,
+                                                   ind.denominator, rows.index, path)
         codes = {k: cells[k].str.lower().where(cells[k].str.lower().isin(["c", "x", "u", "z", "low"]), "") for k in cells}
         count_code = codes["numerator"].where(codes["numerator"].ne(""), codes["denominator"])
         # a coded value: the row is suppressed or missing; a coded count beside a published
