@@ -208,11 +208,13 @@ def init(
     area_code: Annotated[str, typer.Option("--area-code", help="The council's ONS area code, e.g. E08000009.")],
     area_name: Annotated[str | None, typer.Option("--area-name", help="Short name in papers (default: from --council).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Write the missing files into a folder that is not empty (never overwrites one).")] = False,
+    library: Annotated[str, typer.Option("--library", help="Packs of perfkit's library of published indicators to copy into params/ "
+                                         "(catalogue entries and their source mappings), comma-separated: dfe-children, planning; all or none.")] = "all",
 ) -> None:
     """Make a project folder for a council: params/, data/, outputs/ and a README, ready for its data."""
     from perfkit.scaffold.init import init_project
 
-    written, kept = init_project(folder, council, area_code, area_name=area_name, force=force)
+    written, kept = init_project(folder, council, area_code, area_name=area_name, force=force, library=library)
     out.print(f"made the perfkit project {folder.resolve()} for {council}: {len(written)} file(s) written")
     if kept:
         out.print(f"kept {len(kept)} existing file(s) unchanged: " + ", ".join(str(p.relative_to(folder)) for p in kept))

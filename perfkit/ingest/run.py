@@ -27,6 +27,7 @@ from perfkit.ingest.actions import (
     read_actions_file,
     stage_actions,
 )
+from perfkit.ingest.denominators import from_store
 from perfkit.ingest.read import stage_frame, stage_table, unstage
 from perfkit.ingest.returned import is_return, read_return
 from perfkit.ingest.sources import SourceMapping, apply_mapping
@@ -103,8 +104,13 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: Sour
         stage_table(con, path, table)
         return None, (), None, None
     raw, attributes, refused = apply_mapping(path, mapping)
+    notes = []
+    for ind in mapping.indicators:  # a rate of a figure already stored (e.g. the child population)
+        if ind.denominator_from and ind.denominator_from.indicator:
+            raw, note = from_store(con, raw, ind.code, ind.denominator_from.indicator, path)
+            notes += [note] if note else []
     stage_frame(con, raw, table)
-    return attributes, (), None, refused
+    return attributes, tuple(notes), None, refused
 
 
 def _refuse_whole_rows(con: duckdb.DuckDBPyConnection, found: Checked, refused: pd.DataFrame | None, file_name: str) -> Checked:

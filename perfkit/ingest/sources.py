@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from perfkit import geography
 from perfkit.config.yaml import read_model
 from perfkit.errors import IngestError, PeriodError
+from perfkit.ingest.denominators import DenominatorFrom, from_other_rows
 from perfkit.ingest.read import KNOWN, read_raw, read_table
 from perfkit.periods import parse_period
 
@@ -42,6 +43,7 @@ class IndicatorMap(BaseModel):
     compared: Columns = Field(default_factory=list)  # the publisher's judgement against England, by the interval
     note: Columns = Field(default_factory=list)  # the publisher's note on the row, kept as the row's note
     where: dict[str, str] = Field(default_factory=dict)  # keep rows whose column equals the text
+    denominator_from: DenominatorFrom | None = None  # another row's, or a stored indicator's (perfkit.ingest.denominators)
 
 
 class AreaColumns(BaseModel):
@@ -238,6 +240,10 @@ def apply_mapping(path: str | Path, mapping: SourceMapping, codes: set[str] = fr
         rows = rows[keep]
         cells = {k: _cells(rows, getattr(ind, k), path, f"{ind.code} {k}").str.strip()
                  for k in ("value", "numerator", "denominator", "lower", "upper", "compared", "note")}
+        if ind.denominator_from and ind.denominator_from.where:  # the denominator is another row's
+            keys = pd.DataFrame({"area_code": areas["area_code"], "period": periods.loc[areas.index]})
+            cells["denominator"] = from_other_rows(frame.loc[areas.index], keys, ind.code, ind.where | ind.denominator_from.where,
+                                                   ind.denominator, rows.index, path)
         codes = {k: cells[k].str.lower().where(cells[k].str.lower().isin(["c", "x", "u", "z", "low"]), "") for k in ("value", "numerator", "denominator")}
         count_code = codes["numerator"].where(codes["numerator"].ne(""), codes["denominator"])
         # a coded value: the row is suppressed or missing; a coded count beside a published

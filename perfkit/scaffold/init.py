@@ -4,8 +4,10 @@ A project is a folder: ``params/`` (what to report and for whom), ``data/`` (the
 files the team saves), ``outputs/`` (built papers) and, optionally, ``notebooks/`` (a report
 notebook there overrides perfkit's own of the same name). :func:`init_project` writes the
 council's params from the council's name and ONS area code, a starter directorate reporting
-a published indicator, the published-indicator catalogue and source mappings shipped with
-perfkit, and a README for the folder. It never overwrites a file.
+a published indicator, the packs of perfkit's library of published indicators it is asked
+for (catalogue entries and the source mappings that read their files:
+:mod:`perfkit.scaffold.library`; all of them by default), and a README for the folder. It
+never overwrites a file.
 
 The fictional demo council's params ship with perfkit too (:data:`DEMO_PARAMS`);
 :func:`write_demo_project` copies them into a folder of their own, so the demo never mixes
@@ -22,6 +24,7 @@ from pathlib import Path
 from perfkit.atomic import write_text
 from perfkit.errors import ConfigError
 from perfkit.periods import Freq, Period
+from perfkit.scaffold.library import Pack, choose_packs
 
 __all__ = ["DEMO_PARAMS", "ONS_CODE", "analysis_folder", "init_project", "write_demo_project"]
 
@@ -29,9 +32,10 @@ __all__ = ["DEMO_PARAMS", "ONS_CODE", "analysis_folder", "init_project", "write_
 DEMO_PARAMS = Path(__file__).resolve().parents[1] / "demo_params"
 #: A GSS (ONS) area code: a country letter and eight digits, e.g. E08000009.
 ONS_CODE = re.compile(r"[EWSN]\d{8}")
-#: What init copies from the shipped params unchanged: the published indicators and the
-#: source mappings that read their files.
-_COPIED = ("sources/dfe_c1_referrals.yaml", "sources/lginform_planning_major.yaml", "sources/canonical.yaml", "indicators/published.yaml")
+#: What init copies from the shipped params unchanged, whichever packs of the library it copies.
+_COPIED = ("sources/canonical.yaml",)
+#: The starter directorate's indicator, when the library's DfE pack is there to define it.
+_STARTER = "DFE_REREF"
 
 
 def _slug(text: str) -> str:
@@ -51,9 +55,24 @@ def _yaml_text(value: str) -> str:
     return yaml.safe_dump(value, default_flow_style=True, width=10_000).removesuffix("\n...\n").strip()
 
 
-def _files(council: str, area_code: str, area_name: str, today: dt.date) -> dict[str, str]:
+def _imports(chosen: list[Pack]) -> str:
+    """The project README's lines on importing each release of the chosen packs."""
+    if not chosen:
+        return ("   No published indicators were added (`perfkit init . --force --library all` adds perfkit's library:\n"
+                "   DfE children's social care and planning).\n")
+    lines = []
+    for pack in chosen:
+        order = ", in this order" if len(pack.releases) > 1 else ""
+        lines.append(f"   - {pack.title} (`params/indicators/{pack.name.replace('-', '_')}.yaml`){order}:")
+        lines += [f"     `perfkit ingest --source {r.source} {r.file}`" for r in pack.releases]
+    return "\n".join(lines) + "\n"
+
+
+def _files(council: str, area_code: str, area_name: str, today: dt.date, chosen: list[Pack]) -> dict[str, str]:
     """The generated files, by path inside the project."""
     year = Period.containing(today, Freq.YEAR)
+    starter = _STARTER in {c for pack in chosen for c in pack.codes()}
+    imports = _imports(chosen)
     domain = _slug(area_name) + ".gov.uk"
     q = _yaml_text
     contact = f"""contact:
@@ -125,8 +144,8 @@ narrative:
   recommendations:
     - That the Committee notes the profile.
 """,
-        "params/directorates/childrens-services.yaml": f"""# A starter directorate: its paper reports the published DfE re-referral rate, with
-# benchmarks, once the DfE file is imported (see README.md). Add the directorate's own
+        "params/directorates/childrens-services.yaml": f"""# A starter directorate: its paper reports the indicators listed under `indicators`, with
+# benchmarks, once their files are imported (see README.md). Add the directorate's own
 # indicators in params/indicators/ and list them here (or drop `indicators` to report every
 # indicator whose directorate is this one's name). Copy this file for each directorate.
 name: Children's Services
@@ -135,7 +154,7 @@ committee: Children and Young People Scrutiny Committee
 officer: Director of Children's Services
 paper: C
 status: public
-indicators: [DFE_REREF]
+indicators: [{_STARTER if starter else ''}]
 {contact}
 signed_by:
   name: Director of Children's Services
@@ -151,10 +170,10 @@ narrative:
 
 Made by `perfkit init`. Every command below runs in this folder.
 
-1. Import data: a published file through its mapping, e.g.
-   `perfkit ingest --source dfe_c1_referrals c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv`,
-   or the council's own returns in the canonical layout: `perfkit ingest data/returns/*.csv`.
-2. See what is there: `perfkit indicators`, `perfkit show DFE_REREF --area {area_code}`.
+1. Import data: published files through the mappings of perfkit's library in `params/sources/`
+   (the file names are the publishers'; give each file's path),
+{imports}   or the council's own returns in the canonical layout: `perfkit ingest data/returns/*.csv`.
+2. See what is there: `perfkit indicators`, `perfkit show CODE --area {area_code}` (e.g. `DFE_REREF`).
 3. Build the papers: `perfkit build --period 2024/25` (HTML and PDF in `outputs/`, with `outputs/index.html`).
 
 Each quarter, for the council's own indicators: `perfkit returns --period "2026/27 Q1"` writes a
@@ -173,7 +192,7 @@ then `perfkit build --report area_profile --period 2024/25` (`--area CODE` for c
 | `params/calendar.yaml` | reporting years, the committee meeting date of each period, when returns are due |
 | `params/owners.yaml` | indicator owners' names and emails, for chasing returns |
 | `params/directorates/` | one file per directorate's paper: committee, officers, narrative, indicators |
-| `params/indicators/` | the indicator catalogue (`published.yaml`: indicators read from national statistics) |
+| `params/indicators/` | the indicator catalogue (the library's files: indicators read from national statistics, with their units and polarities) |
 | `params/sources/` | mappings that read publishers' files as they are published |
 | `params/comparators/` | comparator groups (`perfkit groups`) |
 | `params/neighbours/` | each area's own neighbours, for area profiles (`perfkit groups add FILE --every-area`) |
@@ -189,11 +208,36 @@ To try perfkit on the fictional demo council first: `perfkit demo` (it builds in
     }
 
 
-def init_project(folder: str | Path, council: str, area_code: str, area_name: str | None = None, force: bool = False, today: dt.date | None = None) -> tuple[list[Path], list[Path]]:
+def _defined_elsewhere(folder: Path, files: dict[str, str]) -> None:
+    """Refuse library catalogue files that would define a code a project's own catalogue file
+    already defines (an earlier ``init``'s ``published.yaml``): the catalogue refuses duplicates."""
+    import yaml
+
+    from perfkit.config.yaml import read_yaml
+
+    adding = {name: {i["code"] for i in yaml.safe_load(text).get("indicators", [])} for name, text in files.items()
+              if name.startswith("params/indicators/") and not (folder / name).exists()}
+    for existing in sorted((folder / "params" / "indicators").glob("*.yaml")):
+        codes = {i.get("code") for i in (read_yaml(existing) or {}).get("indicators", []) if isinstance(i, dict)}
+        for name, new in adding.items():
+            if both := sorted(codes & new):
+                raise ConfigError(
+                    f"{existing} already defines {', '.join(both)}, which the library's {Path(name).name} defines too: remove "
+                    f"{'that entry' if len(both) == 1 else 'those entries'} from {existing.name} (the library's file carries "
+                    f"{'it' if len(both) == 1 else 'them'}), or leave that pack out of --library; nothing was written"
+                )
+
+
+def init_project(folder: str | Path, council: str, area_code: str, area_name: str | None = None, force: bool = False,
+                 today: dt.date | None = None, library: str | list[str] | None = None) -> tuple[list[Path], list[Path]]:
     """Write a new project for ``council`` into ``folder``; return the files written and those kept.
 
-    Refuses a malformed ONS code, and a folder that is not empty unless ``force`` (which adds
-    only the files that are missing: an existing file is never overwritten)."""
+    ``library`` names the packs of perfkit's library of published indicators to copy into
+    ``params/`` (comma-separated names, ``all``, the default, or ``none``; see
+    :func:`perfkit.scaffold.library.choose_packs`). Refuses a malformed ONS code, an unknown
+    pack, and a folder that is not empty unless ``force`` (which adds only the files that are
+    missing: an existing file is never overwritten, and a library file that would define an
+    indicator the project already defines is refused)."""
     folder = Path(folder)
     code = area_code.strip().upper()
     if not ONS_CODE.fullmatch(code):
@@ -212,8 +256,11 @@ def init_project(folder: str | Path, council: str, area_code: str, area_name: st
             f"{folder} is not empty (it holds {shown}): choose a new or empty folder, or add --force to write only the "
             "files that are missing (no existing file is overwritten)"
         )
-    files = _files(council.strip(), code, (area_name or _area_name(council)).strip(), today or dt.date.today())
+    chosen = choose_packs(library)
+    files = _files(council.strip(), code, (area_name or _area_name(council)).strip(), today or dt.date.today(), chosen)
     files |= {f"params/{name}": (DEMO_PARAMS / name).read_text(encoding="utf-8") for name in _COPIED}
+    files |= {f"params/{name}": text for pack in chosen for name, text in pack.files().items()}
+    _defined_elsewhere(folder, files)
     written, kept = [], []
     for name, text in files.items():
         path = folder / name
