@@ -79,7 +79,7 @@ def scorecard(
     """Value, target, RAG, direction of travel and rank of each indicator for ``period``.
 
     ``area`` defaults to the council's own; ``directorate`` keeps that directorate's
-    indicators; ``as_at`` (default: the end of ``period``) is the date a published indicator's
+    indicators; ``as_at`` (default: none, the latest stored) is the date a published indicator's
     latest released figure is taken at (a paper's meeting date; README, "Latest available").
     See :func:`perfkit.assess.scorecard` for the columns.
     """

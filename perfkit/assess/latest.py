@@ -2,8 +2,9 @@
 
 A published indicator (the catalogue names its ``publisher``) is shown at its latest period,
 not after the paper's own, whose figure the publisher had released by the paper's **as-at
-date**: the meeting date that receives the paper, else the end of the paper's period. Never
-the build date, so a paper built again (incrementally, or ``--as-of``) says the same.
+date**: the meeting date that receives the paper. Where the meeting is not yet known, its
+latest figure stored (not after the paper's period). Never the build date, so a paper built
+again (incrementally, or ``--as-of``, which reads the store as it stood) says the same.
 
 When a figure was released:
 
@@ -46,9 +47,10 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, last if at_end else min(day.day, last))
 
 
-def as_at_date(meeting: dt.date | None, period: Period) -> dt.date:
-    """The date a paper for ``period`` shows published figures as released by: its meeting's, else the period's end."""
-    return meeting or period.end
+def as_at_date(meeting: dt.date | None, period: Period) -> dt.date | None:
+    """The date a paper for ``period`` shows published figures as released by: its meeting's;
+    None where it has none (the latest stored is shown)."""
+    return meeting
 
 
 def released_dates(rows: pd.DataFrame, ind: Indicator) -> tuple[pd.Series, pd.Series]:
@@ -75,7 +77,7 @@ class Latest:
     estimated: bool  # the release date is estimated from lag_months, not recorded
     next_period: Period
     next_due: dt.date | None  # the next period's release: recorded where stored, else estimated; None without a lag
-    as_at: dt.date
+    as_at: dt.date | None
 
     @property
     def earlier(self) -> bool:
@@ -83,15 +85,14 @@ class Latest:
         return self.period != self.due
 
 
-def latest_available(rows: pd.DataFrame, ind: Indicator, period: Period, as_at: dt.date) -> Latest:
+def latest_available(rows: pd.DataFrame, ind: Indicator, period: Period, as_at: dt.date | None) -> Latest:
     """The period a paper for ``period`` with as-at date ``as_at`` shows ``ind`` (a published
     indicator) for, from ``rows``: the area's stored rows (any status) with their batches' release dates."""
     due = reporting_period(ind.freq, period)
     own = rows[rows["indicator"].eq(ind.code) & rows["period_type"].eq(ind.freq.value)]
     own = own[[p.end <= due.end for p in own["period"]]] if len(own) else own
     when, estimated = released_dates(own, ind) if len(own) else (pd.Series(dtype="datetime64[ns]"), pd.Series(dtype=bool))
-    out = pd.Timestamp(as_at)
-    ok = own[when <= out] if len(own) else own
+    ok = own[when <= pd.Timestamp(as_at)] if len(own) and as_at is not None else own
     if len(ok):
         pick = ok["period_start"].astype("datetime64[ns]").idxmax()
         shown, released, guess = ok.loc[pick, "period"], when[pick].date(), bool(estimated[pick])
@@ -108,6 +109,8 @@ def latest_available(rows: pd.DataFrame, ind: Indicator, period: Period, as_at: 
 
 def not_released_reason(latest: Latest) -> str:
     """Why a published indicator has no figure: 'not yet released by DfE (2025/26 expected Nov 2026)'."""
+    if latest.as_at is None:
+        return f"no {latest.publisher} figure stored"
     if latest.next_due is None:
         return f"no {latest.publisher} figure released by {latest.as_at:%-d %B %Y}"
     if latest.next_due > latest.as_at:

@@ -184,7 +184,7 @@ def _ranks(obs: pd.DataFrame, catalogue: Catalogue, area: str, now: dict[str, Pe
     return pd.DataFrame.from_dict(rows, orient="index").reindex(columns=RANK_COLUMNS) if rows else pd.DataFrame(columns=RANK_COLUMNS)
 
 
-def _published(mine: pd.DataFrame, catalogue: Catalogue, codes: list[str], period: Period, as_at: dt.date) -> dict[str, Latest]:
+def _published(mine: pd.DataFrame, catalogue: Catalogue, codes: list[str], period: Period, as_at: dt.date | None) -> dict[str, Latest]:
     """Each published indicator's latest figure released by ``as_at`` (:mod:`perfkit.assess.latest`),
     where it is not finer than the paper's period (finer ones are added up to it, as the council's own)."""
     finer = {c for c in codes if reporting_period(catalogue[c].freq, period) == period and catalogue[c].freq is not period.freq}
@@ -228,7 +228,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     :func:`perfkit.assess.commentary.commentary_for`); parts (the indicator's own figures
     within a longer reported period); publisher, released, released_estimated, latest_published,
     next_period, next_release (a published indicator's latest figure released by ``as_at``: the
-    paper's meeting date, default the end of ``period``; :mod:`perfkit.assess.latest`).
+    paper's meeting date; None: the latest stored; :mod:`perfkit.assess.latest`).
     """
     codes = list(indicators) if indicators is not None else list(catalogue)
     obs = obs[obs["indicator"].isin(codes)]

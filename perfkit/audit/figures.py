@@ -96,15 +96,16 @@ WITH r AS (
     WHERE o.indicator = $code AND o.area_code = $area AND o.period_type = $type AND o.period_start <= $due
 )
 SELECT max(period_start) FROM r
-WHERE coalesce(released - date_diff('day', period_end::DATE, batch_end::DATE)::INTEGER,
+WHERE $as_at IS NULL OR coalesce(released - date_diff('day', period_end::DATE, batch_end::DATE)::INTEGER,
                last_day((period_end + to_months($lag))::DATE)) <= $as_at
 """
 
 
-def latest_released(con: duckdb.DuckDBPyConnection, ind: Indicator, area: str, period: Period, as_at: dt.date) -> Period:
+def latest_released(con: duckdb.DuckDBPyConnection, ind: Indicator, area: str, period: Period, as_at: dt.date | None) -> Period:
     """The period a paper for ``period`` whose meeting is ``as_at`` shows a published indicator
     (one with a ``publisher``) for: its latest period, not after :func:`own_period`, whose
-    figure for ``area`` was released by ``as_at``; :func:`own_period` where none was."""
+    figure for ``area`` was released by ``as_at`` (None: a meeting not yet known, the latest
+    stored); :func:`own_period` where none was."""
     due = own_period(ind, period)
     if not ind.publisher or ind.freq is not due.freq:
         return due

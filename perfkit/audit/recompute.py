@@ -59,7 +59,7 @@ class Context:
     area: str
     period: Period
     threshold: int = 5
-    as_at: dt.date | None = None  # the paper's meeting date (its period's end where it has none)
+    as_at: dt.date | None = None  # the paper's meeting date (None: not yet known, the latest stored is shown)
 
     def __post_init__(self) -> None:
         self._cache: dict[tuple, Assessed] = {}
@@ -70,7 +70,7 @@ class Context:
         """The period the paper shows ``ind`` for: README's rule, and for a published indicator the
         latest figure released by the meeting date ("Latest available")."""
         if ind.code not in self._periods:
-            self._periods[ind.code] = latest_released(self.con, ind, self.area, self.period, self.as_at or self.period.end)
+            self._periods[ind.code] = latest_released(self.con, ind, self.area, self.period, self.as_at)
         return self._periods[ind.code]
 
     def assess(self, code: str, public: bool) -> Assessed:

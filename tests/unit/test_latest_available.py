@@ -28,12 +28,13 @@ from ..helpers import C1, TODAY
 TRAFFORD = "E08000009"
 
 
-def _project(tmp_path, monkeypatch, meeting: str | None = None):
+def _project(tmp_path, monkeypatch, meeting: str | None = None, **meetings: str):
     init_project(tmp_path, "Trafford Council", TRAFFORD)
-    if meeting:
+    meetings = {k.replace("_", "/", 1).replace("_", " "): v for k, v in meetings.items()} | ({"2026/27 Q2": meeting} if meeting else {})
+    if meetings:
         path = tmp_path / "params" / "calendar.yaml"
         calendar = yaml.safe_load(path.read_text())
-        calendar["meetings"] = {"2026/27 Q2": meeting}
+        calendar["meetings"] = meetings
         path.write_text(yaml.safe_dump(calendar))
     monkeypatch.delenv("PERFKIT_STORE", raising=False)
     return tmp_path, load_catalogue(tmp_path / "params"), load_mapping(tmp_path / "params" / "sources" / "dfe_c1_referrals.yaml")
@@ -110,7 +111,7 @@ def test_as_of_an_earlier_import_shows_the_release_then(tmp_path, monkeypatch, s
 
 
 def test_without_a_release_date_it_is_estimated_from_the_lag(tmp_path, monkeypatch, shared_data):
-    root, catalogue, mapping = _project(tmp_path, monkeypatch)
+    root, catalogue, mapping = _project(tmp_path, monkeypatch, **{"2025_26_Q3": "2025-12-11", "2025_26_Q2": "2025-11-20"})
     ingest([shared_data / C1], root / "data" / "perfkit.duckdb", catalogue, today=TODAY, mapping=mapping)
     for period, shown in (("2025/26 Q3", "2024/25"), ("2025/26 Q2", "2023/24")):  # 2024/25 estimated out 30 Nov 2025
         row = _paper(root, period).card.set_index("indicator").loc["DFE_REREF"]
@@ -123,7 +124,7 @@ def test_year_end_tallies_count_it_on_its_own_line(tmp_path, monkeypatch, shared
 
     root, catalogue, mapping = _project(tmp_path, monkeypatch)
     ingest([shared_data / C1], root / "data" / "perfkit.duckdb", catalogue, today=TODAY, mapping=mapping, released=dt.date(2025, 11, 13))
-    paper = _paper(root, "2025/26 Q4")  # the year-end paper: DfE's 2025/26 is not out, 2024/25 is shown
+    paper = _paper(root, "2025/26 Q4")  # the year-end paper (no meeting date yet): DfE's 2025/26 is not stored, 2024/25 is shown
     row = paper.card.set_index("indicator").loc["DFE_REREF"]
     assert row["period"].label == "2024/25" and row["latest_published"] and row["ytd_kind"] != row["ytd_kind"]
     # beside a council indicator with an outturn, the tally says why DfE's figure is not in it
@@ -138,7 +139,7 @@ def test_a_year_not_yet_due_is_not_missing(tmp_path, monkeypatch):
     """Nothing released by the meeting: the figure says when it is due, not "missing"."""
     from perfkit.report.wording import figure_text
 
-    root, catalogue, _mapping = _project(tmp_path, monkeypatch)
+    root, catalogue, _mapping = _project(tmp_path, monkeypatch, **{"2025_26_Q4": "2026-06-18"})
     path = tmp_path / "dfe.csv"
     pd.DataFrame([["DFE_REREF", TRAFFORD, "Trafford", "2025/26", "", "200", "1000"]],
                  columns=["indicator", "area_code", "area_name", "period", "value", "numerator", "denominator"]).to_csv(path, index=False)
