@@ -8,6 +8,7 @@ The CLI uses the same functions, so ``perfkit show`` and a notebook agree::
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -73,11 +74,14 @@ def scorecard(
     directorate: str | None = None,
     store: str | Path | None = None,
     params: str | Path | None = None,
+    as_at: dt.date | None = None,
 ) -> pd.DataFrame:
     """Value, target, RAG, direction of travel and rank of each indicator for ``period``.
 
     ``area`` defaults to the council's own; ``directorate`` keeps that directorate's
-    indicators. See :func:`perfkit.assess.scorecard` for the columns.
+    indicators; ``as_at`` (default: none, the latest stored) is the date a published indicator's
+    latest released figure is taken at (a paper's meeting date; README, "Latest available").
+    See :func:`perfkit.assess.scorecard` for the columns.
     """
     cat = get_catalogue(params)
     codes = list(indicators) if indicators else list(cat)
@@ -89,8 +93,9 @@ def scorecard(
             names = sorted({i.directorate for i in cat.values()})
             raise ConfigError(f"no indicators for directorate {directorate!r}; known: {', '.join(names)}")
     area = area or get_council(params).area_code
-    obs = observations(codes, store=store)
-    return _scorecard(obs, cat, _period(period), area, codes)
+    with Store(project(store=store).store, read_only=True) as db:
+        obs = db.observations(codes, released=True)
+    return _scorecard(obs, cat, _period(period), area, codes, as_at=as_at)
 
 
 def benchmark(

@@ -9,6 +9,7 @@ withheld figure keeps a RAG and direction only where they cannot reveal it.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 import pandas as pd
@@ -17,6 +18,12 @@ from perfkit.assess.aggregate import aggregate_periods, reporting_period, year_t
 from perfkit.assess.benchmark import rank_in_group
 from perfkit.assess.commentary import commentary_for
 from perfkit.assess.direction import direction_of_range
+from perfkit.assess.latest import (
+    Latest,
+    as_at_date,
+    latest_available,
+    not_released_reason,
+)
 from perfkit.assess.rag import rag, rag_of_range
 from perfkit.assess.spc import SPCResult
 from perfkit.assess.spc_judgement import latest_spc, signal
@@ -92,8 +99,9 @@ def _decimals(card: pd.DataFrame, prefix: str = "") -> pd.Series:
     return pd.Series(out, dtype=int)
 
 
-def _year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str, codes: list[str]) -> pd.DataFrame:
-    """The year to date of each of ``codes`` finer than a year, where it is longer than ``period``."""
+def _year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str, codes: list[str], earlier: set[str]) -> pd.DataFrame:
+    """The year to date of each of ``codes`` finer than a year, where it is longer than ``period``;
+    none for a published indicator shown at an ``earlier`` period (its latest released)."""
     columns = ["ytd_" + c for c in (*_FIGURES, "target", "tolerance")] + ["ytd_period", "ytd_kind"]
     first = period.financial_year.subperiods(period.freq)[0] if period.freq is not Freq.YEAR else period
     if period.freq is Freq.YEAR or period == first:
@@ -102,7 +110,7 @@ def _year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area:
     out = pd.DataFrame(index=pd.Index(codes, name="indicator"))
     for column in _FIGURES:
         out["ytd_" + column] = found[column] if column in found else None
-    kept = [c for c in codes if catalogue[c].freq is not Freq.YEAR]
+    kept = [c for c in codes if catalogue[c].freq is not Freq.YEAR and c not in earlier]
     out.loc[[c for c in codes if c not in kept], :] = None
     out["ytd_status"] = out["ytd_status"].where(out.index.isin(found.index) | ~out.index.isin(kept), "missing")
     out["ytd_target"], out["ytd_tolerance"] = _targets(catalogue, {c: period.financial_year for c in kept})
@@ -177,8 +185,34 @@ def _ranks(obs: pd.DataFrame, catalogue: Catalogue, area: str, now: dict[str, Pe
     return pd.DataFrame.from_dict(rows, orient="index").reindex(columns=RANK_COLUMNS) if rows else pd.DataFrame(columns=RANK_COLUMNS)
 
 
+def _published(mine: pd.DataFrame, catalogue: Catalogue, codes: list[str], period: Period, as_at: dt.date | None) -> dict[str, Latest]:
+    """Each published indicator's latest figure released by ``as_at`` (:mod:`perfkit.assess.latest`),
+    where it is not finer than the paper's period (finer ones are added up to it, as the council's own)."""
+    finer = {c for c in codes if reporting_period(catalogue[c].freq, period) == period and catalogue[c].freq is not period.freq}
+    return {c: latest_available(mine, catalogue[c], period, as_at) for c in codes if catalogue[c].publisher and c not in finer}
+
+
+def _release_columns(card: pd.DataFrame, latest: dict[str, Latest]) -> pd.DataFrame:
+    """publisher, released, released_estimated, latest_published (shown at an earlier period
+    than the paper's own), next_period, next_release; a published figure not yet released says why."""
+    def column(get, dtype=object) -> pd.Series:
+        return pd.Series({c: get(r) for c, r in latest.items()}, index=card.index, dtype=dtype)
+
+    card["released"] = column(lambda r: r.released)
+    card["released_estimated"] = column(lambda r: r.estimated).fillna(False).astype(bool)
+    card["latest_published"] = column(lambda r: r.earlier).fillna(False).astype(bool)
+    card["next_period"] = column(lambda r: r.next_period)
+    card["next_release"] = column(lambda r: r.next_due)
+    for code, r in latest.items():
+        if r.released is None:  # nothing released by the paper's date (a figure stored early is not shown before it)
+            for column in ("value", "numerator", "denominator", "withheld_low", "withheld_high", "quality"):
+                card.at[code, column] = None
+            card.at[code, "status"], card.at[code, "status_reason"] = "missing", not_released_reason(r)
+    return card
+
+
 def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str, indicators: list[str] | None = None,
-              actions: pd.DataFrame | None = None) -> pd.DataFrame:
+              actions: pd.DataFrame | None = None, as_at: dt.date | None = None) -> pd.DataFrame:
     """One row per indicator: the assessment of ``area`` for a report for ``period``.
 
     Columns: the catalogue's (title, unit, polarity, decimals, framework ...); period (the
@@ -193,24 +227,30 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
     headline, commentary, actions, commentary_period, commentary_rag, previous_actions,
     action_list (the stored action rows of the reporting period, from ``actions``:
     :func:`perfkit.assess.commentary.commentary_for`); parts (the indicator's own figures
-    within a longer reported period).
+    within a longer reported period); publisher, released, released_estimated, latest_published,
+    next_period, next_release (a published indicator's latest figure released by ``as_at``: the
+    paper's meeting date; None: the latest stored; :mod:`perfkit.assess.latest`).
     """
     codes = list(indicators) if indicators is not None else list(catalogue)
     obs = obs[obs["indicator"].isin(codes)]
     mine = obs[obs["area_code"].eq(area)]
     now = {c: reporting_period(catalogue[c].freq, period) for c in codes}
+    latest = _published(mine, catalogue, codes, period, as_at_date(as_at, period))
+    now |= {c: r.period for c, r in latest.items()}
+    earlier = {c for c, r in latest.items() if r.earlier}
     roles = {"now": now, "previous": {c: p.prev() for c, p in now.items()}, "last_year": {c: p.same_period_last_year() for c, p in now.items()}}
     values = _values(mine, catalogue, roles)
     current = values["now"]
     cat = catalogue.to_frame().set_index("indicator").loc[codes]
     card = pd.DataFrame(index=pd.Index(codes, name="indicator"))
-    for column in ("title", "directorate", "service", "unit", "polarity", "decimals", "frequency", "owner", "source", "framework", "comparator_group"):
+    for column in ("title", "directorate", "service", "unit", "polarity", "decimals", "frequency", "owner", "source", "framework", "comparator_group", "publisher"):
         card[column] = cat[column]
     card["period"] = pd.Series(now)
     for column in _FIGURES:
         card[column] = current[column] if column in current else None
     card["status"] = card["status"].fillna("missing")
     card["status_reason"] = card["status_reason"].where(card.index.isin(current.index), "no data for this period")
+    card = _release_columns(card, latest)
     card["withheld"] = card["status"].eq("suppressed")
     card["target"], card["tolerance"] = _targets(catalogue, now)
     card["rag"] = _assess(card)
@@ -228,7 +268,7 @@ def scorecard(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area: str
         card[f"change_{name}"] = card["value"] - card[f"{name}_value"]
         then = _range(frame.assign(status=frame["status"].fillna("missing")))
         card[f"direction_{name}"] = direction_of_range(here, then, card["polarity"], threshold, card["decimals"], moved)
-    ytd = _year_to_date(obs, catalogue, period, area, codes)
+    ytd = _year_to_date(obs, catalogue, period, area, codes, earlier)
     card = _annual_outturns(card.join(ytd), period)
     card["ytd_rag"] = _assess(card, "ytd_").where(card["ytd_period"].notna())
     card["ytd_decimals"] = _decimals(card, "ytd_")

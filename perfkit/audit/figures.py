@@ -21,7 +21,7 @@ import duckdb
 from perfkit.config.catalogue import Indicator
 from perfkit.periods import Freq, Period
 
-__all__ = ["Figure", "figure", "figures", "own_period", "year_to_date_of"]
+__all__ = ["Figure", "figure", "figures", "latest_released", "own_period", "year_to_date_of"]
 
 _ORDER = [Freq.YEAR, Freq.QUARTER, Freq.MONTH]
 _MULTIPLIER = {"%": 100.0, "rate per 1,000": 1e3, "rate per 10,000": 1e4, "rate per 100,000": 1e5}
@@ -80,6 +80,38 @@ def own_period(ind: Indicator, period: Period) -> Period:
         return period
     candidate = period.within(ind.freq)
     return candidate if candidate.end <= period.end else candidate.prev()
+
+
+_MONTHS = {Freq.YEAR: 12, Freq.QUARTER: 3, Freq.MONTH: 1}
+
+# README "Latest available", restated: a row's release is its batch's recorded date moved back by
+# as long as its period ends before the batch's latest period (for the area and indicator), else
+# its period's end plus the catalogue's lag_months (a month's end stays a month's end).
+_RELEASED_SQL = """
+WITH r AS (
+    SELECT o.period_start, b.released,
+           o.period_start + to_months($months) - INTERVAL 1 DAY AS period_end,
+           max(o.period_start) OVER (PARTITION BY o.batch_id) + to_months($months) - INTERVAL 1 DAY AS batch_end
+    FROM observations o LEFT JOIN batches b ON b.batch_id = o.batch_id
+    WHERE o.indicator = $code AND o.area_code = $area AND o.period_type = $type AND o.period_start <= $due
+)
+SELECT max(period_start) FROM r
+WHERE $as_at IS NULL OR coalesce(released - date_diff('day', period_end::DATE, batch_end::DATE)::INTEGER,
+               last_day((period_end + to_months($lag))::DATE)) <= $as_at
+"""
+
+
+def latest_released(con: duckdb.DuckDBPyConnection, ind: Indicator, area: str, period: Period, as_at: dt.date | None) -> Period:
+    """The period a paper for ``period`` whose meeting is ``as_at`` shows a published indicator
+    (one with a ``publisher``) for: its latest period, not after :func:`own_period`, whose
+    figure for ``area`` was released by ``as_at`` (None: a meeting not yet known, the latest
+    stored); :func:`own_period` where none was."""
+    due = own_period(ind, period)
+    if not ind.publisher or ind.freq is not due.freq:
+        return due
+    start = con.execute(_RELEASED_SQL, {"code": ind.code, "area": area, "type": ind.freq.value, "due": due.start,
+                                        "months": _MONTHS[ind.freq], "lag": ind.lag_months or 0, "as_at": as_at}).fetchall()[0][0]
+    return Period.containing(start, ind.freq) if start is not None else due
 
 
 def year_to_date_of(ind: Indicator, period: Period) -> Period | None:

@@ -9,6 +9,7 @@ else (a caption's RAG, a sentence's tally).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -245,10 +246,19 @@ class Paper:
     exceptions: dict[str, Exception_] = field(default_factory=dict)
     charts: list[tuple[str | None, str, str]] = field(default_factory=list)  # (code, caption, alt)
     headings: list[str] = field(default_factory=list)
+    meeting: str = ""  # the header's meeting date as printed ('17 September 2026', 'to be confirmed')
 
     @property
     def period(self) -> str | None:
         return self.parameters.get("period")
+
+    @property
+    def meeting_date(self) -> dt.date | None:
+        """The meeting date the header prints, or None ('to be confirmed', or no header)."""
+        try:
+            return dt.datetime.strptime(self.meeting.strip(), "%d %B %Y").date()
+        except ValueError:
+            return None
 
     def table(self, *words: str) -> dict[str, Any] | None:
         """The first table whose caption holds every one of ``words`` (any case)."""
@@ -305,6 +315,7 @@ def read_paper(path: Path, name: str | None = None) -> Paper:
             elif block.get("mimetype") == PROVENANCE_MIME and isinstance(data, dict):
                 paper.parameters = paper.parameters or dict(data.get("parameters", {}))
         elif kind == "PaperHeader":
+            paper.meeting = str(block.get("meeting", ""))
             paper.public = str(block.get("status", "")).lower().startswith("public") or paper.public
         elif kind == "Section":
             for p in block.get("paragraphs", []):

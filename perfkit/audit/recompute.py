@@ -4,13 +4,14 @@ recomputation from the store (:mod:`perfkit.audit.figures`) and rules (:mod:`per
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 import duckdb
 
-from perfkit.audit.figures import Figure, figures, own_period, year_to_date_of
+from perfkit.audit.figures import Figure, figures, latest_released, year_to_date_of
 from perfkit.audit.findings import FAIL, Finding
 from perfkit.audit.paper import TREND, Number, Paper, comparator, numbers
 from perfkit.audit.rules import half_up, position, rag, rag_of_range
@@ -58,10 +59,19 @@ class Context:
     area: str
     period: Period
     threshold: int = 5
+    as_at: dt.date | None = None  # the paper's meeting date (None: not yet known, the latest stored is shown)
 
     def __post_init__(self) -> None:
         self._cache: dict[tuple, Assessed] = {}
         self._figures: dict[tuple, dict[str, Figure]] = {}
+        self._periods: dict[str, Period] = {}
+
+    def own_period(self, ind: Indicator) -> Period:
+        """The period the paper shows ``ind`` for: README's rule, and for a published indicator the
+        latest figure released by the meeting date ("Latest available")."""
+        if ind.code not in self._periods:
+            self._periods[ind.code] = latest_released(self.con, ind, self.area, self.period, self.as_at)
+        return self._periods[ind.code]
 
     def assess(self, code: str, public: bool) -> Assessed:
         key = (code, public)
@@ -76,11 +86,12 @@ class Context:
         return self._figures[key].get(area or self.area, Figure(None, "missing"))
 
     def _assess(self, ind: Indicator, public: bool) -> Assessed:
-        own = own_period(ind, self.period)
+        own = self.own_period(ind)
         fig = self.figure(ind, own, public=public)
         target = ind.target_for(own)
         t, tol = (target.value, target.tolerance) if target else (None, None)
-        ytd_period = year_to_date_of(ind, self.period)
+        earlier = ind.publisher is not None and own.freq is ind.freq and own.end < self.period.start
+        ytd_period = None if earlier else year_to_date_of(ind, self.period)  # a publisher's earlier figure has none
         ytd = ytd_rag = yt = None
         if ytd_period is not None:
             ytd = self.figure(ind, ytd_period.subperiods(ind.freq)[0], public=public, last=self.period)
@@ -189,7 +200,7 @@ def check_ranks(paper: Paper, ctx: Context) -> list[Finding]:
         if group is None:
             out.append(Finding(FAIL, paper.name, code, "rank", "a rank", "no comparator group in the catalogue"))
             continue
-        when = parse_period(said.period) if said.period else own_period(ind, ctx.period)
+        when = parse_period(said.period) if said.period else ctx.own_period(ind)
         values = {}
         for area in set(group.codes) | {ctx.area}:
             fig = ctx.figure(ind, when, area, paper.public)
@@ -248,7 +259,7 @@ def check_charts(paper: Paper, ctx: Context) -> list[Finding]:
         if m["dir"] and len(found) == 2 and None not in found and (found[1] > found[0]) != (m["dir"] == "rose") and found[0] != found[1]:
             out.append(Finding(FAIL, paper.name, code, "chart", f"alt text says the figure {m['dir']}", "it moved the other way"))
         t = re.search(r"target (.+?)(?:[.;](?:\s|$)|$)", alt)
-        target = ind.target_for(own_period(ind, ctx.period))
+        target = ind.target_for(ctx.own_period(ind))
         shown_t = _first(t.group(1)) if t else None
         if shown_t is not None and target is not None and half_up(target.value, shown_t.decimals) != shown_t.value:
             out.append(Finding(FAIL, paper.name, code, "chart", f"alt text: target {shown_t.text}", f"the catalogue's target is {target.value:g}"))

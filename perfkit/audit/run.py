@@ -45,7 +45,8 @@ def audit_papers(paths: Iterable[Path], store: Path, params: Path, period: Perio
                 continue  # not a period's paper (no period parameter): nothing to recompute it against
             when = parse_period(label)
             area = str(paper.parameters.get("area") or council.area_code)  # an area profile is of its own area
-            ctx = contexts.setdefault(f"{when.label} {area}", Context(con, loaded.catalogue, area, when, council.disclosure_threshold))
+            as_at = paper.meeting_date  # README "Latest available": published figures released by the meeting (none: the latest stored)
+            ctx = contexts.setdefault(f"{when.label} {area} {as_at}", Context(con, loaded.catalogue, area, when, council.disclosure_threshold, as_at))
             findings += audit_paper(paper, ctx, directorates)
     finally:
         con.close()

@@ -33,8 +33,8 @@ def expected_year_end(paper: Paper, ctx: Context, code: str, row: Row) -> str | 
     if row.ytd_rag is not None:
         return row.ytd_rag
     last = ctx.period.freq.value == "year" or ctx.period == ctx.period.financial_year.subperiods(ctx.period.freq)[-1]
-    if last and code in ctx.catalogue and ctx.catalogue[code].freq.value == "year":
-        return row.rag  # README: in the year's last period an annual figure is its outturn; before it, not counted
+    if last and code in ctx.catalogue and ctx.catalogue[code].freq.value == "year" and ctx.own_period(ctx.catalogue[code]) == ctx.period.financial_year:
+        return row.rag  # README: in the year's last period an annual figure of that year is its outturn; a published earlier one is not
     return None
 
 

@@ -92,7 +92,7 @@ def build(options: BuildOptions | None = None, *, on_event: Event | None = None,
     council = load_council(proj.params)
     periods = [parse_period(p) for p in options.periods or []]
     periods = periods or [latest_complete_period(proj.store, council.area_code)]
-    _check_periods_have_data(proj.store, council.area_code, periods)
+    _check_periods_have_data(proj.store, council.area_code, periods, [c for c, i in params.catalogue.items() if i.publisher])
     directorates, reports, areas = (list(x) if x else None for x in (options.directorates, options.reports, options.areas))
     planned = [job for when in periods for job in plan(params, when, directorates, reports, areas, proj.store)]
     if areas and not any(j.report.per == "area" for j in planned):
@@ -235,14 +235,16 @@ def _ensure_data(proj: Project, emit: Event) -> None:
     ingest(write_demo_files(catalogue, council, proj.demo_data), proj.store, catalogue)
 
 
-def _check_periods_have_data(store: Path, area: str, periods: list[Period]) -> None:
+def _check_periods_have_data(store: Path, area: str, periods: list[Period], published: list[str]) -> None:
     """Refuse a period for which the store holds none of the council's figures (the papers
-    would have nothing to say), naming the latest period that has some."""
+    would have nothing to say), naming the latest period that has some. A published
+    indicator's figure of a period starting in the three years before counts: papers show its latest release."""
     with Store(store, read_only=True) as db:
         for when in periods:
-            if not has_figures(db.con, area, when.start, when.end):
+            if not has_figures(db.con, area, when.start, when.end, published):
                 latest = latest_complete_period(store, area, today=dt.date.max)
                 raise ConfigError(
-                    f"--period {when.label}: the store holds none of the council's ({area}) figures for {when.span}; "
+                    f"--period {when.label}: the store holds none of the council's ({area}) figures for {when.span}, nor a published "
+                    f"indicator's figure of a period starting in the three years before; "
                     f"the latest quarter with figures is {latest.label}. Import that period's data first, or choose another period"
                 )

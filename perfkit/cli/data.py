@@ -7,6 +7,7 @@ registers them and turns errors into one line.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,16 @@ from perfkit.config.project import project
 from perfkit.errors import IngestError, PerfkitError
 
 __all__ = ["demo", "groups", "groups_add", "indicators", "ingest", "init"]
+
+
+def _date_option(option: str, value: str | None) -> dt.date | None:
+    """A YYYY-MM-DD option's date, or an error naming the option, the value and the form."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise IngestError(f"{option} {value!r}: not a date; write it as YYYY-MM-DD, e.g. {option} 2025-11-20") from None
 
 
 def ingest(
@@ -37,6 +48,11 @@ def ingest(
     ] = None,
     period: Annotated[
         str | None, typer.Option("--period", help="Refuse a return workbook (perfkit returns) issued for another period, e.g. '2026/27 Q1'.")
+    ] = None,
+    released: Annotated[
+        str | None,
+        typer.Option("--released", help="The publisher's release date of a published file, YYYY-MM-DD (default: the mapping's "
+                     "'released:', else estimated from the indicator's lag_months)."),
     ] = None,
     store: StoreOpt = None,
 ) -> None:
@@ -57,7 +73,8 @@ def ingest(
         from perfkit.periods import parse_period
 
         expect = parse_period(period) if period else None
-        reports = run_ingest(paths, store_path(store), api.get_catalogue(), skip_invalid=skip_invalid, mapping=mapping, rejects=rejects, period=expect)
+        reports = run_ingest(paths, store_path(store), api.get_catalogue(), skip_invalid=skip_invalid, mapping=mapping, rejects=rejects, period=expect,
+                             released=_date_option("--released", released))
     except IngestError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None

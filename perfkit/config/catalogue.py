@@ -136,6 +136,11 @@ class Indicator(BaseModel):
     financial: bool = False
     #: it measures a statutory duty: off target, the paper names it under legal implications
     statutory: bool = False
+    #: who publishes it (DfE, "MHCLG via LG Inform"): a published indicator shows its latest figure
+    #: released by the paper's meeting date (:mod:`perfkit.assess.latest`); None for the council's own
+    publisher: str | None = Field(default=None, min_length=2)
+    #: its typical release lag: months after its period ends (DfE children in need: about 8)
+    lag_months: int | None = Field(default=None, ge=0, le=60)
 
     @property
     def framework_group(self) -> str:
@@ -170,6 +175,8 @@ class Indicator(BaseModel):
             object.__setattr__(self, "spc", not self.cumulative)
         if self.plausible is not None and not self.plausible[0] < self.plausible[1]:
             raise ValueError(f"plausible: give [lowest, highest] with lowest below highest, not {list(self.plausible)}")
+        if self.lag_months is not None and self.publisher is None:
+            raise ValueError("lag_months: only a published indicator has a release lag; give its publisher too (publisher: DfE)")
         if self.aggregation is Aggregation.RATE and self.unit in (Unit.GBP, Unit.SCORE):
             raise ValueError(f"aggregation: 'rate' needs a unit with a base, not {self.unit.value!r}")
         return self

@@ -159,6 +159,7 @@ def ingest(
     mapping: SourceMapping | None = None,
     rejects: str | Path | None = None,
     period: Period | None = None,
+    released: dt.date | None = None,
 ) -> list[IngestReport]:
     """Validate every file, then write them to the store in one transaction.
 
@@ -187,6 +188,10 @@ def ingest(
         Refuse a return workbook (``perfkit returns``) issued for another period. A return
         workbook is read as issued (:func:`perfkit.ingest.returned.read_return`): rows its owner
         left blank are not returned, not an error; a changed workbook is refused.
+    released
+        The publisher's release date of a published file (default: the mapping's ``released:``),
+        recorded on each batch: a paper shows a published indicator's latest figure released by
+        its meeting date (:mod:`perfkit.assess.latest`). Not after ``today``.
 
     Raises
     ------
@@ -199,6 +204,11 @@ def ingest(
     Python objects.
     """
     store = Path(store)
+    released = released or (mapping.released if mapping else None)
+    if released is not None and released > (today or dt.date.today()):
+        where = "--released" if mapping is None or mapping.released != released else f"the mapping {mapping.name!r}, key 'released'"
+        raise IngestError(f"{where}: {released:%Y-%m-%d} is after today; give the date the publisher released the file "
+                          "(YYYY-MM-DD), or leave it out to have it estimated from the indicator's lag_months")
     existed = store.exists()
     hashing = ThreadPoolExecutor(1)  # each file's SHA-256 (its batch record) is read beside DuckDB's work
     db = Store(store)
@@ -246,6 +256,7 @@ def ingest(
                 "attributes": attributes,
                 "rejected": found.rows,
                 "perfkit_version": __version__,
+                "released": released,
             }
             batches.append((clean, meta))
         folder = Path(rejects) if rejects is not None else store.parent / "rejected"

@@ -9,6 +9,7 @@ atomicity rules as any other import. See README, "Adding a published dataset".
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -75,6 +76,9 @@ class SourceMapping(BaseModel):
     #: what a blank value cell (with no counts) means: refuse the row (the default), or
     #: "missing": store it as missing, noted "blank in the published file"
     blank: Literal["refuse", "missing"] = "refuse"
+    #: the publisher's release date of the file this mapping reads (a mapping kept for one release);
+    #: `perfkit ingest --released` gives it per import (README, "Latest available")
+    released: dt.date | None = None
     indicators: list[IndicatorMap] = Field(default_factory=list)
 
 

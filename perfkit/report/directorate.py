@@ -81,6 +81,7 @@ from perfkit.report.wording import (
     compared_with,
     completeness_text,
     figure_text,
+    next_release_text,
     off_track_sentence,
     parts_text,
     period_name,
@@ -88,6 +89,7 @@ from perfkit.report.wording import (
     quality_text,
     rag_caption,
     rag_facts,
+    shown_period,
     target_text,
     year_name,
     ytd_text,
@@ -125,7 +127,7 @@ class DirectoratePaper(PaperSections):
         quality = check(params, inputs.council, inputs.rows, when, [d.slug], today=when.end) if when.freq is Freq.QUARTER else None
         inputs = inputs.for_audience(d)
         area = inputs.council.area_code
-        card = scorecard(inputs.rows, params.catalogue, when, area, codes, inputs.actions)
+        card = scorecard(inputs.rows, params.catalogue, when, area, codes, inputs.actions, as_at=params.meeting(when, d))
         series = trends(inputs.rows, params.catalogue, codes, area, when)
         icons = {c: spc_icons(inputs.rows, params.catalogue[c], area, when) for c in codes}
         return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, series, icons, quality)
@@ -277,7 +279,7 @@ class DirectoratePaper(PaperSections):
         groups: dict[str, list] = {}
         for _, r in self.card.iterrows():
             mark = check_marks(self.quality.findings, r["indicator"]) if self.quality is not None else ""
-            head = stacked([f"{r['title']} [{r['indicator']}]", r["period"].label, *([mark] if mark else [])])
+            head = stacked([f"{r['title']} [{r['indicator']}]", shown_period(r), *(x for x in (next_release_text(r), mark) if x)])
             cells = (
                 Cell(figure_text(r, self.small, note=False), align="right"),
                 stacked([target_text(r), *band_lines(r)]),
@@ -332,7 +334,7 @@ class DirectoratePaper(PaperSections):
             ind = cat[r["indicator"]]
             series = self.trends[r["indicator"]]
             rags = dict(rag_facts(r))
-            facts = [("Value", f"{figure_text(r, self.small, note=False)} ({r['period'].label})"), ("Target", "; ".join(t for t in (target_text(r), band_text(r)) if t))]
+            facts = [("Value", f"{figure_text(r, self.small, note=False)} ({shown_period(r)})"), ("Target", "; ".join(t for t in (target_text(r), band_text(r)) if t))]
             facts.append(("RAG for the period", rag_phrase(rags.pop("RAG for the period"))))
             if year_name(r):
                 facts.append((year_name(r)[0].upper() + year_name(r)[1:], ytd_text(r, self.small, note=False, head=False)))

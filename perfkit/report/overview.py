@@ -45,6 +45,7 @@ from perfkit.report.tallies import (
 from perfkit.report.wording import (
     figure_text,
     previous_text,
+    shown_period,
     status_footnote,
     target_text,
     year_name,
@@ -70,7 +71,8 @@ class CorporateOverview(PaperSections):
         inputs = inputs.for_audience(inputs.params.corporate)
         when = period if isinstance(period, Period) else parse_period(period)
         codes = KINDS["council"].reads(inputs.params, "corporate", {})
-        card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, codes, inputs.actions)
+        card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, codes, inputs.actions,
+                         as_at=inputs.params.meeting(when, inputs.params.corporate))
         return cls(when, card, inputs)
 
     @property
@@ -133,7 +135,7 @@ class CorporateOverview(PaperSections):
             (
                 stacked([r["title"], f"[{r['indicator']}]"]),
                 Cell(r["directorate"]),
-                Cell(f"{figure_text(r, self.small, note=False)} ({r['period'].label})", align="right"),
+                Cell(f"{figure_text(r, self.small, note=False)} ({shown_period(r)})", align="right"),
                 Cell(target_text(r), align="right"),
                 rag_badge(r["rag"]),
                 *([rag_badge(r["ytd_rag"]) if year_name(r) else Cell("–")] if year else []),

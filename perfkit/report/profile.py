@@ -47,9 +47,10 @@ class IndicatorProfile:
         inputs = load_inputs("indicator", indicator.upper(), store, root, area)
         ind = inputs.params.catalogue[indicator.upper()]
         area = area or inputs.council.area_code
-        inputs = inputs.for_audience(_settings(inputs, ind))
+        settings = _settings(inputs, ind)
+        inputs = inputs.for_audience(settings)
         when = period if isinstance(period, Period) else parse_period(period)
-        card = scorecard(inputs.rows, inputs.params.catalogue, when, area, [ind.code]).iloc[0]
+        card = scorecard(inputs.rows, inputs.params.catalogue, when, area, [ind.code], as_at=inputs.params.meeting(when, settings)).iloc[0]
         with Store(project(root=root, store=store).store, read_only=True) as db:
             revisions = db.revisions(ind.code)
         return cls(ind, when, card, inputs, revisions, area)

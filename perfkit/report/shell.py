@@ -78,7 +78,7 @@ def load_inputs(
     council = load_council(proj.params)
     indicators = KINDS[per].reads(params, subject, {})
     with Store(proj.store, read_only=True) as db:
-        rows = db.observations(indicators, KINDS[per].areas(params, indicators, subject, {}, area or council.area_code))
+        rows = db.observations(indicators, KINDS[per].areas(params, indicators, subject, {}, area or council.area_code), released=True)
         imports = db.batches()[["batch_id", "imported_at"]]
         actions = db.actions(indicators, [area or council.area_code])
     return Inputs(params, council, rows, proj.root, imports, actions)

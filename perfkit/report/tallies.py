@@ -71,9 +71,14 @@ def year_tally(card: pd.DataFrame) -> Tally | None:
     if not heading:
         return None
     has = card["ytd_kind"].map(lambda k: isinstance(k, str))
-    annual = int((~has & card["frequency"].eq("annual")).sum())
-    other = int((~has).sum()) - annual
+    latest = card["latest_published"].eq(True) if "latest_published" in card else pd.Series(False, index=card.index)
+    published = card[~has & latest]
+    annual = int((~has & ~latest & card["frequency"].eq("annual")).sum())
+    other = int((~has).sum()) - annual - len(published)
     why = []
+    if len(published):  # a publisher's latest figure, of an earlier year: on its own line, never this year's outturn
+        years = ", ".join(sorted({p.label for p in published["period"]}))
+        why.append(f"{count_noun(len(published), 'published indicator')}, latest published: {years}")
     if annual:
         why.append(f"{count_noun(annual, 'annual indicator')}, shown for {'its' if annual == 1 else 'their'} latest year")
     if other:

@@ -9,6 +9,7 @@ names its group and period.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
@@ -33,7 +34,7 @@ from perfkit.formatting import (
 )
 from perfkit.periods import Freq, Period
 
-__all__ = ["action_lines", "action_summary", "band_lines", "band_text", "compared_with", "comparator_text", "counts_text", "england_judgement", "figure_text", "interval_text", "first_sentence", "flagged_figure", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "status_footnote", "target_text", "year_name", "ytd_text"]
+__all__ = ["action_lines", "action_summary", "band_lines", "band_text", "compared_with", "comparator_text", "counts_text", "england_judgement", "figure_text", "first_sentence", "flagged_figure", "interval_text", "next_release_text", "off_track_sentence", "parts_text", "period_name", "previous_text", "quality_text", "rag_caption", "rag_facts", "shown_period", "status_footnote", "target_text", "year_name", "ytd_text"]
 
 
 def _known(value: object) -> bool:
@@ -68,6 +69,8 @@ def figure_text(row: pd.Series, small: int = 100, prefix: str = "", note: bool =
     """
     status = row[prefix + "status"]
     reason = row.get(prefix + "status_reason")
+    if status == "missing" and not prefix and _published(row) and not isinstance(row.get("released"), dt.date):
+        return f"– ({reason})"  # a publisher's figure not yet released is not missing: it says when it is due
     if status == "suppressed":
         return "Withheld: " + str(reason or "small number").split(":")[0]
     decimals = row.get(prefix + "decimals" if prefix else "value_decimals", row["decimals"])
@@ -140,7 +143,7 @@ def flagged_figure(row: pd.Series, small: int = 100) -> str:
     'off target for the period: the figure is withheld', naming the year's RAG too where it is off target."""
     parts = [f"{_rag_word(rag)} {label.removeprefix('RAG ')}" for label, rag in rag_facts(row) if rag in OFF_TARGET]
     figure = "the figure is withheld" if row["status"] == "suppressed" else f"{figure_text(row, small, note=False)} against a target of {target_text(row)}"
-    return f"{' and '.join(parts)}: {figure}, {row['period'].label}"
+    return f"{' and '.join(parts)}: {figure}, {shown_period(row)}"
 
 
 def first_sentence(text: object) -> str:
@@ -169,7 +172,7 @@ def off_track_sentence(row: pd.Series, small: int = 100) -> str:
         figure = f"the figure is withheld ({row['status_reason']}); the target is {target_text(row)}"
     else:
         figure = f"{figure_text(row, small, note=False)} against a target of {target_text(row)}"
-    text = f"{row['title']} is {said}: {figure} ({row['period'].label})."
+    text = f"{row['title']} is {said}: {figure} ({shown_period(row)})."
     if row.get("commentary") == WITHHELD_WORDS:
         return text + " The owner's words are withheld with the figure."
     headline = row.get("headline") if isinstance(row.get("headline"), str) else ""
@@ -199,6 +202,32 @@ def action_lines(row: pd.Series) -> list[tuple[str, str]]:
         progress = f" Progress: {a['progress']}" if isinstance(a.get("progress"), str) and a["progress"] else ""
         lines.append((f"Action {a['ref']}", f"{a['action'].rstrip('.')}. Owner: {a['owner']}. Due: {a['due']:%-d %B %Y}. Status: {state}.{progress}"))
     return lines
+
+
+def _published(row: pd.Series) -> bool:
+    return isinstance(row.get("publisher"), str) and bool(row.get("publisher"))
+
+
+def shown_period(row: pd.Series) -> str:
+    """The period a row's figure is for, as a paper names it: '2025/26 Q2'; for a published
+    indicator with its publisher and release (:mod:`perfkit.assess.latest`), '2024/25 (DfE,
+    released Nov 2025)', 'about' where the date is estimated from the catalogue's lag."""
+    label = row["period"].label
+    if not _published(row):
+        return label
+    released = row.get("released")
+    if not isinstance(released, dt.date):
+        return f"{label} ({row['publisher']})"
+    return f"{label} ({row['publisher']}, released {'about ' if row.get('released_estimated') else ''}{released:%b %Y})"
+
+
+def next_release_text(row: pd.Series) -> str:
+    """'Next release: 2025/26, expected Nov 2026' for a published indicator whose next figure is
+    not yet released by the paper's date, where its lag or a stored release gives the date; else ''."""
+    due = row.get("next_release")
+    if not _published(row) or not isinstance(due, dt.date) or not isinstance(row.get("released"), dt.date):
+        return ""
+    return f"Next release: {row['next_period'].label}, expected {due:%b %Y}"
 
 
 def period_name(period: Period) -> str:

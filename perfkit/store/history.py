@@ -53,7 +53,7 @@ def snapshot_store(store: str | Path, batch: int, target: str | Path) -> Path:
         con.execute("ATTACH ? AS src (READ_ONLY)", [str(Path(store).resolve())])
         try:
             con.execute("BEGIN TRANSACTION")
-            con.execute("INSERT INTO batches SELECT * FROM src.batches WHERE batch_id <= ?", [batch])
+            con.execute("INSERT INTO batches BY NAME SELECT * FROM src.batches WHERE batch_id <= ?", [batch])
             # the version of each row in force after the batch: the current one if written by
             # then, else the earlier version that was revised only after it
             con.execute(f"""INSERT INTO observations BY NAME

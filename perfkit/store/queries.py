@@ -33,10 +33,13 @@ def latest_starts(con: duckdb.DuckDBPyConnection, area: str, today: dt.date) -> 
     return found, year
 
 
-def has_figures(con: duckdb.DuckDBPyConnection, area: str, start: dt.date, end: dt.date) -> bool:
-    """Whether the store holds any figure of ``area`` for a period starting between ``start`` and ``end``."""
-    return con.execute("SELECT count(*) FROM observations WHERE area_code = ? AND period_start BETWEEN ? AND ?",
-                       [area, start, end]).fetchall()[0][0] > 0
+def has_figures(con: duckdb.DuckDBPyConnection, area: str, start: dt.date, end: dt.date, published: list[str] | None = None) -> bool:
+    """Whether the store holds any figure of ``area`` for a period starting between ``start`` and
+    ``end``, or of one of the ``published`` indicators for a period starting within three years
+    before ``start`` (a paper shows a publisher's latest figure, a year or more after its period)."""
+    return con.execute("SELECT count(*) FROM observations WHERE area_code = $1 AND (period_start BETWEEN $2 AND $3 OR "
+                       "(list_contains($4, indicator) AND period_start BETWEEN $2 - INTERVAL 3 YEAR AND $3))",
+                       [area, start, end, list(published or [])]).fetchall()[0][0] > 0
 
 
 def row_hashes(store: Path, indicators: list[str], areas: list[str]) -> list[tuple[str, str, int, int]]:

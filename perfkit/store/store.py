@@ -86,7 +86,8 @@ CREATE TABLE IF NOT EXISTS batches (
     revised BIGINT NOT NULL,
     unchanged BIGINT NOT NULL,
     rejected BIGINT NOT NULL,
-    perfkit_version VARCHAR NOT NULL
+    perfkit_version VARCHAR NOT NULL,
+    released DATE  -- the publisher's release date of a published file (mapping `released:` or --released); NULL: not recorded
 );
 CREATE TABLE IF NOT EXISTS observations ({_ROW});
 CREATE TABLE IF NOT EXISTS area_attributes (
@@ -126,7 +127,8 @@ def _up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
     have = {(t, c) for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns").fetchall()}
     tables = {t for t, _ in have}
     needed = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA)
-    return all(t in tables for t in needed) and all((t, c) in have for t in ("observations", "revisions") for c in ADDED_COLUMNS)
+    return (all(t in tables for t in needed) and all((t, c) in have for t in ("observations", "revisions") for c in ADDED_COLUMNS)
+            and ("batches", "released") in have)
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ class Store:
             for table in ("observations", "revisions"):  # a store made before quality flags, headlines or intervals
                 for column, kind in ADDED_COLUMNS.items():
                     self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+            self.con.execute("ALTER TABLE batches ADD COLUMN IF NOT EXISTS released DATE")  # a store made before release dates
             self.con.execute("COMMIT")
         elif not _up_to_date(self.con):  # made by an earlier perfkit: bring it up to date once, then read
             self.con.close()
@@ -253,7 +256,8 @@ class Store:
         actions = meta.get("actions")
         new_actions, changed_actions, _same = write_actions(con, actions, batch_id) if actions is not None else (0, 0, 0)
         con.execute(
-            "INSERT INTO batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO batches (batch_id, file_name, sha256, source, imported_at, added, revised, unchanged, rejected, perfkit_version, released) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 batch_id,
                 meta["file_name"],
@@ -265,6 +269,7 @@ class Store:
                 unchanged,
                 meta.get("rejected", 0),
                 meta["perfkit_version"],
+                meta.get("released"),
             ],
         )
         return BatchResult(batch_id, meta["file_name"], added, revised, unchanged, meta.get("rejected", 0), new_actions + changed_actions)
@@ -276,11 +281,14 @@ class Store:
         areas: Iterable[str] | None = None,
         start: Period | None = None,
         end: Period | None = None,
+        released: bool = False,
     ) -> pd.DataFrame:
         """Stored observations, filtered in DuckDB, with ``period`` as :class:`Period` values.
 
         ``start`` and ``end`` keep observations whose period lies between the start of
-        ``start`` and the end of ``end``.
+        ``start`` and the end of ``end``. ``released``: with ``batch_released``, the release
+        date recorded on each row's import batch (NaT where none was), which the latest-available
+        rule reads (:mod:`perfkit.assess.latest`).
         """
         where, args = [], []
         if indicators is not None:
@@ -296,6 +304,8 @@ class Store:
             where.append("period_start <= ?")
             args.append(end.end)
         sql = "SELECT * FROM observations"
+        if released:
+            sql = "SELECT o.*, b.released AS batch_released FROM observations o LEFT JOIN batches b USING (batch_id)"
         if where:
             sql += " WHERE " + " AND ".join(where)
         frame = self.con.execute(sql + " ORDER BY indicator, area_code, period_start, period_type", args).df()
