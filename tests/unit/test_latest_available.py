@@ -172,7 +172,7 @@ def test_a_release_date_after_today_is_refused(tmp_path, monkeypatch, shared_dat
 
 def test_lag_months_needs_a_publisher(tmp_path, monkeypatch):
     root, _catalogue, _mapping = _project(tmp_path, monkeypatch)
-    path = root / "params" / "indicators" / "published.yaml"
+    path = root / "params" / "indicators" / "dfe_children.yaml"
     data = yaml.safe_load(path.read_text())
     del data["indicators"][0]["publisher"]
     path.write_text(yaml.safe_dump(data))
