@@ -171,6 +171,15 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
     return BuildReport(results, periods, out, index, time.perf_counter() - started, findings)
 
 
+def _audit(proj: Project, results: list[JobResult], emit: Event) -> list:
+    """The paper audit (:mod:`perfkit.audit`) of the papers among ``results`` that were built, at
+    once (a build audits each as it is made: :class:`~perfkit.build.auditing.BuildAudit`)."""
+    audit = BuildAudit(proj)
+    for result in results:
+        audit.add(result)
+    return audit.findings(results, lambda text: emit("note", text))
+
+
 def _as_of(options: BuildOptions, emit: Event) -> BuildOptions:
     """The options of a build from the store as it stood at ``options.as_of`` (a publication
     id, or a date and time): that publication's period and directorates unless others are
