@@ -39,6 +39,6 @@ is met there.
 """
 
 from perfkit.audit.findings import FAIL, WARN, Finding
-from perfkit.audit.run import audit_paper, audit_papers, audit_period, failed
+from perfkit.audit.run import Auditor, audit_paper, audit_papers, audit_period, failed
 
-__all__ = ["FAIL", "WARN", "Finding", "audit_paper", "audit_papers", "audit_period", "failed"]
+__all__ = ["FAIL", "WARN", "Auditor", "Finding", "audit_paper", "audit_papers", "audit_period", "failed"]

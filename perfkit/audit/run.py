@@ -16,7 +16,7 @@ from perfkit.config.council import load_council
 from perfkit.config.papers import load_params
 from perfkit.periods import Period, parse_period
 
-__all__ = ["audit_paper", "audit_papers", "audit_period", "failed"]
+__all__ = ["Auditor", "audit_paper", "audit_papers", "audit_period", "failed"]
 
 _CHECKS = (check_tallies, check_captions, check_rows, check_ranks, check_charts, check_chart_words, check_commentary)
 
@@ -27,29 +27,44 @@ def audit_paper(paper: Paper, ctx: Context, directorates: dict[str, list[str]]) 
     return found + check_overview(paper, ctx, directorates)
 
 
+class Auditor:
+    """Audits papers one at a time against one store and ``params/`` (open until :meth:`close`),
+    sharing what it recomputes between the papers of a period (:func:`audit_papers` at once;
+    a build as each paper is made)."""
+
+    def __init__(self, store: Path, params: Path) -> None:
+        self.params = load_params(params)
+        self.council = load_council(params)
+        self.directorates = {d.name: self.params.indicators_of(slug) for slug, d in self.params.directorates.items()}
+        self.con = duckdb.connect(str(store), read_only=True)
+        self.contexts: dict[str, Context] = {}
+
+    def audit(self, path: Path, period: Period | str | None = None) -> list[Finding]:
+        """The findings of one executed notebook; ``period``: the paper's own (read from its parameters where not given)."""
+        paper = read_paper(path)
+        label = str(period) if isinstance(period, Period) else period or paper.period
+        if not label:
+            return []  # not a period's paper (no period parameter): nothing to recompute it against
+        when = parse_period(label)
+        area = str(paper.parameters.get("area") or self.council.area_code)  # an area profile is of its own area
+        as_at = paper.meeting_date  # README "Latest available": published figures released by the meeting (none: the latest stored)
+        ctx = self.contexts.setdefault(f"{when.label} {area} {as_at}",
+                                       Context(self.con, self.params.catalogue, area, when, self.council.disclosure_threshold, as_at))
+        return audit_paper(paper, ctx, self.directorates)
+
+    def close(self) -> None:
+        self.con.close()
+
+
 def audit_papers(paths: Iterable[Path], store: Path, params: Path, period: Period | str | None = None) -> list[Finding]:
     """Audit executed notebooks (``outputs/<period>/<folder>/<report>.ipynb``) against the
     store they were built from and the project's ``params/``. ``period``: the papers' own
     (read from each notebook's parameters where not given)."""
-    loaded = load_params(params)
-    council = load_council(params)
-    directorates = {d.name: loaded.indicators_of(slug) for slug, d in loaded.directorates.items()}
-    findings: list[Finding] = []
-    con = duckdb.connect(str(store), read_only=True)
+    auditor = Auditor(store, params)
     try:
-        contexts: dict[str, Context] = {}
-        for path in sorted(paths):
-            paper = read_paper(path)
-            label = str(period) if isinstance(period, Period) else period or paper.period
-            if not label:
-                continue  # not a period's paper (no period parameter): nothing to recompute it against
-            when = parse_period(label)
-            area = str(paper.parameters.get("area") or council.area_code)  # an area profile is of its own area
-            as_at = paper.meeting_date  # README "Latest available": published figures released by the meeting (none: the latest stored)
-            ctx = contexts.setdefault(f"{when.label} {area} {as_at}", Context(con, loaded.catalogue, area, when, council.disclosure_threshold, as_at))
-            findings += audit_paper(paper, ctx, directorates)
+        findings = [f for path in sorted(paths) for f in auditor.audit(path, period)]
     finally:
-        con.close()
+        auditor.close()
     return list(dict.fromkeys(findings))  # a figure in a chart and in its sparkline is one finding
 
 

@@ -10,17 +10,20 @@ build) and ("done", :class:`~perfkit.build.job.JobResult`); the ``perfkit build`
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from perfkit.build.auditing import BuildAudit
 from perfkit.build.executors import worker_count
 from perfkit.build.job import (
     Job,
     JobResult,
     check_parameters,
+    executor_for,
     job_key,
     jobs_inputs,
     latest_complete_period,
@@ -99,7 +102,6 @@ def build(options: BuildOptions | None = None, *, on_event: Event | None = None,
         raise ConfigError("--area chooses the areas of an area profile: name one with --report (e.g. --report area_profile)")
     with folder.building():
         try:
-            _check_data(proj, params, periods, directorates, options.strict, folder.path, council.name, emit)
             return _build(proj, params, council, periods, planned, folder, options, emit)
         except OSError as exc:  # a full disk, a folder made read-only: what was written is whole, the rest is not there
             raise PerfkitError(
@@ -110,71 +112,72 @@ def build(options: BuildOptions | None = None, *, on_event: Event | None = None,
 
 def _build(proj: Project, params: ReportParams, council: Council, periods: list[Period], planned: list[Job], folder: OutputFolder,
            options: BuildOptions, emit: Event) -> BuildReport:
-    """The build itself, holding the output folder's lock."""
+    """The build itself, holding the output folder's lock: what is out of date, then the data
+    check while the workers start (:meth:`perfkit.build.executors.Executor.started`), then the reports."""
     out, chosen = folder.path, options.formats
     removed = folder.remove_stale_temporaries()
     manifest = Manifest(out)
-    if manifest.problem:
-        emit("note", manifest.problem)
     code = code_hash()
     inputs = jobs_inputs(planned, params, proj, code, council.area_code)
     todo = [j for j in planned if options.force or not manifest.up_to_date(job_key(j), inputs[job_key(j)], chosen)]
     skipped = [JobResult(j, "skipped", dict(manifest.entries[job_key(j)].get("files", {}))) for j in planned if j not in todo]
     if todo:
-        check_parameters(todo, proj, proj.store)
-    note = f"; removed {removed} half-written file(s) from an interrupted build" if removed else ""
-    named = ", ".join(f"{w.label} ({w.span})" for w in periods)
-    emit("note", f"{len(planned)} report(s) for {named} in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
-    for when in periods:
-        undated = sorted({j.folder for j in planned if j.period == when and params.meeting(when, params.paper_for(j.folder)) is None})
-        if undated:
-            emit("note", f"no committee meeting date for {when.label} ({', '.join(undated)}): those papers say \"to be confirmed\"; "
-                         f"add the date under meetings in {proj.params / 'calendar.yaml'} (or a directorate's own meetings)")
+        check_parameters(todo, proj, proj.store)  # before any kernel starts
     workers, why = worker_count(options.jobs, len(todo))
-    if why and todo:
-        emit("note", why)
-    started = time.perf_counter()
-    emit("start", len(todo))
-
-    def done(result: JobResult) -> None:
-        key = job_key(result.job)
-        manifest.record(
-            key,
-            {
-                "inputs": inputs[key],
-                "status": result.status,
-                "error": result.error,
-                "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
-                "files": result.files,
-                "checks": result.checks,
-                "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            },
-        )
-        emit("done", result)
-
     environment = {BUILD_COMMIT: git_commit(proj.root)} if todo else {}  # read once for every report's kernel
-    results = run_jobs(todo, proj, out, chosen, workers=workers, on_done=done, engine=options.engine, scheduler=options.scheduler,
-                       warm_kernels=options.warm_kernels, environment=environment) if todo else []
+    executor = executor_for(proj, workers, options.scheduler, options.warm_kernels, environment) if todo else None
+    with executor.started() if executor else contextlib.nullcontext():
+        _check_data(proj, params, periods, list(options.directorates or ()) or None, options.strict, out, council.name, emit)
+        if manifest.problem:
+            emit("note", manifest.problem)
+        note = f"; removed {removed} half-written file(s) from an interrupted build" if removed else ""
+        named = ", ".join(f"{w.label} ({w.span})" for w in periods)
+        emit("note", f"{len(planned)} report(s) for {named} in {out}: {len(todo)} to build, {len(skipped)} up to date{note}")
+        for when in periods:
+            undated = sorted({j.folder for j in planned if j.period == when and params.meeting(when, params.paper_for(j.folder)) is None})
+            if undated:
+                emit("note", f"no committee meeting date for {when.label} ({', '.join(undated)}): those papers say \"to be confirmed\"; "
+                             f"add the date under meetings in {proj.params / 'calendar.yaml'} (or a directorate's own meetings)")
+        if why and todo:
+            emit("note", why)
+        started = time.perf_counter()
+        emit("start", len(todo))
+        audit = BuildAudit(proj)
+
+        def done(result: JobResult) -> None:
+            key = job_key(result.job)
+            manifest.record(
+                key,
+                {
+                    "inputs": inputs[key],
+                    "status": result.status,
+                    "error": result.error,
+                    "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+                    "files": result.files,
+                    "checks": result.checks,
+                    "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+                },
+            )
+            audit.add(result)
+            emit("done", result)
+
+        try:
+            results = run_jobs(todo, proj, out, chosen, on_done=done, engine=options.engine, executor=executor) if todo else []
+        finally:
+            audit.stop()
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
     index = write_index(out, council.name, index_names(params))
-    return BuildReport(results, periods, out, index, time.perf_counter() - started, _audit(proj, results, emit))
+    findings = audit.findings(results, lambda text: emit("note", text))
+    return BuildReport(results, periods, out, index, time.perf_counter() - started, findings)
 
 
 def _audit(proj: Project, results: list[JobResult], emit: Event) -> list:
-    """The paper audit (:mod:`perfkit.audit`) of the papers this build made, reported with the
-    build's checks; papers already up to date were audited when they were built (``perfkit
-    audit`` audits a whole period again)."""
-    from perfkit.audit import audit_papers
-
-    built: dict[Period, list[Path]] = {}
-    for r in results:
-        if r.status == "built" and r.files.get("ipynb"):
-            built.setdefault(r.job.period, []).append(Path(r.files["ipynb"]))
-    try:
-        return [f for when, paths in built.items() for f in audit_papers(paths, proj.store, proj.params, when)]
-    except Exception as exc:  # noqa: BLE001 - the papers are built; an audit that cannot read them is said, not fatal
-        emit("note", f"the paper audit could not run ({type(exc).__name__}: {exc}); run `perfkit audit` for the details")
-        return []
+    """The paper audit (:mod:`perfkit.audit`) of the papers among ``results`` that were built, at
+    once (a build audits each as it is made: :class:`~perfkit.build.auditing.BuildAudit`)."""
+    audit = BuildAudit(proj)
+    for result in results:
+        audit.add(result)
+    return audit.findings(results, lambda text: emit("note", text))
 
 
 def _as_of(options: BuildOptions, emit: Event) -> BuildOptions:

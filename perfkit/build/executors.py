@@ -39,16 +39,40 @@ class Executor(abc.ABC):
 
     def __init__(self, env: dict[str, str], warm: bool = True) -> None:
         self.env, self.warm = dict(env), warm
+        self._open: tuple[Callable, Callable] | None = None
+
+    @contextlib.contextmanager
+    def started(self) -> Iterator[None]:
+        """Start the workers now, for :meth:`run` inside the block: each worker's warm kernel
+        starts (about a second of start-up and imports) while the build does its other work
+        (checking the data), not after it."""
+        with self._session() as session:
+            self._open = session
+            self._start(session[0])
+            try:
+                yield
+            finally:
+                self._open = None
 
     def run(self, task: Task, jobs: list, on_done: Callable[[Any], None] | None = None) -> list:
+        if self._open is not None:
+            return self._run(self._open, task, jobs, on_done)
+        with self._session() as session:
+            return self._run(session, task, jobs, on_done)
+
+    @staticmethod
+    def _run(session: tuple[Callable, Callable], task: Task, jobs: list, on_done: Callable[[Any], None] | None) -> list:
+        submit, completed = session
         done: dict[int, Any] = {}
-        with self._session() as (submit, completed):
-            futures = {submit(task, job): i for i, job in enumerate(jobs)}
-            for future in completed(futures):
-                done[futures[future]] = future.result()
-                if on_done:
-                    on_done(done[futures[future]])
+        futures = {submit(task, job): i for i, job in enumerate(jobs)}
+        for future in completed(futures):
+            done[futures[future]] = future.result()
+            if on_done:
+                on_done(done[futures[future]])
         return [done[i] for i in sorted(done)]
+
+    def _start(self, submit: Callable) -> None:
+        """Start the workers of a session (where there are any to start)."""
 
     @abc.abstractmethod
     def _session(self) -> contextlib.AbstractContextManager:
@@ -82,6 +106,15 @@ class Processes(Executor):
 
         with ProcessPoolExecutor(max_workers=self.workers, initializer=start_worker, initargs=(self.env, self.warm)) as pool:
             yield pool.submit, as_completed
+
+    def _start(self, submit: Callable) -> None:
+        # a pool starts its processes as tasks arrive: one task each, which does nothing
+        for _ in range(self.workers):
+            submit(_nothing, None)
+
+
+def _nothing(_: object) -> None:
+    """A task that starts a worker process and does nothing more."""
 
 
 class Dask(Executor):

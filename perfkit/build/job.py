@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from perfkit.build.executors import Executor
 
-__all__ = ["Job", "JobResult", "latest_complete_period", "plan", "run_jobs"]
+__all__ = ["Job", "JobResult", "executor_for", "latest_complete_period", "plan", "run_jobs"]
 
 
 
@@ -361,22 +361,29 @@ def run_jobs(
     scheduler: str | None = None,
     warm_kernels: bool = True,
     environment: dict[str, str] | None = None,
+    executor: Executor | None = None,
 ) -> list[JobResult]:
     """Run every job: on a Dask cluster at ``scheduler``, in ``workers`` processes (each with a
-    warm kernel), or here one by one with a new kernel each (one worker, cold kernels).
+    warm kernel), or here one by one with a new kernel each (one worker, cold kernels); or
+    with ``executor`` (:func:`executor_for`, perhaps started already).
 
     The batch never stops early; results come back in the order of ``jobs``. The reports'
     kernels find the project and store through their environment, with ``environment``
     added: the executor sets it where they start (and restores this process's afterwards).
     """
+    task = functools.partial(run_job, project=project, out=out, formats=formats, engine=engine)
+    executor = executor or executor_for(project, workers, scheduler, warm_kernels, environment)
+    return executor.run(task, jobs, on_done)
+
+
+def executor_for(project: Project, workers: int = 1, scheduler: str | None = None, warm_kernels: bool = True,
+                 environment: dict[str, str] | None = None) -> Executor:
+    """Where :func:`run_jobs` runs reports (see there)."""
     from perfkit.build.executors import Dask, Processes, Serial
 
-    task = functools.partial(run_job, project=project, out=out, formats=formats, engine=engine)
     env = {"PERFKIT_HOME": str(project.root), "PERFKIT_STORE": str(project.store), **(environment or {})}
     if scheduler:
-        executor: Executor = Dask(scheduler, env, warm_kernels)
-    elif workers <= 1 and not warm_kernels:
-        executor = Serial(env)
-    else:
-        executor = Processes(workers, env, warm_kernels)
-    return executor.run(task, jobs, on_done)
+        return Dask(scheduler, env, warm_kernels)
+    if workers <= 1 and not warm_kernels:
+        return Serial(env)
+    return Processes(workers, env, warm_kernels)
