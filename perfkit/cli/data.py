@@ -167,15 +167,18 @@ def groups(ctx: typer.Context) -> None:
 
     cat = api.get_catalogue()
     params = project().params
-    table = Table("code", "name", "areas", "used by", title=f"Comparator groups ({params / 'comparators'})")
+    table = Table("code", "name", "areas", "whose", "used by", title=f"Comparator groups ({params / 'comparators'})")
+    council = api.get_council().area_code
     for code, g in cat.groups.items():
         users = [c for c, i in cat.items() if i.comparator_group == code]
-        table.add_row(plain(code), plain(g.name), str(len(g.members)), plain(", ".join(users) or "–"))
+        whose = "each member's (peers)" if g.owner(council) == "members" else g.owner(council)
+        table.add_row(plain(code), plain(g.name), str(len(g.members)), plain(whose), plain(", ".join(users) or "–"))
     out.print(table)
     out.print("built in: the region of an area, and every authority of its tier that reported the indicator (`perfkit benchmark`)")
     for path in sorted((params / "neighbours").glob("*.yaml")):
         lists = load_neighbour_lists(params, path.stem)
-        out.print(f"neighbour lists {lists.code}: {plain(lists.name)}, for {len(lists.lists)} areas (area profiles' `neighbours:`)")
+        used = f"the default group of {', '.join(lists.indicators)}" if lists.indicators else "area profiles' `neighbours:`"
+        out.print(plain(f"neighbour lists {lists.code}: {lists.name}, each area's own, for {len(lists.lists)} areas ({used})"))
 
 
 def groups_add(
@@ -183,7 +186,7 @@ def groups_add(
     area: Annotated[str | None, typer.Option("--area", help="Whose neighbours, for a file of lists (default: the council).")] = None,
     code: Annotated[str | None, typer.Option("--code", help="The group's code (default: from the file).")] = None,
     name: Annotated[str | None, typer.Option("--name", help="The group's name in papers (default: from the file).")] = None,
-    for_: Annotated[list[str] | None, typer.Option("--for", help="An indicator this group is the comparator group of (repeat for more).")] = None,
+    for_: Annotated[list[str] | None, typer.Option("--for", help="An indicator this group (or these lists) is the comparator group of (repeat for more).")] = None,
     every_area: Annotated[bool, typer.Option("--every-area", help="Keep every area's own list (JSON lists or the DfE file), for area profiles: params/neighbours/<code>.yaml.")] = False,
     store: StoreOpt = None,
 ) -> None:
@@ -201,9 +204,9 @@ def groups_add(
             names = dict(db.areas().itertuples(index=False))
             numbers = db.area_attributes("dfe_number")
     if every_area:
-        lists, target, unknown = save_neighbour_lists(proj.params, file, code, name, numbers)
-        out.print(f"saved {lists.name}: lists for {len(lists.lists)} areas as {target}; an area profile compares each area with its own "
-                  f"list when its report in params/reports.yaml says `neighbours: {lists.code}`")
+        lists, target, unknown = save_neighbour_lists(proj.params, file, code, name, numbers, for_ or (), api.get_catalogue() if for_ else None)
+        use = f"the default group of {', '.join(lists.indicators)}" if lists.indicators else f"used where params/reports.yaml says `neighbours: {lists.code}` (or add --for CODE)"
+        out.print(f"saved {lists.name}: lists for {len(lists.lists)} areas as {target}; each area is ranked among its own list, {use}")
         if unknown:
             gone = sorted({n for ns in unknown.values() for n in ns})
             out.print(f"{len(unknown)} list(s) name DfE number(s) the store has no area for, left out: {', '.join(gone[:12])}"

@@ -2,20 +2,19 @@
 
 :func:`read_group` reads any of: a YAML group (perfkit's own form, as in
 ``params/comparators/``), a JSON object of nearest-neighbour lists ``{area code: [codes]}``
-(the area itself is dropped from its list), a CSV list (area_code, area_name), and the DfE
-statistical neighbour file. ``perfkit groups add`` writes what it read as a YAML group.
+(the area itself is dropped from its list), a CSV list (area_code, area_name), and DfE's
+statistical neighbour files (the 2021 groupings and the 2025 model, read by
+:mod:`perfkit.config.dfe_neighbours`, keyed by the DfE number, which the store links to area
+codes through the ``dfe_number`` attribute kept when DfE data is ingested). ``perfkit groups
+add`` writes what it read as a YAML group.
 
-The DfE file (``New_Statistical_Neighbour_Groupings_April_2021.csv``) has a byte-order
-mark, ten ``SNn``/``SNP`` column pairs (the repeated ``SNP`` header is each neighbour's
-closeness), a trailing comma, and rows for authorities that no longer exist ("Poole (Pre
-LG)"). It is keyed by the 3-digit DfE number, which the store links to area codes through
-the ``dfe_number`` attribute kept when DfE data is ingested.
+Every group is someone's (:func:`ranks`): a group read for one area records whose it is
+(``of``), so a council's neighbours never rank another area; neighbour lists
+(:class:`NeighbourLists`) hold every area's own.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -23,13 +22,14 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from perfkit import geography
+from perfkit.config.dfe_neighbours import is_dfe_file, load_statistical_neighbours
 from perfkit.config.yaml import read_model
 from perfkit.contract import ENGLAND
 from perfkit.errors import ConfigError
 
 __all__ = [
-    "TIERS", "ComparatorGroup", "NeighbourLists", "authorities", "group_from_list", "load_groups", "load_neighbour_lists", "load_statistical_neighbours", "neighbour_group",
-    "neighbour_lists", "read_group", "read_neighbour_lists", "region_members", "region_of", "same_tier", "save_group",
+    "TIERS", "ComparatorGroup", "NeighbourLists", "authorities", "group_from_list", "load_all_neighbour_lists", "load_groups", "load_neighbour_lists", "load_statistical_neighbours", "neighbour_group",
+    "neighbour_lists", "ranks", "read_group", "read_neighbour_lists", "region_members", "region_of", "same_tier", "save_group",
     "save_neighbour_lists", "tier_of",
 ]
 
@@ -44,10 +44,30 @@ class ComparatorGroup(BaseModel):
     #: the indicators this group is the comparator group of (as their own comparator_group
     #: key would say), so a project can benchmark a shipped indicator without editing it
     indicators: list[str] = Field(default_factory=list)
+    #: whose group it is: an area code (its neighbours: only that area is ranked in it),
+    #: ``members`` (peers such as the Core Cities: each member is ranked among the others), or
+    #: unset: the council's own (``area_code`` in params/council.yaml). See :func:`ranks`.
+    of: str | None = Field(default=None, pattern=r"^(members|[A-Z0-9]+)$")
 
     @property
     def codes(self) -> list[str]:
         return list(self.members)
+
+    def owner(self, council: str) -> str:
+        """Whose neighbours these are: ``of``, else the council's; 'members' for a peer group."""
+        return self.of or council
+
+
+def ranks(group: ComparatorGroup, area: str, council: str) -> bool:
+    """Whether ``group`` may rank ``area``: every group is someone's, so a council's (or another
+    area's) neighbours never rank another area; a peer group (``of: members``) ranks its members.
+
+    >>> g = ComparatorGroup(code="sn", name="Neighbours of A", members={"B": "B", "C": "C"})
+    >>> ranks(g, "A", "A"), ranks(g, "B", "A"), ranks(g.model_copy(update={"of": "members"}), "B", "A")
+    (True, False, True)
+    """
+    owner = group.owner(council)
+    return area in group.members if owner == "members" else area == owner
 
 
 def load_groups(folder: Path) -> dict[str, ComparatorGroup]:
@@ -70,6 +90,15 @@ class NeighbourLists(BaseModel):
     code: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str  # what a paper calls the group, e.g. "Statistical neighbours (DfE)"
     lists: dict[str, list[str]]  # area code -> its neighbours' codes
+    #: the indicators these lists are the default group of (e.g. DfE's measures for DfE's
+    #: statistical neighbours), as an indicator's comparator_group would say
+    indicators: list[str] = Field(default_factory=list)
+
+
+def load_all_neighbour_lists(params: str | Path) -> dict[str, NeighbourLists]:
+    """Every ``params/neighbours/*.yaml``, by code."""
+    folder = Path(params) / "neighbours"
+    return {p.stem: load_neighbour_lists(params, p.stem) for p in sorted(folder.glob("*.yaml"))} if folder.is_dir() else {}
 
 
 def load_neighbour_lists(params: str | Path, code: str) -> NeighbourLists:
@@ -86,7 +115,7 @@ def read_neighbour_lists(path: str | Path, code: str, name: str, dfe_numbers: pd
     path = Path(path)
     if path.suffix.lower() == ".json":
         return NeighbourLists(code=code, name=name, lists=_json_lists(path)), {}
-    if _is_dfe_file(path):
+    if is_dfe_file(path):
         lists, unknown = neighbour_lists(load_statistical_neighbours(path), _numbers(path, dfe_numbers))
         return NeighbourLists(code=code, name=name, lists=lists), unknown
     raise ConfigError(f"{path}: lists for every area come from a JSON object of lists or the DfE statistical neighbour CSV; "
@@ -131,37 +160,6 @@ def region_members(region: str, attributes: pd.DataFrame) -> set[str]:
     return members | set(first[first == region].index)
 
 
-def load_statistical_neighbours(path: str | Path) -> pd.DataFrame:
-    """One row per authority and neighbour: la_number, la_name, region, rank, neighbour, closeness, pre_lg.
-
-    ``pre_lg`` marks the groups listed under "Old SNs:" (authorities before reorganisation).
-    """
-    path = Path(path)
-    try:
-        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the statistical neighbour file: {exc}") from None
-    header = [h.strip() for h in rows[0]]
-    expected = ["LA num", "LA Name", "LA number", "GOInd", "GOReg"]
-    if header[:5] != expected or header[5:7] != ["SN1", "SNP"]:
-        raise ConfigError(f"{path}: row 1: expected the DfE layout {expected + ['SN1', 'SNP', '...']}, found {header[:7]}")
-    records, old = [], False
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        la, name, region = row[0].strip(), row[1].strip(), row[4].strip()
-        if not la and name.lower().startswith("old sn"):
-            old = True  # "Old SNs:": the groups of authorities before reorganisation follow
-            continue
-        if not la.isdigit():
-            raise ConfigError(f"{path}: row {number}, column 'LA num': {la!r} is not a DfE number")
-        for rank in range(1, 11):
-            neighbour, closeness = row[3 + 2 * rank].strip(), row[4 + 2 * rank].strip()
-            if neighbour:
-                records.append((la, name, region, rank, neighbour, closeness, old or "(Pre LG)" in name))
-    return pd.DataFrame(records, columns=["la_number", "la_name", "region", "rank", "neighbour", "closeness", "pre_lg"])
-
-
 def neighbour_lists(neighbours: pd.DataFrame, dfe_numbers: pd.DataFrame) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Every authority's statistical neighbours as area codes, in DfE's order, and the DfE
     numbers each one lists that the store has no area for (an authority that no longer
@@ -202,7 +200,8 @@ def neighbour_group(neighbours: pd.DataFrame, dfe_numbers: pd.DataFrame, area_co
         )
     names = dict(zip(neighbours["la_number"], neighbours["la_name"]))
     members = {c: names.get(number_of[c], c) for c in lists[area_code]}
-    return ComparatorGroup(code=f"dfe_sn_{number_of[area_code]}", name=f"Statistical neighbours of {mine['la_name'].iloc[0]} (DfE)", members=members)
+    return ComparatorGroup(code=f"dfe_sn_{number_of[area_code]}", name=f"Statistical neighbours of {mine['la_name'].iloc[0]} (DfE)", members=members,
+                           of=area_code)
 
 
 def group_from_list(path: str | Path) -> ComparatorGroup:
@@ -234,11 +233,6 @@ def _json_lists(path: Path) -> dict[str, list[str]]:
     return lists
 
 
-def _is_dfe_file(path: Path) -> bool:
-    """Whether ``path`` is the DfE statistical neighbour file (a CSV headed "LA num")."""
-    return path.suffix.lower() == ".csv" and path.read_text(encoding="utf-8-sig")[:200].startswith("LA num,")
-
-
 def _numbers(path: Path, dfe_numbers: pd.DataFrame | None) -> pd.DataFrame:
     """The store's DfE numbers, which the DfE file names authorities by."""
     if dfe_numbers is None or dfe_numbers.empty:
@@ -253,7 +247,8 @@ def _json_group(path: Path, area: str | None, names: dict[str, str]) -> Comparat
     if area not in lists:
         raise ConfigError(f"{path}: no list for {area}; the file has {len(lists)} areas, e.g. {', '.join(list(lists)[:3])}")
     codes = lists[area]
-    return ComparatorGroup(code=f"{path.stem.lower()}_{area.lower()}", name=f"Nearest neighbours of {names.get(area, area)}", members={c: names.get(c, c) for c in codes})
+    return ComparatorGroup(code=f"{path.stem.lower()}_{area.lower()}", name=f"Nearest neighbours of {names.get(area, area)}", members={c: names.get(c, c) for c in codes},
+                           of=area)
 
 
 def read_group(path: str | Path, area: str | None = None, names: dict[str, str] | None = None, dfe_numbers: pd.DataFrame | None = None) -> ComparatorGroup:
@@ -270,12 +265,12 @@ def read_group(path: str | Path, area: str | None = None, names: dict[str, str] 
         return _json_group(path, area, names)
     if suffix != ".csv":
         raise ConfigError(f"{path}: a group file is YAML, JSON (neighbour lists) or CSV (a list, or the DfE statistical neighbour file)")
-    if _is_dfe_file(path):
+    if is_dfe_file(path):
         if area is None:
             raise ConfigError(f"{path}: the DfE statistical neighbour file holds one group per authority: say whose with --area CODE")
         return neighbour_group(load_statistical_neighbours(path), _numbers(path, dfe_numbers), area)
     group = group_from_list(path)
-    return group.model_copy(update={"members": {c: n or names.get(c, c) for c, n in group.members.items()}})
+    return group.model_copy(update={"members": {c: n or names.get(c, c) for c, n in group.members.items()}, "of": area.upper() if area else None})
 
 
 #: Tiers of English local government by the ONS code's entity prefix: a built-in group is
@@ -336,13 +331,15 @@ def save_group(params: str | Path, group: ComparatorGroup, source: str | Path, c
 
 
 def save_neighbour_lists(params: str | Path, source: str | Path, code: str | None = None, name: str | None = None,
-                         dfe_numbers: pd.DataFrame | None = None) -> tuple[NeighbourLists, Path, dict[str, list[str]]]:
+                         dfe_numbers: pd.DataFrame | None = None, indicators: Iterable[str] = (),
+                         catalogue: Mapping[str, object] | None = None) -> tuple[NeighbourLists, Path, dict[str, list[str]]]:
     """Every area's own list in ``source`` (:func:`read_neighbour_lists`) saved as
     ``params/neighbours/<code>.yaml``, never over an existing file; return the lists, their file
     and the DfE numbers the store has no area for, by area (those are left out).
 
     ``code`` is by default statistical_neighbours for the DfE file (a CSV), else the file's
-    name; ``name`` "Statistical neighbours (DfE)", else "Nearest neighbours (<file name>)"."""
+    name; ``name`` "Statistical neighbours (DfE)", else "Nearest neighbours (<file name>)";
+    ``indicators``: those the lists are the default group of (checked against ``catalogue``)."""
     import yaml
 
     from perfkit.atomic import write_text
@@ -352,6 +349,10 @@ def save_neighbour_lists(params: str | Path, source: str | Path, code: str | Non
     code = (code or ("statistical_neighbours" if dfe else source.stem)).lower().replace("-", "_")
     name = name or ("Statistical neighbours (DfE)" if dfe else f"Nearest neighbours ({source.stem})")
     lists, unknown = read_neighbour_lists(source, code, name, dfe_numbers)
+    if indicators:  # the indicators these lists are the default group of; an unknown code is an error before anything is written
+        lists = lists.model_copy(update={"indicators": [c.upper() for c in indicators]})
+        for indicator in lists.indicators if catalogue is not None else ():
+            catalogue[indicator]  # noqa: B018
     target = Path(params) / "neighbours" / f"{code}.yaml"
     _refuse_existing(target)
     header = f"# Each area's neighbours, read by `perfkit groups add --every-area` from {source.name}.\n"
