@@ -92,10 +92,52 @@ def scorecard(
         if not codes:
             names = sorted({i.directorate for i in cat.values()})
             raise ConfigError(f"no indicators for directorate {directorate!r}; known: {', '.join(names)}")
-    area = area or get_council(params).area_code
+    council = get_council(params).area_code
+    area = (area or council).strip().upper()
     with Store(project(store=store).store, read_only=True) as db:
         obs = db.observations(codes, released=True)
-    return _scorecard(obs, cat, _period(period), area, codes, as_at=as_at)
+    if area == council.upper():
+        return _scorecard(obs, cat, _period(period), area, codes, as_at=as_at)
+    own, why = _own_groups(cat, codes, area, obs, store, params)
+    card = _scorecard(obs, own, _period(period), area, codes, as_at=as_at)
+    said = card["indicator"].map(why)
+    card["rank_note"] = card["rank_note"].astype(object).where(said.isna(), said)
+    return card
+
+
+def _own_groups(cat: Catalogue, codes: list[str], area: str, obs: pd.DataFrame, store: str | Path | None,
+                params: str | Path | None) -> tuple[Catalogue, dict[str, str]]:
+    """The catalogue as ``area`` is ranked in it: each indicator's group replaced by the area's
+    own neighbours in it, or by none (a council's list never ranks another area), and why none."""
+    from perfkit.config.groups import ComparatorGroup, authorities
+
+    with Store(project(store=store).store, read_only=True) as db:
+        attributes = db.area_attributes()
+    names = dict(zip(obs["area_code"], obs["area_name"]))
+    resolver, authority = _groups(cat, params), area in authorities({area}, attributes)
+    indicators, groups, why = {}, {}, {}
+    for code in cat:
+        ind = cat[code]
+        mine = resolver.for_area(code, area, names, authority) if code in codes else None
+        if mine is not None and mine.name is not None:
+            group = ComparatorGroup(code=f"own_{code.lower()}", name=mine.name, members={m: names.get(m, m) for m in mine.members}, of=area)
+            groups[group.code] = group
+            ind = ind.model_copy(update={"comparator_group": group.code})
+        else:
+            ind = ind.model_copy(update={"comparator_group": None})
+            if mine is not None:
+                why[code] = mine.why
+        indicators[code] = ind
+    return Catalogue(indicators, groups, cat.calendar), why
+
+
+def _groups(cat: Catalogue, params: str | Path | None):  # noqa: ANN202 - perfkit.compare.membership.Groups
+    """Each indicator's own group, as the area profiles choose it (one rule: :mod:`perfkit.compare.membership`)."""
+    from perfkit.compare.membership import Groups
+    from perfkit.config.papers import area_report_def
+
+    root = Path(params) if params else project().params
+    return Groups.load(root, cat, area_report_def(root))
 
 
 def benchmark(
@@ -110,11 +152,14 @@ def benchmark(
     """Rank, quartile, median and gaps of ``area`` within its comparator groups, on the figures
     as shown (rounded half-up at the indicator's decimals; :func:`perfkit.assess.benchmark.benchmark`).
 
-    Groups: ``group`` (a comparator group's code, ``perfkit groups``) or else the indicator's
-    comparator group; the DfE statistical neighbours when ``neighbours`` names the DfE file
-    and the area has a DfE number; the area's region; and the built-in group of every
-    authority of the area's tier that reported the indicator for the period
-    (:func:`perfkit.config.groups.same_tier`).
+    Groups: the area's own neighbours in ``group`` (a comparator group's code, ``perfkit
+    groups``) or else in the indicator's own group (:mod:`perfkit.compare.membership`: every
+    group is someone's, so a council's list never ranks another area); the DfE statistical
+    neighbours when ``neighbours`` names a DfE file and the area has a DfE number; the area's
+    region; and the built-in group of every authority of the area's tier that reported the
+    indicator for the period (:func:`perfkit.config.groups.same_tier`). A region or country is
+    refused: only authorities are ranked. ``table.attrs["notes"]`` says why a group was not
+    used ("... are Stockport's, not Leeds's").
     """
     from perfkit.assess import aggregate
     from perfkit.assess.benchmark import benchmark as run
@@ -124,11 +169,13 @@ def benchmark(
         authorities,
         load_statistical_neighbours,
         neighbour_group,
+        ranks,
     )
     from perfkit.contract import COUNTS_DISAGREE
 
     cat = get_catalogue(params)
     ind = cat[indicator.upper()]
+    area = area.strip().upper()
     when = _period(period)
     with Store(project(store=store).store, read_only=True) as db:
         rows = db.observations([ind.code])
@@ -137,17 +184,34 @@ def benchmark(
     values = values[values["indicator"] == ind.code]
     if area not in set(values["area_code"]):
         raise StoreError(f"no {ind.code} value for area {area} in {when.label}; check the area code and period")
+    names = dict(zip(values["area_code"], values["area_name"]))
+    if area not in authorities({area}, attributes):
+        raise ConfigError(f"{names.get(area, area)} ({area}) is a region or country, not a local authority: perfkit ranks authorities only, "
+                          f"never a region as if it were one; its own figure: `perfkit show {ind.code} --area {area} --period '{when.label}'`")
     groups: dict[str, set[str]] = {}
-    chosen = group or ind.comparator_group
-    if chosen:
-        found = lookup(cat.groups, chosen, f"no comparator group {chosen!r}; known: {', '.join(cat.groups) or 'none'} (`perfkit groups`)")
+    notes: list[str] = []
+    resolver = _groups(cat, params)
+    if group:
+        found = lookup(cat.groups, group, f"no comparator group {group!r}; known: {', '.join(cat.groups) or 'none'} (`perfkit groups`)")
+        if not ranks(found, area, resolver.council):
+            owner = found.owner(resolver.council)
+            whose = f"is not a group {names.get(area, area)} belongs to" if owner == "members" else f"holds the neighbours of {names.get(owner, owner)}"
+            raise ConfigError(f"--group {group}: {found.name} {whose}, and every group is someone's: another area is never ranked in it; "
+                              f"give {area} its own (`perfkit groups add FILE --area {area}`) or mark a group of peers `of: members`")
         groups[found.name] = set(found.codes)
+    else:
+        mine = resolver.for_area(ind.code, area, names)
+        if mine.name is not None:
+            groups[mine.name] = set(mine.members)
+        else:
+            notes.append(f"{ind.code} is not benchmarked among neighbours for {names.get(area, area)}: {mine.why}")
     if neighbours is not None:
-        group = neighbour_group(load_statistical_neighbours(neighbours), attributes[attributes["key"] == "dfe_number"], area)
-        groups[group.name] = set(group.codes)
-    groups |= standard_groups(area, authorities(set(values["area_code"]), attributes), attributes, dict(zip(values["area_code"], values["area_name"])))
+        dfe = neighbour_group(load_statistical_neighbours(neighbours), attributes[attributes["key"] == "dfe_number"], area)
+        groups[dfe.name] = set(dfe.codes)
+    groups |= standard_groups(area, authorities(set(values["area_code"]), attributes), attributes, names)
     table = run(values, area, ind.polarity.value, groups, ind.decimals)
     compared = values[values["area_code"].isin(set().union(*groups.values()) | {area})]
     # published figures kept as published though they disagree with their own counts
     table.attrs["flagged"] = sorted(compared.loc[compared["quality"].eq(COUNTS_DISAGREE), "area_name"])
+    table.attrs["notes"] = notes
     return table

@@ -112,11 +112,14 @@ def benchmark(
     code: Annotated[str, typer.Argument(help="Indicator code, e.g. DFE_REREF.")],
     area: Annotated[str, typer.Option("--area", help="Area code, e.g. E08000009.")],
     period: Annotated[str, typer.Option("--period", help="Period, e.g. '2024/25'.")],
-    neighbours: Annotated[Path | None, typer.Option("--neighbours", help="DfE statistical neighbour file (CSV).")] = None,
+    neighbours: Annotated[Path | None, typer.Option("--neighbours", help="A DfE statistical neighbour file (CSV: the 2021 groupings or the 2025 model): the area's own neighbours in it.")] = None,
     group: Annotated[str | None, typer.Option("--group", help="A comparator group of the project (see `perfkit groups`) instead of the indicator's own.")] = None,
     store: StoreOpt = None,
 ) -> None:
-    """Rank, quartile, median and gaps of an area within its comparator groups, region and England."""
+    """Rank, quartile, median and gaps of an area within its own neighbours, its region and England.
+
+    The area's own neighbours in the indicator's group: a council's list never ranks another
+    area (it uses its own list, or says it has none), and a region is never ranked."""
     from perfkit.formatting import format_change, format_value
 
     ind = api.get_catalogue()[code.upper()]
@@ -128,6 +131,8 @@ def benchmark(
         quartile = "–" if r["quartile"] != r["quartile"] else str(int(r["quartile"]))
         grid.add_row(plain(r["group"]), fmt(r["value"]), r["position"], quartile, fmt(r["median"]), gap(r["gap_to_median"]), fmt(r["best_quartile_threshold"]), gap(r["gap_to_best_quartile"], False))
     out.print(grid)
+    for note in table.attrs.get("notes", []):
+        out.print(plain(note), soft_wrap=True)
     if table.attrs.get("flagged"):
         out.print(plain(
             f"data quality: {len(table.attrs['flagged'])} compared figure(s) disagree with their own published counts and are "

@@ -2,8 +2,7 @@
 figures every profile of a build shares.
 
 An area profile (``per: area`` in params/reports.yaml) compares one authority with its
-neighbours (each area's own list, params/neighbours/, or else each indicator's comparator
-group), its region and every authority of its tier that reported, on every indicator the
+own neighbours in each indicator's own group (:mod:`perfkit.compare.membership`), its region and every authority of its tier that reported, on every indicator the
 store holds for more than one authority at the period (rates and percentages: counts are
 not compared, as authorities differ in size). Ranking every area in every group is done
 once for a build by :func:`area_benchmarks`; each profile is handed its share
@@ -115,30 +114,24 @@ def chosen_areas(params: ReportParams, report: ReportDef, asked: list[str] | Non
 
 def _memberships(params: ReportParams, report: ReportDef | None, areas: list[str], values: pd.DataFrame, attributes: pd.DataFrame) -> pd.DataFrame:
     """Each group every chosen area is ranked in, per indicator: indicator, group, group_of,
-    group_name and area_code (one row per member)."""
-    from perfkit.compare.membership import region_name
-    from perfkit.config.groups import (
-        authorities,
-        load_neighbour_lists,
-        region_members,
-        same_tier,
-    )
+    group_name and area_code (one row per member). Each indicator's neighbours are the area's
+    own in that indicator's group (:class:`perfkit.compare.membership.Groups`), named per row."""
+    from perfkit.compare.membership import Groups, region_name
+    from perfkit.config.groups import authorities, region_members, same_tier
 
     names = dict(zip(values["area_code"], values["area_name"]))
-    lists = load_neighbour_lists(params.root, report.neighbours) if report is not None and report.neighbours else None
+    groups = Groups.load(params.root, params.catalogue, report)
     recorded = attributes[attributes["key"] == "region"]
     regions = {a: r for a, r in zip(recorded["area_code"], recorded["value"]) if a in set(areas)}
     in_region = {r: region_members(r, attributes) for r in set(regions.values())}
     rows: list[tuple[str, str, str, str, str]] = []
     for code, reported in values.groupby("indicator", sort=False)["area_code"]:
         reported = authorities(set(reported), attributes)
-        group = params.catalogue.groups.get(params.catalogue[code].comparator_group or "")
         tiers: dict[str, set[str]] = {}
         for area in areas:
-            if lists is not None and area in lists.lists:
-                rows += [(code, "neighbours", area, lists.name, m) for m in dict.fromkeys([area, *lists.lists[area]])]
-            elif lists is None and group is not None:
-                rows += [(code, "neighbours", area, group.name, m) for m in dict.fromkeys([area, *group.codes])]
+            mine = groups.for_area(code, area, names)
+            if mine.name is not None:
+                rows += [(code, "neighbours", area, mine.name, m) for m in (area, *mine.members)]
             tier, members = same_tier(area, reported)
             tiers.setdefault(tier, members)
         for region in dict.fromkeys(r for r in regions.values() if r):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -27,7 +27,7 @@ from perfkit.config.yaml import explain, read_model, read_yaml
 from perfkit.errors import ConfigError
 from perfkit.periods import Period
 
-__all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Owner", "Paper", "ReportDef", "ReportParams", "load_directorates", "load_owners", "load_params", "project_params"]
+__all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Owner", "Paper", "ReportDef", "ReportParams", "area_report_def", "load_directorates", "load_owners", "load_params", "project_params"]
 
 SLUG = r"^[a-z0-9](?:[a-z0-9_-]{0,40}[a-z0-9])?$"
 
@@ -161,8 +161,11 @@ class ReportDef(BaseModel):
 
     An area profile (``per: area``) also says which areas (``areas``: each item an area
     code, a comparator group's code, ``region:<code>`` or ``local_authorities``; default
-    every local authority in the store) and whose neighbour lists compare them
-    (``neighbours``: a file in params/neighbours/; default each indicator's comparator group).
+    every local authority in the store) and which neighbours compare them (``neighbours``: a
+    code of params/neighbours/ (each area's own list) or params/comparators/, for every
+    indicator; or one per indicator or publisher, ``{DFE_REREF: statistical_neighbours,
+    DfE: statistical_neighbours, default: ...}``; default each indicator's own group:
+    :mod:`perfkit.compare.membership`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -172,7 +175,15 @@ class ReportDef(BaseModel):
     per: Literal["directorate", "council", "indicator", "area"]
     default: bool = True
     areas: list[str] = Field(default_factory=lambda: ["local_authorities"], min_length=1)
-    neighbours: str | None = Field(default=None, pattern=r"^[a-z0-9_]+$")
+    neighbours: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")] | dict[str, Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]] | None = None
+
+    def neighbours_for(self, code: str, publisher: str | None = None) -> str | None:
+        """The neighbours ``neighbours`` names for an indicator: its own entry, else its
+        publisher's (case as written or not), else ``default``; the single form serves all."""
+        if not isinstance(self.neighbours, dict):
+            return self.neighbours
+        keys = {k.casefold(): v for k, v in self.neighbours.items()}
+        return next((keys[k.casefold()] for k in (code, publisher, "default") if k and k.casefold() in keys), None)
 
     @model_validator(mode="after")
     def _area_keys(self) -> ReportDef:
@@ -274,6 +285,15 @@ def _load_reports(path: Path, notebooks: tuple[Path, ...]) -> dict[str, ReportDe
             )
         reports[r.name] = r
     return reports
+
+
+def area_report_def(root: str | Path) -> ReportDef | None:
+    """The first area profile report of ``params/reports.yaml`` (its ``neighbours`` choose each
+    indicator's group for ``perfkit benchmark`` and ``show`` too), without reading the rest of params."""
+    path = Path(root) / "reports.yaml"
+    if not path.is_file():
+        return None
+    return next((r for _, r in _entries(path, "reports", ReportDef, "report") if r.per == "area"), None)
 
 
 def load_params(root: str | Path, notebooks: str | Path | None = None) -> ReportParams:

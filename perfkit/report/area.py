@@ -9,7 +9,7 @@ sections, contact) comes from ``params/areas.yaml``, else ``params/corporate.yam
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -63,6 +63,19 @@ def _others_figures(inputs: Inputs, indicators: list[str], area: str, period: Pe
     return found
 
 
+def _unranked(params, report, area: str, indicators: list[str], frame: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:  # noqa: ANN001
+    """Why ``area`` has no neighbours for each indicator it is not ranked among neighbours on
+    (``params``: ReportParams, ``report``: its ReportDef, ``names``: the store's area names)."""
+    from perfkit.compare.membership import Groups
+
+    ranked = set(frame.loc[frame["group"] == "neighbours", "indicator"])
+    missing = [c for c in indicators if c not in ranked]
+    if not missing:
+        return {}
+    groups = Groups.load(params.root, params.catalogue, report)
+    return {c: groups.for_area(c, area, names).text() for c in missing}
+
+
 @dataclass(frozen=True)
 class AreaProfile(PaperSections):
     """One area's benchmarking profile for one period."""
@@ -74,6 +87,8 @@ class AreaProfile(PaperSections):
     trends: dict[str, pd.DataFrame]
     published: dict[tuple[str, str], float]  # (indicator, area): its region's and England's own figures
     handed: bool  # whether the build handed the benchmarks in (else they were computed here)
+    #: indicator -> why the area has no neighbours in that indicator's group (perfkit.compare.membership)
+    unranked: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, area: str | None, period: str | Period, store: str | Path | None = None, root: str | Path | None = None,
@@ -104,9 +119,12 @@ class AreaProfile(PaperSections):
         with Store(proj.store, read_only=True) as db:
             rows = db.observations(indicators, profile_areas(code, benchmarks))
             imports = db.batches()[["batch_id", "imported_at"]]
+            names = dict(db.areas().itertuples(index=False))
         inputs = Inputs(params, council, rows, proj.root, imports).for_audience(params.area_paper)
         series = trends(inputs.rows, params.catalogue, indicators, code, when, count=TREND_PERIODS)
-        return cls(code, when, inputs, benchmarks_frame(benchmarks), series, _others_figures(inputs, indicators, code, when), handed)
+        frame = benchmarks_frame(benchmarks)
+        return cls(code, when, inputs, frame, series, _others_figures(inputs, indicators, code, when), handed,
+                   _unranked(params, area_report(params), code, indicators, frame, names))
 
     # ----- what the paper is about ----------------------------------------------------
     @property
@@ -162,9 +180,20 @@ class AreaProfile(PaperSections):
         return paper_header(self.inputs, self.settings, self.period, self.title)
 
     def _groups_sentence(self) -> str:
-        names = []
-        for group in GROUPS:
-            found = self.benchmarks.loc[(self.benchmarks["group"] == group) & (self.benchmarks["area_code"] == self.area), "group_name"]
+        """The groups the area is compared in: each indicator's own neighbours (with how many
+        indicators each ranks, where there are several), its region and all authorities."""
+        b = self.benchmarks[self.benchmarks["area_code"] == self.area]
+        own: dict[str, int] = {}  # in the catalogue's order of the indicators they rank
+        for ind in self.indicators:
+            if (row := self._row(ind.code, "neighbours")) is not None:
+                own[str(row["group_name"])] = own.get(str(row["group_name"]), 0) + 1
+        several = len(own) > 1 or bool(self.unranked)
+        names = [f"{name} ({n} indicator{'s' * (n != 1)})" if several else str(name) for name, n in own.items()]
+        if self.unranked:
+            n = len(self.unranked)
+            names.append(f"no neighbours ({n} indicator{'s' * (n != 1)})")
+        for group in GROUPS[1:]:
+            found = b.loc[b["group"] == group, "group_name"]
             if len(found):
                 names.append(str(found.iloc[0]))
         return "; ".join(dict.fromkeys(names)) or "no comparator group"
@@ -229,12 +258,14 @@ class AreaProfile(PaperSections):
         indicator), or why there is no rank."""
         row = self._row(ind.code, group)
         if row is None:
-            return ["–"]
+            why = self.unranked.get(ind.code) if group == "neighbours" else None
+            return [why[0].upper() + why[1:]] if why else ["–"]
+        named = [str(row["group_name"])] if group == "neighbours" else []  # each indicator's own group, named on its row
         if row["rank"] != row["rank"]:
-            return [f"not ranked ({row['status']})"]
+            return [f"not ranked ({row['status']})", *named]
         quartile = f", quartile {int(row['quartile'])}" if row["quartile"] == row["quartile"] else ""
         place = position(row["rank"], int(row["rank_of"]), ind.polarity.value, row.get("tied", 1))
-        return [f"{place}{quartile}", f"median {self._fmt(ind, row['group_median'])}"]
+        return [f"{place}{quartile}", f"median {self._fmt(ind, row['group_median'])}", *named]
 
     def profile(self) -> Block:
         """Appendix 1: every indicator with its value, trend and place in each group it has."""
@@ -281,7 +312,8 @@ class AreaProfile(PaperSections):
         for ind in self.indicators:
             group = b[(b["indicator"] == ind.code) & (b["group"] == "neighbours")]
             if group.empty:
-                items.append(Paragraph(f"{ind.title}: no neighbour group for {self.name}."))
+                why = self.unranked.get(ind.code, f"no neighbour group for {self.name}")
+                items.append(Paragraph(f"{ind.title}: {why[0].upper() + why[1:] if why[0].islower() else why}."))
                 continue
             when = group["period"].iloc[0]
             title = f"{ind.title}, {when}"

@@ -17,6 +17,7 @@ import pandas as pd
 from perfkit.assess.benchmark import position
 from perfkit.assess.disclosure import WITHHELD_WORDS
 from perfkit.assess.small_base import on_small_base
+from perfkit.compare.membership import NO_GROUP
 from perfkit.contract import (
     COUNTS_DISAGREE,
     OFF_TARGET,
@@ -301,13 +302,15 @@ def rag_caption(title: str, row: pd.Series) -> str:
 
 def comparator_text(row: pd.Series) -> str:
     """'joint 6th of 15, quartile 2 (median 12.3%; England 11.0%) · Demo neighbours, 2024/25';
-    for a neutral indicator its position, 'highest of 16 (median ...)'; or why not ranked.
+    for a neutral indicator its position, 'highest of 16 (median ...)'; or why not ranked, or
+    why not benchmarked ('Not benchmarked: no comparator group in the catalogue').
     Rank, median and England's figure are as shown, rounded half-up (:mod:`perfkit.assess.benchmark`)."""
     if england_judgement(row):  # the publisher compared it with England by its interval: no rank of ours
         return england_judgement(row)
     group = row.get("rank_group")
-    if not isinstance(group, str):
-        return "No comparator group"
+    if not isinstance(group, str):  # say why: no group in the catalogue, or none of the area's own (perfkit.compare.membership)
+        why = row.get("rank_note")
+        return f"Not benchmarked: {why if isinstance(why, str) else NO_GROUP}"
     if not (_known(row.get("rank_of")) and row["rank_of"]):
         return f"Not ranked: {row['rank_note']} ({group})"
     fmt = lambda c: format_value(row[c], row["unit"], int(row["decimals"]))  # noqa: E731

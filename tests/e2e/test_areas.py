@@ -116,7 +116,7 @@ def test_an_areas_figures_and_ranks_equal_the_published_files(batch):
         assert row["Value"] == f"{float(me['rereferral_percent']):.1f}%"  # DfE's own published percentage
         group = las.loc[[area, *neighbours[area]], "shown"]
         text, mid = place(group, area)
-        assert row["Among neighbours"] == f"{text} median {mid}%", (area, row)
+        assert row["Among neighbours"] == f"{text} median {mid}% Statistical neighbours (DfE)", (area, row)  # its group named on its row
         gap = half_up(me["shown"]) - mid  # in percentage points, between the figures as shown
         assert row["Gap to neighbour median"].startswith(f"{'+' if gap > 0 else ''}{gap} pts"), (area, row)
         region = las.loc[las["region_code"] == me["region_code"], "shown"]
