@@ -193,7 +193,9 @@ def groups_add(
     """Read a comparator group from a publisher's file and save it as params/comparators/<code>.yaml (never overwrites).
 
     With --every-area, keep every area's own list instead, as params/neighbours/<code>.yaml:
-    the neighbours an area profile compares each area with (`neighbours:` in params/reports.yaml)."""
+    each area is ranked among its own list, for the indicators --for names (or where
+    params/reports.yaml's area profile says `neighbours:`). A group read for one area is that
+    area's (--area, default the council): it never ranks another area."""
     from perfkit.config.groups import read_group, save_group, save_neighbour_lists
     from perfkit.store.store import Store
 
