@@ -16,7 +16,12 @@ import pytest
 import yaml
 
 import perfkit
-from perfkit.config.groups import read_group, read_neighbour_lists, save_group, save_neighbour_lists
+from perfkit.config.groups import (
+    read_group,
+    read_neighbour_lists,
+    save_group,
+    save_neighbour_lists,
+)
 from perfkit.errors import ConfigError
 from perfkit.ingest import ingest
 from perfkit.ingest.sources import load_mapping
