@@ -50,12 +50,15 @@ def _numbers(store):
 
 
 def _c1_2025(shared) -> tuple[pd.DataFrame, dict[str, str]]:
-    """Each authority's published 2025 percentage (1 d.p., what perfkit ranks on) by ONS code, and
-    each DfE number's latest ONS code."""
+    """Each authority's published 2025 percentage (1 d.p., what perfkit ranks on) by its current
+    ONS code, and each DfE number's current code (DfE's register, las.csv: the live code of that
+    number, so Barnsley's and Sheffield's pre-2025 codes in C1 read as their current ones)."""
+    register = pd.read_csv(shared / "las.csv", dtype=str, keep_default_na=False)
+    live = register[(register["status"] == "live") & register["old_la_code"].str.isdigit()]
+    code_of = dict(zip(live["old_la_code"], live["new_la_code"]))
     raw = pd.read_csv(shared / C1, dtype=str, keep_default_na=False)
-    las = raw[raw["geographic_level"] == "Local authority"]
-    code_of = dict(zip(las.sort_values("time_period")["old_la_code"], las.sort_values("time_period")["new_la_code"]))
-    now = las[las["time_period"] == "2025"].set_index("new_la_code")
+    now = raw[(raw["geographic_level"] == "Local authority") & (raw["time_period"] == "2025")]
+    now = now.assign(code=now["old_la_code"].map(code_of)).set_index("code")
     return now.assign(shown=pd.to_numeric(now["rereferral_percent"], errors="coerce")), code_of
 
 
