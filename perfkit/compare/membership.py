@@ -110,7 +110,7 @@ class Groups:
                                   f"(make them with `perfkit groups add FILE --every-area --code {code}`)")
 
     def _publisher(self, code: str) -> str | None:
-        return getattr(self.catalogue[code], "publisher", None)  # the catalogue's publisher:, where it has one
+        return self.catalogue[code].publisher  # the catalogue's publisher: (DfE), for a published indicator
 
     def sources(self, code: str) -> list[NeighbourLists | ComparatorGroup]:
         """The groups indicator ``code`` may be benchmarked in, in order (see the module)."""

@@ -152,7 +152,7 @@ def test_an_area_profile_ranks_each_indicator_in_its_own_publishers_group_and_na
     path = params / "reports.yaml"
     data = yaml.safe_load(path.read_text())
     entry = next(r for r in data["reports"] if r["name"] == "area_profile")
-    entry["neighbours"] = {"DFE_REREF": "statistical_neighbours"}  # per indicator; the planning one keeps its catalogue group
+    entry["neighbours"] = {"dfe": "statistical_neighbours"}  # per publisher (the catalogue's publisher: DfE); planning keeps its own group
     path.write_text(yaml.safe_dump(data, sort_keys=False))
 
     las, _ = _c1_2025(shared_data)
@@ -191,3 +191,6 @@ def test_neighbours_per_indicator_are_checked(tmp_path):
     assert report({"DFE_REREF": "a", "default": "b"}).neighbours_for("dfe_reref") == "a"
     assert report({"DFE_REREF": "a", "default": "b"}).neighbours_for("PLAN_MAJOR_13WK") == "b"
     assert report("one").neighbours_for("PLAN_MAJOR_13WK") == "one"  # the single form: every indicator
+    assert report({"MHCLG via LG Inform": "a", "DFE_REREF": "b"}).neighbours_for("PLAN_MAJOR_13WK", "MHCLG via LG Inform") == "a"
+    with pytest.raises(ConfigError, match="no neighbour lists or comparator group .nope."):  # "DfE" is a key: a publisher of the catalogue
+        Groups.load(tmp_path / "params", catalogue, report({"DfE": "nope"}))
