@@ -149,9 +149,10 @@ def demo(
     added = sum(r.result.added for r in reports)
     revised = sum(r.result.revised for r in reports)
     unchanged = sum(r.result.unchanged for r in reports)
+    actions = sum(r.result.actions for r in reports)
     out.print(
         f"demo data for {council.name} (fictional): {len(files)} files, "
-        f"{added} added, {revised} revised, {unchanged} unchanged; store: {proj.store}"
+        f"{added} added, {revised} revised, {unchanged} unchanged, {actions} action rows added or changed; store: {proj.store}"
     )
     if not shape.plain:
         out.print(f"seed {seed}'s council: {shape.describe()}", soft_wrap=True)

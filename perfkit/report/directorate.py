@@ -265,10 +265,10 @@ class DirectoratePaper(PaperSections):
                 lines.append((f"Commentary ({when})", f"No commentary supplied by the owner for {when}."))
             elif r["status"] in LIVE:  # a figure without words, as the commentary rule allows
                 lines.append((f"Commentary ({when})", "None required."))
+        if isinstance(r["actions"], str):  # the owner's actions as free text, never dropped
+            lines.append(("Actions", r["actions"]))
         if r["action_list"]:  # actions as rows: each with its owner, due date, status and progress
             return lines + action_lines(r)
-        if isinstance(r["actions"], str):
-            lines.append(("Actions", r["actions"]))
         if isinstance(r["previous_actions"], str):
             lines.append((f"Actions set for {period_name(r['previous_actions_period'])}", r["previous_actions"]))
         return lines

@@ -62,6 +62,7 @@ def snapshot_store(store: str | Path, batch: int, target: str | Path) -> Path:
                 SELECT {cols} FROM src.revisions WHERE batch_id <= $1 AND revised_by_batch > $1""", [batch])
             con.execute("INSERT INTO revisions BY NAME SELECT * FROM src.revisions WHERE revised_by_batch <= ?", [batch])
             con.execute("INSERT INTO area_attributes SELECT * FROM src.area_attributes WHERE batch_id <= ?", [batch])
+            con.execute("INSERT INTO actions BY NAME SELECT * FROM src.actions WHERE batch_id <= ?", [batch])  # every version written by then
             con.execute("COMMIT")
         except Exception as exc:
             raise StoreError(f"could not make the store as of batch {batch} in {target}: {exc}") from None

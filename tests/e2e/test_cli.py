@@ -20,19 +20,24 @@ def demo_project(tmp_path_factory, demo_files, council):
     shutil.copytree(PARAMS, folder / "params")
     proc = run_cli(folder, "demo")
     # the same seed's files, generated here: every one of their rows is new to the empty store
-    rows = 0
+    rows = actions = 0
     for path in demo_files:
         with path.open(newline="", encoding="utf-8") as f:
-            rows += sum(1 for _ in csv.DictReader(f))
+            found = sum(1 for _ in csv.DictReader(f))
+        if path.name == "demo_actions.csv":  # the owners' actions, as rows of their own
+            actions += found
+        else:
+            rows += found
     said = " ".join(proc.stdout.split())
-    assert (f"demo data for {council.name} (fictional): {len(demo_files)} files, {rows} added, 0 revised, 0 unchanged; "
+    assert actions > 50 and (f"demo data for {council.name} (fictional): {len(demo_files)} files, {rows} added, 0 revised, 0 unchanged, "
+            f"{actions} action rows added or changed; "
             f"store: {folder / 'data' / 'perfkit.duckdb'}") in said, said
     return folder
 
 
 def test_demo_twice_is_a_no_op(demo_project):
     proc = run_cli(demo_project, "demo")
-    assert " 0 added, 0 revised" in proc.stdout
+    assert " 0 added, 0 revised" in proc.stdout and " 0 action rows added or changed" in " ".join(proc.stdout.split())
     assert (demo_project / "data" / "perfkit.duckdb").is_file()
 
 
@@ -88,7 +93,7 @@ def test_ingest_reports_counts(demo_project, tmp_path):
     proc = run_cli(demo_project, "ingest", str(path), "--store", str(tmp_path / "other.duckdb"))
     [line] = [line for line in proc.stdout.splitlines() if "new.csv" in line]
     cells = [c.strip() for c in line.strip("│ ").split("│")]
-    assert cells == ["new.csv", "1", "1", "0", "0", "0", "0"]  # file, batch, added, revised, unchanged, rejected, flagged
+    assert cells == ["new.csv", "1", "1", "0", "0", "0", "0", "0"]  # file, batch, added, revised, unchanged, rejected, flagged, actions
 
 
 def test_help_lists_the_commands(demo_project):
