@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -31,7 +32,7 @@ from perfkit.assess.aggregate import reporting_period
 from perfkit.config.catalogue import Indicator
 from perfkit.periods import Period
 
-__all__ = ["Latest", "add_months", "as_at_date", "latest_available", "not_released_reason", "released_dates"]
+__all__ = ["Latest", "add_months", "as_at_date", "latest_available", "not_released_reason", "released_dates", "shown_periods"]
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -116,3 +117,12 @@ def not_released_reason(latest: Latest) -> str:
     if latest.next_due > latest.as_at:
         return f"not yet released by {latest.publisher} ({latest.next_period.label} expected {latest.next_due:%b %Y})"
     return f"{latest.publisher} releases {latest.next_period.label} about {latest.next_due:%b %Y}: not yet imported"
+
+
+def shown_periods(rows: pd.DataFrame, catalogue: Mapping[str, Indicator], codes: list[str], period: Period,
+                  as_at: dt.date | None = None) -> dict[str, Period]:
+    """The period each of ``codes`` is shown for in a paper for ``period``: a published
+    indicator's latest available in ``rows`` (any area's: a publisher releases every area at
+    once), a council's own its reporting period. What area profiles and their batch show."""
+    return {c: latest_available(rows, catalogue[c], period, as_at).period if catalogue[c].publisher
+            else reporting_period(catalogue[c].freq, period) for c in codes}

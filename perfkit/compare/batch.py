@@ -51,6 +51,7 @@ def _figures(params: ReportParams, store: Path, period: Period) -> tuple[pd.Data
     after disclosure control), and the store's area attributes."""
     from perfkit.assess import aggregate, reporting_period
     from perfkit.assess.disclosure import suppress_small_numbers
+    from perfkit.assess.latest import shown_periods
     from perfkit.config.council import load_council
     from perfkit.store.store import Store
 
@@ -59,9 +60,11 @@ def _figures(params: ReportParams, store: Path, period: Period) -> tuple[pd.Data
     if not shown:
         return pd.DataFrame(columns=["indicator", "area_code", "value", "status"]), pd.DataFrame(columns=["area_code", "key", "value"])
     first, last = min(shown.values(), key=lambda p: p.start), max(shown.values(), key=lambda p: p.end)
+    published = [c for c in shown if cat[c].publisher]
     with Store(store, read_only=True) as db:
-        rows = db.observations(list(shown), None, first, last)
+        rows = db.observations(list(shown), None, None if published else first, last)  # a published one's latest may be earlier
         attributes = db.area_attributes()
+    shown = shown_periods(rows, cat, list(shown), period)  # README "Latest available": a published indicator's latest stored
     settings = params.area_paper
     if settings.status == "public":
         council = load_council(params.root)

@@ -17,6 +17,7 @@ import pandas as pd
 from perfkit.assess import aggregate, reporting_period, trends
 from perfkit.assess.benchmark import position
 from perfkit.assess.direction import direction
+from perfkit.assess.latest import shown_periods
 from perfkit.blocks.model import (
     Block,
     Blocks,
@@ -54,8 +55,8 @@ def _others_figures(inputs: Inputs, indicators: list[str], area: str, period: Pe
     rows = inputs.rows[inputs.rows["area_code"] != area]
     found: dict[tuple[str, str], float] = {}
     by_period: dict[Period, list[str]] = {}
-    for code in indicators:
-        by_period.setdefault(reporting_period(cat[code].freq, period), []).append(code)
+    for code, when in shown_periods(inputs.rows, cat, indicators, period).items():
+        by_period.setdefault(when, []).append(code)
     for when, codes in by_period.items():
         values = aggregate(rows[rows["indicator"].isin(codes)], cat, when)
         live = values[values["status"].isin(LIVE) & values["value"].notna()]

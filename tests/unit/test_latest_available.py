@@ -178,3 +178,21 @@ def test_lag_months_needs_a_publisher(tmp_path, monkeypatch):
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(ConfigError, match="lag_months: only a published indicator"):
         load_catalogue(root / "params")
+
+
+def test_an_area_profile_shows_the_latest_published_year_not_missing(tmp_path, monkeypatch, shared_data):
+    """Area profiles follow the same rule (README "Latest available"): a profile for 2026/27 Q2,
+    when DfE's latest stored year is 2024/25, shows 2024/25's figure, not 2025/26 as missing."""
+    from bs4 import BeautifulSoup
+
+    from perfkit.blocks.html import render
+    from perfkit.blocks.model import block_data
+    from perfkit.report import AreaProfile
+
+    root, catalogue, mapping = _project(tmp_path, monkeypatch)
+    ingest([shared_data / C1], root / "data" / "perfkit.duckdb", catalogue, today=TODAY, mapping=mapping, released=dt.date(2025, 11, 13))
+    profile = AreaProfile.load(TRAFFORD, "2026/27 Q2", root=root)
+    table = BeautifulSoup(render(block_data(profile.profile())), "html.parser").find("table")
+    row = next(tr for tr in table.find("tbody").find_all("tr") if "[DFE_REREF]" in tr.get_text())
+    said = " ".join(row.get_text(" ", strip=True).split())
+    assert "2024/25" in said and f"{_published(shared_data, '2025'):.1f}%" in said and "2025/26" not in said, said
