@@ -25,23 +25,27 @@ __all__ = ["check", "publications", "publish", "returns"]
 def returns(
     period: Annotated[str, typer.Option("--period", help="The quarter, e.g. '2026/27 Q1'.")],
     directorate: DirectoratesOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the workbooks (default: returns/<period>/).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the workbooks (default: returns/<period>/): a new or empty "
+                                             "folder, or one perfkit made.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace workbooks that differ from what perfkit issued (an owner's filled-in "
+                                                        "return); each old one is kept as <name>.replaced-<time>.xlsx.")] = False,
     store: StoreOpt = None,
 ) -> None:
     """Write one XLSX return workbook per indicator owner for a quarter, to send out.
 
     Each lists the owner's indicators and periods due, pre-filled and locked (definition,
     target, last figures), with validated cells for the figures, commentary and actions.
-    Import the returned workbooks with `perfkit ingest`."""
+    Import the returned workbooks with `perfkit ingest`. A workbook there that differs from
+    what perfkit issued (an owner's return) is never overwritten without --force."""
     from perfkit.returns.workbook import write_returns
 
-    paths = write_returns(None, period, directorate, out, store)
+    paths = write_returns(None, period, directorate, out, store, force=force)
     table = Table("directorate", "owner's workbook", title=f"Returns for {period}")
     for path in paths:
         table.add_row(path.parent.name, path.name)
     console.print(table)
-    if paths:
-        console.print(f"{len(paths)} workbook(s) in {paths[0].parent.parent}")
+    written = [p for p in paths if p.is_file()]
+    console.print(f"{len(written)} workbook(s) written in {paths[0].parent.parent}")
 
 
 def check(

@@ -54,12 +54,16 @@ def ingest(
         typer.Option("--released", help="The publisher's release date of a published file, YYYY-MM-DD (default: the mapping's "
                      "'released:', else estimated from the indicator's lag_months)."),
     ] = None,
+    revise_published: Annotated[
+        bool, typer.Option("--revise-published", help="Let a return workbook change figures of a period already published.")
+    ] = False,
     store: StoreOpt = None,
 ) -> None:
     """Validate data files and import them into the store, all or nothing.
 
-    Return workbooks from `perfkit returns` are read as issued: rows left blank are 'not
-    returned'; a changed workbook is refused. Files are checked by DuckDB beside the store,
+    Return workbooks from `perfkit returns` are read as issued, by each row's key: rows left
+    blank are 'not returned', a blank cell keeps what is stored, a changed workbook is refused;
+    each gets a receipt beside it (<name>.receipt.txt). Files are checked by DuckDB beside the store,
     within $PERFKIT_MEMORY_LIMIT (default 1GB)."""
     from perfkit.ingest import ingest as run_ingest
 
@@ -74,7 +78,7 @@ def ingest(
 
         expect = parse_period(period) if period else None
         reports = run_ingest(paths, store_path(store), api.get_catalogue(), skip_invalid=skip_invalid, mapping=mapping, rejects=rejects, period=expect,
-                             released=_date_option("--released", released))
+                             released=_date_option("--released", released), revise_published=revise_published)
     except IngestError as exc:
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None

@@ -24,8 +24,8 @@ from pydantic import (
 from perfkit.config.catalogue import Catalogue, load_catalogue, lookup
 from perfkit.config.project import PACKAGED_NOTEBOOKS, Project
 from perfkit.config.yaml import explain, read_model, read_yaml
-from perfkit.errors import ConfigError
-from perfkit.periods import Period
+from perfkit.errors import ConfigError, PeriodError
+from perfkit.periods import Period, parse_period
 
 __all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Owner", "Paper", "ReportDef", "ReportParams", "area_report_def", "load_directorates", "load_owners", "load_params", "project_params"]
 
@@ -42,14 +42,38 @@ class Contact(BaseModel):
     email: str | None = None
 
 
+class Deputy(BaseModel):
+    """Who may return a workbook for an owner (named in the workbook, copied in the chasing list)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = Field(min_length=2)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
 class Owner(BaseModel):
-    """An indicator owner's contact details (``params/owners.yaml``), for chasing returns."""
+    """An indicator owner's contact details (``params/owners.yaml``), for chasing returns: an
+    optional ``deputy`` (name, email) who may return for them, and ``extended`` due dates by
+    quarter (``{"2026/27 Q1": 2026-07-31}``), which the workbook and the check use for this owner."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     owner: str = Field(min_length=2)  # as the catalogue's ``owner`` names them
     name: str = Field(min_length=2)
     email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     phone: str | None = None
+    deputy: Deputy | None = None
+    extended: dict[str, dt.date] = Field(default_factory=dict)
+
+    @field_validator("extended")
+    @classmethod
+    def _quarters(cls, value: dict[str, dt.date]) -> dict[str, dt.date]:
+        for label in value:
+            try:
+                period = parse_period(label)
+            except PeriodError as exc:
+                raise ValueError(f"{label!r} is not a quarter ({exc}); write it like '2026/27 Q1'") from None
+            if period.freq.value != "quarter" or period.label != label:
+                raise ValueError(f"{label!r} is not a quarter; write it like '2026/27 Q1'")
+        return value
 
 
 def load_owners(root: str | Path, catalogue: Catalogue) -> dict[str, dict[str, str]]:

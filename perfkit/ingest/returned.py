@@ -17,13 +17,21 @@ import pandas as pd
 
 from perfkit._version import __version__
 from perfkit.errors import IngestError
+from perfkit.ingest.return_sheet import (
+    HEADER_ROW,
+    fingerprint,
+    formula_cells,
+    headings,
+    locate_rows,
+    outside,
+    row_key,
+)
 from perfkit.periods import Period, parse_period
 
-__all__ = ["ACTIONS_SHEET", "ACTION_SHEET_COLUMNS", "ACTION_OWNER_COLUMNS", "COLUMNS", "DATA_SHEET", "HEADER_ROW", "Issued", "LAYOUT",
-           "NAMES", "NEW_ACTION_COLUMNS", "OWNER_COLUMNS", "WORDS_COLUMNS", "is_return", "read_return"]
+__all__ = ["ACTIONS_SHEET", "ACTION_SHEET_COLUMNS", "ACTION_OWNER_COLUMNS", "CLEAR", "COLUMNS", "DATA_SHEET", "HEADER_ROW", "Issued", "LAYOUT",
+           "LOCKED", "NAMES", "NEW_ACTION_COLUMNS", "OWNER_COLUMNS", "WORDS_COLUMNS", "is_return", "issued_by", "locked_digests", "read_return"]
 
 DATA_SHEET, HELP_SHEET, ACTIONS_SHEET = "Return", "Instructions", "Actions"
-HEADER_ROW = 4  # rows 1 to 3: the council, the period, the owner and due date
 #: The Return sheet's columns: (name, heading); perfkit reads the row below the headings by these.
 COLUMNS = [
     ("indicator", "Code"),
@@ -46,11 +54,15 @@ COLUMNS = [
     ("note", "note"),
     ("headline", "headline"),
     ("commentary", "commentary"),
+    ("key", "row key"),  # hidden and locked: indicator|area|period|issue, so a sorted row is still known
 ]
-#: The workbook layout this perfkit issues: 2 has a headline column and the actions as rows on
-#: the Actions sheet; 1 (no ``layout`` property) had a free-text actions column, and is still read.
-LAYOUT = "2"
-_LAYOUT_1 = [c for c in COLUMNS if c[0] != "headline"] + [("actions", "actions")]
+#: The workbook layout this perfkit issues: 3 has a hidden row key column and records in its
+#: properties the issue, the store's batch of each row when issued and digests of the locked
+#: cells; 2 (no key) had a headline column and the actions as rows on the Actions sheet; 1 (no
+#: ``layout`` property) had a free-text actions column. Layouts 1 and 2 are still read, by position.
+LAYOUT = "3"
+_LAYOUT_2 = COLUMNS[:-1]
+_LAYOUT_1 = [c for c in _LAYOUT_2 if c[0] != "headline"] + [("actions", "actions")]
 NAMES = [name for name, _ in COLUMNS]
 #: The columns an owner fills in (unlocked); every other column is pre-filled and locked.
 OWNER_COLUMNS = ["value", "numerator", "denominator", "status", "note", "headline", "commentary"]
@@ -74,8 +86,13 @@ ACTION_SHEET_COLUMNS = [
 #: The cells an owner updates on a carried action, and fills in on a new one.
 ACTION_OWNER_COLUMNS = ["owner", "due", "status", "progress"]
 NEW_ACTION_COLUMNS = ["indicator", "action", *ACTION_OWNER_COLUMNS]
-#: Locked columns checked against what was issued (the rest are ignored on reading).
+#: Locked columns checked against what was issued: the row's key parts, then (layout 3) the
+#: cells an owner reads the figure by, checked against the digests the properties record.
 CHECKED = ["indicator", "area_code", "period"]
+LOCKED = ["title", "unit", "target", "area_name"]
+#: Typed in an owner's text cell (note, headline, commentary) to clear what the store holds:
+#: a blank cell in a resent workbook keeps it.
+CLEAR = "clear"
 PREFIX = "perfkit_"
 
 @dataclass(frozen=True)
@@ -92,6 +109,14 @@ class Issued:
     actions: tuple[tuple[str, str], ...] = ()  # (indicator, ref) of the actions carried forward, in sheet order
     new_actions: int = 0  # blank rows for new actions below them
     layout: str = LAYOUT
+    issue: str = ""  # this issue's id (layout 3): part of every row key
+    stored: tuple[int, ...] = ()  # the batch each row's stored figure came from when issued (0: none), in sheet order
+    locked: tuple[tuple[str, ...], ...] = ()  # digests of each row's LOCKED cells as issued, in sheet order
+
+    @property
+    def keys(self) -> list[str]:
+        """Each issued row's key, in sheet order."""
+        return [row_key(c, self.area_code, p, self.issue) for c, p in self.rows]
 
     def action_period(self, code: str) -> str:
         """The period an indicator's actions are reported for: the period of its words (its last row issued)."""
@@ -110,6 +135,7 @@ class Issued:
             "period": self.period.label, "directorate": self.directorate, "owner": self.owner,
             "rows": ";".join(f"{c}|{p}" for c, p in self.rows), "due": self.due.isoformat() if self.due else "",
             "layout": self.layout, "actions": ";".join(f"{c}|{r}" for c, r in self.actions), "new_actions": str(self.new_actions),
+            "issue": self.issue, "stored": ";".join(str(b) for b in self.stored), "locked": ";".join(",".join(d) for d in self.locked),
         }
 
     @classmethod
@@ -117,19 +143,33 @@ class Issued:
         pairs = lambda key: tuple(tuple(item.split("|", 1)) for item in props.get(key, "").split(";") if "|" in item)  # noqa: E731
         due = dt.date.fromisoformat(props["due"]) if props.get("due") else None
         new = int(props["new_actions"]) if props.get("new_actions", "").isdigit() else 0
+        listed = lambda key: [item for item in props.get(key, "").split(";")] if props.get(key, "-") != "-" else []  # noqa: E731
+        stored = tuple(int(b) if b.isdigit() else 0 for b in listed("stored"))
+        locked = tuple(tuple(d.split(",")) for d in listed("locked"))
         return cls(props.get("council", ""), props.get("area_code", ""), parse_period(props["period"]), props.get("directorate", ""),
-                   props.get("owner", ""), pairs("rows"), due, pairs("actions"), new, props.get("layout", "1"))  # type: ignore[arg-type]
+                   props.get("owner", ""), pairs("rows"), due, pairs("actions"), new, props.get("layout", "1"),  # type: ignore[arg-type]
+                   props.get("issue", "").strip("-"), stored, locked)
 
     @property
     def columns(self) -> list[tuple[str, str]]:
         """The Return sheet's columns in this workbook's layout."""
-        return COLUMNS if self.layout == LAYOUT else _LAYOUT_1
+        return {LAYOUT: COLUMNS, "2": _LAYOUT_2}.get(self.layout, _LAYOUT_1)
+
+    @property
+    def keyed(self) -> bool:
+        """Whether rows carry keys (layout 3): read by key, not by position."""
+        return self.layout == LAYOUT and bool(self.issue) and len(self.locked) == len(self.rows)
 
 
 def column_letter(number: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(number)
+
+
+def locked_digests(cells: dict[str, object]) -> tuple[str, ...]:
+    """The digests of a row's LOCKED cells, as written (the properties record them)."""
+    return tuple(fingerprint(cells.get(name)) for name in LOCKED)
 
 
 def _properties(path: Path) -> dict[str, str] | None:
@@ -195,37 +235,41 @@ def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[
     ws = book[DATA_SHEET]
     columns = issued.columns
     names, owner_columns = [n for n, _ in columns], [n for n in OWNER_COLUMNS + ["actions"] if n in dict(columns)]
-    problems += _headings(ws, columns, where)
+    problems += headings(ws, columns, where)
     if problems:
         raise IngestError("\n".join([f"{path.name}: nothing was imported: the workbook's columns were changed", *problems[:25]]))
-    last = ws.max_row
-    while last > HEADER_ROW and all(ws.cell(last, c).value in (None, "") for c in range(1, len(columns) + 1)):
-        last -= 1
+    if issued.keyed:
+        at = locate_rows(ws, issued.keys, names.index("key") + 1, len(names), where, problems)
+    else:  # layouts 1 and 2: rows by position
+        at = _positions(ws, issued, names, where, problems)
+    problems += outside(ws, len(names), None, where)
     records, blank = [], 0
-    for offset, row in enumerate(range(HEADER_ROW + 1, max(last, HEADER_ROW + len(issued.rows)) + 1)):
-        cells = {name: ws.cell(row, column).value for column, name in enumerate(names, start=1)}
-        if offset >= len(issued.rows):
-            problems.append(f"{where}, row {row}: a row that was not issued (code {cells['indicator']!r}); delete it: to report "
-                            "another indicator, add it to the catalogue (params/indicators/) and issue a new return")
-            continue
+    for offset, row in sorted(at.items(), key=lambda item: item[1]):
+        cells = {name: ws.cell(row, column) for column, name in enumerate(names, start=1)}
+        values = {name: cell.value for name, cell in cells.items()}
         code, label = issued.rows[offset]
-        if all(cells[name] in (None, "") for name in CHECKED):
-            problems.append(f"{where}, row {row}: the row issued for {code} {label} was deleted or emptied; use the workbook as issued")
-            continue
         expected = {"indicator": code, "period": label, "area_code": issued.area_code}
         for name in CHECKED:
-            if excel_text(cells[name]).strip() != expected[name]:
+            if excel_text(values[name]).strip() != expected[name]:
                 column = column_letter(names.index(name) + 1)
-                problems.append(f"{where}, row {row}, column {column} ({name}): {excel_text(cells[name])!r}, but this row was "
-                                f"issued for {expected[name]!r}; put back {expected[name]!r} (the grey cells must not change)")
-        problems += _formulas(cells, owner_columns, names, where, row)
-        owner = {name: excel_text(cells[name]).strip() for name in owner_columns}
+                moved = (f" (its row key, hidden column {column_letter(names.index('key') + 1)}, says so): rows were moved or codes "
+                         "retyped; sort whole rows, every column, or use the workbook as issued, and") if issued.keyed else ";"
+                problems.append(f"{where}, row {row}, column {column} ({name}): {excel_text(values[name])!r}, but this row was "
+                                f"issued for {expected[name]!r}{moved} put back {expected[name]!r} (the grey cells must not change)")
+        if issued.keyed:
+            for name, digest, now in zip(LOCKED, issued.locked[offset], locked_digests(values)):
+                if digest != now:
+                    problems.append(f"{where}, cell {column_letter(names.index(name) + 1)}{row} ({name}): {excel_text(values[name])!r} is "
+                                    f"not what was issued for {code} {label}; put back the value issued (the grey cells must not "
+                                    "change: ask the performance team to issue the return again if it is wrong)")
+        problems += formula_cells(cells, owner_columns, names, where, row)
+        owner = {name: excel_text(values[name]).strip() for name in owner_columns}
         if not any(owner.values()):
             blank += (code, label) not in issued.words_rows  # a words row left blank is no figure "not returned"
             continue
-        records.append({"row": row, "indicator": code, "area_code": issued.area_code, "area_name": excel_text(cells["area_name"]),
-                        "period": label, **{name: excel_text(cells.get(name)) for name in [*OWNER_COLUMNS, "actions"]}})
-    actions = _read_actions(book, issued, path, problems) if issued.layout == LAYOUT else None
+        records.append({"row": row, "indicator": code, "area_code": issued.area_code, "area_name": excel_text(values["area_name"]),
+                        "period": label, **{name: excel_text(values.get(name)) for name in [*OWNER_COLUMNS, "actions"]}})
+    actions = _read_actions(book, issued, path, problems) if issued.layout != "1" else None
     if problems:
         raise IngestError("\n".join([f"{path.name}: nothing was imported: the workbook was changed from what was issued", *problems[:25],
                                      *([f"  ... and {len(problems) - 25} more"] if len(problems) > 25 else [])]))
@@ -234,29 +278,31 @@ def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[
     return frame, notes, actions
 
 
-def _headings(ws, columns: list[tuple[str, str]], where: str) -> list[str]:  # noqa: ANN001 - an openpyxl worksheet
-    """Problems with a sheet's heading row: each column must be where it was issued."""
-    problems = []
-    for column in range(1, max(ws.max_column, len(columns)) + 1):
-        found = ws.cell(HEADER_ROW, column).value
-        expected = columns[column - 1][1] if column <= len(columns) else None
-        if (str(found).strip() if found is not None else None) != expected:
-            shown = f"{found!r}" if found is not None else "blank"
-            wanted = f"'{expected}'" if expected else f"nothing (the last column is '{columns[-1][1]}')"
-            problems.append(f"{where}, row {HEADER_ROW}, column {column_letter(column)}: heading {shown}, expected {wanted}; "
-                            "columns must not be deleted, renamed, moved or added: use the workbook as issued")
-    return problems
+def issued_by(path: str | Path) -> Issued:
+    """What a return workbook records it was issued for (its document properties)."""
+    props = _properties(Path(path))
+    if props is None:
+        raise IngestError(f"{Path(path).name}: not a return workbook issued by perfkit (its file properties do not say so)")
+    return Issued.from_properties(props)
 
 
-def _formulas(cells: dict, owned: list[str], names: list[str], where: str, row: int) -> list[str]:
-    """Problems with formulas typed in a row's owner cells."""
-    problems = []
-    for name in owned:
-        value = cells[name]
-        if isinstance(value, str) and value.startswith("=") or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
-            problems.append(f"{where}, row {row}, column {column_letter(names.index(name) + 1)} ({name}): holds a formula "
-                            f"({str(value)[:40]}); type the value itself (copy, then paste as values)")
-    return problems
+def _positions(ws, issued: Issued, names: list[str], where: str, problems: list[str]) -> dict[int, int]:  # noqa: ANN001
+    """A workbook of layout 1 or 2 (no row keys): each issued row where it was written."""
+    last = ws.max_row
+    while last > HEADER_ROW and all(ws.cell(last, c).value in (None, "") for c in range(1, len(names) + 1)):
+        last -= 1
+    at = {}
+    for offset, row in enumerate(range(HEADER_ROW + 1, max(last, HEADER_ROW + len(issued.rows)) + 1)):
+        cells = {name: ws.cell(row, column).value for column, name in enumerate(names, start=1)}
+        if offset >= len(issued.rows):
+            problems.append(f"{where}, row {row}: a row that was not issued (code {cells['indicator']!r}); delete it: to report "
+                            "another indicator, add it to the catalogue (params/indicators/) and issue a new return")
+        elif all(cells[name] in (None, "") for name in CHECKED):
+            code, label = issued.rows[offset]
+            problems.append(f"{where}, row {row}: the row issued for {code} {label} was deleted or emptied; use the workbook as issued")
+        else:
+            at[offset] = row
+    return at
 
 
 def _read_actions(book, issued: Issued, path: Path, problems: list[str]) -> pd.DataFrame:  # noqa: ANN001 - an openpyxl workbook
@@ -270,13 +316,15 @@ def _read_actions(book, issued: Issued, path: Path, problems: list[str]) -> pd.D
         return pd.DataFrame()
     ws = book[ACTIONS_SHEET]
     names = [n for n, _ in ACTION_SHEET_COLUMNS]
-    problems += _headings(ws, ACTION_SHEET_COLUMNS, where)
+    problems += headings(ws, ACTION_SHEET_COLUMNS, where)
+    problems += outside(ws, len(ACTION_SHEET_COLUMNS), None, where)
     codes = list(dict.fromkeys(c for c, _ in issued.rows))
     records = []
     for offset in range(len(issued.actions) + issued.new_actions):
         row = HEADER_ROW + 1 + offset
+        problems += formula_cells({name: ws.cell(row, column) for column, name in enumerate(names, start=1)}, NEW_ACTION_COLUMNS, names,
+                                  where, row)
         cells = {name: ws.cell(row, column).value for column, name in enumerate(names, start=1)}
-        problems += _formulas(cells, NEW_ACTION_COLUMNS, names, where, row)
         text = {name: excel_text(cells[name]).strip() for name in names}
         if offset < len(issued.actions):  # carried forward: its code and reference are locked
             code, ref = issued.actions[offset]

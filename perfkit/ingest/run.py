@@ -27,9 +27,17 @@ from perfkit.ingest.actions import (
     read_actions_file,
     stage_actions,
 )
+from perfkit.ingest.changeset import Change, apply_return, return_source
 from perfkit.ingest.denominators import from_store
 from perfkit.ingest.read import stage_frame, stage_table, unstage
-from perfkit.ingest.returned import is_return, read_return
+from perfkit.ingest.receipt import receipt_summary, write_receipt
+from perfkit.ingest.returned import (
+    DATA_SHEET,
+    Issued,
+    is_return,
+    issued_by,
+    read_return,
+)
 from perfkit.ingest.sources import SourceMapping, apply_mapping
 from perfkit.ingest.validate import PROBLEM_COLUMNS, Checked, Problem, check, drop
 from perfkit.periods import Period
@@ -95,11 +103,8 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: Sour
            period: Period | None) -> tuple[pd.DataFrame | None, tuple[str, ...], pd.DataFrame | None, pd.DataFrame | None]:
     """Put ``path``'s text cells in ``table``; return the area attributes a mapping found,
     notes (a return workbook's rows left blank), a return's action rows as text cells and the
-    source rows a mapping refused as a whole (joint returns)."""
-    if mapping is None and is_return(path):
-        rows, notes, actions = read_return(path, period)
-        stage_frame(con, rows, table)
-        return None, notes, actions, None
+    source rows a mapping refused as a whole (joint returns). (A return workbook is staged by
+    :func:`_stage_return`.)"""
     if mapping is None or mapping.layout == "canonical":
         stage_table(con, path, table)
         return None, (), None, None
@@ -111,6 +116,17 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: Sour
             notes += [note] if note else []
     stage_frame(con, raw, table)
     return attributes, tuple(notes), None, refused
+
+
+def _stage_return(con: duckdb.DuckDBPyConnection, path: Path, table: str, period: Period | None, catalogue: Catalogue,
+                  revise_published: bool) -> tuple[tuple[str, ...], pd.DataFrame | None, Issued, list[Change]]:
+    """Stage a return workbook as a change set on the store (:mod:`perfkit.ingest.changeset`):
+    its notes, action rows, what it was issued for and what it does to each row."""
+    rows, notes, actions = read_return(path, period)
+    issued = issued_by(path)
+    rows, changes = apply_return(con, rows, issued, path, catalogue, revise_published)
+    stage_frame(con, rows, table)
+    return notes, actions, issued, changes
 
 
 def _refuse_whole_rows(con: duckdb.DuckDBPyConnection, found: Checked, refused: pd.DataFrame | None, file_name: str) -> Checked:
@@ -160,6 +176,7 @@ def ingest(
     rejects: str | Path | None = None,
     period: Period | None = None,
     released: dt.date | None = None,
+    revise_published: bool = False,
 ) -> list[IngestReport]:
     """Validate every file, then write them to the store in one transaction.
 
@@ -192,6 +209,12 @@ def ingest(
         The publisher's release date of a published file (default: the mapping's ``released:``),
         recorded on each batch: a paper shows a published indicator's latest figure released by
         its meeting date (:mod:`perfkit.assess.latest`). Not after ``today``.
+    revise_published
+        Let a return workbook change figures of a period already published (refused otherwise).
+
+    A return workbook is a change set (:mod:`perfkit.ingest.changeset`): a blank cell keeps what
+    is stored. Each gets a receipt, ``<name>.receipt.txt`` beside it (what was stored, or why
+    nothing was), whose summary is among the report's notes.
 
     Raises
     ------
@@ -222,7 +245,7 @@ def ingest(
         with contextlib.suppress(duckdb.Error):  # in Jupyter, turning it off needs ipywidgets
             con.execute("SET enable_progress_bar = false")
         digests = [hashing.submit(_sha256, Path(p)) for p in paths]  # a missing file fails in staging first
-        checked, actions = [], []
+        checked, actions, returns = [], [], {}
         for number, raw_path in enumerate(paths):
             path = Path(raw_path)
             raw = f"raw_{number}"
@@ -233,11 +256,17 @@ def ingest(
                 checked.append((path, raw, f"file_{number}_clean", Checked(f"file_{number}", len(problems), bad), None))
                 actions.append(found_actions)
                 continue
-            attributes, read_notes, action_cells, refused = _stage(con, path, raw, mapping, period)
+            if mapping is None and is_return(path):
+                read_notes, action_cells, issued, changes = _stage_return(con, path, raw, period, catalogue, revise_published)
+                attributes, refused, file_name = None, None, f"{path.name}: sheet '{DATA_SHEET}'"
+                returns[path] = (issued, changes)
+            else:
+                attributes, read_notes, action_cells, refused = _stage(con, path, raw, mapping, period)
+                file_name = path.name
             actions.append(_return_actions(action_cells, catalogue, path, today or dt.date.today()))
             tolerance = mapping.value_tolerance if mapping else None
             published = mapping is not None and mapping.layout != "canonical" and not mapping.strict
-            found = check(con, raw, catalogue, path.name, today=today, value_tolerance=tolerance, name=f"file_{number}", flag_disagreement=published,
+            found = check(con, raw, catalogue, file_name, today=today, value_tolerance=tolerance, name=f"file_{number}", flag_disagreement=published,
                           mapping=mapping.name if mapping is not None and mapping.layout != "canonical" else None)
             found = _refuse_whole_rows(con, found, refused, path.name)
             if attributes is not None:
@@ -252,7 +281,7 @@ def ingest(
                 "actions": rows.drop(columns="row") if rows is not None else None,
                 "file_name": path.name,
                 "sha256": digest.result(),
-                "source": mapping.name if mapping else "canonical",
+                "source": mapping.name if mapping else (return_source(returns[path][0]) if path in returns else "canonical"),
                 "attributes": attributes,
                 "rejected": found.rows,
                 "perfkit_version": __version__,
@@ -270,12 +299,19 @@ def ingest(
             raise
         reports = []
         for number, ((path, raw, _clean, found, _attributes), result, rejected) in enumerate(zip(checked, results, saved)):
-            reports.append(IngestReport(path, result, rejected, found.notes, found.flagged))
+            notes = found.notes
+            if path in returns:  # the owner's receipt, beside the workbook
+                notes += (receipt_summary(path, result, returns[path][1]), write_receipt(path, result, returns[path][1]))
+            reports.append(IngestReport(path, result, rejected, notes, found.flagged))
             drop(con, f"file_{number}")
             unstage(con, raw)
-    except BaseException:
+    except BaseException as exc:
         hashing.shutdown(cancel_futures=True)
         db.close()
+        if isinstance(exc, IngestError):  # each return workbook's receipt says nothing was stored, and why
+            for raw_path in paths:
+                if is_return(Path(raw_path)):
+                    write_receipt(Path(raw_path), None, [], str(exc))
         if not existed:  # a refused first import leaves no empty store behind
             for leftover in (store, store.with_name(store.name + ".wal")):
                 leftover.unlink(missing_ok=True)

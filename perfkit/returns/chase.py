@@ -28,7 +28,7 @@ from perfkit.config.catalogue import Indicator
 from perfkit.config.papers import ReportParams
 from perfkit.contract import OFF_TARGET
 from perfkit.periods import Freq, Period
-from perfkit.returns.due import due_rows
+from perfkit.returns.due import due_rows, owner_due
 from perfkit.spreadsheet import write_csv
 
 __all__ = ["CheckResult", "ISSUES", "MISSING", "check", "commentary_required", "run_check", "run_checks", "write_check"]
@@ -47,7 +47,7 @@ ISSUES = {
 }
 #: The findings that mean a figure the paper needs is missing (``--strict`` fails on them).
 MISSING = ("overdue", "not returned", "no commentary")
-COLUMNS = ["directorate", "owner", "name", "email", "indicator", "title", "period", "issue", "detail", "due", "action"]
+COLUMNS = ["directorate", "owner", "name", "email", "deputy_email", "indicator", "title", "period", "issue", "detail", "due", "action"]
 
 
 def commentary_required(ind: Indicator, default: str, rag_: str | None) -> bool:
@@ -178,6 +178,7 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
     calendar = params.catalogue.calendar
     due_date = calendar.due_for(period) if calendar else None
     owed = due_rows(params, period, slugs)
+    period_ = period
     mine = rows[rows["area_code"].eq(council.area_code)]
     stored = {(r.indicator, r.period): r for r in mine.itertuples()}
     by_indicator = dict(tuple(mine.groupby("indicator", sort=False))) if len(mine) else {}  # each indicator's rows, for SPC
@@ -186,9 +187,11 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
 
     def add(r, issue: str, detail: str, period: Period | None = None) -> None:  # noqa: ANN001
         contact = owners.get(r.owner, {})
+        due = owner_due(contact, period_, due_date)
         findings.append({"directorate": r.directorate_name, "owner": r.owner, "name": contact.get("name", ""), "email": contact.get("email", ""),
+                         "deputy_email": (contact.get("deputy") or {}).get("email", ""),
                          "indicator": r.indicator, "title": params.catalogue[r.indicator].title, "period": (period or r.period).label, "issue": issue,
-                         "detail": detail, "due": due_date.isoformat() if due_date else "", "action": ISSUES[issue]})
+                         "detail": detail, "due": due.isoformat() if due else "", "action": ISSUES[issue]})
 
     returned, statuses = [], []
     for r in owed.itertuples():
@@ -198,9 +201,10 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
         statuses.append(got.status if got is not None else None)
         fmt = lambda v: format_value(v, ind.unit.value, ind.decimals)  # noqa: E731
         if got is None:
-            late = due_date is not None and today > due_date
+            due = owner_due(owners.get(r.owner, {}), period, due_date)  # an owner may have an extension
+            late = due is not None and today > due
             add(r, "overdue" if late else "not returned",
-                _due_words(due_date, today) if due_date else "no due date set")
+                _due_words(due, today) if due else "no due date set")
             continue
         if got.status == "missing":
             add(r, "returned as missing", got.status_reason or "no reason given")

@@ -3,6 +3,7 @@ owed, by directorate and owner."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 
@@ -12,7 +13,14 @@ from perfkit.config.catalogue import Indicator
 from perfkit.errors import ConfigError
 from perfkit.periods import Freq, Period, parse_period
 
-__all__ = ["due_rows", "owner_slug", "periods_due", "reporting_quarter"]
+__all__ = ["due_rows", "owner_due", "owner_slug", "periods_due", "reporting_quarter"]
+
+
+def owner_due(contact: dict, quarter: Period, due: dt.date | None) -> dt.date | None:
+    """An owner's due date for ``quarter``: the calendar's, unless ``params/owners.yaml`` extends
+    it for them (``extended: {"2026/27 Q1": 2026-07-31}``); the one rule the workbook and the check read."""
+    extended = (contact or {}).get("extended") or {}
+    return extended.get(quarter.label, due)
 
 
 def owner_slug(owner: str) -> str:

@@ -84,7 +84,7 @@ def test_check_command_and_strict(quarter):
     assert f"0 of {owed} figures due for 2026/27 Q1 received; {owed} overdue" in " ".join(late.stdout.split())
     chase = pd.read_csv(root / "outputs" / "2026-27-q1" / "data-check.csv")
     assert (chase.loc[chase["issue"] == "overdue", "email"].str.endswith("@kestrelvale.example")).all()
-    path = fill(_books["head-of-safeguarding"], {"CS_REPEAT_CP": {"value": 17.0}})
+    path = fill(_books["head-of-safeguarding"], {"CS_REPEAT_CP": {"value": 17.0, "numerator": 17, "denominator": 100}})
     run_cli(root, "ingest", str(path), "--period", "2026/27 Q1")
     refused = run_cli(root, "build", "--period", "2026/27 Q1", "--directorate", SLUG, "--format", "html", "--strict", check=False)
     assert refused.returncode == 1 and "--strict:" in refused.stderr and "nothing was built" in refused.stderr

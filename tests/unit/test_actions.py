@@ -84,7 +84,7 @@ def test_a_return_updates_carried_actions_adds_new_ones_and_stores_a_headline(qu
     first = _actions_rows(path)[0]
     code, ref = first["indicator"], first["ref"]
     words_row = {"headline": "Fewer late assessments after the new triage; still short of target."}
-    fill(path, {code: {"value": 50, **words_row}})  # a monthly indicator's months take the value; its quarter's row the headline
+    fill(path, {code: {"value": 50, "numerator": 50, "denominator": 100, **words_row}})  # a monthly indicator's months take the value; its quarter's row the headline
     _fill_actions(path, {"status": "complete", "progress": "Done: the audit was completed in May."},
                   {"indicator": code, "action": "Weekly review of every assessment past 40 days.", "owner": "Team Manager, Assessment",
                    "due": dt.datetime(2026, 9, 30), "status": "not started"})
@@ -122,7 +122,7 @@ def test_a_bad_action_refuses_the_whole_return_naming_the_sheet_row_column_and_f
     catalogue = load_catalogue(root / "params")
     path = _with_carried(books)
     code = _actions_rows(path)[0]["indicator"]
-    fill(path, {code: {"value": 50, "headline": "A headline that must not be stored without its actions."}})
+    fill(path, {code: {"value": 50, "numerator": 50, "denominator": 100, "headline": "A headline that must not be stored without its actions."}})
     cells, said = BAD[case]
     _fill_actions(path, cells, None)
     before = dump_store(store)
