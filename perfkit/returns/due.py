@@ -46,11 +46,14 @@ def reporting_quarter(period: str | Period) -> Period:
 
 def due_rows(params, quarter: Period, slugs: Iterable[str] | None = None) -> pd.DataFrame:  # noqa: ANN001 - ReportParams
     """Every row owed for ``quarter``: directorate (slug), owner, indicator and period, in
-    directorate and catalogue order."""
+    directorate and catalogue order. Only the council's own indicators are owed (a published
+    one, with a ``publisher``, is read from the publisher's file)."""
     rows = []
     for slug in slugs or params.directorates:
         directorate = params.directorate(slug)
         for code in params.indicators_of(directorate.slug):
             ind = params.catalogue[code]
+            if ind.publisher:  # a published figure comes from its publisher's file, not from an owner's return
+                continue
             rows += [(directorate.slug, directorate.name, ind.owner, code, p) for p in periods_due(ind, quarter)]
     return pd.DataFrame(rows, columns=["directorate", "directorate_name", "owner", "indicator", "period"])
