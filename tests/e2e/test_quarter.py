@@ -93,3 +93,26 @@ def test_check_command_and_strict(quarter):
     assert wrong.returncode == 1 and "this is the return for 2026/27 Q1, not 2026/27 Q2" in wrong.stderr
     bad = run_cli(root, "returns", "--period", "2026/27", check=False)
     assert bad.returncode == 1 and "returns are collected for a quarter" in bad.stderr
+
+
+def test_a_sorted_workbook_resaved_by_libreoffice_stores_the_right_figures(quarter, tmp_path):
+    """An owner sorts the Return sheet and LibreOffice saves it: the row keys travel with the rows and
+    the document properties survive, so each figure is stored against its own indicator."""
+    from ..unit.test_return_keys import EARLY_HELP, FILLED, sort_rows, stored
+
+    soffice = shutil.which("libreoffice") or shutil.which("soffice")
+    assert soffice, "LibreOffice is needed (.ci/run installs Debian's libreoffice-calc-nogui)"
+    root, store, books = quarter
+    sorted_ = sort_rows(fill(books[EARLY_HELP], FILLED, out=tmp_path / "filled.xlsx"), tmp_path / "sorted.xlsx")
+    (tmp_path / "lo-out").mkdir()
+    proc = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+                           "--outdir", str(tmp_path / "lo-out"), str(sorted_)], capture_output=True, text=True, timeout=180)
+    resaved = tmp_path / "lo-out" / "sorted.xlsx"
+    assert proc.returncode == 0 and resaved.is_file(), proc.stderr
+    params = load_params(root / "params")
+    [report] = ingest([resaved], store, params.catalogue, today=dt.date(2026, 7, 25))
+    assert report.result.added > 0
+    reref = stored(store, "CS_REREF")[Q.label]
+    assert (reref["value"], reref["numerator"], reref["denominator"]) == (31.5, 63, 200)
+    assert reref["commentary"] == "Up on last quarter: audit under way."
+    assert [stored(store, "CS_REFERRALS")[m]["value"] for m in ("2026-04", "2026-05", "2026-06")] == [410, 410, 410]
