@@ -61,6 +61,7 @@ from perfkit.report.shell import (
     labelled,
     load_inputs,
     paper_header,
+    revised_note,
     spc_icons,
     stacked,
 )
@@ -252,6 +253,9 @@ class DirectoratePaper(PaperSections):
         year = status_note(r["ytd_status"], r["ytd_status_reason"]) if isinstance(r["ytd_kind"], str) else ""
         if year and year != now:
             lines.append((f"Data ({r['ytd_kind']})", year))
+        revised = revised_note(self.inputs.revised, r, self.inputs.params.catalogue[r["indicator"]])
+        if revised:
+            lines.append(("Revised", revised))
         if parts_text(r, self.small):
             lines.append((f"By {r['parts'][0]['period'].freq.value}", parts_text(r, self.small)))
         if isinstance(r.get("headline"), str):

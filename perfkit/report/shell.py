@@ -40,7 +40,7 @@ from perfkit.provenance import provenance
 from perfkit.report.wording import flagged_figure
 from perfkit.store.store import Store
 
-__all__ = ["ASSURANCE_SHORT", "Inputs", "PaperSections", "SPC_SHORT", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "paper_header", "rag_sentence", "spc_icons", "stacked"]
+__all__ = ["ASSURANCE_SHORT", "Inputs", "PaperSections", "SPC_SHORT", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "revised_note", "revised_since_reported", "paper_header", "rag_sentence", "spc_icons", "stacked"]
 
 
 
@@ -54,6 +54,7 @@ class Inputs:
     root: Path
     imports: pd.DataFrame | None = None  # the store's import batches (batch_id, imported_at), for "data as at"
     actions: pd.DataFrame | None = None  # the council's stored action rows (perfkit.store.actions), latest versions
+    revised: pd.DataFrame | None = None  # figures revised after a publication showed them: what it showed, and when (:func:`revised_since_reported`)
 
     def for_audience(self, paper: object) -> Inputs:
         """The inputs a paper (its params) may see: a public paper's rows have small numbers
@@ -63,7 +64,10 @@ class Inputs:
         publish = paper.withheld_commentary == "publish"
         rows = suppress_small_numbers(self.rows, self.params.catalogue, self.council.disclosure_threshold, publish_words=publish)
         actions = withhold_actions(self.actions, rows, publish_words=publish)
-        return Inputs(self.params, self.council, rows, self.root, self.imports, actions)
+        revised = self.revised
+        if revised is not None and len(revised):  # what was shown before is withheld as the figure would be
+            revised = suppress_small_numbers(revised, self.params.catalogue, self.council.disclosure_threshold, publish_words=publish)
+        return Inputs(self.params, self.council, rows, self.root, self.imports, actions, revised)
 
 
 def load_inputs(
@@ -81,7 +85,25 @@ def load_inputs(
         rows = db.observations(indicators, KINDS[per].areas(params, indicators, subject, {}, area or council.area_code), released=True)
         imports = db.batches()[["batch_id", "imported_at"]]
         actions = db.actions(indicators, [area or council.area_code])
-    return Inputs(params, council, rows, proj.root, imports, actions)
+        revised = revised_since_reported(db, indicators, area or council.area_code)
+    return Inputs(params, council, rows, proj.root, imports, actions, revised)
+
+
+def revised_since_reported(db: Store, indicators: list[str], area: str) -> pd.DataFrame:
+    """Each stored figure of ``area`` revised after a publication showed it: the version the latest
+    such publication read (its value, counts and status) and ``reported_at``, when it was published.
+    A figure revised back to what was published is not listed."""
+    from perfkit.store.store import with_periods
+
+    frame = db.con.execute(
+        """SELECT r.* EXCLUDE (new_value, new_status, revised_by_batch, revised_at), p.published_at AS reported_at
+           FROM revisions r JOIN publications p ON r.batch_id <= p.max_batch_id AND r.revised_by_batch > p.max_batch_id
+           JOIN observations o USING (indicator, area_code, period_type, period_start)
+           WHERE r.area_code = ? AND list_contains(?, r.indicator)
+             AND (o.value IS DISTINCT FROM r.value OR o.status IS DISTINCT FROM r.status)
+           QUALIFY row_number() OVER (PARTITION BY r.indicator, r.period_type, r.period_start ORDER BY p.published_at DESC) = 1""",
+        [area, list(indicators)]).df()
+    return with_periods(frame)
 
 
 def _date(value: object) -> str:
@@ -275,3 +297,21 @@ class PaperSections:
 
     def contact(self) -> Block:
         return contact_block(self.settings)
+
+
+def revised_note(revised, r, ind) -> str:  # noqa: ANN001 - Inputs.revised, a scorecard row, an Indicator
+    """'Revised since reported to committee on 1 August 2026: was 31.5%.' for a figure of the
+    reporting period (or a month of it) changed after a publication showed it; '' if none was."""
+    from perfkit.formatting import format_value
+
+    if revised is None or revised.empty:
+        return ""
+    within = pd.Series([r["period"].contains(p) for p in revised["period"]], index=revised.index, dtype=bool)
+    mine = revised[revised["indicator"].eq(r["indicator"]) & within]
+    said = []
+    for x in mine.sort_values("period_start").itertuples():
+        was = format_value(x.value, ind.unit.value, ind.decimals) if x.status in ("ok", "provisional") and x.value == x.value else "not shown"
+        what = f"{x.period.label} " if x.period != r["period"] else ""
+        said.append(f"revised since reported to committee on {x.reported_at:%-d %B %Y}: {what}was {was}")
+    text = "; ".join(said) + "."
+    return text[0].upper() + text[1:] if said else ""

@@ -343,3 +343,28 @@ def test_a_deputy_and_an_extension_from_owners_yaml(quarter):
     assert "overdue" in set(late.loc[["Head of Early Help and Assessment"]])
     deputy = found.findings[found.findings["owner"] == "Head of Safeguarding"]["deputy_email"]
     assert set(deputy) == {"ade.okoro@kestrelvale.example"}
+
+
+def test_a_figure_revised_after_publication_is_marked_in_the_next_paper(quarter, tmp_path):
+    from bs4 import BeautifulSoup
+
+    from perfkit.blocks.html import render
+    from perfkit.blocks.model import block_data
+    from perfkit.report import DirectoratePaper
+
+    root, store, books = quarter
+    catalogue = load_catalogue(root / "params")
+    ingest([fill(books[EARLY_HELP], FILLED, out=tmp_path / "first.xlsx")], store, catalogue, today=TODAY)
+
+    def said() -> str:
+        paper = DirectoratePaper.load(RETURNS_DIRECTORATE, Q, store=store, root=root)
+        text = " ".join(BeautifulSoup(render(block_data(paper.scorecard())), "html.parser").get_text(" ", strip=True).split())
+        return text.split("[CS_REREF]")[1].split("[CS_")[0]  # the indicator's row and its notes
+
+    assert "Revised" not in said()
+    with Store(store) as db:  # the period published, reading every batch so far
+        db.con.execute("INSERT INTO publications SELECT 1, ?, TIMESTAMP '2026-08-01 10:00:00', 'officer', max(batch_id), 'published/x' FROM batches",
+                       [Q.label])
+    later = fill(books[EARLY_HELP], {"CS_REREF": {"value": 32.0, "numerator": 64, "denominator": 200}}, out=tmp_path / "later.xlsx")
+    ingest([later], store, catalogue, today=TODAY, revise_published=True)
+    assert "Revised: Revised since reported to committee on 1 August 2026: was 31.5%." in said()
