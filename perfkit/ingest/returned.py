@@ -112,6 +112,7 @@ class Issued:
     issue: str = ""  # this issue's id (layout 3): part of every row key
     stored: tuple[int, ...] = ()  # the batch each row's stored figure came from when issued (0: none), in sheet order
     locked: tuple[tuple[str, ...], ...] = ()  # digests of each row's LOCKED cells as issued, in sheet order
+    action_locked: tuple[str, ...] = ()  # digests of each carried action's wording as issued, as ``actions`` lists them
 
     @property
     def keys(self) -> list[str]:
@@ -136,6 +137,7 @@ class Issued:
             "rows": ";".join(f"{c}|{p}" for c, p in self.rows), "due": self.due.isoformat() if self.due else "",
             "layout": self.layout, "actions": ";".join(f"{c}|{r}" for c, r in self.actions), "new_actions": str(self.new_actions),
             "issue": self.issue, "stored": ";".join(str(b) for b in self.stored), "locked": ";".join(",".join(d) for d in self.locked),
+            "action_locked": ";".join(self.action_locked),
         }
 
     @classmethod
@@ -148,7 +150,7 @@ class Issued:
         locked = tuple(tuple(d.split(",")) for d in listed("locked"))
         return cls(props.get("council", ""), props.get("area_code", ""), parse_period(props["period"]), props.get("directorate", ""),
                    props.get("owner", ""), pairs("rows"), due, pairs("actions"), new, props.get("layout", "1"),  # type: ignore[arg-type]
-                   props.get("issue", "").strip("-"), stored, locked)
+                   props.get("issue", "").strip("-"), stored, locked, tuple(listed("action_locked")))
 
     @property
     def columns(self) -> list[tuple[str, str]]:
@@ -319,14 +321,28 @@ def _read_actions(book, issued: Issued, path: Path, problems: list[str]) -> pd.D
     problems += headings(ws, ACTION_SHEET_COLUMNS, where)
     problems += outside(ws, len(ACTION_SHEET_COLUMNS), None, where)
     codes = list(dict.fromkeys(c for c, _ in issued.rows))
-    records = []
+    keyed = issued.keyed and len(issued.action_locked) == len(issued.actions)
+    carried = {key: n for n, key in enumerate(issued.actions)}
+    records, seen = [], {}
     for offset in range(len(issued.actions) + issued.new_actions):
         row = HEADER_ROW + 1 + offset
         problems += formula_cells({name: ws.cell(row, column) for column, name in enumerate(names, start=1)}, NEW_ACTION_COLUMNS, names,
                                   where, row)
         cells = {name: ws.cell(row, column).value for column, name in enumerate(names, start=1)}
         text = {name: excel_text(cells[name]).strip() for name in names}
-        if offset < len(issued.actions):  # carried forward: its code and reference are locked
+        if keyed and text["ref"]:  # a carried action, wherever sorting put it: found by its code and reference
+            code, ref = text["indicator"], text["ref"]
+            if (code, ref) not in carried or (code, ref) in seen:
+                problems.append(f"{where}, row {row}: action {ref} of {code or '(blank)'} was not carried on this return"
+                                f"{' or appears twice' if (code, ref) in seen else ''}; use the workbook as issued")
+                continue
+            seen[(code, ref)] = row
+            if fingerprint(cells["action"]) != issued.action_locked[carried[(code, ref)]]:
+                problems.append(f"{where}, row {row}, column E (action): the wording is not what was issued for action {ref} of {code}: "
+                                "rows were moved or codes retyped, or the wording edited; sort whole rows, every column, or use the "
+                                "workbook as issued (the grey cells must not change)")
+                continue
+        elif not keyed and offset < len(issued.actions):  # layout 2: carried forward in order, code and reference locked
             code, ref = issued.actions[offset]
             if (text["indicator"], text["ref"]) != (code, ref):
                 problems.append(f"{where}, row {row}: issued for action {ref} of {code}, but it says {text['ref'] or '(blank)'} of "
@@ -343,6 +359,10 @@ def _read_actions(book, issued: Issued, path: Path, problems: list[str]) -> pd.D
         records.append({"row": row, "indicator": code, "area_code": issued.area_code, "period": issued.action_period(code), "ref": ref,
                         "action": text["action"], "owner": text["owner"], "due": cells["due"] if isinstance(cells["due"], dt.date) else text["due"],
                         "status": text["status"], "progress": text["progress"]})
+    for code, ref in issued.actions if keyed else ():
+        if (code, ref) not in seen:
+            problems.append(f"{where}: the row carried for action {ref} of {code} was deleted or its code or reference emptied; "
+                            "use the workbook as issued")
     for row in range(HEADER_ROW + 1 + len(issued.actions) + issued.new_actions, ws.max_row + 1):
         if any(ws.cell(row, c).value not in (None, "") for c in range(1, len(names) + 1)):
             problems.append(f"{where}, row {row}: a row below the rows issued for new actions; there is room for {issued.new_actions} "

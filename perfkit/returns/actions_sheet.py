@@ -14,6 +14,7 @@ import pandas as pd
 
 from perfkit.config.catalogue import Catalogue
 from perfkit.contract import ACTION_STATUSES, OPEN_ACTIONS
+from perfkit.ingest.return_sheet import fingerprint
 from perfkit.ingest.returned import (
     ACTION_SHEET_COLUMNS,
     ACTIONS_SHEET,
@@ -57,9 +58,11 @@ def carried_actions(store: Path, area: str, rows: tuple[tuple[str, str], ...]) -
     return pd.DataFrame(out, columns=["indicator", "ref", "action", "owner", "due", "status", "last_progress", "progress"])
 
 
-def write_actions_sheet(book, issued: Issued, catalogue: Catalogue, carried: pd.DataFrame) -> None:  # noqa: ANN001 - an openpyxl workbook
+def write_actions_sheet(book, issued: Issued, catalogue: Catalogue, carried: pd.DataFrame) -> tuple[str, ...]:  # noqa: ANN001 - an openpyxl workbook
     """Add the Actions sheet to ``book``: ``carried`` rows (as :func:`carried_actions` gives them,
-    in the order ``issued.actions`` records), then ``issued.new_actions`` blank rows."""
+    in the order ``issued.actions`` records), then ``issued.new_actions`` blank rows. Returns the
+    digests of the carried actions' wording, which the workbook's properties record (so a carried
+    row is read by its code and reference wherever sorting puts it, and a retyped one is caught)."""
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -76,6 +79,7 @@ def write_actions_sheet(book, issued: Issued, catalogue: Catalogue, carried: pd.
         cell.font, cell.alignment = Font(bold=True), wrap
     by_ref = {(r["indicator"], r["ref"]): r for r in carried.to_dict("records")}
     rows = [by_ref[key] for key in issued.actions] + [None] * issued.new_actions
+    digests = []
     for offset, action in enumerate(rows):
         row = HEADER_ROW + 1 + offset
         if action is not None:
@@ -94,6 +98,8 @@ def write_actions_sheet(book, issued: Issued, catalogue: Catalogue, carried: pd.
                 cell.fill = grey
             if name == "due":
                 cell.number_format = "yyyy-mm-dd"
+            if name == "action" and action is not None:
+                digests.append(fingerprint(cell.value))
             cell.alignment = wrap
         ws.row_dimensions[row].height = 15 * max(1, -(-len(str(cells.get("action") or "")) // (WIDTHS["action"] - 2))) + 3
     last = HEADER_ROW + len(rows)
@@ -122,3 +128,4 @@ def write_actions_sheet(book, issued: Issued, catalogue: Catalogue, carried: pd.
     ws.page_setup.orientation, ws.page_setup.paperSize = "landscape", ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    return tuple(digests)

@@ -212,8 +212,8 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
     help_.page_setup.paperSize = help_.PAPERSIZE_A4
     help_.sheet_properties.pageSetUpPr.fitToPage = True
     help_.page_setup.fitToWidth, help_.page_setup.fitToHeight = 1, 0
-    write_actions_sheet(book, issued, catalogue, carried if carried is not None else pd.DataFrame(columns=["indicator", "ref"]))
-    issued = replace(issued, locked=tuple(locked))
+    wording = write_actions_sheet(book, issued, catalogue, carried if carried is not None else pd.DataFrame(columns=["indicator", "ref"]))
+    issued = replace(issued, locked=tuple(locked), action_locked=wording)
     for name, value in issued.properties().items():
         book.custom_doc_props.append(StringProperty(name=PREFIX + name, value=value or "-"))
     book.properties.title = f"Performance return {issued.period.label}: {issued.owner}"

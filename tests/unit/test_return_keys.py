@@ -368,3 +368,37 @@ def test_a_figure_revised_after_publication_is_marked_in_the_next_paper(quarter,
     later = fill(books[EARLY_HELP], {"CS_REREF": {"value": 32.0, "numerator": 64, "denominator": 200}}, out=tmp_path / "later.xlsx")
     ingest([later], store, catalogue, today=TODAY, revise_published=True)
     assert "Revised: Revised since reported to committee on 1 August 2026: was 31.5%." in said()
+
+
+def test_carried_actions_are_read_by_their_reference_wherever_sorting_puts_them(quarter, tmp_path):
+    from perfkit.ingest.returned import ACTION_SHEET_COLUMNS, ACTIONS_SHEET
+
+    root, store, books = quarter
+    catalogue = load_catalogue(root / "params")
+    acol = {name: n for n, (name, _) in enumerate(ACTION_SHEET_COLUMNS, start=1)}
+    path = next(p for p in books.values() if sum(1 for r in range(HEADER_ROW + 1, HEADER_ROW + 12)
+                                                  if openpyxl.load_workbook(p)[ACTIONS_SHEET].cell(r, acol["ref"]).value) >= 2)
+    book = openpyxl.load_workbook(path)
+    ws = book[ACTIONS_SHEET]
+    carried = [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, acol["ref"]).value]
+    first, second = carried[:2]
+    keys = {r: (ws.cell(r, acol["indicator"]).value, ws.cell(r, acol["ref"]).value) for r in (first, second)}
+    for r in (first, second):
+        ws.cell(r, acol["status"]).value, ws.cell(r, acol["progress"]).value = "on track", f"progress on {keys[r][1]} of {keys[r][0]}"
+    for c in range(1, len(ACTION_SHEET_COLUMNS) + 1):  # the two carried rows sorted the other way round: whole rows
+        ws.cell(first, c).value, ws.cell(second, c).value = ws.cell(second, c).value, ws.cell(first, c).value
+    book.save(tmp_path / "sorted.xlsx")
+    ingest([tmp_path / "sorted.xlsx"], store, catalogue, today=TODAY)
+    with Store(store, read_only=True) as db:
+        now = db.actions(None, [HOME])
+    now = now[[p == Q for p in now["period"]]]
+    for code, ref in keys.values():
+        [progress] = now.loc[now["indicator"].eq(code) & now["ref"].eq(ref), "progress"]
+        assert progress == f"progress on {ref} of {code}"
+    # swapped again and the codes and references retyped where they were: refused
+    for name in ("indicator", "ref"):
+        ws.cell(first, acol[name]).value, ws.cell(second, acol[name]).value = ws.cell(second, acol[name]).value, ws.cell(first, acol[name]).value
+    book.save(tmp_path / "retyped.xlsx")
+    if keys[first] != keys[second] and ws.cell(first, acol["action"]).value != ws.cell(second, acol["action"]).value:
+        with pytest.raises(IngestError, match=r"retyped.xlsx: sheet 'Actions', row \d+, column E \(action\): the wording is not what was issued"):
+            ingest([tmp_path / "retyped.xlsx"], store, catalogue, today=TODAY)
