@@ -359,7 +359,7 @@ def compared_with(row: pd.Series) -> tuple[str, ...]:
 CHECK_MARKS = {
     "overdue": "not returned", "not returned": "not returned", "returned as missing": "returned as missing",
     "provisional": "provisional", "implausible": "unusual value", "unusual": "unusual value", "no commentary": "no commentary",
-}
+    "no counts": "returned without counts"}
 
 
 def check_marks(findings: pd.DataFrame, code: str) -> str:
@@ -381,6 +381,7 @@ def completeness_text(result) -> str:  # noqa: ANN001 - a perfkit.returns.chase.
     groups = [
         (("overdue", "not returned"), "Not returned, so not shown", True),
         (("returned as missing",), "Returned as not available", False),
+        (("no counts",), "Returned without the counts the quarter's rate is worked out from, so not shown", True),
         (("provisional",), "Provisional, and may be revised", False),
         (("implausible", "unusual"), "Unusual, and being checked with the owner", False),
         (("no commentary",), "Red or amber without the owner's commentary", False),

@@ -24,7 +24,7 @@ import pandas as pd
 
 from perfkit.assess.rag import rag
 from perfkit.atomic import write_text
-from perfkit.config.catalogue import Indicator
+from perfkit.config.catalogue import Aggregation, Indicator
 from perfkit.config.papers import ReportParams
 from perfkit.contract import OFF_TARGET
 from perfkit.periods import Freq, Period
@@ -41,12 +41,13 @@ ISSUES = {
     "provisional": "confirm or revise the figure before publication",
     "suppressed": "withheld as a small number: check the reason",
     "no commentary": "ask the owner for commentary",
+    "no counts": "ask the owner for the numerator and denominator: the quarter's rate is worked out from them",
     "implausible": "query the figure with the owner",
     "unusual": "query the figure with the owner",
     "no target": "set a target in the catalogue (params/indicators/)",
 }
 #: The findings that mean a figure the paper needs is missing (``--strict`` fails on them).
-MISSING = ("overdue", "not returned", "no commentary")
+MISSING = ("overdue", "not returned", "no commentary", "no counts")
 COLUMNS = ["directorate", "owner", "name", "email", "deputy_email", "indicator", "title", "period", "issue", "detail", "due", "action"]
 
 
@@ -73,8 +74,10 @@ class CheckResult:
     @property
     def received(self) -> pd.Series:
         """Each figure due that came in as a figure (withheld or provisional ones too); one
-        returned as missing was returned, but not received."""
-        return self.due["returned"] & self.due["status"].ne("missing")
+        returned as missing, or a rate's month without the counts its quarter is worked out
+        from, was returned, but not received."""
+        uncounted = self.due["uncounted"] if "uncounted" in self.due else False
+        return self.due["returned"] & self.due["status"].ne("missing") & ~pd.Series(uncounted, index=self.due.index, dtype=bool)
 
     def summary(self) -> pd.DataFrame:
         """Per directorate: figures due, returned, received as figures, and the count of each finding."""
@@ -193,12 +196,17 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
                          "indicator": r.indicator, "title": params.catalogue[r.indicator].title, "period": (period or r.period).label, "issue": issue,
                          "detail": detail, "due": due.isoformat() if due else "", "action": ISSUES[issue]})
 
-    returned, statuses = [], []
+    returned, statuses, uncounted = [], [], []
     for r in owed.itertuples():
         ind = params.catalogue[r.indicator]
         got = stored.get((r.indicator, r.period))
         returned.append(got is not None)
         statuses.append(got.status if got is not None else None)
+        # a rate's month without its counts: the quarter the paper shows cannot be worked out (README, "Running a quarter")
+        uncounted.append(got is not None and got.status in ("ok", "provisional") and ind.aggregation is Aggregation.RATE
+                         and ind.freq is Freq.MONTH and (got.numerator != got.numerator or got.denominator != got.denominator))
+        if uncounted[-1]:
+            add(r, "no counts", "a rate returned without its numerator and denominator, so the quarter cannot be shown")
         fmt = lambda v: format_value(v, ind.unit.value, ind.decimals)  # noqa: E731
         if got is None:
             due = owner_due(owners.get(r.owner, {}), period, due_date)  # an owner may have an extension
@@ -228,7 +236,7 @@ def check(params, council, rows: pd.DataFrame, period: Period, slugs: Iterable[s
         spc_note = _spc_note(by_indicator[r.indicator], ind, council.area_code, r.period)
         if spc_note:
             add(r, "unusual", spc_note)
-    owed = owed.assign(returned=returned, status=statuses)
+    owed = owed.assign(returned=returned, status=statuses, uncounted=uncounted)
     quarter_rags = _quarter_rags(params, mine, owed, period)
     for (slug, code), group in owed.groupby(["directorate", "indicator"], sort=False):
         ind = params.catalogue[code]

@@ -402,3 +402,27 @@ def test_carried_actions_are_read_by_their_reference_wherever_sorting_puts_them(
     if keys[first] != keys[second] and ws.cell(first, acol["action"]).value != ws.cell(second, acol["action"]).value:
         with pytest.raises(IngestError, match=r"retyped.xlsx: sheet 'Actions', row \d+, column E \(action\): the wording is not what was issued"):
             ingest([tmp_path / "retyped.xlsx"], store, catalogue, today=TODAY)
+
+
+def test_check_and_the_paper_agree_a_rate_without_counts_cannot_be_shown(quarter, tmp_path):
+    """A rate's months stored without counts (through a canonical file: a return refuses them) are
+    returned but not received: the check chases them and the paper's paragraph says why they are not shown."""
+    from perfkit.config.council import load_council
+    from perfkit.config.papers import load_params
+    from perfkit.report.wording import completeness_text
+    from perfkit.returns.chase import check
+
+    from ..helpers import write_csv
+
+    root, store, _books = quarter
+    params, council = load_params(root / "params"), load_council(root / "params")
+    lines = "".join(f"CS_ASSESS_45,{HOME},Kestrel Vale Borough Council,{m},88\n" for m in ("2026-04", "2026-05", "2026-06"))
+    ingest([write_csv(tmp_path / "months.csv", "indicator,area_code,area_name,period,value\n" + lines)], store, params.catalogue, today=TODAY)
+    with Store(store, read_only=True) as db:
+        rows = db.observations(None, [HOME])
+    result = check(params, council, rows, Q, [RETURNS_DIRECTORATE], today=TODAY)
+    counts = result.findings[result.findings["issue"] == "no counts"]
+    assert set(counts["period"]) == {"2026-04", "2026-05", "2026-06"} and set(counts["indicator"]) == {"CS_ASSESS_45"}
+    assert int(result.received.sum()) == int(result.due["returned"].sum()) - 3
+    text = completeness_text(result)
+    assert "Returned without the counts the quarter's rate is worked out from, so not shown: Assessments" in text
