@@ -190,7 +190,8 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
         ("", False),
         ("What to fill in (sheet 'Return', white cells):", True),
         ("value: the figure for the period, in the unit shown (a percentage as 85.5, not 0.855 or 85.5%).", False),
-        ("numerator and denominator: for a percentage or rate, the two counts it is worked out from (whole numbers).", False),
+        ("numerator and denominator: for a percentage or rate, the two counts it is worked out from (whole numbers); required where "
+         "the paper works the figure out from them (perfkit refuses a rate's row without them).", False),
         ("status: leave blank (ok) or choose provisional (may change), suppressed (withheld, a small number) or missing (with the reason in note).", False),
         ("note: why a figure is provisional, suppressed or missing.", False),
         ("headline: one short sentence (at most 150 characters) on the figure, which page 1 of the paper prints as it is.", False),
@@ -203,6 +204,9 @@ def write_workbook(path: Path, issued: Issued, catalogue: Catalogue, values: dic
         ("Please do not:", True),
         ("rename or delete sheets, columns or rows; edit the grey cells; add rows; or type formulas. perfkit refuses a changed workbook.", False),
         ("A row left wholly blank is recorded as 'not returned' and the performance team will chase it.", False),
+        ("You may sort or filter the rows (whole rows): each carries a hidden key, so every figure is read against its own indicator.", False),
+        ("Sending the workbook again? Only what you changed is stored: a blank cell keeps what was sent before. Type clear in a note, "
+         "headline or commentary to remove it.", False),
     ]
     for number, (text, strong) in enumerate(lines, start=1):
         cell = help_.cell(number, 1, safe_cell(text))
