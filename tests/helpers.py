@@ -185,6 +185,47 @@ def fill(path: Path, values: dict[str, dict[str, object]], out: Path | None = No
     return out
 
 
+#: A return owners fill in the tests of issue 24 (rows read by key, change sets): Early Help's rate with its counts and words.
+EARLY_HELP = "head-of-early-help-and-assessment"
+FILLED = {"CS_REREF": {"value": 31.5, "numerator": 63, "denominator": 200, "commentary": "Up on last quarter: audit under way."},
+          "CS_REFERRALS": {"value": 410}}
+
+
+def stored(store: Path, code: str) -> dict[str, dict]:
+    """The stored rows of ``code`` for the council, by period label."""
+    from perfkit.store.store import Store
+
+    with Store(store, read_only=True) as db:
+        rows = db.observations([code], [HOME])
+    return {r["period"].label: r for r in rows.to_dict("records")}
+
+
+def data_rows(ws) -> list[int]:  # noqa: ANN001 - an openpyxl worksheet
+    """The Return sheet's rows below the headings that hold a code."""
+    from perfkit.ingest.returned import HEADER_ROW
+
+    return [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value]
+
+
+def sort_rows(path: Path, out: Path, reverse: bool = False) -> Path:
+    """Sort the Return sheet's rows as a spreadsheet does: whole rows, every column (the hidden key too)."""
+    import openpyxl
+
+    from perfkit.ingest.returned import DATA_SHEET
+
+    col = return_columns()
+    book = openpyxl.load_workbook(path)
+    ws = book[DATA_SHEET]
+    rows = data_rows(ws)
+    values = sorted(([ws.cell(r, c).value for c in range(1, ws.max_column + 1)] for r in rows),
+                    key=lambda v: (str(v[col["indicator"] - 1]), str(v[col["period"] - 1])), reverse=reverse)
+    for r, row in zip(rows, values):
+        for c, value in enumerate(row, start=1):
+            ws.cell(r, c).value = value
+    book.save(out)
+    return out
+
+
 def set_target(root: Path, code: str, year: str, value: float) -> None:
     """Give a Children's Services indicator a target for ``year`` in the project's params."""
     import yaml

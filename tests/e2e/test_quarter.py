@@ -21,7 +21,7 @@ from perfkit.returns.due import due_rows
 from perfkit.store.store import Store
 
 from ..helpers import RETURNS_DIRECTORATE as SLUG
-from ..helpers import RETURNS_QUARTER, fill, run_cli, set_target
+from ..helpers import EARLY_HELP, FILLED, RETURNS_QUARTER, fill, run_cli, set_target, sort_rows, stored
 
 pytestmark = pytest.mark.slow
 
@@ -98,8 +98,6 @@ def test_check_command_and_strict(quarter):
 def test_a_sorted_workbook_resaved_by_libreoffice_stores_the_right_figures(quarter, tmp_path):
     """An owner sorts the Return sheet and LibreOffice saves it: the row keys travel with the rows and
     the document properties survive, so each figure is stored against its own indicator."""
-    from ..unit.test_return_keys import EARLY_HELP, FILLED, sort_rows, stored
-
     soffice = shutil.which("libreoffice") or shutil.which("soffice")
     assert soffice, "LibreOffice is needed (.ci/run installs Debian's libreoffice-calc-nogui)"
     root, store, books = quarter

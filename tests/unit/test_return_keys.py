@@ -10,7 +10,6 @@ workbook is in tests/e2e/test_quarter.py.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -24,41 +23,24 @@ from perfkit.periods import parse_period
 from perfkit.returns.workbook import write_returns
 from perfkit.store.store import Store
 
-from ..helpers import HOME, RETURNS_DIRECTORATE, RETURNS_QUARTER, assert_same_store, dump_store, fill, return_columns
+from ..helpers import (
+    EARLY_HELP,
+    FILLED,
+    HOME,
+    RETURNS_DIRECTORATE,
+    RETURNS_QUARTER,
+    assert_same_store,
+    data_rows,
+    dump_store,
+    fill,
+    return_columns,
+    sort_rows,
+    stored,
+)
 
 Q = parse_period(RETURNS_QUARTER)
 TODAY = dt.date(2026, 7, 25)
 COL = return_columns()
-EARLY_HELP = "head-of-early-help-and-assessment"
-FILLED = {"CS_REREF": {"value": 31.5, "numerator": 63, "denominator": 200, "commentary": "Up on last quarter: audit under way."},
-          "CS_REFERRALS": {"value": 410}}
-
-
-def stored(store: Path, code: str) -> dict[str, dict]:
-    """The stored rows of ``code`` for the council, by period label."""
-    with Store(store, read_only=True) as db:
-        rows = db.observations([code], [HOME])
-    return {r["period"].label: r for r in rows.to_dict("records")}
-
-
-def data_rows(ws) -> list[int]:  # noqa: ANN001
-    return [r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, 1).value]
-
-
-def sort_rows(path: Path, out: Path, key=lambda row: row[COL["indicator"] - 1], reverse: bool = False) -> Path:  # noqa: ANN001
-    """Sort the Return sheet's rows as a spreadsheet does: whole rows, every column (the hidden key too)."""
-    book = openpyxl.load_workbook(path)
-    ws = book[DATA_SHEET]
-    rows = data_rows(ws)
-    values = sorted(([ws.cell(r, c).value for c in range(1, ws.max_column + 1)] for r in rows), key=lambda v: (str(key(v)), str(v[COL["period"] - 1])),
-                    reverse=reverse)
-    for r, row in zip(rows, values):
-        for c, value in enumerate(row, start=1):
-            ws.cell(r, c).value = value
-    book.save(out)
-    return out
-
-
 def test_a_sorted_workbook_stores_each_figure_against_its_own_indicator(quarter, tmp_path):
     root, store, books = quarter
     catalogue = load_catalogue(root / "params")
