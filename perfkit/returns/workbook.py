@@ -28,7 +28,7 @@ import pandas as pd
 
 from perfkit._version import __version__
 from perfkit.atomic import atomic_path, write_text
-from perfkit.config.catalogue import Catalogue, Indicator, Unit
+from perfkit.config.catalogue import Aggregation, Catalogue, Indicator, Unit
 from perfkit.contract import STATUSES
 from perfkit.errors import ConfigError
 from perfkit.ingest.return_sheet import new_issue, row_key
@@ -66,7 +66,8 @@ def _number_format(ind: Indicator) -> str:
 
 def _validations(ws, ind_rows: list[tuple[int, Indicator]]):  # noqa: ANN001, ANN202 - openpyxl worksheet
     """Excel data validation on the owner's cells: status from the list, numbers only,
-    percentages 0 to 100, counts whole and not negative."""
+    percentages 0 to 100, counts whole and not negative (and, for a rate, asked for: its
+    counts are required)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     letter = {name: column_letter(NAMES.index(name) + 1) for name in NAMES}
@@ -80,12 +81,16 @@ def _validations(ws, ind_rows: list[tuple[int, Indicator]]):  # noqa: ANN001, AN
                               errorTitle="Number", error="Type a number, 0 or more, without units or commas.")
     anything = DataValidation(type="decimal", operator="between", formula1="-1E+300", formula2="1E+300", allow_blank=True,
                               showErrorMessage=True, errorTitle="Number", error="Type a number, without units or commas.")
-    for dv in (status, whole, percent, positive, anything):
+    counts = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=False, showErrorMessage=True,
+                            errorTitle="Count", error="A count is a whole number, 0 or more.", showInputMessage=True, promptTitle="Required",
+                            prompt="This rate is worked out from its counts: give the numerator and denominator with the value.")
+    for dv in (status, whole, percent, positive, anything, counts):
         ws.add_data_validation(dv)
     for row, ind in ind_rows:
         status.add(f"{letter['status']}{row}")
-        whole.add(f"{letter['numerator']}{row}")
-        whole.add(f"{letter['denominator']}{row}")
+        rate = counts if ind.aggregation is Aggregation.RATE else whole  # a rate's counts are required (ingest refuses a row without them)
+        rate.add(f"{letter['numerator']}{row}")
+        rate.add(f"{letter['denominator']}{row}")
         if ind.unit is Unit.PERCENT:
             percent.add(f"{letter['value']}{row}")
         elif ind.unit is Unit.COUNT:

@@ -408,3 +408,15 @@ def test_check_and_the_paper_agree_a_rate_without_counts_cannot_be_shown(quarter
     assert int(result.received.sum()) == int(result.due["returned"].sum()) - 3
     text = completeness_text(result)
     assert "Returned without the counts the quarter's rate is worked out from, so not shown: Assessments" in text
+
+
+def test_a_rates_counts_are_asked_for_in_the_workbook(quarter):
+    _root, _store, books = quarter
+    ws = openpyxl.load_workbook(books[EARLY_HELP])[DATA_SHEET]
+    row = next(r for r in data_rows(ws) if ws.cell(r, 1).value == "CS_REREF")
+    cell = f"{openpyxl.utils.get_column_letter(COL['numerator'])}{row}"
+    [rule] = [dv for dv in ws.data_validations.dataValidation if cell in dv.sqref]
+    assert rule.promptTitle == "Required" and "numerator and denominator" in rule.prompt and not rule.allow_blank
+    count_row = next(r for r in data_rows(ws) if ws.cell(r, 1).value == "CS_REFERRALS")  # a count: no counts asked for
+    other = f"{openpyxl.utils.get_column_letter(COL['numerator'])}{count_row}"
+    assert all(dv.promptTitle != "Required" for dv in ws.data_validations.dataValidation if other in dv.sqref)
