@@ -27,7 +27,7 @@ from perfkit.config.calendar import Calendar, load_calendar
 from perfkit.config.groups import ComparatorGroup, load_groups
 from perfkit.config.yaml import explain, read_yaml
 from perfkit.errors import ConfigError, PeriodError
-from perfkit.periods import KIND_RULES, Freq, Period, parse_period
+from perfkit.periods import Freq, Period, parse_period
 
 __all__ = [
     "Aggregation",
@@ -91,8 +91,7 @@ class Aggregation(str, Enum):
 #: period kinds of their own, never split into quarters or counted to a year to date (README, "Period kinds").
 FREQUENCIES = {"monthly": Freq.MONTH, "quarterly": Freq.QUARTER, "annual": Freq.YEAR,
                "calendar": Freq.CALENDAR, "academic": Freq.ACADEMIC, "as_at": Freq.AS_AT}
-#: How a target's label is read for an indicator of a published kind ('2015' is the calendar year).
-_TARGET_RULES = {kind: rule for rule, kind in KIND_RULES.items()}
+
 
 
 class Target(BaseModel):
@@ -167,7 +166,7 @@ class Indicator(BaseModel):
                              "give the publisher (publisher: DfE), or annual, quarterly or monthly for the council's own")
         for label in self.targets:
             try:
-                period = parse_period(str(label), year_rule=_TARGET_RULES.get(self.freq))
+                period = parse_period(str(label), year_rule=self.freq.rule)
             except PeriodError as exc:
                 raise ValueError(f"targets: {exc}") from None
             if period.freq not in ((self.freq,) if self.freq.own_kind else (Freq.YEAR, self.freq)):
@@ -196,7 +195,7 @@ class Indicator(BaseModel):
 
     def target_for(self, period: Period) -> Target | None:
         """The target of ``period``, else of its financial year (not for a published kind of its own), else None."""
-        by_period = {parse_period(str(k), year_rule=_TARGET_RULES.get(self.freq)): v for k, v in self.targets.items()}
+        by_period = {parse_period(str(k), year_rule=self.freq.rule): v for k, v in self.targets.items()}
         found = by_period.get(period, None if period.freq.own_kind else by_period.get(period.financial_year))
         if found is None:
             return None

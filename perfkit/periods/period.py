@@ -28,6 +28,11 @@ class Freq(str, Enum):
         return self in (Freq.CALENDAR, Freq.ACADEMIC, Freq.AS_AT)
 
     @property
+    def rule(self) -> str | None:
+        """How a bare label of this kind is read (:data:`KIND_RULES`): 'calendar_year' for a calendar year's '2015'; None for others."""
+        return next((rule for rule, kind in KIND_RULES.items() if kind is self), None)
+
+    @property
     def noun(self) -> str:
         """What one period of it is called: 'financial year', 'calendar year', 'day (as at)'."""
         return {"year": "financial year", "as_at": "day (as at)"}.get(self.value, f"{self.value} year" if self.own_kind else self.value)

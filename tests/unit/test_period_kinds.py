@@ -59,3 +59,22 @@ def test_containing_a_day_and_counting():
     days = Period.as_at(dt.date(2020, 3, 31)).range_to(Period.as_at(dt.date(2023, 3, 31)))
     assert [d.label for d in days] == [f"as at 31 March {y}" for y in range(2020, 2024)]
     assert Period.as_at(dt.date(2024, 2, 29)).shift(-1).start == dt.date(2023, 2, 28)
+
+
+def _entry(**changes):
+    from perfkit.config.catalogue import Indicator
+
+    entry = {"code": "PH_CAL", "title": "A calendar-year figure", "definition": "A published figure per calendar year.", "unit": "%",
+             "polarity": "lower", "frequency": "calendar", "aggregation": "latest", "owner": "O", "directorate": "D", "service": "S",
+             "source": "OHID Fingertips", "publisher": "OHID", "targets": {"2015": 12.0}}
+    return Indicator.model_validate(entry | changes)
+
+
+def test_a_calendar_indicator_has_calendar_targets_and_a_publisher():
+    ind = _entry()
+    assert ind.freq is Freq.CALENDAR and ind.target_for(Period.calendar_year(2015)).value == 12.0
+    assert ind.target_for(Period.calendar_year(2016)) is None  # never a financial year's target
+    with pytest.raises(ValueError, match="is a financial year .*period_rule calendar_year"):
+        _entry(targets={"2015/16": 1.0})
+    with pytest.raises(ValueError, match="period kind of published indicators only"):
+        _entry(publisher=None)
