@@ -55,6 +55,7 @@ def papers_to_publish(proj, when, directorates: list[str] | None, out: Path) -> 
                             if fmt != "ipynb" and p is not None} | {"html"}, key=lambda f: list(FORMATS).index(f) if f in FORMATS else 99)
     rebuild = (f"run `perfkit build --period '{when.label}'{''.join(f' --directorate {d}' for d in directorates or [])} "
                f"--format {','.join(built_formats)}` first, then publish")
+    forced = rebuild.replace("` first", " --force` first")
     papers = []
     for job in jobs:
         key = _key(job)
@@ -77,7 +78,7 @@ def papers_to_publish(proj, when, directorates: list[str] | None, out: Path) -> 
             path = Path(recorded)
             if path.resolve() != expected[0] or path.is_symlink():
                 raise ConfigError(f"{out / 'manifest.json'} names {recorded} as {key}'s {fmt}, not the file the build writes "
-                                  f"({expected[0]}); perfkit publishes only what its build wrote: {rebuild}")
+                                  f"({expected[0]}); perfkit publishes only what its build wrote: {forced}")
             for each in expected:  # open data travels with its data dictionary
                 if not each.is_file() or each.is_symlink():
                     raise ConfigError(f"{key} was built as {fmt.upper()} too, but {each} is missing; a publication has every format "
@@ -86,7 +87,7 @@ def papers_to_publish(proj, when, directorates: list[str] | None, out: Path) -> 
                 sha = hashlib.sha256(data).hexdigest()
                 if each == expected[0] and fmt in hashes and hashes[fmt] != sha:
                     raise ConfigError(f"{each} has changed since the build wrote it (its SHA-256 is not the one in "
-                                      f"{out / 'manifest.json'}); {rebuild}")
+                                      f"{out / 'manifest.json'}); {forced}")
                 copied.append((fmt, each, sha))
         papers.append(Paper(key, job.folder, tuple(copied), inputs, inputs_hash(inputs)))
     return papers
