@@ -1,4 +1,6 @@
-"""Atomic file writes: a half-written file never sits under its final name."""
+"""Atomic file writes: a half-written file never sits under its final name, and never one under a
+publication (a folder holding :data:`PUBLISHED_MARKER`, which ``perfkit publish`` leaves in
+``published/``): what was published is only ever written by publishing, once."""
 
 from __future__ import annotations
 
@@ -8,13 +10,27 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["atomic_path", "write_text"]
+from perfkit.errors import ConfigError
+
+__all__ = ["PUBLISHED_MARKER", "atomic_path", "refuse_published", "write_text"]
+
+PUBLISHED_MARKER = ".perfkit-published"
+
+
+def refuse_published(path: str | Path) -> None:
+    """Refuse ``path`` if it lies under a folder of publications (links resolved: a link cannot hide one)."""
+    resolved = Path(path).resolve()
+    for parent in resolved.parents:
+        if (parent / PUBLISHED_MARKER).is_file():
+            raise ConfigError(f"{path} lies under {parent}, which holds publications: what was published is never written again "
+                              "(perfkit publish makes a new publication; write elsewhere)")
 
 
 @contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; move it into place only if the block succeeds."""
     path = Path(path)
+    refuse_published(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".tmp{path.suffix}", dir=path.parent)
     os.close(fd)

@@ -15,7 +15,8 @@ import math
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
 __all__ = [
-    "STATUS_WORDS", "as_shown", "format_change", "format_counts", "format_value", "round_half_up", "separating_decimals", "status_note",
+    "STATUS_WORDS", "as_shown", "format_change", "format_counts", "format_value", "plain_number", "round_half_up", "separating_decimals",
+    "shown_number", "status_note",
 ]
 
 #: Decimals of a float's arithmetic kept before rounding: 28.499999999999996 (0.285 * 100) is 28.5.
@@ -53,6 +54,31 @@ def as_shown(value: float | None, decimals: int) -> float:
     (6.9, nan)
     """
     return math.nan if _missing(value) else float(round_half_up(value, decimals))
+
+
+def shown_number(value: float | None, decimals: int) -> str | None:
+    """``value`` as a paper shows it (:func:`round_half_up` at ``decimals``, trailing zeros kept),
+    as a number a spreadsheet reads: no unit, no thousands separator; None where there is none.
+    Open data writes this, so it reads figure for figure as the paper does.
+
+    >>> shown_number(3585 / 134, 1), shown_number(68.0, 1), shown_number(1234.5, 0), shown_number(870 / 916 * 100, 2)
+    ('26.8', '68.0', '1235', '94.98')
+    >>> shown_number(-0.04, 1), shown_number(None, 1)
+    ('0.0', None)
+    """
+    return None if _missing(value) else f"{round_half_up(value, decimals):.{int(decimals)}f}"
+
+
+def plain_number(value: float | None) -> str | None:
+    """A stored count as written (without the noise of binary arithmetic), for a spreadsheet: '3585'
+    for 3585.0, '12.5'; None where there is none.
+
+    >>> plain_number(3585.0), plain_number(12.5), plain_number(0.1 + 0.2), plain_number(1e7), plain_number(None)
+    ('3585', '12.5', '0.3', '10000000', None)
+    """
+    if _missing(value):
+        return None
+    return f"{round_half_up(value, _NOISE).normalize():f}"
 
 
 def format_value(value: float | None, unit: str, decimals: int) -> str:

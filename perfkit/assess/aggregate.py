@@ -52,14 +52,20 @@ def reporting_period(freq: Freq, period: Period) -> Period | None:
     """The period an indicator of ``freq`` is reported for in a report for ``period``.
 
     Finer indicators are aggregated up to ``period``; coarser ones (an annual indicator in
-    a quarterly report) show their latest period that has ended by the end of ``period``.
+    a quarterly report) show their latest period that has ended by the end of ``period``, as
+    does a published kind of its own (a calendar or academic year, a day "as at": never aggregated).
 
     >>> from perfkit.periods import parse_period
     >>> reporting_period(Freq.YEAR, parse_period("2025/26 Q2"))
     Period('2024/25')
     >>> reporting_period(Freq.MONTH, parse_period("2025/26 Q2"))
     Period('2025/26 Q2')
+    >>> reporting_period(Freq.CALENDAR, parse_period("2025/26 Q2")), reporting_period(Freq.AS_AT, parse_period("2025/26 Q2"))
+    (Period('2024'), Period('as at 30 September 2025'))
     """
+    if freq.own_kind:
+        candidate = Period.containing(period.end, freq)
+        return candidate if candidate.end <= period.end else candidate.prev()
     if _finer_or_same(freq, period.freq):
         return period
     candidate = period.within(freq)
@@ -67,6 +73,8 @@ def reporting_period(freq: Freq, period: Period) -> Period | None:
 
 
 def _finer_or_same(freq: Freq, than: Freq) -> bool:
+    if freq.own_kind or than.own_kind:  # a published kind of its own is never aggregated
+        return freq is than
     order = [Freq.YEAR, Freq.QUARTER, Freq.MONTH]
     return order.index(freq) >= order.index(than)
 
@@ -226,10 +234,12 @@ def aggregate_periods(obs: pd.DataFrame, catalogue: Catalogue, codes: str | list
     if rows.empty or not periods:
         return pd.DataFrame(columns=RESULT_COLUMNS)
     length = periods[0].freq
+    apart = lambda f: f is not length and (f.own_kind or length.own_kind)  # noqa: E731 - kinds of their own: never aggregated
+    rows = rows[[not apart(p.freq) for p in rows["period"]]]
     targets = {p: p.within(length) for p in set(rows["period"])}
     mapped = rows["period"].map(targets)
     keep = mapped.isin(set(periods))
-    expected = pd.Series({c: len(periods[0].subperiods(catalogue[c].freq)) for c in codes}, dtype=int)
+    expected = pd.Series({c: 0 if apart(catalogue[c].freq) else len(periods[0].subperiods(catalogue[c].freq)) for c in codes}, dtype=int)
     return _combine(rows[keep], catalogue, mapped[keep], expected)
 
 

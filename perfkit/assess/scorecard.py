@@ -110,7 +110,7 @@ def _year_to_date(obs: pd.DataFrame, catalogue: Catalogue, period: Period, area:
     out = pd.DataFrame(index=pd.Index(codes, name="indicator"))
     for column in _FIGURES:
         out["ytd_" + column] = found[column] if column in found else None
-    kept = [c for c in codes if catalogue[c].freq is not Freq.YEAR and c not in earlier]
+    kept = [c for c in codes if catalogue[c].freq in (Freq.QUARTER, Freq.MONTH) and c not in earlier]  # never a published kind of its own
     out.loc[[c for c in codes if c not in kept], :] = None
     out["ytd_status"] = out["ytd_status"].where(out.index.isin(found.index) | ~out.index.isin(kept), "missing")
     out["ytd_target"], out["ytd_tolerance"] = _targets(catalogue, {c: period.financial_year for c in kept})

@@ -200,7 +200,7 @@ def check_ranks(paper: Paper, ctx: Context) -> list[Finding]:
         if group is None:
             out.append(Finding(FAIL, paper.name, code, "rank", "a rank", "no comparator group in the catalogue"))
             continue
-        when = parse_period(said.period) if said.period else ctx.own_period(ind)
+        when = parse_period(said.period, year_rule=ind.freq.rule) if said.period else ctx.own_period(ind)
         values = {}
         for area in set(group.codes) | {ctx.area}:
             fig = ctx.figure(ind, when, area, paper.public)
@@ -248,7 +248,7 @@ def check_charts(paper: Paper, ctx: Context) -> list[Finding]:
         for shown_text, label in pairs:
             shown = _first(shown_text)
             try:
-                when = parse_period(label.strip())
+                when = parse_period(label.strip(), year_rule=ind.freq.rule)
             except Exception:  # noqa: BLE001 - words the audit cannot read as a period are not checked
                 continue
             fig = ctx.figure(ind, when, public=paper.public)

@@ -184,16 +184,24 @@ def _as_of(options: BuildOptions, emit: Event) -> BuildOptions:
     """The options of a build from the store as it stood at ``options.as_of`` (a publication
     id, or a date and time): that publication's period and directorates unless others are
     named, a snapshot of the store, and outputs/as-of/<publication-N or batch-N>/."""
-    from perfkit.store.history import resolve_as_of, snapshot_store
+    from perfkit.build.manifest import code_hash
+    from perfkit.store.history import published_build, resolve_as_of, snapshot_store
 
     proj = project(store=options.store)
     batch, published, folders = resolve_as_of(proj.store, options.as_of)
+    formats = options.formats
+    if published:  # every format the publication has; with other code than built it, the paper may read differently
+        had, code = published_build(proj.store, int(options.as_of))
+        formats = tuple(f for f in FORMATS if f in had) or formats  # in the registry's order, as a build orders its links
+        if code and code != code_hash():
+            emit("note", f"publication {options.as_of.strip()} was built by perfkit {code}; this is perfkit {code_hash()}: the paper "
+                         "rebuilt here may now read differently, and the published copy stays the record")
     name = f"publication-{options.as_of.strip()}" if published else f"batch-{batch}"
     out = options.out or proj.outputs / "as-of" / name
     store = snapshot_store(proj.store, batch, proj.store.parent / "as-of" / f"batch-{batch}.duckdb")
     emit("note", f"as of {options.as_of}: the store as it stood after batch {batch}, into {out}")
     return options.but(periods=options.periods or ((published,) if published else None), directorates=options.directorates or folders,
-                       out=out, store=store, as_of=None)
+                       out=out, store=store, as_of=None, formats=formats)
 
 
 def _check_data(proj: Project, params: ReportParams, periods: list[Period], directorates: Sequence[str] | None, strict: bool, out: Path, council: str,

@@ -2,7 +2,8 @@
 
 ``outputs/manifest.json`` records for each report the hashes of its inputs (notebook,
 parameters, the stored rows it reads, the params files it uses, perfkit's code and
-templates), its status, timings and files. A report is rebuilt when any hash differs, a
+templates), its status, timings and files (their paths relative to the output folder, and
+each file's SHA-256 as written, which ``perfkit publish`` checks before it copies). A report is rebuilt when any hash differs, a
 file is missing, or it failed last time. The manifest is rewritten atomically after every
 report, so a build killed at any moment loses nothing it finished.
 """
@@ -80,7 +81,7 @@ class Manifest:
             reports = data.get("reports") if isinstance(data, dict) else None
             if not isinstance(reports, dict) or not all(isinstance(e, dict) for e in reports.values()):
                 raise ValueError("it is not the manifest perfkit writes (no 'reports' object of reports)")
-            self.entries = reports
+            self.entries = {key: self._absolute(entry) for key, entry in reports.items()}
         except (OSError, ValueError) as exc:
             reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
             self.problem = f"{self.path} could not be read ({reason}): every report will be rebuilt, and the manifest written anew"
@@ -96,8 +97,28 @@ class Manifest:
         # None: a format that does not apply to this report (open data of an internal paper)
         return all(fmt in files and (files[fmt] is None or Path(files[fmt]).is_file()) for fmt in ("ipynb", *formats))
 
+    def _absolute(self, entry: dict) -> dict:
+        """``entry`` with its files' paths as paths under the output folder (a manifest keeps them relative)."""
+        files = entry.get("files")
+        if isinstance(files, dict):
+            entry = entry | {"files": {fmt: (str(self.path.parent / p) if isinstance(p, str) else p) for fmt, p in files.items()}}
+        return entry
+
     def record(self, key: str, entry: dict) -> None:
-        """Store one report's entry and rewrite the manifest atomically."""
+        """Store one report's entry, with its files' SHA-256, and rewrite the manifest atomically."""
+        files = entry.get("files") or {}
+        entry = entry | {"sha256": {fmt: hashlib.sha256(Path(p).read_bytes()).hexdigest() for fmt, p in files.items()
+                                    if p and Path(p).is_file()}}
         self.entries[key] = entry
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_text(self.path, json.dumps({"version": 1, "reports": self.entries}, indent=1, sort_keys=True))
+        out = self.path.parent.resolve()
+
+        def relative(path: object) -> object:
+            if not isinstance(path, str):
+                return path
+            resolved = Path(path).resolve()
+            return resolved.relative_to(out).as_posix() if resolved.is_relative_to(out) else path
+
+        kept = {k: e | {"files": {fmt: relative(p) for fmt, p in e["files"].items()}} if isinstance(e.get("files"), dict) else e
+                for k, e in self.entries.items()}
+        write_text(self.path, json.dumps({"version": 1, "reports": kept}, indent=1, sort_keys=True))

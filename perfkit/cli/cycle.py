@@ -1,5 +1,6 @@
 """The commands of a reporting cycle around the build: ``perfkit returns`` (workbooks out),
-``check`` (what is missing), ``publish`` and ``publications``.
+``check`` (what is missing), ``clear``, ``publish``, ``publications`` and ``verify``, and keeping the
+store safe (``backup``, ``restore``).
 
 Each parses its options, calls the library and prints what it did; :mod:`perfkit.cli.app`
 registers them and turns errors into one line. (Their ``--out`` option is named ``out``, so
@@ -19,7 +20,7 @@ from perfkit.cli.look import DirectoratesOpt, OutOpt, StoreOpt, err, store_path
 from perfkit.cli.look import out as console
 from perfkit.config.project import project
 
-__all__ = ["check", "publications", "publish", "returns"]
+__all__ = ["backup", "check", "clear", "publications", "publish", "restore", "returns", "verify"]
 
 
 def returns(
@@ -87,27 +88,99 @@ def check(
         raise typer.Exit(1)
 
 
-def publish(
-    period: Annotated[str, typer.Option("--period", help="The period whose built papers to publish, e.g. '2026/27 Q1'.")],
+def clear(
+    period: Annotated[str, typer.Option("--period", help="The period whose built papers were signed off, e.g. '2026/27 Q1'.")],
+    by: Annotated[str, typer.Option("--by", help="Who cleared them: the director or portfolio holder, e.g. 'Jo Smith, Director of Housing'.")],
     directorate: DirectoratesOpt = None,
     out: OutOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """Freeze a period's built papers as published: read-only copies in outputs/published/,
-    recorded in the store with their SHA-256 and data snapshot. Never replaces a publication."""
+    """Record that a period's built papers were cleared for publication, by whom and when.
+
+    A paper rebuilt afterwards from other data or code is a draft again and needs clearing again."""
+    from perfkit.publish import clear as clear_papers
+
+    keys = clear_papers(period, by, directorate, store=store, out=out)
+    console.print(f"cleared by {escape(by)}: {', '.join(keys)}", soft_wrap=True)
+
+
+def publish(
+    period: Annotated[str, typer.Option("--period", help="The period whose built papers to publish, e.g. '2026/27 Q1'.")],
+    directorate: DirectoratesOpt = None,
+    uncleared: Annotated[bool, typer.Option("--uncleared", help="Publish papers nobody has cleared (perfkit clear), recorded as uncleared.")] = False,
+    out: OutOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Freeze a period's cleared, built papers as published: read-only copies in outputs/published/,
+    recorded in the store with their SHA-256, clearance and data snapshot. Never replaces a publication."""
     from perfkit.publish import publish as publish_papers
 
-    pub = publish_papers(period, directorate, store=store, out=out)
+    pub = publish_papers(period, directorate, store=store, out=out, uncleared=uncleared)
+    for note in pub.notes:
+        console.print(f"first, {escape(note)}", soft_wrap=True)
+    folders = [k.split("/")[1] for k in pub.papers]
     console.print(
-        f"publication {pub.publication_id}: {len(pub.files)} file(s) of {pub.period} in {pub.folder}, data as of batch "
+        f"publication {pub.publication_id}: {len(pub.files)} file(s) of {pub.period} ({', '.join(folders)}; "
+        f"{', '.join(f.upper() for f in pub.formats)}) in {pub.folder}, data as of batch "
         f"{pub.max_batch_id}, by {escape(pub.published_by)} at {pub.published_at:%Y-%m-%d %H:%M}", soft_wrap=True)
+    if "corporate" in folders and directorate:
+        console.print("The corporate overview is published with any directorate's paper: it reads every directorate's figures.")
+    if pub.uncleared:
+        err.print(f"[bold yellow]published uncleared (--uncleared), recorded as such:[/] {', '.join(pub.uncleared)}", soft_wrap=True)
 
 
 def publications(store: StoreOpt = None) -> None:
-    """List the publications, newest first: id, period, when, by whom, data snapshot, files."""
+    """List the publications, newest first: id, period, when, by whom, data snapshot, directorates, formats, clearance."""
     from perfkit.publish import publications as list_publications
 
-    table = Table("id", "period", "published at", "by", "data (batch)", "files", title="Publications")
+    table = Table("id", "period", "published at", "by", "data (batch)", "directorates", "formats", "cleared", "files", title="Publications")
     for r in list_publications(store_path(store)).itertuples():
-        table.add_row(str(r.publication_id), r.period, f"{r.published_at:%Y-%m-%d %H:%M}", r.published_by, str(r.max_batch_id), str(r.files))
+        table.add_row(str(r.publication_id), r.subject, f"{r.published_at:%Y-%m-%d %H:%M}", r.published_by, str(r.max_batch_id),
+                      r.folders or "", r.formats or "", f"{r.cleared} of {r.papers}", str(r.files))
     console.print(table)
+
+
+def verify(
+    period: Annotated[str | None, typer.Option("--period", help="Check this period's publications only (default: every publication).")] = None,
+    out: OutOpt = None,
+    store: StoreOpt = None,
+) -> None:
+    """Check every published file against its recorded SHA-256: exit 1 when one changed, is missing,
+    was added or can be written."""
+    from perfkit.periods import parse_period
+    from perfkit.publish import verify as verify_published
+
+    subject = parse_period(period).label if period else None
+    checked, found = verify_published(out or project(store=store).outputs, store_path(store), subject)
+    if not found:
+        console.print(f"{checked} published file(s) checked: each is as published.")
+        return
+    table = Table("publication", "what", "file", title="Published files not as published")
+    for f in found:
+        table.add_row(str(f.publication_id or "not recorded"), f.what, str(f.path))
+    console.print(table)
+    err.print(f"[bold red]verify:[/] {len(found)} finding(s) in {checked} published file(s) checked")
+    raise typer.Exit(1)
+
+
+def backup(
+    to: Annotated[Path | None, typer.Option("--to", help="The backup file (default: data/backups/perfkit-<time>.duckdb).")] = None,
+    store: StoreOpt = None,
+) -> None:
+    """Write a consistent copy of the store, with its SHA-256 and content hash beside it (<file>.json)."""
+    from perfkit.store.backup import backup as backup_store
+
+    path, record = backup_store(store_path(store), to)
+    console.print(f"backup: {path} (SHA-256 {record['sha256']}, content {record['content'][:16]}); its record: {path.name}.json")
+
+
+def restore(
+    copy: Annotated[Path, typer.Argument(help="A backup written by `perfkit backup` (its .json beside it).")],
+    store: StoreOpt = None,
+) -> None:
+    """Check a backup against its SHA-256 and content hash and put it back as the store (the store replaced is kept beside it)."""
+    from perfkit.store.backup import restore as restore_store
+
+    kept, record = restore_store(copy, store_path(store))
+    console.print(f"restored {copy} (made {record['made_at']}, content {record['content'][:16]})"
+                  + (f"; the store it replaced is kept as {kept}" if kept else ""))

@@ -87,7 +87,11 @@ class Aggregation(str, Enum):
     MEAN = "mean"  # the mean of the values
 
 
-FREQUENCIES = {"monthly": Freq.MONTH, "quarterly": Freq.QUARTER, "annual": Freq.YEAR}
+#: A published indicator may instead be for a calendar year, an academic year or a day ("as at"):
+#: period kinds of their own, never split into quarters or counted to a year to date (README, "Period kinds").
+FREQUENCIES = {"monthly": Freq.MONTH, "quarterly": Freq.QUARTER, "annual": Freq.YEAR,
+               "calendar": Freq.CALENDAR, "academic": Freq.ACADEMIC, "as_at": Freq.AS_AT}
+
 
 
 class Target(BaseModel):
@@ -157,12 +161,15 @@ class Indicator(BaseModel):
 
     @model_validator(mode="after")
     def _targets(self) -> Indicator:
+        if self.freq.own_kind and self.publisher is None:
+            raise ValueError(f"frequency: '{self.frequency}' is a period kind of published indicators only; "
+                             "give the publisher (publisher: DfE), or annual, quarterly or monthly for the council's own")
         for label in self.targets:
             try:
-                period = parse_period(str(label))
+                period = parse_period(str(label), year_rule=self.freq.rule)
             except PeriodError as exc:
                 raise ValueError(f"targets: {exc}") from None
-            if period.freq not in (Freq.YEAR, self.freq):
+            if period.freq not in ((self.freq,) if self.freq.own_kind else (Freq.YEAR, self.freq)):
                 raise ValueError(
                     f"targets: '{label}' is a {period.freq.value} but this indicator is "
                     f"{self.frequency}: give a target per financial year or per {self.freq.value}"
@@ -187,9 +194,9 @@ class Indicator(BaseModel):
         return FREQUENCIES[self.frequency]
 
     def target_for(self, period: Period) -> Target | None:
-        """The target of ``period``, else of its financial year, else None."""
-        by_period = {parse_period(str(k)): v for k, v in self.targets.items()}
-        found = by_period.get(period, by_period.get(period.financial_year))
+        """The target of ``period``, else of its financial year (not for a published kind of its own), else None."""
+        by_period = {parse_period(str(k), year_rule=self.freq.rule): v for k, v in self.targets.items()}
+        found = by_period.get(period, None if period.freq.own_kind else by_period.get(period.financial_year))
         if found is None:
             return None
         target = found if isinstance(found, Target) else Target(value=found)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from perfkit.config.catalogue import Catalogue, Unit
+from perfkit.config.catalogue import FREQUENCIES, Catalogue, Unit
 from perfkit.contract import SUPPRESSION_CODES
 from perfkit.errors import PeriodError
 from perfkit.ingest.read import KNOWN
@@ -75,7 +75,8 @@ def numbers(column: str) -> str:
 
 
 def period_table(con: duckdb.DuckDBPyConnection, source: str, name: str) -> None:
-    """Parse each distinct period label once (perfkit.periods is the one parser)."""
+    """Parse each distinct period label once (perfkit.periods is the one parser). A published
+    kind's label is stored as published ('2015', from '2015 calendar year'; 'as at 30 September 2025')."""
     labels = [r[0] for r in con.execute(f"SELECT DISTINCT period_text FROM {source}").fetchall()]
     rows = []
     for label in labels:
@@ -99,7 +100,7 @@ def catalogue_table(con: duckdb.DuckDBPyConnection, catalogue: Catalogue, name: 
     bounds = {u.value: u.bounds for u in Unit}
     cat["low"] = cat["unit"].map(lambda u: bounds[u][0]).astype(float)
     cat["high"] = cat["unit"].map(lambda u: bounds[u][1]).astype(float)
-    cat["freq"] = cat["frequency"].map({"monthly": "month", "quarterly": "quarter", "annual": "year"})
+    cat["freq"] = cat["frequency"].map({k: f.value for k, f in FREQUENCIES.items()})
     con.register(f"{name}_df", cat)
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT indicator::VARCHAR AS indicator, unit::VARCHAR AS unit, "

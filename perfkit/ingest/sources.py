@@ -63,7 +63,11 @@ class SourceMapping(BaseModel):
     layout: Literal["ees", "lginform", "fingertips", "oflog", "canonical"]  # the publisher's layout (all but canonical are mapped)
     description: str = ""
     period: Columns = Field(default_factory=lambda: ["period"])
-    period_rule: Literal["label", "year_ending_march", "year_starting_april"] = "label"
+    #: how the period column is read: "label" (perfkit's labels), a bare year as a financial year
+    #: ("year_ending_march": DfE's 2025 is 2024/25; "year_starting_april"), or every period as a
+    #: published kind of its own (README, "Period kinds"): "calendar_year" (Fingertips' 2015),
+    #: "academic_year" (2024/25, EES's 202425) or "as_at" (a day: 2025-09-30, 30/09/2025)
+    period_rule: Literal["label", "year_ending_march", "year_starting_april", "calendar_year", "academic_year", "as_at"] = "label"
     level_column: str | None = None  # EES: geographic_level
     levels: dict[str, AreaColumns] = Field(default_factory=dict)  # level value -> its area columns
     area: AreaColumns | None = None  # layouts without levels
@@ -101,7 +105,7 @@ def _period_labels(raw: pd.Series, rule: str) -> pd.Series:
     labels = {}
     for text in raw.unique():
         try:
-            labels[text] = parse_period(text, year_rule=None if rule == "label" else rule).label
+            labels[text] = parse_period(text, year_rule=None if rule == "label" else rule).text  # read back by validation
         except PeriodError:
             labels[text] = text  # left as it is: validation reports it with its row
     return raw.map(labels)

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import tempfile
 from pathlib import Path
 
 from perfkit._version import __version__
 from perfkit.assess.rag import RAG_LABELS
 from perfkit.atomic import write_text
-from perfkit.periods import parse_period
+from perfkit.periods import Period, parse_period
 from perfkit.render.formats import FORMATS
 from perfkit.report.kinds import AREAS_FOLDER
 from perfkit.text import html_text as h
 
-__all__ = ["index_names", "write_index"]
+__all__ = ["index_names", "published_links", "write_index", "write_published_index"]
+
+PUBLISHED = "published"
+PUBLISHED_INDEX = "index.html"
 
 def _entries(out: Path) -> list[dict]:
     entries = []
@@ -52,8 +57,9 @@ def _period_key(label: str):  # noqa: ANN202 - sort key
         return parse_period("1900/01")
 
 
-def _published(out: Path) -> list[dict]:
-    """Every publication's papers under ``out/published/``, from the record each keeps (publication.json)."""
+def _published(out: Path, base: Path | None = None) -> list[dict]:
+    """Every publication's papers under ``out/published/``, from the record each keeps (publication.json,
+    written once the publication is recorded), with links relative to ``base`` (default ``out``)."""
     found = []
     for record in sorted(out.glob("published/*/*/publication-*/publication.json")):
         try:
@@ -65,9 +71,30 @@ def _published(out: Path) -> list[dict]:
             found.append({
                 "period": meta.get("period", folder.parent.parent.name), "folder": folder.parent.name, "report": html.stem,
                 "id": meta.get("publication_id"), "at": str(meta.get("published_at", ""))[:10],
-                "links": _links(html.with_suffix(""), out),
+                "links": _links(html.with_suffix(""), base or out),
             })
     return found
+
+
+def _swap(html: str, text: str, href: str) -> str:
+    """``html`` with the link whose text starts ``text`` pointing at ``href``."""
+    return re.sub(r"href='[^']*'>(" + re.escape(text) + r"[^<]*)</a>", lambda m: f"href='{h(href)}'>{m.group(1)}</a>", html, count=1)
+
+
+def published_links(html: str, out: Path, folder: Path, period: Period, name: str) -> str:
+    """A paper's HTML as published into ``folder``: "All reports" points at ``published/index.html``
+    (the publications, not the build's working index) and "Previous paper" at the previous
+    period's latest publication of the same paper (else that period in ``published/index.html``),
+    each relative to ``folder`` so the copy works from where it sits, as a file or on a host."""
+    index = out / PUBLISHED / PUBLISHED_INDEX
+    html = _swap(html, "All reports", os.path.relpath(index, folder))
+    before = period.prev()
+    earlier = sorted((p for p in (out / PUBLISHED / before.slug / folder.parent.name).glob("publication-*/publication.json")),
+                     key=lambda p: int(p.parent.name.split("-")[-1]) if p.parent.name.split("-")[-1].isdigit() else 0)
+    target = f"{os.path.relpath(index, folder)}#{_anchor(before.label)}"
+    if earlier and (earlier[-1].parent / name).is_file():
+        target = os.path.relpath(earlier[-1].parent / name, folder)
+    return _swap(html, "Previous paper", target)
 
 
 def _files(links: dict[str, str], what: str) -> str:
@@ -155,6 +182,42 @@ def write_index(out: Path, council: str, names: dict[str, str] | None = None) ->
     )
     path = out / "index.html"
     write_text(path, page)
+    return path
+
+
+def write_published_index(out: Path, council: str, names: dict[str, str] | None = None) -> Path:
+    """Write ``out/published/index.html``: every publication's papers, newest period first, with
+    links relative to it. The papers published link here ("All reports"), so it stays where it is;
+    ``perfkit publish`` writes it (it is not a publication: ``perfkit verify`` does not check it)."""
+    names = names or {}
+    name = lambda folder: names.get(folder, folder.replace("-", " ").capitalize())  # noqa: E731
+    root = out / PUBLISHED
+    published = _published(out, root)
+    css = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
+    sections = []
+    for period in sorted({p["period"] for p in published}, key=_period_key, reverse=True):
+        items = "".join(
+            f"<li>{h(name(p['folder']))}, {h(p['report'].replace('_', ' '))}: published {h(p['at'])} (publication {h(str(p['id']))}) "
+            f"{_files(p['links'], name(p['folder']) + ' ' + p['report'].replace('_', ' ') + ', published ' + p['at'])}</li>"
+            for p in sorted((p for p in published if p["period"] == period), key=lambda p: (-int(p["id"] or 0), p["folder"])))
+        sections.append(f"<section><h2 id='{h(_anchor(period))}'>{h(period)}</h2><ul class='published'>{items}</ul></section>")
+    body = "".join(sections) or "<p>Nothing has been published yet.</p>"
+    page = (
+        f"<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{h(council)}: published performance reports</title><style>{css}</style></head><body>"
+        f"<main id='main'><h1>{h(council)}: published performance reports</h1>"
+        f"<p>The papers as committee received them, unchanged since (each publication's files are checked by "
+        f"<code>perfkit verify</code>).</p>{body}</main>"
+        f"<footer class='page-footer'><p>Made by perfkit {h(__version__)}.</p></footer></body></html>"
+    )
+    root.mkdir(parents=True, exist_ok=True)
+    path = root / PUBLISHED_INDEX
+    fd, tmp = tempfile.mkstemp(prefix=".index.", suffix=".tmp", dir=root)  # not perfkit's atomic writer: that refuses published/
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(page)
+    os.chmod(tmp, 0o444)
+    os.replace(tmp, path)
     return path
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from perfkit.errors import ConfigError, StoreError
 
-__all__ = ["resolve_as_of", "snapshot_store"]
+__all__ = ["published_build", "resolve_as_of", "snapshot_store"]
 
 
 def resolve_as_of(store: str | Path, as_of: str) -> tuple[int, str | None, list[str] | None]:
@@ -16,12 +16,14 @@ def resolve_as_of(store: str | Path, as_of: str) -> tuple[int, str | None, list[
 
     ``as_of`` is a publication id (``3``) or a date and time (``2026-07-01T09:30`` or
     ``2026-07-01``, the end of that day): the last batch imported by then."""
+    from perfkit.store.queries import publication_tables
     from perfkit.store.store import Store
 
     with Store(store) as db:
         con = db.con
+        publication_tables(con)
         if as_of.strip().isdigit():
-            hit = con.execute("SELECT max_batch_id, period FROM publications WHERE publication_id = ?", [int(as_of)]).fetchall()
+            hit = con.execute("SELECT max_batch_id, subject FROM publications WHERE publication_id = ?", [int(as_of)]).fetchall()
             if not hit:
                 raise ConfigError(f"--as-of {as_of}: no publication {as_of}; `perfkit publications` lists them")
             folders = con.execute("SELECT DISTINCT split_part(report, '/', 2) FROM publication_files WHERE publication_id = ?",
@@ -38,6 +40,20 @@ def resolve_as_of(store: str | Path, as_of: str) -> tuple[int, str | None, list[
         if not batch:
             raise ConfigError(f"--as-of {as_of}: nothing had been imported by then")
         return batch, None, None
+
+
+def published_build(store: str | Path, publication: int) -> tuple[tuple[str, ...], str | None]:
+    """The formats publication ``publication`` has (so ``--as-of`` rebuilds each of them), and the
+    perfkit code it was built with (version and source hash; None for a publication recorded before it was kept)."""
+    from perfkit.store.queries import publication_tables
+    from perfkit.store.store import Store
+
+    with Store(store) as db:
+        publication_tables(db.con)
+        formats = [f[0] for f in db.con.execute("SELECT DISTINCT format FROM publication_files WHERE publication_id = ? AND format <> 'ipynb' "
+                                                "ORDER BY 1", [publication]).fetchall()]
+        code = db.con.execute("SELECT code FROM publications WHERE publication_id = ?", [publication]).fetchall()
+    return tuple(formats), (code[0][0] if code else None)
 
 
 def snapshot_store(store: str | Path, batch: int, target: str | Path) -> Path:

@@ -13,7 +13,8 @@ import pandas as pd
 
 from perfkit.store.actions import action_hash
 
-__all__ = ["ROW_HASH", "has_figures", "latest_starts", "next_publication", "publication_rows", "record_publication", "row_hashes"]
+__all__ = ["ROW_HASH", "clearance_of", "has_figures", "latest_batch", "latest_starts", "next_publication", "publication_files", "publication_rows",
+           "publication_tables", "record_clearance", "record_publication", "row_hashes"]
 
 _SHOWN = ("indicator, area_code, period_type, period_start, area_name, value, numerator, denominator, status, "
           "status_reason, headline, commentary, actions, quality")
@@ -58,29 +59,89 @@ def row_hashes(store: Path, indicators: list[str], areas: list[str]) -> list[tup
         ).fetchall()
 
 
+#: What a publication records beyond the first stores' columns (an older store gains them): its
+#: subject (what it publishes: ``kind`` 'period' and ``subject`` the period's label today, an
+#: analyst's paper next), the perfkit that built it, and per file the paper's clearance.
+_PUBLICATION_COLUMNS = {"publications": {"kind": "VARCHAR", "subject": "VARCHAR", "perfkit_version": "VARCHAR", "code": "VARCHAR"},
+                        "publication_files": {"cleared_by": "VARCHAR", "cleared_at": "TIMESTAMP"}}
+_CLEARANCES = """CREATE TABLE IF NOT EXISTS clearances (
+    kind VARCHAR NOT NULL, subject VARCHAR NOT NULL,
+    report VARCHAR NOT NULL,      -- '<period>/<folder>/<report>', as the build manifest keys it
+    inputs VARCHAR NOT NULL,      -- the hash of what the paper was built from (manifest inputs): a rebuild from other data is not cleared
+    cleared_by VARCHAR NOT NULL,  -- the director or portfolio holder who signed it off, in their words
+    cleared_at TIMESTAMP NOT NULL,
+    recorded_by VARCHAR NOT NULL)"""
+
+
+def publication_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring the publication tables up to date (a store made by an earlier perfkit lacks some columns)."""
+    con.execute("BEGIN TRANSACTION")
+    for table, columns in _PUBLICATION_COLUMNS.items():
+        for column, kind in columns.items():
+            con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+    con.execute(_CLEARANCES)
+    con.execute("UPDATE publications SET kind = 'period', subject = period WHERE subject IS NULL")
+    con.execute("COMMIT")
+
+
+def latest_batch(con: duckdb.DuckDBPyConnection) -> int:
+    """The latest import batch: the data snapshot a publication records."""
+    return con.execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchall()[0][0]
+
+
 def next_publication(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """The latest import batch, and the number the next publication takes."""
-    batch = con.execute("SELECT coalesce(max(batch_id), 0) FROM batches").fetchall()[0][0]
     number = con.execute("SELECT coalesce(max(publication_id), 0) + 1 FROM publications").fetchall()[0][0]
-    return batch, number
+    return latest_batch(con), number
 
 
-def record_publication(con: duckdb.DuckDBPyConnection, publication: tuple, files: list[tuple]) -> None:
-    """Record a publication and its files in one transaction."""
+def record_publication(con: duckdb.DuckDBPyConnection, publication: dict, files: list[dict]) -> None:
+    """Record a publication and its files in one transaction (columns by name)."""
     con.execute("BEGIN TRANSACTION")
     try:
-        con.execute("INSERT INTO publications VALUES (?, ?, ?, ?, ?, ?)", list(publication))
-        con.executemany("INSERT INTO publication_files VALUES (?, ?, ?, ?, ?, ?)", files)
+        con.execute(f"INSERT INTO publications ({', '.join(publication)}) VALUES ({', '.join('?' * len(publication))})", list(publication.values()))
+        if files:
+            names = list(files[0])
+            con.executemany(f"INSERT INTO publication_files ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                            [[f[n] for n in names] for f in files])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
 
 
-def publication_rows(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every publication, newest first, with its number of files."""
+def publication_rows(con: duckdb.DuckDBPyConnection, subject: str | None = None) -> pd.DataFrame:
+    """Every publication (of ``subject``, if given), newest first: its number of files, the
+    directorates (output folders) and formats it covers, and how many of its papers were cleared."""
     return con.execute(
-        """SELECT p.publication_id, p.period, p.published_at, p.published_by, p.max_batch_id, count(f.path) AS files, p.folder
+        """SELECT p.publication_id, p.kind, p.subject, p.period, p.published_at, p.published_by, p.max_batch_id,
+                  count(f.path) AS files, string_agg(DISTINCT split_part(f.report, '/', 2), ', ' ORDER BY split_part(f.report, '/', 2)) AS folders,
+                  string_agg(DISTINCT f.format, ', ' ORDER BY f.format) AS formats,
+                  count(DISTINCT f.report) FILTER (WHERE f.cleared_by IS NOT NULL) AS cleared, count(DISTINCT f.report) AS papers,
+                  p.perfkit_version, p.code, p.folder
            FROM publications p LEFT JOIN publication_files f USING (publication_id)
-           GROUP BY ALL ORDER BY p.publication_id DESC"""
+           WHERE $1 IS NULL OR p.subject = $1
+           GROUP BY ALL ORDER BY p.publication_id DESC""", [subject]
     ).df()
+
+
+def publication_files(con: duckdb.DuckDBPyConnection, subject: str | None = None) -> pd.DataFrame:
+    """Every published file (of ``subject``'s publications, if given): publication, report, format, path, SHA-256."""
+    return con.execute(
+        """SELECT f.publication_id, p.subject, f.report, f.format, f.path, f.sha256 FROM publication_files f
+           JOIN publications p USING (publication_id) WHERE $1 IS NULL OR p.subject = $1 ORDER BY ALL""", [subject]).df()
+
+
+def record_clearance(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    """Record papers' clearance (one row per paper) in one transaction."""
+    con.execute("BEGIN TRANSACTION")
+    con.executemany("INSERT INTO clearances (kind, subject, report, inputs, cleared_by, cleared_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [[r[k] for k in ("kind", "subject", "report", "inputs", "cleared_by", "cleared_at", "recorded_by")] for r in rows])
+    con.execute("COMMIT")
+
+
+def clearance_of(con: duckdb.DuckDBPyConnection, report: str, inputs: str) -> tuple[str, dt.datetime] | None:
+    """Who cleared the paper ``report`` built from exactly ``inputs``, and when (the latest), or None."""
+    found = con.execute("SELECT cleared_by, cleared_at FROM clearances WHERE report = ? AND inputs = ? ORDER BY cleared_at DESC LIMIT 1",
+                        [report, inputs]).fetchall()
+    return found[0] if found else None

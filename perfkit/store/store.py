@@ -53,11 +53,15 @@ OBSERVATION_COLUMNS = [
 ADDED_COLUMNS = {"quality": "VARCHAR", "headline": "VARCHAR", "ci_lower": "DOUBLE", "ci_upper": "DOUBLE", "compared": "VARCHAR"}
 _COMPARED = [c for c in OBSERVATION_COLUMNS if c not in KEY]
 
+#: The kinds of period a row may be for (:class:`perfkit.periods.Freq`): the CHECK on ``period_type``.
+#: DuckDB cannot alter a CHECK, so a store made before a kind was added is migrated on opening (:func:`_widen_period_types`).
+PERIOD_TYPES = tuple(f.value for f in Freq)
+
 # An observation's columns, shared by the current rows and their earlier versions.
-_ROW = """
+_ROW = f"""
     indicator VARCHAR NOT NULL,
     area_code VARCHAR NOT NULL,
-    period_type VARCHAR NOT NULL CHECK (period_type IN ('year', 'quarter', 'month')),
+    period_type VARCHAR NOT NULL CHECK (period_type IN ({", ".join(f"'{t}'" for t in PERIOD_TYPES)})),
     period_start DATE NOT NULL,
     period VARCHAR NOT NULL,
     area_name VARCHAR NOT NULL,
@@ -74,6 +78,13 @@ _ROW = """
     ci_upper DOUBLE,
     compared VARCHAR,  -- the publisher's own judgement against England (Fingertips: Better, Similar, Worse)
     batch_id BIGINT NOT NULL"""
+
+_REVISION = f"""{_ROW},
+    new_value DOUBLE,
+    new_status VARCHAR NOT NULL,
+    revised_by_batch BIGINT NOT NULL,
+    revised_at TIMESTAMP NOT NULL"""
+_COLUMNS = {"observations": _ROW, "revisions": _REVISION}
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS batches (
@@ -113,12 +124,7 @@ CREATE TABLE IF NOT EXISTS publication_files (
     sha256 VARCHAR NOT NULL,
     rows_hash VARCHAR NOT NULL     -- exactly the stored rows the paper read (perfkit.build.manifest.rows_hash)
 );
-CREATE TABLE IF NOT EXISTS revisions ({_ROW},
-    new_value DOUBLE,
-    new_status VARCHAR NOT NULL,
-    revised_by_batch BIGINT NOT NULL,
-    revised_at TIMESTAMP NOT NULL
-);
+CREATE TABLE IF NOT EXISTS revisions ({_REVISION});
 """ + ACTIONS_SCHEMA
 
 
@@ -128,7 +134,27 @@ def _up_to_date(con: duckdb.DuckDBPyConnection) -> bool:
     tables = {t for t, _ in have}
     needed = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA)
     return (all(t in tables for t in needed) and all((t, c) in have for t in ("observations", "revisions") for c in ADDED_COLUMNS)
-            and ("batches", "released") in have)
+            and ("batches", "released") in have and not _narrow_period_types(con))
+
+
+def _narrow_period_types(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables whose ``period_type`` CHECK lacks one of :data:`PERIOD_TYPES` (made by an earlier perfkit)."""
+    found = con.execute("SELECT table_name, sql FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database() "
+                        "AND table_name IN ('observations', 'revisions')").fetchall()
+    return [t for t, sql in found if not all(f"'{k}'" in sql for k in PERIOD_TYPES)]
+
+
+def _widen_period_types(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Recreate each table whose CHECK predates a period kind with today's, copying every row
+    (DuckDB cannot alter a CHECK); within the caller's transaction, so all or nothing."""
+    for table in _narrow_period_types(con):
+        con.execute(f"CREATE TABLE {table}_widened ({_COLUMNS[table]})")
+        con.execute(f"INSERT INTO {table}_widened BY NAME SELECT * FROM {table}")
+        before, after = (con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in (table, f"{table}_widened"))
+        if before != after:  # never: refuse rather than lose a row
+            raise StoreError(f"{path}: copying {table} to allow the new period kinds kept {after} of {before} rows; the store is unchanged")
+        con.execute(f"DROP TABLE {table}")
+        con.execute(f"ALTER TABLE {table}_widened RENAME TO {table}")
 
 
 @dataclass(frozen=True)
@@ -159,12 +185,18 @@ class Store:
         self.con = self._connect(read_only)
         if not read_only:
             self.con.execute("BEGIN")
-            self.con.execute(_SCHEMA)
-            for table in ("observations", "revisions"):  # a store made before quality flags, headlines or intervals
-                for column, kind in ADDED_COLUMNS.items():
-                    self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
-            self.con.execute("ALTER TABLE batches ADD COLUMN IF NOT EXISTS released DATE")  # a store made before release dates
-            self.con.execute("COMMIT")
+            try:
+                self.con.execute(_SCHEMA)
+                for table in ("observations", "revisions"):  # a store made before quality flags, headlines or intervals
+                    for column, kind in ADDED_COLUMNS.items():
+                        self.con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")
+                self.con.execute("ALTER TABLE batches ADD COLUMN IF NOT EXISTS released DATE")  # a store made before release dates
+                _widen_period_types(self.con, self.path)  # a store made before calendar years, academic years and days
+                self.con.execute("COMMIT")
+            except BaseException:
+                self.con.execute("ROLLBACK")
+                self.con.close()
+                raise
         elif not _up_to_date(self.con):  # made by an earlier perfkit: bring it up to date once, then read
             self.con.close()
             try:

@@ -131,4 +131,19 @@ def test_a_serial_executor_sets_the_environment_for_its_run_only(monkeypatch):
 
 def test_manifest_is_json_a_person_can_read(tmp_path):
     Manifest(tmp_path).record("k", {"inputs": {}, "status": "built", "files": {}})
-    assert json.loads((tmp_path / "manifest.json").read_text()) == {"version": 1, "reports": {"k": {"inputs": {}, "status": "built", "files": {}}}}
+    assert json.loads((tmp_path / "manifest.json").read_text()) == {"version": 1, "reports": {"k": {"inputs": {}, "status": "built", "files": {},
+                                                                                              "sha256": {}}}}
+
+
+def test_the_manifest_keeps_paths_relative_and_each_files_hash(tmp_path):
+    """Recorded paths are relative to the output folder (it can move), and each file's SHA-256 is kept for publish to check."""
+    import hashlib
+
+    (tmp_path / "p" / "d").mkdir(parents=True)
+    html = tmp_path / "p" / "d" / "r.html"
+    html.write_text("paper")
+    Manifest(tmp_path).record("p/d/r", {"inputs": {}, "status": "built", "files": {"html": str(html), "csv": None}})
+    kept = json.loads((tmp_path / "manifest.json").read_text())["reports"]["p/d/r"]
+    assert kept["files"] == {"html": "p/d/r.html", "csv": None}
+    assert kept["sha256"] == {"html": hashlib.sha256(b"paper").hexdigest()}
+    assert Manifest(tmp_path).entries["p/d/r"]["files"]["html"] == str(tmp_path / "p" / "d" / "r.html")

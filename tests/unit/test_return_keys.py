@@ -203,7 +203,8 @@ def test_a_published_period_is_revised_only_when_asked(quarter, tmp_path):
     catalogue = load_catalogue(root / "params")
     ingest([fill(books[EARLY_HELP], FILLED, out=tmp_path / "first.xlsx")], store, catalogue, today=TODAY)
     with Store(store) as db:  # as `perfkit publish` records a publication of the period
-        db.con.execute("INSERT INTO publications VALUES (1, ?, TIMESTAMP '2026-08-01 10:00:00', 'officer', 2, 'published/x')", [Q.label])
+        db.con.execute("INSERT INTO publications (publication_id, period, published_at, published_by, max_batch_id, folder) "
+                       "VALUES (1, ?, TIMESTAMP '2026-08-01 10:00:00', 'officer', 2, 'published/x')", [Q.label])
     later = fill(books[EARLY_HELP], {"CS_REREF": {"value": 32.0, "numerator": 64, "denominator": 200}}, out=tmp_path / "later.xlsx")
     with pytest.raises(IngestError, match=r"2026/27 Q1 was published on 1 August 2026 .* --revise-published"):
         ingest([later], store, catalogue, today=TODAY)
@@ -345,8 +346,8 @@ def test_a_figure_revised_after_publication_is_marked_in_the_next_paper(quarter,
 
     assert "Revised" not in said()
     with Store(store) as db:  # the period published, reading every batch so far
-        db.con.execute("INSERT INTO publications SELECT 1, ?, TIMESTAMP '2026-08-01 10:00:00', 'officer', max(batch_id), 'published/x' FROM batches",
-                       [Q.label])
+        db.con.execute("INSERT INTO publications (publication_id, period, published_at, published_by, max_batch_id, folder) "
+                       "SELECT 1, ?, TIMESTAMP '2026-08-01 10:00:00', 'officer', max(batch_id), 'published/x' FROM batches", [Q.label])
     later = fill(books[EARLY_HELP], {"CS_REREF": {"value": 32.0, "numerator": 64, "denominator": 200}}, out=tmp_path / "later.xlsx")
     ingest([later], store, catalogue, today=TODAY, revise_published=True)
     assert "Revised: Revised since reported to committee on 1 August 2026: was 31.5%." in said()

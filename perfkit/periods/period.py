@@ -1,34 +1,15 @@
-"""UK financial periods as values: financial years, quarters and months.
-
-The financial year runs from 1 April to 31 March and is written "2025/26". Quarters
-follow it (Q1 April-June ... Q4 January-March) and are written "2025/26 Q3"; months are
-written "2025-11". This module is the one place that reads and writes period labels;
-everything else works with :class:`Period` values.
-
->>> p = parse_period("Q3 2025/26")
->>> p
-Period('2025/26 Q3')
->>> p.start, p.end
-(datetime.date(2025, 10, 1), datetime.date(2025, 12, 31))
->>> p.next(), p.prev(), p.same_period_last_year()
-(Period('2025/26 Q4'), Period('2025/26 Q2'), Period('2024/25 Q3'))
->>> parse_period("2026-02").financial_year
-Period('2025/26')
->>> parse_period("FY2025-26").slug
-'2025-26'
-"""
+"""Period values: :class:`Freq` and :class:`Period` (see :mod:`perfkit.periods`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
 
 from perfkit.errors import PeriodError
 
-__all__ = ["Freq", "Period", "parse_period", "YEAR_RULES"]
+__all__ = ["Freq", "Period", "YEAR_RULES", "KIND_RULES", "YearRule"]
 
 
 class Freq(str, Enum):
@@ -37,35 +18,47 @@ class Freq(str, Enum):
     YEAR = "year"
     QUARTER = "quarter"
     MONTH = "month"
+    CALENDAR = "calendar"  # a calendar year, January to December: '2015'
+    ACADEMIC = "academic"  # an academic year, September to August: '2024/25 academic year'
+    AS_AT = "as_at"  # one day, a count as at it: 'as at 30 September 2025'
+
+    @property
+    def own_kind(self) -> bool:
+        """A published period kind of its own: never split into quarters, aggregated or counted to a year to date."""
+        return self in (Freq.CALENDAR, Freq.ACADEMIC, Freq.AS_AT)
+
+    @property
+    def rule(self) -> str | None:
+        """How a bare label of this kind is read (:data:`KIND_RULES`): 'calendar_year' for a calendar year's '2015'; None for others."""
+        return next((rule for rule, kind in KIND_RULES.items() if kind is self), None)
+
+    @property
+    def noun(self) -> str:
+        """What one period of it is called: 'financial year', 'calendar year', 'day (as at)'."""
+        return {"year": "financial year", "as_at": "day (as at)"}.get(self.value, f"{self.value} year" if self.own_kind else self.value)
 
 
 #: How a bare calendar year such as DfE's ``time_period`` 2025 maps to a financial year.
 YEAR_RULES = ("year_ending_march", "year_starting_april")
-YearRule = Literal["year_ending_march", "year_starting_april"]
+#: A source mapping's rule for a file whose periods are all of one published kind (:class:`Freq`).
+KIND_RULES = {"calendar_year": Freq.CALENDAR, "academic_year": Freq.ACADEMIC, "as_at": Freq.AS_AT}
+YearRule = Literal["year_ending_march", "year_starting_april", "calendar_year", "academic_year", "as_at"]
 
-_PER_YEAR = {Freq.YEAR: 1, Freq.QUARTER: 4, Freq.MONTH: 12}
-_FREQ_RANK = {Freq.YEAR: 0, Freq.QUARTER: 1, Freq.MONTH: 2}
-_ACCEPTED = (
-    "accepted forms: financial year '2025/26' (also '2025-26', 'FY2025/26'), "
-    "quarter '2025/26 Q3' (also 'Q3 2025/26'), month '2025-11'"
-)
-_FY = r"(?:FY\s*)?(?P<y1>\d{4})\s*(?P<sep>[/-])\s*(?P<y2>\d{2}|\d{4})"
-_RE_YEAR = re.compile(rf"^{_FY}$", re.I)
-_RE_QUARTER_AFTER = re.compile(rf"^{_FY}\s*Q(?P<q>\d+)$", re.I)
-_RE_QUARTER_BEFORE = re.compile(rf"^Q(?P<q>\d+)\s+{_FY}$", re.I)
-_RE_MONTH = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})$")
-_RE_BARE_YEAR = re.compile(r"^(?P<y>\d{4})$")
+_PER_YEAR = {Freq.YEAR: 1, Freq.QUARTER: 4, Freq.MONTH: 12, Freq.CALENDAR: 1, Freq.ACADEMIC: 1, Freq.AS_AT: 1}
+_FREQ_RANK = {Freq.YEAR: 0, Freq.QUARTER: 1, Freq.MONTH: 2, Freq.CALENDAR: 3, Freq.ACADEMIC: 4, Freq.AS_AT: 5}
 _MIN_YEAR, _MAX_YEAR = 1900, 2199
 
 
 @dataclass(frozen=True, eq=True)
 class Period:
-    """A financial year, quarter or month.
+    """A financial year, quarter or month; or a published calendar year, academic year or day.
 
     Build one with :func:`parse_period`, :meth:`Period.year`, :meth:`Period.quarter` or
-    :meth:`Period.month`. ``index`` counts periods of ``freq``: for a year it is the year
+    :meth:`Period.month` (:meth:`Period.calendar_year`, :meth:`Period.academic_year`,
+    :meth:`Period.as_at`). ``index`` counts periods of ``freq``: for a year it is the year
     the financial year starts in; for a quarter ``4 * start_year + (q - 1)``; for a month
-    ``12 * calendar_year + (month - 1)``.
+    ``12 * calendar_year + (month - 1)``; for a calendar or academic year the year it
+    starts in; for a day its ordinal (``date.toordinal()``).
     """
 
     freq: Freq
@@ -95,20 +88,40 @@ class Period:
         return cls(Freq.MONTH, 12 * year + month - 1)
 
     @classmethod
-    def containing(cls, day: dt.date, freq: Freq | str) -> Period:
-        """The period of ``freq`` that contains ``day``."""
-        month = cls.month(day.year, day.month)
-        return month if Freq(freq) is Freq.MONTH else month.within(freq)
+    def calendar_year(cls, year: int) -> Period:
+        """The calendar year ``year``, January to December (a published indicator's)."""
+        _check_year(year)
+        return cls(Freq.CALENDAR, year)
 
     @classmethod
-    def parse(cls, text: str, year_rule: YearRule | None = None) -> Period:
-        """Same as :func:`parse_period`."""
-        return parse_period(text, year_rule=year_rule)
+    def academic_year(cls, start_year: int) -> Period:
+        """The academic year starting 1 September ``start_year`` (a published indicator's)."""
+        _check_year(start_year)
+        return cls(Freq.ACADEMIC, start_year)
+
+    @classmethod
+    def as_at(cls, day: dt.date) -> Period:
+        """The day ``day``, for a count as at it (a published indicator's)."""
+        _check_year(day.year)
+        return cls(Freq.AS_AT, day.toordinal())
+
+    @classmethod
+    def containing(cls, day: dt.date, freq: Freq | str) -> Period:
+        """The period of ``freq`` that contains ``day``."""
+        freq = Freq(freq)
+        _check_year(day.year)
+        if freq.own_kind:
+            return cls(freq, {Freq.CALENDAR: day.year, Freq.ACADEMIC: day.year - (day.month < 9)}.get(freq, day.toordinal()))
+        month = cls.month(day.year, day.month)
+        return month if Freq(freq) is Freq.MONTH else month.within(freq)
 
     # ----- parts --------------------------------------------------------------------
     @property
     def fy_start_year(self) -> int:
-        """The calendar year in which this period's financial year starts."""
+        """The calendar year in which this period's financial year starts (for a published
+        kind of its own, the financial year its last day falls in)."""
+        if self.freq.own_kind:
+            return self.end.year - (self.end.month < 4)
         if self.freq is Freq.YEAR:
             return self.index
         if self.freq is Freq.QUARTER:
@@ -119,6 +132,10 @@ class Period:
     @property
     def start(self) -> dt.date:
         """First day of the period."""
+        if self.freq is Freq.CALENDAR or self.freq is Freq.ACADEMIC:
+            return dt.date(self.index, 1 if self.freq is Freq.CALENDAR else 9, 1)
+        if self.freq is Freq.AS_AT:
+            return dt.date.fromordinal(self.index)
         if self.freq is Freq.YEAR:
             return dt.date(self.index, 4, 1)
         if self.freq is Freq.QUARTER:
@@ -131,11 +148,20 @@ class Period:
     @property
     def end(self) -> dt.date:
         """Last day of the period."""
+        if self.freq is Freq.AS_AT:
+            return self.start
         return self.next().start - dt.timedelta(days=1)
 
     @property
     def label(self) -> str:
-        """The house label: '2025/26', '2025/26 Q3' or '2025-11'."""
+        """The house label: '2025/26', '2025/26 Q3' or '2025-11'; a published kind's as published:
+        '2015', '2024/25 academic year', 'as at 30 September 2025'."""
+        if self.freq is Freq.CALENDAR:
+            return str(self.index)
+        if self.freq is Freq.ACADEMIC:
+            return f"{self.index}/{(self.index + 1) % 100:02d} academic year"
+        if self.freq is Freq.AS_AT:
+            return f"as at {self.start.day} {self.start:%B %Y}"
         if self.freq is Freq.MONTH:
             year, month0 = divmod(self.index, 12)
             return f"{year}-{month0 + 1:02d}"
@@ -144,13 +170,21 @@ class Period:
         return year if self.freq is Freq.YEAR else f"{year} Q{self.index % 4 + 1}"
 
     @property
+    def text(self) -> str:
+        """The label as :func:`parse_period` reads it back without a rule: a calendar year's
+        is '2015 calendar year' (a bare '2015' could be a financial year), others' the label."""
+        return f"{self.index} calendar year" if self.freq is Freq.CALENDAR else self.label
+
+    @property
     def span(self) -> str:
         """The months covered, for readers: 'July to September 2025', 'April 2025 to March 2026'.
 
-        >>> parse_period("2025/26 Q2").span, parse_period("2025-11").span
+        >>> Period.quarter(2025, 2).span, Period.month(2025, 11).span
         ('July to September 2025', 'November 2025')
         """
         first, last = self.start, self.end
+        if self.freq is Freq.AS_AT:
+            return f"{first.day} {first:%B %Y}"
         if self.freq is Freq.MONTH:
             return f"{first:%B %Y}"
         if first.year == last.year:
@@ -169,7 +203,14 @@ class Period:
 
     # ----- arithmetic ---------------------------------------------------------------
     def shift(self, n: int) -> Period:
-        """The period ``n`` steps later (earlier when ``n`` is negative)."""
+        """The period ``n`` steps later (earlier when ``n`` is negative); for a day ("as at"),
+        the same day ``n`` years later (a 29 February's is 28 February)."""
+        if self.freq is Freq.AS_AT:
+            day = self.start
+            try:
+                return Period(Freq.AS_AT, day.replace(year=day.year + n).toordinal())
+            except ValueError:
+                return Period(Freq.AS_AT, dt.date(day.year + n, 2, 28).toordinal())
         return Period(self.freq, self.index + n)
 
     def next(self) -> Period:
@@ -187,6 +228,9 @@ class Period:
     def within(self, freq: Freq | str) -> Period:
         """The period of the longer ``freq`` that contains this one."""
         freq = Freq(freq)
+        if freq is self.freq:
+            return self
+        _own_alone(self.freq, freq)
         if _FREQ_RANK[freq] > _FREQ_RANK[self.freq]:
             raise PeriodError(f"a {self.freq.value} is not inside a single {freq.value}")
         if freq is Freq.YEAR:
@@ -198,6 +242,8 @@ class Period:
     def subperiods(self, freq: Freq | str) -> list[Period]:
         """The periods of the shorter ``freq`` that make up this one, in order."""
         freq = Freq(freq)
+        if freq is not self.freq:
+            _own_alone(self.freq, freq)
         if _FREQ_RANK[freq] < _FREQ_RANK[self.freq]:
             raise PeriodError(f"a {self.freq.value} cannot be split into {freq.value}s")
         first = Period.containing(self.start, freq)
@@ -220,6 +266,8 @@ class Period:
         """Every period of this length from this one to ``last``, both included."""
         if last.freq is not self.freq:
             raise PeriodError(f"cannot count from a {self.freq.value} to a {last.freq.value}")
+        if self.freq is Freq.AS_AT:  # the same day each year
+            return [self.shift(i) for i in range(last.start.year - self.start.year + 1) if self.shift(i) <= last]
         return [Period(self.freq, i) for i in range(self.index, last.index + 1)]
 
     # ----- ordering and display -----------------------------------------------------
@@ -245,71 +293,12 @@ class Period:
         return f"Period({self.label!r})"
 
 
+def _own_alone(freq: Freq, other: Freq) -> None:
+    if freq.own_kind or other.own_kind:
+        raise PeriodError(f"a {freq.noun} and a {other.noun} are periods of different kinds: "
+                          "a published calendar year, academic year or day is never split, aggregated or counted to a year to date")
+
+
 def _check_year(year: int) -> None:
     if not _MIN_YEAR <= year <= _MAX_YEAR:
         raise PeriodError(f"year {year} is outside {_MIN_YEAR}-{_MAX_YEAR}")
-
-
-def _fy_start(match: re.Match[str], text: str) -> int:
-    y1, y2 = int(match["y1"]), match["y2"]
-    expected = (y1 + 1) % 100 if len(y2) == 2 else y1 + 1
-    if int(y2) != expected:
-        raise PeriodError(
-            f"{text!r} is not a financial year: the second year must follow the first "
-            f"(did you mean '{y1}/{(y1 + 1) % 100:02d}'?); {_ACCEPTED}"
-        )
-    return y1
-
-
-def parse_period(text: str, year_rule: YearRule | None = None) -> Period:
-    """Read a period label.
-
-    Parameters
-    ----------
-    text
-        '2025/26', '2025-26', 'FY2025/26', '2025/26 Q3', 'Q3 2025/26' or '2025-11'.
-    year_rule
-        How to read a bare year such as DfE's '2025': ``"year_ending_march"`` (the year
-        to 31 March 2025, i.e. 2024/25) or ``"year_starting_april"`` (2025/26). Without
-        a rule a bare year is refused as ambiguous.
-
-    >>> parse_period("2025", year_rule="year_ending_march")
-    Period('2024/25')
-    >>> parse_period("2025/27")
-    Traceback (most recent call last):
-    perfkit.errors.PeriodError: '2025/27' is not a financial year: ...
-    """
-    if not isinstance(text, str):
-        raise PeriodError(f"period must be text, got {text!r}; {_ACCEPTED}")
-    cleaned = " ".join(text.strip().split())
-    if not cleaned:
-        raise PeriodError(f"period is empty; {_ACCEPTED}")
-    for pattern in (_RE_QUARTER_AFTER, _RE_QUARTER_BEFORE):
-        if m := pattern.match(cleaned):
-            q = int(m["q"])
-            if not 1 <= q <= 4:
-                raise PeriodError(f"{text!r}: there is no Q{q}, quarters are Q1 to Q4; {_ACCEPTED}")
-            return Period.quarter(_fy_start(m, text), q)
-    if m := _RE_MONTH.match(cleaned):
-        year, second = int(m["y"]), int(m["m"])
-        if 1 <= second <= 12:  # '2011-12' is December 2011; that financial year is '2011/12'
-            return Period.month(year, second)
-        if len(m["m"]) == 2 and second == (year + 1) % 100:
-            return Period.year(year)
-        raise PeriodError(
-            f"{text!r} is neither a month (01 to 12) nor a financial year "
-            f"('{year}-{(year + 1) % 100:02d}'); {_ACCEPTED}"
-        )
-    if m := _RE_YEAR.match(cleaned):
-        return Period.year(_fy_start(m, text))
-    if m := _RE_BARE_YEAR.match(cleaned):
-        year = int(m["y"])
-        if year_rule == "year_ending_march":
-            return Period.year(year - 1)
-        if year_rule == "year_starting_april":
-            return Period.year(year)
-        raise PeriodError(
-            f"{text!r} is a bare year, which could mean the financial year starting or "
-            f"ending in {year}: give year_rule={YEAR_RULES}; {_ACCEPTED}"
-        )
-    raise PeriodError(f"{text!r} is not a period perfkit can read; {_ACCEPTED}")
