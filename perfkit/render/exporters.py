@@ -8,6 +8,7 @@ come from the metadata output the header block emits (:class:`perfkit.blocks.mod
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import re
 import tempfile
 import threading
@@ -27,7 +28,21 @@ __all__ = ["HIDDEN_TAGS", "paper_meta", "to_html", "to_pdf", "to_typst"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "perfkit-doc"}
+
+
+def typst_date(value: object) -> str:
+    """The paper's date (ISO, from its metadata) as a typst datetime for the document's
+    properties; ``none`` (no date at all) for a paper without one, never typst's default, the
+    time it compiles: the same paper makes the same PDF (README "Publishing")."""
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return "none"
+    return f"datetime(year: {day.year}, month: {day.month}, day: {day.day})"
+
+
 _FILTERS = {
+    "typst_date": typst_date,
     "typst_string": typst_string,
     "typst_text": typst_text,
     "svg_base64": lambda svg: base64.b64encode(svg.encode("utf-8")).decode("ascii"),

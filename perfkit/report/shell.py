@@ -147,7 +147,8 @@ def spc_icons(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> 
 
 def paper_header(inputs: Inputs, settings: Paper, period: Period, title: str) -> Block:
     """The header block and the metadata the exporters use for title, language and footer."""
-    meeting = _date(inputs.params.meeting(period, settings))
+    when = inputs.params.meeting(period, settings)
+    meeting = _date(when)
     status = settings.status.capitalize() + (" (draft)" if settings.draft else "")
     meta = {
         "title": title,
@@ -158,6 +159,9 @@ def paper_header(inputs: Inputs, settings: Paper, period: Period, title: str) ->
         "paper": f"Paper {settings.paper}",
         "status": status,
         "colour": inputs.council.colour,
+        # the document's date in the PDF and Word properties: the meeting's, else the period's
+        # end, never the time of the build (so the same data makes the same file)
+        "date": (when or period.end).isoformat(),
     }
     author = f"{settings.contact.name}, {settings.contact.role}" if settings.contact else ""
     head = PaperHeader(
