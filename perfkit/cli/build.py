@@ -66,11 +66,24 @@ def run_build(options: BuildOptions, out_console: Console, err_console: Console)
     for r in report.failed:
         kept = f"; the executed notebook is {r.files['ipynb']}" if r.files.get("ipynb") else ""
         err_console.print(f"[bold red]failed:[/] {_label(r.job, several)}: {escape(r.error)}{kept}", soft_wrap=True)
+    if options.as_of and options.as_of.strip().isdigit():
+        _compare(options, report.out, out_console)
     wrong = [f for f in report.audit if f.level == FAIL]
     if options.strict and wrong:
         err_console.print(f"[bold red]--strict:[/] the paper audit found {len(wrong)} failure(s) in what this build made (listed above); "
                           "the papers are built but not fit to publish: fix them and build again", soft_wrap=True)
     return 1 if report.failed or (options.strict and wrong) else 0
+
+
+def _compare(options: BuildOptions, rebuilt: Path, out: Console) -> None:
+    """After ``--as-of ID``: each published file against its rebuilt copy (:mod:`perfkit.publish.reproduce`)."""
+    from perfkit.config.project import project
+    from perfkit.publish.reproduce import compare_publication
+
+    proj = project(store=options.store)
+    found = compare_publication(proj.outputs, proj.store, int(options.as_of), rebuilt)
+    for line in found.lines(proj.outputs):
+        out.print(escape(line), soft_wrap=True)
 
 
 def _label(job: Job, several_periods: bool) -> str:

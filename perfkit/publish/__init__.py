@@ -11,7 +11,8 @@
   read, and its clearance. Nothing published is ever replaced.
 - ``perfkit verify`` checks every published file against its recorded SHA-256 (:mod:`perfkit.publish.verify`).
 - ``perfkit build --as-of ID|DATE-TIME`` rebuilds from the store as it stood then
-  (:func:`perfkit.store.history.snapshot_store`), in every format the publication has.
+  (:func:`perfkit.store.history.snapshot_store`), in every format the publication has, and
+  says of each published file whether the rebuild reproduced it (:mod:`perfkit.publish.reproduce`).
 """
 
 from __future__ import annotations

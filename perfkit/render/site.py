@@ -81,17 +81,18 @@ def _swap(html: str, text: str, href: str) -> str:
     return re.sub(r"href='[^']*'>(" + re.escape(text) + r"[^<]*)</a>", lambda m: f"href='{h(href)}'>{m.group(1)}</a>", html, count=1)
 
 
-def published_links(html: str, out: Path, folder: Path, period: Period, name: str) -> str:
+def published_links(html: str, out: Path, folder: Path, period: Period, name: str, before: int | None = None) -> str:
     """A paper's HTML as published into ``folder``: "All reports" points at ``published/index.html``
     (the publications, not the build's working index) and "Previous paper" at the previous
     period's latest publication of the same paper (else that period in ``published/index.html``),
-    each relative to ``folder`` so the copy works from where it sits, as a file or on a host."""
+    each relative to ``folder`` so the copy works from where it sits, as a file or on a host.
+    ``before``: count only publications numbered below it (as publication ``before`` saw them)."""
     index = out / PUBLISHED / PUBLISHED_INDEX
     html = _swap(html, "All reports", os.path.relpath(index, folder))
-    before = period.prev()
-    earlier = sorted((p for p in (out / PUBLISHED / before.slug / folder.parent.name).glob("publication-*/publication.json")),
-                     key=lambda p: int(p.parent.name.split("-")[-1]) if p.parent.name.split("-")[-1].isdigit() else 0)
-    target = f"{os.path.relpath(index, folder)}#{_anchor(before.label)}"
+    number = lambda p: int(p.parent.name.split("-")[-1]) if p.parent.name.split("-")[-1].isdigit() else 0  # noqa: E731
+    earlier = sorted((p for p in (out / PUBLISHED / period.prev().slug / folder.parent.name).glob("publication-*/publication.json")
+                      if before is None or number(p) < before), key=number)
+    target = f"{os.path.relpath(index, folder)}#{_anchor(period.prev().label)}"
     if earlier and (earlier[-1].parent / name).is_file():
         target = os.path.relpath(earlier[-1].parent / name, folder)
     return _swap(html, "Previous paper", target)
