@@ -174,7 +174,10 @@ def groups(ctx: typer.Context) -> None:
     params = project().params
     table = Table("code", "name", "areas", "whose", "used by", title=f"Comparator groups ({params / 'comparators'})")
     council = api.get_council().area_code
+    lists_codes = {p.stem for p in (params / "neighbours").glob("*.yaml")}
     for code, g in cat.groups.items():
+        if code in lists_codes:  # the council's own list in neighbour lists, shown with them below
+            continue
         users = [c for c, i in cat.items() if i.comparator_group == code]
         whose = "each member's (peers)" if g.owner(council) == "members" else g.owner(council)
         table.add_row(plain(code), plain(g.name), str(len(g.members)), plain(whose), plain(", ".join(users) or "–"))
@@ -183,7 +186,8 @@ def groups(ctx: typer.Context) -> None:
     for path in sorted((params / "neighbours").glob("*.yaml")):
         lists = load_neighbour_lists(params, path.stem)
         used = f"the default group of {', '.join(lists.indicators)}" if lists.indicators else "area profiles' `neighbours:`"
-        out.print(plain(f"neighbour lists {lists.code}: {lists.name}, each area's own, for {len(lists.lists)} areas ({used})"))
+        origin = f"; source: {lists.source}{f', read {lists.date}' if lists.date else ''}" if lists.source else ""
+        out.print(plain(f"neighbour lists {lists.code}: {lists.name}, each area's own, for {len(lists.lists)} areas ({used}){origin}"))
 
 
 def groups_add(

@@ -24,7 +24,8 @@ from pydantic import (
 )
 
 from perfkit.config.calendar import Calendar, load_calendar
-from perfkit.config.groups import ComparatorGroup, load_groups
+from perfkit.config.council import load_council
+from perfkit.config.groups import ComparatorGroup, load_all_neighbour_lists, load_groups
 from perfkit.config.yaml import explain, read_yaml
 from perfkit.errors import ConfigError, PeriodError
 from perfkit.periods import Freq, Period, parse_period
@@ -284,6 +285,32 @@ def _check_references(path: Path, ind: Indicator, groups: Mapping[str, Comparato
             )
 
 
+def _council_lists(params: Path, indicators: dict[str, Indicator], groups: dict[str, ComparatorGroup]) -> None:
+    """Neighbour lists (``params/neighbours/``) whose ``indicators`` name an indicator with no
+    comparator group give it one: the council's own list in them, a group ``of`` the council,
+    so the council's papers rank it among its own neighbours as the lists rank every other area
+    (:mod:`perfkit.compare.membership`; DfE's 2025 model shipped with the dfe-children pack).
+    Where the council has no list in them the indicator keeps none."""
+    every = [lists for lists in load_all_neighbour_lists(params).values() if lists.indicators]
+    if not every or not (params / "council.yaml").is_file():
+        return
+    council = load_council(params).area_code.upper()
+    for lists in every:
+        where = f"{params / 'neighbours' / lists.code}.yaml: key 'indicators'"
+        unknown = [c for c in lists.indicators if c not in indicators]
+        if unknown:
+            raise ConfigError(f"{where}: unknown indicator(s) {', '.join(unknown)}; see `perfkit indicators`")
+        takers = [c for c in lists.indicators if indicators[c].comparator_group is None]
+        if council not in lists.lists or not takers:
+            continue
+        if lists.code in groups:
+            raise ConfigError(f"{where}: params/comparators/ has a group {lists.code!r} too: rename one (its file and its key 'code')")
+        groups[lists.code] = ComparatorGroup(code=lists.code, name=lists.name, of=council,
+                                             members={c: c for c in lists.lists[council] if c != council})
+        for code in takers:
+            indicators[code] = indicators[code].model_copy(update={"comparator_group": lists.code})
+
+
 def load_catalogue(params: str | Path) -> Catalogue:
     """Read and check every indicator under ``params/indicators/``.
 
@@ -329,6 +356,7 @@ def load_catalogue(params: str | Path) -> Catalogue:
             if indicators[code].comparator_group not in (None, group.code):
                 raise ConfigError(f"{where}: {code} already has comparator_group {indicators[code].comparator_group!r} in {seen_in[code]}; keep one")
             indicators[code] = indicators[code].model_copy(update={"comparator_group": group.code})
+    _council_lists(params, indicators, groups)
     for ind in indicators.values():
         if ind.outcome and ind.outcome not in indicators:
             raise ConfigError(f"{seen_in[ind.code]}: indicator {ind.code}: key 'outcome': unknown indicator {ind.outcome!r}")

@@ -93,6 +93,10 @@ class NeighbourLists(BaseModel):
     #: the indicators these lists are the default group of (e.g. DfE's measures for DfE's
     #: statistical neighbours), as an indicator's comparator_group would say
     indicators: list[str] = Field(default_factory=list)
+    #: where the lists came from (the publisher's file, its licence) and the day they were read
+    #: from it, as ``perfkit groups`` shows them: DfE's 2025 model shipped with the library says so
+    source: str | None = None
+    date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
 
 
 def load_all_neighbour_lists(params: str | Path) -> dict[str, NeighbourLists]:

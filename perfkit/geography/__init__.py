@@ -9,6 +9,7 @@ from perfkit.geography.lookup import (
     authorities,
     authority,
     current_code,
+    dfe_code,
     is_joint,
     joint_members,
     joint_message,
@@ -19,6 +20,6 @@ from perfkit.geography.lookup import (
 )
 
 __all__ = [
-    "INNER_OUTER_LONDON", "LONDON", "Authority", "authorities", "authority", "current_code", "is_joint", "joint_members",
+    "INNER_OUTER_LONDON", "LONDON", "Authority", "authorities", "authority", "current_code", "dfe_code", "is_joint", "joint_members",
     "joint_message", "region_codes", "region_name", "resolve_region", "source",
 ]

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 __all__ = [
-    "INNER_OUTER_LONDON", "LONDON", "Authority", "authorities", "authority", "current_code", "is_joint", "joint_members",
+    "INNER_OUTER_LONDON", "LONDON", "Authority", "authorities", "authority", "current_code", "dfe_code", "is_joint", "joint_members",
     "joint_message", "region_codes", "region_name", "resolve_region", "source",
 ]
 
@@ -73,6 +73,22 @@ def current_code(code: str) -> str | None:
     """
     found = authority(code)
     return found.current_code if found and found.current_code and found.current_code != found.code else None
+
+
+def dfe_code(number: str) -> str | None:
+    """The code an authority has now, from its 3-digit DfE number (the number DfE's files, such
+    as its statistical neighbour model, name authorities by); None for a number the lookup does
+    not hold or whose authority was split or merged.
+
+    >>> dfe_code("373"), dfe_code("358"), dfe_code("815"), dfe_code("999")
+    ('E08000039', 'E08000009', 'E06000065', None)
+    """
+    return _by_dfe_number().get(str(number).strip())
+
+
+@cache
+def _by_dfe_number() -> dict[str, str]:
+    return {a.dfe_number: a.current_code for a in authorities().values() if a.dfe_number and a.current_code}
 
 
 def region_codes() -> dict[str, str]:

@@ -44,7 +44,7 @@ def test_groups_add_and_list_and_benchmark(trafford, shared_data):
     proc = run_cli(trafford, "benchmark", "DFE_REREF", "--area", "E08000009", "--period", "2024/25", "--group", "gm_neighbours", home=False)
     assert "Greater Manchester neighbours" in proc.stdout and "of 4" in proc.stdout
     unknown = run_cli(trafford, "benchmark", "DFE_REREF", "--area", "E08000009", "--period", "2024/25", "--group", "nope", check=False, home=False)
-    assert unknown.returncode == 1 and "no comparator group 'nope'; known: gm_neighbours, statistical_neighbours" in unknown.stderr
+    assert unknown.returncode == 1 and "no comparator group 'nope'; known: gm_neighbours, statistical_neighbours, dfe_statistical_neighbours_2025" in unknown.stderr
 
 
 def test_the_all_authority_group_is_what_the_publisher_reported(trafford, shared_data):

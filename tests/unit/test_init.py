@@ -43,4 +43,6 @@ def test_init_writes_a_project_that_loads(tmp_path):
     params = load_params(tmp_path / "params")  # notebooks come from perfkit: the project has none
     assert list(params.directorates) == ["childrens-services"] and params.indicators_of("childrens-services") == ["DFE_REREF"]
     assert params.catalogue.calendar.meetings == {}  # its own calendar, not the demo council's dates
-    assert not any(i.comparator_group for i in params.catalogue.values())  # the demo's groups stay with the demo
+    # the demo's groups stay with the demo: the only group is Trafford's own list in DfE's 2025 model, shipped with the library
+    assert {i.comparator_group for i in params.catalogue.values()} == {None, "dfe_statistical_neighbours_2025"}
+    assert list(params.catalogue.groups) == ["dfe_statistical_neighbours_2025"] and params.catalogue.groups["dfe_statistical_neighbours_2025"].of == "E08000009"

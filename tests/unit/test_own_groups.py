@@ -91,6 +91,7 @@ def test_benchmark_for_another_area_never_uses_the_councils_own_list(tmp_path, s
     """Stockport's DfE neighbours are its comparator group for DFE_REREF: Leeds is ranked among
     its own DfE neighbours (the 2025 model's lists) or, without them, among none, said in words."""
     store, params = _project(tmp_path, "Stockport Council", STOCKPORT, shared_data)
+    (params / "neighbours" / "dfe_statistical_neighbours_2025.yaml").unlink()  # without the library's DfE lists (tests/unit/test_dfe_neighbours.py has them)
     catalogue = perfkit.get_catalogue(params)
     own = read_group(shared_data / SN, STOCKPORT, dfe_numbers=_numbers(store))
     save_group(params, own, shared_data / SN, indicators=["DFE_REREF"], catalogue=catalogue)
