@@ -73,6 +73,10 @@ class CorporateOverview(PaperSections):
         codes = KINDS["council"].reads(inputs.params, "corporate", {})
         card = scorecard(inputs.rows, inputs.params.catalogue, when, inputs.council.area_code, codes, inputs.actions,
                          as_at=inputs.params.meeting(when, inputs.params.corporate))
+        # each indicator under the directorate whose paper sets it out (a library indicator's
+        # catalogue "Published benchmarks" is a heading, not a paper the overview can point to)
+        paper_of = {c: d.name for slug, d in reversed(inputs.params.directorates.items()) for c in inputs.params.indicators_of(slug)}
+        card["directorate"] = card["indicator"].map(paper_of).fillna(card["directorate"])
         return cls(when, card, inputs)
 
     @property
