@@ -202,29 +202,31 @@ def _commentary(ind: Indicator, period: Period, value: float, rng: np.random.Gen
     return {}
 
 
-def _quarter_words(ind: Indicator, catalogue: Catalogue, month: Period, row: dict, quarter: list[dict], seed: int) -> Iterator[dict[str, str]]:
-    """The owner's words for a quarter of a monthly indicator, written about the quarter's figure
-    (the one a quarterly paper prints), on the quarter's words row: no figures, no status.
-    ``quarter`` collects the quarter's month rows; the words come after its last month."""
-    if month.within(Freq.QUARTER) != (quarter[0]["_quarter"] if quarter else None):
-        quarter.clear()
-    quarter.append({**row, "_quarter": month.within(Freq.QUARTER)})
-    period = month.within(Freq.QUARTER)
-    if month != period.subperiods(Freq.MONTH)[-1]:
-        return
-    live = [r for r in quarter if r.get("value") not in (None, "", "c", "x") and r.get("status", "") in ("", "provisional")]
-    if len(live) < len(period.subperiods(Freq.MONTH)):
-        return  # a month is missing: the quarter has no figure to write about
-    value = _quarter_figure(ind, catalogue, period, live)
-    words = _commentary(ind, period, value, _rng(seed, ind.code, row["area_code"], period.label, "quarter words"))
-    if words:
-        yield {"indicator": ind.code, "area_code": row["area_code"], "area_name": row["area_name"], "period": period.label, **words}
+def _quarter_words(ind: Indicator, catalogue: Catalogue, months: list[dict], seed: int) -> Iterator[dict[str, str]]:
+    """The owner's words for each quarter of a monthly indicator, written about the quarter's figure
+    (the one a quarterly paper prints), on the quarter's words row: no figures, no status. A
+    quarter with a month missing has no figure to write about, so no words."""
+    by_quarter: dict[Period, list[dict]] = {}
+    for row in months:
+        by_quarter.setdefault(parse_period(row["period"]).within(Freq.QUARTER), []).append(row)
+    live = lambda rows: [r for r in rows if r.get("value") not in (None, "", "c", "x") and r.get("status", "") in ("", "provisional")]  # noqa: E731
+    full = {q: live(rows) for q, rows in by_quarter.items() if len(live(rows)) == len(q.subperiods(Freq.MONTH))}
+    figures = _quarter_figures(ind, catalogue, full)
+    for period in sorted(full, key=lambda p: p.start):
+        row = full[period][0]
+        words = _commentary(ind, period, figures[period], _rng(seed, ind.code, row["area_code"], period.label, "quarter words"))
+        if words:
+            yield {"indicator": ind.code, "area_code": row["area_code"], "area_name": row["area_name"], "period": period.label, **words}
 
 
-def _quarter_figure(ind: Indicator, catalogue: Catalogue, period: Period, months: list[dict]) -> float:
-    """The quarter's figure from its months' rows, as the papers will aggregate it (:func:`perfkit.assess.aggregate.aggregate`)."""
-    from perfkit.assess.aggregate import aggregate
+def _quarter_figures(ind: Indicator, catalogue: Catalogue, quarters: dict[Period, list[dict]]) -> dict[Period, float]:
+    """Each quarter's figure from its months' rows, as the papers will aggregate it
+    (:func:`perfkit.assess.aggregate.aggregate_periods`, all quarters in one pass)."""
+    from perfkit.assess.aggregate import aggregate_periods
 
+    if not quarters:
+        return {}
+    months = [r for rows in quarters.values() for r in rows]
     number = lambda r, k: float(r[k]) if r.get(k) not in (None, "") else float("nan")  # noqa: E731
     parts = [parse_period(r["period"]) for r in months]
     frame = pd.DataFrame({
@@ -232,7 +234,8 @@ def _quarter_figure(ind: Indicator, catalogue: Catalogue, period: Period, months
         "period_type": ind.freq.value, "period_start": [p.start for p in parts], "status": "ok", "status_reason": None,
         **{k: [number(r, k) for r in months] for k in ("value", "numerator", "denominator")},
     })
-    return float(aggregate(frame, catalogue, period)["value"].iloc[0])
+    found = aggregate_periods(frame, catalogue, ind.code, list(quarters))
+    return {p: float(v) for p, v in zip(found["period"], found["value"])}
 
 
 def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int, shape: Shape) -> Iterator[dict[str, str]]:
@@ -246,7 +249,7 @@ def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int, sha
         scale = 1.0 if home else 20.0 if england else float(rng.uniform(0.6, 1.6))
         offset = 0.0 if home or england else float(rng.normal(0, 1.5 * sim.noise))
         ytd = _YearToDate()
-        quarter: list[dict] = []  # the home council's rows so far in this quarter (monthly indicators)
+        months: list[dict] = []  # the home council's month rows of the last two years (monthly indicators)
         for i, period in enumerate(periods):
             years = (period.start.year - periods[0].start.year) + (period.start.month - 4) / 12
             level = sim.base + offset + sim.drift * years + float(rng.normal(0, sim.noise / (3 if england else 1)))
@@ -274,7 +277,8 @@ def _rows(ind: Indicator, catalogue: Catalogue, council: Council, seed: int, sha
                 row.update(_commentary(ind, period, shape.judged(value, row), rng))
             yield row
             if home and period.financial_year in last_years and ind.freq is Freq.MONTH:
-                yield from _quarter_words(ind, catalogue, period, row, quarter, seed)
+                months.append(row)
+        yield from _quarter_words(ind, catalogue, months, seed)
 
 
 class _YearToDate:
