@@ -4,6 +4,7 @@ publication (a folder holding :data:`PUBLISHED_MARKER`, which ``perfkit publish`
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from perfkit.errors import ConfigError
 
-__all__ = ["PUBLISHED_MARKER", "atomic_path", "refuse_published", "write_text"]
+__all__ = ["PUBLISHED_MARKER", "atomic_path", "file_sha256", "refuse_published", "sync_file", "write_text"]
 
 PUBLISHED_MARKER = ".perfkit-published"
 
@@ -39,14 +40,15 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes owner-only files; give the usual mode
     try:
         yield Path(tmp)
-        _sync(tmp)  # a full disk is reported here, before the file takes its final name
+        sync_file(tmp)  # a full disk is reported here, before the file takes its final name
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
 
 
-def _sync(path: str) -> None:
+def sync_file(path: str | Path) -> None:
+    """Flush a written file to disk (a full disk is reported here, not later)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -58,3 +60,13 @@ def write_text(path: str | Path, text: str) -> None:
     """Write ``text`` to ``path`` as UTF-8, atomically."""
     with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def file_sha256(path: str | Path) -> str:
+    """The SHA-256 of a file's bytes, read in blocks (a store or a file of millions of rows
+    never sits in memory whole)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 24):
+            digest.update(block)
+    return digest.hexdigest()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from perfkit._version import __version__
-from perfkit.atomic import atomic_path
+from perfkit.atomic import atomic_path, file_sha256
 from perfkit.config.catalogue import Catalogue
 from perfkit.errors import IngestError
 from perfkit.ingest.actions import (
@@ -158,14 +157,6 @@ def _return_actions(cells: pd.DataFrame | None, catalogue: Catalogue, path: Path
     return actions
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 24):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def ingest(
     paths: Sequence[str | Path],
     store: str | Path,
@@ -244,7 +235,7 @@ def ingest(
             raise IngestError(f"PERFKIT_MEMORY_LIMIT={limit!r} is not a memory size; write it like 1GB or 500MB") from None
         with contextlib.suppress(duckdb.Error):  # in Jupyter, turning it off needs ipywidgets
             con.execute("SET enable_progress_bar = false")
-        digests = [hashing.submit(_sha256, Path(p)) for p in paths]  # a missing file fails in staging first
+        digests = [hashing.submit(file_sha256, Path(p)) for p in paths]  # a missing file fails in staging first
         checked, actions, returns = [], [], {}
         for number, raw_path in enumerate(paths):
             path = Path(raw_path)

@@ -9,10 +9,11 @@ are those of a subject (``--period``) or all; nothing is written.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from perfkit.atomic import file_sha256
 
 __all__ = ["Finding", "verify"]
 
@@ -52,7 +53,7 @@ def verify(out: Path, store: str | Path, subject: str | None = None) -> tuple[in
         if not path.is_file():
             found.append(Finding(r.publication_id, "missing", path))
             continue
-        if hashlib.sha256(path.read_bytes()).hexdigest() != r.sha256:
+        if file_sha256(path) != r.sha256:
             found.append(Finding(r.publication_id, "changed", path))
         if path.stat().st_mode & 0o222:
             found.append(Finding(r.publication_id, "writable", path))

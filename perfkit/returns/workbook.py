@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import replace
@@ -27,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from perfkit._version import __version__
-from perfkit.atomic import atomic_path, write_text
+from perfkit.atomic import atomic_path, file_sha256, write_text
 from perfkit.config.catalogue import Aggregation, Catalogue, Indicator, Unit
 from perfkit.contract import STATUSES
 from perfkit.errors import ConfigError
@@ -279,7 +278,7 @@ def write_returns(root, period: str | Period, slugs: Iterable[str] | None = None
             name = f"{owner_slug(owner)}-{number}.xlsx"
         plan.append((slug, owner, folder / slug / name, rows))
     record = issued_record(folder)
-    kept = [path for _s, _o, path, _r in plan if path.exists() and record.get(_relative(folder, path)) != sha256_file(path)]
+    kept = [path for _s, _o, path, _r in plan if path.exists() and record.get(_relative(folder, path)) != file_sha256(path)]
     if kept and not force:
         shown = ", ".join(_relative(folder, p) for p in kept[:5]) + (", ..." if len(kept) > 5 else "")
         raise ConfigError(f"{folder}: {len(kept)} workbook(s) there differ from what perfkit issued (an owner's return, or another file of "
@@ -308,7 +307,7 @@ def _write_planned(plan, folder: Path, kept: list[Path], record: dict, proj, par
             path.replace(path.with_name(f"{path.stem}.replaced-{stamp}{path.suffix}"))
         written.append(write_workbook(path, issued, params.catalogue, values, council.area_name, contact, carried,
                                       deputy=owners.get(owner, {}).get("deputy")))
-        record[_relative(folder, path)] = sha256_file(path)
+        record[_relative(folder, path)] = file_sha256(path)
         write_text(folder / RECORD, json.dumps(record, indent=1, sort_keys=True) + "\n")
     return written
 
@@ -326,5 +325,3 @@ def issued_record(folder: Path) -> dict[str, str]:
         return {}
 
 
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -13,6 +13,8 @@ the same wording is stored for the same period (the same return imported again).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import pandas as pd
 
@@ -98,9 +100,8 @@ def write_actions(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, batch_id:
     return added, revised, total - added - revised
 
 
-def current_actions(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None, areas: list[str] | None = None) -> pd.DataFrame:
-    """The latest version of every action row of ``indicators`` and ``areas``, ordered by
-    indicator, area, period and reference number."""
+def selection(indicators: Iterable[str] | None, areas: Iterable[str] | None) -> tuple[list[str], list]:
+    """SQL conditions (and their arguments) keeping rows of ``indicators`` and ``areas`` (None: all)."""
     where, args = [], []
     if indicators is not None:
         where.append("list_contains(?, indicator)")
@@ -108,6 +109,13 @@ def current_actions(con: duckdb.DuckDBPyConnection, indicators: list[str] | None
     if areas is not None:
         where.append("list_contains(?, area_code)")
         args.append(list(areas))
+    return where, args
+
+
+def current_actions(con: duckdb.DuckDBPyConnection, indicators: list[str] | None = None, areas: list[str] | None = None) -> pd.DataFrame:
+    """The latest version of every action row of ``indicators`` and ``areas``, ordered by
+    indicator, area, period and reference number."""
+    where, args = selection(indicators, areas)
     sql = _latest(("WHERE " + " AND ".join(where)) if where else "")
     frame = con.execute(f"SELECT * FROM ({sql}) ORDER BY indicator, area_code, period_start, "
                         "TRY_CAST(substr(ref, 2) AS INTEGER), ref", args).df()

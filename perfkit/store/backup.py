@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from perfkit.atomic import file_sha256, sync_file, write_text
 from perfkit.errors import StoreError
 
 __all__ = ["backup", "content_hash", "restore"]
@@ -33,22 +34,6 @@ def content_hash(con: duckdb.DuckDBPyConnection) -> str:
         count, mix, total = con.execute(f'SELECT count(*), bit_xor(hash(t)), sum(hash(t)::HUGEINT) FROM "{table}" t').fetchall()[0]
         digest.update(f"{table}:{count}:{mix}:{total};".encode())
     return digest.hexdigest()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _sync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def backup(store: str | Path, target: str | Path | None = None) -> tuple[Path, dict]:
@@ -70,13 +55,13 @@ def backup(store: str | Path, target: str | Path | None = None) -> tuple[Path, d
             db.con.execute("CHECKPOINT")
             content = content_hash(db.con)
             shutil.copyfile(store, partial)
-            _sync(partial)
-        record = {"store": store.name, "made_at": now.isoformat(), "sha256": _sha256(partial), "content": content}
+            sync_file(partial)
+        record = {"store": store.name, "made_at": now.isoformat(), "sha256": file_sha256(partial), "content": content}
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)
     sidecar = target.with_name(target.name + ".json")
-    sidecar.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    write_text(sidecar, json.dumps(record, indent=1))
     return target, record
 
 
@@ -96,13 +81,13 @@ def restore(copy: str | Path, store: str | Path) -> tuple[Path | None, dict]:
         expected, content = record["sha256"], record["content"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise StoreError(f"{sidecar} is not the record `perfkit backup` writes ({exc}); nothing was restored") from None
-    if _sha256(copy) != expected:
+    if file_sha256(copy) != expected:
         raise StoreError(f"{copy} does not match its SHA-256 in {sidecar.name} (the file changed or was damaged since the backup); "
                          "nothing was restored: use another backup")
     now = dt.datetime.now()
     incoming = store.with_name(f".{store.name}.restoring")
     shutil.copyfile(copy, incoming)
-    _sync(incoming)
+    sync_file(incoming)
     try:
         with duckdb.connect(str(incoming), read_only=True) as con:
             found = content_hash(con)

@@ -26,7 +26,12 @@ import pandas as pd
 
 from perfkit.errors import StoreError
 from perfkit.periods import Freq, Period
-from perfkit.store.actions import ACTIONS_SCHEMA, current_actions, write_actions
+from perfkit.store.actions import (
+    ACTIONS_SCHEMA,
+    current_actions,
+    selection,
+    write_actions,
+)
 
 __all__ = ["BatchResult", "Store", "OBSERVATION_COLUMNS"]
 
@@ -322,13 +327,7 @@ class Store:
         date recorded on each row's import batch (NaT where none was), which the latest-available
         rule reads (:mod:`perfkit.assess.latest`).
         """
-        where, args = [], []
-        if indicators is not None:
-            where.append("list_contains(?, indicator)")
-            args.append(list(indicators))
-        if areas is not None:
-            where.append("list_contains(?, area_code)")
-            args.append(list(areas))
+        where, args = selection(indicators, areas)
         if start is not None:
             where.append("period_start >= ?")
             args.append(start.start)
