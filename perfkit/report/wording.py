@@ -374,6 +374,8 @@ def completeness_text(result) -> str:  # noqa: ANN001 - a perfkit.returns.chase.
     Names indicators and periods, never values (a public paper's withheld figures stay withheld)."""
     f = result.findings
     received, total = int(result.received.sum()), len(result.due)
+    if not total:  # every figure here is a publisher's: nothing was owed by the council's owners
+        return f"Data quality and completeness: no figures were due from the indicator owners for {result.period.label}."
     given_up = int((result.due["returned"] & ~result.received).sum())
     text = [f"Data quality and completeness: {received} of {total} figure{'s' * (total != 1)} due for {result.period.label} "
             f"{'was' if received == 1 else 'were'} received from the indicator owners"

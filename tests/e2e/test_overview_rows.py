@@ -33,3 +33,15 @@ def test_a_new_councils_overview_rows_are_its_directorate_papers(tmp_path, monke
     run_cli(tmp_path, "build", "--period", "2025/26 Q2", "--format", "html", home=False)
     found = audit_papers((tmp_path / "outputs" / "2025-26-q2").glob("*/*.ipynb"), tmp_path / "data" / "perfkit.duckdb", tmp_path / "params")
     assert not [f for f in found if "directorate of params" in str(f)], found
+
+
+def test_a_council_with_only_published_figures_is_not_told_0_of_0_were_received(tmp_path, monkeypatch, shared_data):
+    monkeypatch.delenv("PERFKIT_STORE", raising=False)
+    init_project(tmp_path, "Trafford Council", "E08000009")
+    catalogue = load_catalogue(tmp_path / "params")
+    ingest([shared_data / C1], tmp_path / "data" / "perfkit.duckdb", catalogue, today=TODAY,
+           mapping=load_mapping(tmp_path / "params" / "sources" / "dfe_c1_referrals.yaml"))
+    run_cli(tmp_path, "build", "--period", "2025/26 Q2", "--format", "html", home=False)
+    said = " ".join((tmp_path / "outputs" / "2025-26-q2" / "childrens-services" / "directorate_report.html").read_text().split())
+    assert "Data quality and completeness: no figures were due from the indicator owners for 2025/26 Q2." in said
+    assert "0 of 0" not in said
