@@ -372,9 +372,8 @@ def completeness_text(result) -> str:  # noqa: ANN001 - a perfkit.returns.chase.
     """The paper's 'Data quality and completeness' paragraph: what was returned, and what it could not show.
 
     Names indicators and periods, never values (a public paper's withheld figures stay withheld)."""
-    f = result.findings
-    received, total = int(result.received.sum()), len(result.due)
-    if not total:  # every figure here is a publisher's: nothing was owed by the council's owners
+    f, received, total = result.findings, int(result.received.sum()), len(result.due)
+    if not total:  # every figure a publisher's: nothing was owed by the owners
         return f"Data quality and completeness: no figures were due from the indicator owners for {result.period.label}."
     given_up = int((result.due["returned"] & ~result.received).sum())
     text = [f"Data quality and completeness: {received} of {total} figure{'s' * (total != 1)} due for {result.period.label} "
