@@ -24,7 +24,7 @@ from perfkit.blocks.model import META_MIME, TYPST_MIME
 from perfkit.render.fonts import FAMILIES, font_paths, typesettable
 from perfkit.text import html_text, typst_string, typst_text
 
-__all__ = ["HIDDEN_TAGS", "paper_meta", "to_html", "to_pdf", "to_typst"]
+__all__ = ["HIDDEN_TAGS", "paper_meta", "paper_properties", "to_html", "to_pdf", "to_typst"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 HIDDEN_TAGS = {"parameters", "injected-parameters", "perfkit-doc"}
@@ -45,6 +45,7 @@ _FILTERS = {
     "typst_date": typst_date,
     "typst_string": typst_string,
     "typst_text": typst_text,
+    "typst_strings": lambda values: "(" + "".join(typst_string(v) + ", " for v in values) + ")",
     "svg_base64": lambda svg: base64.b64encode(svg.encode("utf-8")).decode("ascii"),
 }
 
@@ -60,6 +61,17 @@ def paper_meta(nb: nbformat.NotebookNode) -> dict:
                 return meta
     name = nb.metadata.get("papermill", {}).get("input_path", "report")
     return {"title": Path(str(name)).stem.replace("_", " ").capitalize(), "lang": "en-GB", "footer": ""}
+
+
+def paper_properties(meta: dict) -> dict:
+    """The document properties a paper's PDF and Word file both carry (one home for both):
+    ``title``; ``author``, the author its metadata names (an analysis's) or else the council;
+    ``subject``, what it is: its metadata's subject or summary, or else which paper, for which
+    committee, when (its footer's words); ``keywords``, council, committee, paper and status."""
+    title = str(meta.get("title") or "Report")
+    subject = meta.get("subject") or meta.get("summary") or meta.get("footer") or title
+    keywords = [str(meta[k]) for k in ("council", "committee", "paper", "status") if meta.get(k)]
+    return {"title": title, "author": str(meta.get("author") or meta.get("council") or "perfkit"), "subject": str(subject), "keywords": keywords}
 
 
 _MADE = threading.local()  # each thread's exporters, made once: compiling the templates costs more than rendering a paper
@@ -93,7 +105,8 @@ def _make_exporter(template: str, mimetype: str, priority: list[str]) -> Templat
 def _resources(nb: nbformat.NotebookNode) -> dict:
     css = (Path(__file__).parent / "report.css").read_text(encoding="utf-8")
     fonts = "(" + ", ".join(typst_string(f) for f in FAMILIES) + ")"
-    return {"perfkit": paper_meta(nb), "perfkit_css": css, "perfkit_version": __version__, "perfkit_fonts": fonts}
+    meta = paper_meta(nb)
+    return {"perfkit": meta, "perfkit_properties": paper_properties(meta), "perfkit_css": css, "perfkit_version": __version__, "perfkit_fonts": fonts}
 
 
 def _toc(body: str) -> str:
