@@ -123,11 +123,41 @@ def test_libreoffices_pdf_of_every_word_paper_passes_the_pdfs_checks(converted):
         assert numbers(pdf) == numbers(ours), name  # "Table 3: Appendix ...", "Figure 1: ...", as perfkit's PDF numbers them
 
 
-def test_the_row_check_sees_a_split_row():
-    """The split-row check can fail: a row whose words are shared between two pages is not whole on either."""
+def test_the_row_check_sees_a_split_row(tmp_path):
+    """The split-row check can fail: a row whose words are shared between two pages is not whole
+    on either; and a tall row at the foot of a page, which LibreOffice splits unless it is marked
+    ``cantSplit``, is found split, and whole once the writer marks it."""
+    import datetime as dt
+
+    from docx.oxml.ns import qn
+
+    from perfkit.render.exporters import paper_properties
+    from perfkit.render.word.document import Writer
+    from perfkit.render.word.tables import Row, table
+
     row = ["Emergency", "repairs", "[HSG_EMERG]", "98.1%", "Amber"]
     assert not whole_on_a_page(row, [Counter(row[:3]), Counter(row[3:])])
     assert whole_on_a_page(row, [Counter(["[HSG_", "EMERG]", *row[:2], *row[3:]])])  # a word broken in a narrow cell
+    soffice = shutil.which("libreoffice") or shutil.which("soffice")
+    tall = " ".join(f"word{i}" for i in range(500))  # some 15 cm of 9 pt: less than a page
+    found = {}
+    for marked in (False, True):
+        meta = {"title": "Rows", "footer": "Paper X"}
+        w = Writer(meta, paper_properties(meta), dt.datetime(2026, 6, 18))
+        for i in range(30):
+            w.paragraph(f"Filler line {i}.")
+        table(w, "A tall row", ["Indicator", "Notes"], [Row(["Tall", tall])])
+        if not marked:  # as Word had it before: no cantSplit, and the table not kept with its caption
+            for tag in ("w:cantSplit", "w:keepNext"):
+                for flag in list(w.doc.element.body.iter(qn(tag))):
+                    flag.getparent().remove(flag)
+        docx = tmp_path / f"rows-{marked}.docx"
+        w.doc.save(str(docx))
+        subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                        str(docx)], capture_output=True, timeout=300, check=True)
+        words = [p["words"] for p in pdf_pages(docx.with_suffix(".pdf"))]
+        found[marked] = [whole_on_a_page(r, words) for r in table_rows(docx)]
+    assert found == {False: [True, False], True: [True, True]}  # the tall row: split unmarked, whole marked
 
 
 def test_every_word_paper_has_the_accessibility_properties(converted):
