@@ -7,6 +7,7 @@ What JupyterLab shows and what the HTML paper is made of. People's text always g
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -80,11 +81,25 @@ def _paragraph(b: Data) -> str:
     return f"<p{cls}>{h(b['text'])}</p>"
 
 
+def _native_px(svg: str) -> tuple[int, int] | None:
+    """The SVG's own width and height in CSS pixels ('453.6pt' is 604.8 px), or None."""
+    found = [re.search(rf"<svg[^>]*?\s{k}=['\"]([\d.]+)(pt|px)?['\"]", svg) for k in ("width", "height")]
+    if not all(found):
+        return None
+    return tuple(round(float(m[1]) * (4 / 3 if m[2] == "pt" else 1)) for m in found)  # type: ignore[return-value]
+
+
 def _chart(b: Data) -> str:
+    """A chart at its own size (its text is drawn at 12 px or more there): on a page narrower
+    than the chart it scrolls sideways in a labelled, focusable region instead of shrinking."""
     data = base64.b64encode(b["svg"].encode("utf-8")).decode("ascii")
-    img = f"<img class='chart' src='data:image/svg+xml;base64,{data}' alt='{h(b['alt'])}'>"
-    cap = f"<figcaption>{h(b['caption'])}</figcaption>" if b["caption"] else ""
-    return f"<figure>{img}{cap}</figure>"
+    size = _native_px(b["svg"])
+    dims = f" width='{size[0]}' height='{size[1]}'" if size else ""
+    img = f"<img class='chart' src='data:image/svg+xml;base64,{data}' alt='{h(b['alt'])}'{dims}>"
+    cap = f"<figcaption>{h(b['caption'])}<span class='scroll-hint'> (scroll sideways to see the whole chart)</span></figcaption>" \
+        if b["caption"] else ""
+    label = h(f"Chart: {b['caption'] or b['alt']}")
+    return f"<figure><div class='chart-scroll' role='region' aria-label='{label}' tabindex='0'>{img}</div>{cap}</figure>"
 
 
 def _table(b: Data) -> str:
