@@ -7,6 +7,7 @@ What JupyterLab shows and what the HTML paper is made of. People's text always g
 from __future__ import annotations
 
 import base64
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -86,7 +87,7 @@ def _native_px(svg: str) -> tuple[int, int] | None:
     found = [re.search(rf"<svg[^>]*?\s{k}=['\"]([\d.]+)(pt|px)?['\"]", svg) for k in ("width", "height")]
     if not all(found):
         return None
-    return tuple(round(float(m[1]) * (4 / 3 if m[2] == "pt" else 1)) for m in found)  # type: ignore[return-value]
+    return tuple(math.ceil(float(m[1]) * (4 / 3 if m[2] == "pt" else 1) - 1e-6) for m in found)  # type: ignore[return-value]
 
 
 def _chart(b: Data) -> str:
