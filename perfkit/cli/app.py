@@ -15,6 +15,7 @@ to the library.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -40,6 +41,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _state = {"debug": False}
+
+
+class _Notes(logging.Handler):
+    """What the library says in passing (a store brought up to date): one "note:" line each, on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"note: {escape(record.getMessage())}", soft_wrap=True)
+
+
+_log = logging.getLogger("perfkit")
+_log.addHandler(_Notes(logging.INFO))
+_log.propagate = False
 
 
 def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body

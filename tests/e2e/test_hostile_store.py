@@ -1,0 +1,57 @@
+"""Another program's database given as the store is refused untouched by every command
+(issue 26, findings 1 and 2): byte-identical after `show`, `publications`, `ingest`, `build`;
+a SQLite file makes DuckDB fetch nothing (no ~/.duckdb folder) and is called what it is."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+
+import duckdb
+import pytest
+
+from ..helpers import make_project, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def _sha(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture()
+def foreign(tmp_path):
+    db = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE observations (id INTEGER, sensor VARCHAR, reading DOUBLE)")
+    con.execute("INSERT INTO observations VALUES (1, 'north', 2.5)")
+    con.close()
+    lite = tmp_path / "other.sqlite"
+    s = sqlite3.connect(lite)
+    s.execute("CREATE TABLE readings (x)")
+    s.commit()
+    s.close()
+    return db, lite
+
+
+def test_every_command_refuses_another_programs_database_untouched(tmp_path, foreign, demo_store):
+    proj = make_project(tmp_path / "p", demo_store)
+    home = tmp_path / "home"
+    home.mkdir()
+    data = tmp_path / "one.csv"
+    data.write_text("indicator,area_code,period,value\nHSG_TA,ZZ0000001,2025/26 Q4,100\n", encoding="utf-8")
+    for db, what in [(foreign[0], "a DuckDB database that perfkit did not make"), (foreign[1], "a SQLite database")]:
+        before = _sha(db)
+        for args in (["show", "HSG_TA"], ["publications"], ["ingest", data], ["check", "--period", "2025/26 Q4"],
+                     ["build", "--period", "2025/26 Q4", "--directorate", "housing"], ["backup"]):
+            proc = run_cli(proj, *args, "--store", db, check=False, env={"HOME": str(home)})
+            said = " ".join((proc.stdout + proc.stderr).split())
+            assert proc.returncode == 1, (args, said)
+            assert what in said and "not a perfkit store" in said and "leaves it untouched" in said, (args, said)
+            assert "the store is as it was" not in said and "Error:" not in said, said
+            assert _sha(db) == before, f"perfkit {args[0]} changed {db.name}"
+        assert not (home / ".duckdb").exists(), "DuckDB fetched an extension"
+    con = duckdb.connect(str(foreign[0]))  # the other program still works
+    con.execute("INSERT INTO observations VALUES (2, 'south', 3.5)")
+    assert con.execute("SELECT count(*) FROM observations").fetchall() == [(2,)]
+    assert [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()] == ["observations"]
