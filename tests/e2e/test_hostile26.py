@@ -55,3 +55,39 @@ def test_every_command_refuses_another_programs_database_untouched(tmp_path, for
     con.execute("INSERT INTO observations VALUES (2, 'south', 3.5)")
     assert con.execute("SELECT count(*) FROM observations").fetchall() == [(2,)]
     assert [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()] == ["observations"]
+
+
+def test_the_build_names_a_notebook_of_the_projects_own_that_it_ran(tmp_path, demo_store):
+    """Finding 4: a project's notebooks/directorate_report.ipynb replaces perfkit's (README says
+    so) and is code: the build names it (path and SHA-256) in its summary, the manifest and the
+    executed notebook's metadata; perfkit's own notebook is named as perfkit's."""
+    import json
+
+    import nbformat
+
+    from perfkit.config.project import PACKAGED_NOTEBOOKS
+
+    from ..helpers import PERIOD, SLUG
+
+    proj = make_project(tmp_path / "p", demo_store)
+    mine = proj / "notebooks" / "directorate_report.ipynb"
+    mine.unlink()
+    nb = nbformat.read(PACKAGED_NOTEBOOKS / "directorate_report.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell("import pathlib; pathlib.Path('ran.txt').write_text('the council notebook ran')"))
+    nbformat.write(nb, mine)
+    sha = hashlib.sha256(mine.read_bytes()).hexdigest()
+    proc = run_cli(proj, "build", "--period", PERIOD, "--directorate", "housing", "--report", "directorate_report", "--format", "html")
+    said = " ".join(proc.stdout.split())
+    assert f"runs the project's own notebook notebooks/directorate_report.ipynb (SHA-256 {sha[:16]}..." in said
+    assert f"ran the project's own notebook notebooks/directorate_report.ipynb (SHA-256 {sha}) in place of perfkit's" in said
+    manifest = json.loads((proj / "outputs" / "manifest.json").read_text(encoding="utf-8"))
+    entry = manifest["reports"][f"{SLUG}/housing/directorate_report"]
+    assert entry["notebook"] == {"path": "notebooks/directorate_report.ipynb", "sha256": sha}
+    executed = json.loads((proj / "outputs" / SLUG / "housing" / "directorate_report.ipynb").read_text(encoding="utf-8"))
+    assert executed["metadata"]["perfkit"]["notebook"] == {"path": "notebooks/directorate_report.ipynb", "sha256": sha}
+    # perfkit's own notebook (the project's copy, byte for byte) is not called the project's
+    mine.write_bytes((PACKAGED_NOTEBOOKS / "directorate_report.ipynb").read_bytes())
+    proc = run_cli(proj, "build", "--period", PERIOD, "--directorate", "housing", "--report", "directorate_report", "--format", "html")
+    assert "own notebook" not in proc.stdout
+    executed = json.loads((proj / "outputs" / SLUG / "housing" / "directorate_report.ipynb").read_text(encoding="utf-8"))
+    assert executed["metadata"]["perfkit"]["notebook"] == {"path": "perfkit:directorate_report.ipynb"}
