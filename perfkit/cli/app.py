@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Annotated, Optional
 
 import duckdb
+import pydantic
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -29,7 +30,7 @@ from rich.markup import escape
 from perfkit import __version__
 from perfkit.cli import audit, cycle, data, lab, look
 from perfkit.cli.look import DirectoratesOpt, OutOpt, StoreOpt, err, out
-from perfkit.errors import PerfkitError
+from perfkit.errors import PerfkitError, os_error_words
 from perfkit.render.formats import formats_help
 
 __all__ = ["app", "run"]
@@ -74,10 +75,21 @@ def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
             "files (`perfkit ingest`)", soft_wrap=True,
         )
         raise typer.Exit(1) from None
-    except (OSError, KeyboardInterrupt) as exc:
+    except OSError as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {escape(os_error_words(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt as exc:
         if _state["debug"]:
             raise
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except pydantic.ValidationError as exc:  # a value a command passed on unchecked: said as perfkit says params errors, no web link
+        if _state["debug"]:
+            raise
+        said = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors())
+        err.print(f"[bold red]error:[/] {escape(said)}", soft_wrap=True)
         raise typer.Exit(1) from None
     except Exception as exc:  # noqa: BLE001 - never a traceback without --debug
         if _state["debug"]:

@@ -91,3 +91,34 @@ def test_the_build_names_a_notebook_of_the_projects_own_that_it_ran(tmp_path, de
     assert "own notebook" not in proc.stdout
     executed = json.loads((proj / "outputs" / SLUG / "housing" / "directorate_report.ipynb").read_text(encoding="utf-8"))
     assert executed["metadata"]["perfkit"]["notebook"] == {"path": "perfkit:directorate_report.ipynb"}
+
+
+def test_messages_in_plain_words(tmp_path, demo_store):
+    """Finding 8: each message names what is wrong and the fix, with no raw library text."""
+    import subprocess
+
+    from ..helpers import PERIOD
+
+    proj = make_project(tmp_path / "p", demo_store)
+    # a group code that is not a code: no pydantic ValidationError, no web link
+    group = tmp_path / "g.csv"
+    group.write_text("area_code,area_name\nZZ0000002,Two\nZZ0000003,Three\n", encoding="utf-8")
+    said = " ".join(run_cli(proj, "groups", "add", group, "--code", "../../x", check=False).stderr.split())
+    assert "--code '../../x': a group's code is lower-case letters, digits and '_' only" in said
+    assert "pydantic" not in said and "errors.pydantic.dev" not in said and "ValidationError" not in said
+    assert not (proj / "x.yaml").exists() and not list((proj / "params" / "comparators").glob("*x*"))
+    # an area the store has no figures for: an error, not "Area nan" and exit 0
+    proc = run_cli(proj, "show", "HSG_TA", "--area", "UNKNOWN", "--period", PERIOD, check=False)
+    assert proc.returncode == 1 and "nan" not in proc.stdout
+    assert "no figures are stored for area 'UNKNOWN' for HSG_TA: give an area code the store holds (e.g. " in " ".join(proc.stderr.split())
+    # a folder the operating system will not let anyone change (immutable): what, where and the fix, not "[Errno 1]"
+    run_cli(proj, "check", "--period", PERIOD)
+    folder = proj / "outputs" / PERIOD.replace("/", "-").replace(" ", "-").lower()
+    subprocess.run(["chattr", "+i", str(folder)], check=True)
+    try:
+        proc = run_cli(proj, "check", "--period", PERIOD, check=False)
+    finally:
+        subprocess.run(["chattr", "-i", str(folder)], check=True)
+    said = " ".join(proc.stderr.split())
+    assert proc.returncode == 1 and "Errno" not in said and "Operation not permitted" not in said, said
+    assert f"could not write in the folder {folder}: the operating system refused the change" in said and "lsattr" in said, said
