@@ -128,6 +128,10 @@ def main(
 ) -> None:
     """perfkit: committee-ready performance reports from indicator data."""
     _state["debug"] = debug or bool(os.environ.get("PERFKIT_DEBUG"))
+    if sys.platform == "win32":  # README, "Platforms": kernels on IPC transport, POSIX renames
+        err.print("[bold red]error:[/] perfkit does not run on Windows itself: run it in WSL 2 (wsl --install -d Debian), "
+                  "then follow README's quick start there", soft_wrap=True)
+        raise typer.Exit(1)
 
 
 # The commands, in the order `perfkit --help` lists them.
