@@ -15,12 +15,14 @@ to the library.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 from collections.abc import Callable
 from typing import Annotated, Optional
 
 import duckdb
+import pydantic
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -28,7 +30,7 @@ from rich.markup import escape
 from perfkit import __version__
 from perfkit.cli import audit, cycle, data, lab, look
 from perfkit.cli.look import DirectoratesOpt, OutOpt, StoreOpt, err, out
-from perfkit.errors import PerfkitError
+from perfkit.errors import PerfkitError, os_error_words
 from perfkit.render.formats import formats_help
 
 __all__ = ["app", "run"]
@@ -40,6 +42,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _state = {"debug": False}
+
+
+class _Notes(logging.Handler):
+    """What the library says in passing (a store brought up to date): one "note:" line each, on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"note: {escape(record.getMessage())}", soft_wrap=True)
+
+
+_log = logging.getLogger("perfkit")
+_log.addHandler(_Notes(logging.INFO))
+_log.propagate = False
 
 
 def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
@@ -61,10 +75,21 @@ def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
             "files (`perfkit ingest`)", soft_wrap=True,
         )
         raise typer.Exit(1) from None
-    except (OSError, KeyboardInterrupt) as exc:
+    except OSError as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {escape(os_error_words(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt as exc:
         if _state["debug"]:
             raise
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except pydantic.ValidationError as exc:  # a value a command passed on unchecked: said as perfkit says params errors, no web link
+        if _state["debug"]:
+            raise
+        said = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors())
+        err.print(f"[bold red]error:[/] {escape(said)}", soft_wrap=True)
         raise typer.Exit(1) from None
     except Exception as exc:  # noqa: BLE001 - never a traceback without --debug
         if _state["debug"]:
@@ -103,6 +128,10 @@ def main(
 ) -> None:
     """perfkit: committee-ready performance reports from indicator data."""
     _state["debug"] = debug or bool(os.environ.get("PERFKIT_DEBUG"))
+    if sys.platform == "win32":  # README, "Platforms": kernels on IPC transport, POSIX renames
+        err.print("[bold red]error:[/] perfkit does not run on Windows itself: run it in WSL 2 (wsl --install -d Debian), "
+                  "then follow README's quick start there", soft_wrap=True)
+        raise typer.Exit(1)
 
 
 # The commands, in the order `perfkit --help` lists them.
