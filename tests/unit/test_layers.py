@@ -27,6 +27,7 @@ LAYERS = [
     {"blocks"},
     {"report", "render"},
     {"build"},
+    {"analysis"},  # an analyst's own notebook as a paper: converted to blocks, run on the build's warm kernels
     {"publish"},
     {"api"},
     {"cli"},
