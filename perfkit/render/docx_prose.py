@@ -34,9 +34,9 @@ def _picture(w: Any, run: Any, svg: str, alt: str, height_pt: float | None = Non
 
 def _hyperlink(para: Any, text: str, href: str) -> Any:
     """A real link (a relationship to the address), blue and underlined, as Word's own."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.opc.constants import RELATIONSHIP_TYPE
 
     rel = para.part.relate_to(href, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
     link = OxmlElement("w:hyperlink")
