@@ -19,8 +19,16 @@ import re
 from pathlib import Path
 from typing import Any
 
-from perfkit.blocks.model import Image, Inline, ListBlock, Math, Prose, Table, block_data
 from perfkit.blocks.model import Cell as TableCell
+from perfkit.blocks.model import (
+    Image,
+    Inline,
+    ListBlock,
+    Math,
+    Prose,
+    Table,
+    block_data,
+)
 
 __all__ = ["Item", "markdown_items", "math_svg", "raster_svg"]
 

@@ -56,8 +56,8 @@ def new_analysis(folder: Path, title: str, author: str | None = None, today: dt.
              "summary": "One or two sentences: what this analysis found."}
     cells = [
         nbformat.v4.new_raw_cell(front_text(front), metadata={"tags": [PAPER_TAG]}),
-        nbformat.v4.new_code_cell('period = "2025/26 Q4"\narea = ""  # an area code; perfkit render --each area=E08000007,E08000035 makes one paper each',
-                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('# perfkit render --execute -p area=E08000007 sets one; --each area=E08000007,E08000035 makes a paper each\n'
+                                  'period = "2025/26 Q4"\narea = ""', metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(IMPORTS),
         nbformat.v4.new_markdown_cell("## Background\n\nWhy this was looked at, and the question it answers."),
         nbformat.v4.new_markdown_cell("## Findings\n\nA table shows with the heading above it as its caption; a chart "

@@ -10,6 +10,7 @@ import json
 import nbformat as nbf
 import numpy as np
 import pandas as pd
+import papermill
 import pytest
 
 from perfkit.analysis.convert import convert
@@ -182,6 +183,7 @@ def test_lab_new_writes_a_notebook_with_its_front_matter(tmp_path):
     front, index = front_matter(nbf.read(path, as_version=4), path)
     assert (front.title, front.author, front.date, front.status, index) == ("Temporary accommodation", "A. Analyst", dt.date(2026, 4, 2), "draft", 0)
     assert "%load_ext perfkit.analysis.figures" in json.dumps(json.loads(path.read_text()))
+    assert set(papermill.inspect_notebook(str(path))) == {"period", "area"}  # what --each and -p may set
     with pytest.raises(ConfigError, match="already exists"):
         new_analysis(tmp_path, "Temporary accommodation")
 
