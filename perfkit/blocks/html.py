@@ -148,6 +148,40 @@ def _card_table(b: Data) -> str:
     )
 
 
+def _svg_img(svg: str, alt: str, cls: str) -> str:
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f"<img class='{cls}' src='data:image/svg+xml;base64,{data}' alt='{h(alt)}'>"
+
+
+def inline(r: Data) -> str:
+    """One run of prose: a link's address is checked to be a web or mail address, or an anchor."""
+    kind, text = r["kind"], h(r["text"])
+    if kind == "break":
+        return "<br>"
+    if kind == "math":
+        out = _svg_img(r["svg"], r["text"], "math") if r["svg"] else f"<code class='math'>{text}</code>"
+    elif kind == "code":
+        out = f"<code>{text}</code>"
+    elif kind == "link" and r["href"].split(":")[0] in ("http", "https", "mailto") or kind == "link" and r["href"].startswith("#"):
+        out = f"<a href='{h(r['href'])}'>{text}</a>"
+    else:
+        out = text
+    out = f"<strong>{out}</strong>" if r["strong"] else out
+    return f"<em>{out}</em>" if r["em"] else out
+
+
+def _list(b: Data) -> str:
+    tag = "ol" if b["ordered"] else "ul"
+    start = f" start='{int(b['start'])}'" if b["ordered"] and b["start"] != 1 else ""
+    items = "".join("<li>" + "".join(render(x) for x in item) + "</li>" for item in b["items"])
+    return f"<{tag}{start} class='prose'>{items}</{tag}>"
+
+
+def _math(b: Data) -> str:
+    body = _svg_img(b["svg"], b["latex"], "math") if b["svg"] else f"<code class='math'>{h(b['latex'])}</code>"
+    return f"<p class='math-display'>{body}</p>"
+
+
 _BLOCKS: dict[str, Callable[[Data], str]] = {
     "Blocks": _items,
     "Keep": lambda b: "<div class='keep'>" + _items(b) + "</div>",
@@ -161,4 +195,9 @@ _BLOCKS: dict[str, Callable[[Data], str]] = {
     "Table": _table,
     "KeyValues": _key_values,
     "CardTable": _card_table,
+    "Prose": lambda b: "<p>" + "".join(inline(r) for r in b["runs"]) + "</p>",
+    "ListBlock": _list,
+    "Math": _math,
+    "Image": _chart,
+    "Code": lambda b: f"<pre class='output-text'><code>{h(b['text'])}</code></pre>",
 }

@@ -5,6 +5,7 @@ in one line, and the commands, each from the module of its kind:
 - :mod:`perfkit.cli.cycle`: returns, check, publish, publications
 - :mod:`perfkit.cli.look`: show, benchmark (and the terminal every command prints to)
 - :mod:`perfkit.cli.lab`: lab
+- :mod:`perfkit.cli.render`: render (an analyst's notebook as a paper)
 - :mod:`perfkit.cli.audit`: audit
 - build, here; its terminal side is :mod:`perfkit.cli.build`
 
@@ -28,7 +29,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from perfkit import __version__
-from perfkit.cli import audit, cycle, data, lab, look
+from perfkit.cli import audit, cycle, data, lab, look, render
 from perfkit.cli.look import DirectoratesOpt, OutOpt, StoreOpt, err, out
 from perfkit.errors import PerfkitError, os_error_words
 from perfkit.render.formats import formats_help
@@ -186,6 +187,7 @@ app.command("backup")(_guarded(cycle.backup))
 app.command("restore")(_guarded(cycle.restore))
 app.command("lab", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(_guarded(lab.lab))
 app.command("benchmark")(_guarded(look.benchmark))
+app.command("render")(_guarded(render.render))
 app.command("demo")(_guarded(data.demo))
 
 groups_app = typer.Typer(help="The project's comparator groups (params/comparators/): list them, or add one from a publisher's file.", no_args_is_help=False)

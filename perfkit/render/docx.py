@@ -19,6 +19,7 @@ import nbformat
 
 from perfkit.blocks.layout import header_rows, numbered
 from perfkit.contract import BLOCK_MIME
+from perfkit.render.docx_prose import PROSE, render_prose
 
 __all__ = ["to_docx"]
 
@@ -230,6 +231,8 @@ def _render(w: _Writer, block: dict) -> None:
                     keep.add(len(rows) - 1)
                     rows.append([_text(note)])
         w.table(block["caption"], list(block["columns"]), rows, size=7.5, keep=frozenset(keep))
+    elif kind in PROSE:  # an analyst's prose (perfkit.analysis)
+        render_prose(w, block)
     # Meta and anything without a visible form: nothing to write
 
 
