@@ -96,6 +96,11 @@ def scorecard(
     area = (area or council).strip().upper()
     with Store(project(store=store).store, read_only=True) as db:
         obs = db.observations(codes, released=True)
+    if area != council.upper() and not obs["area_code"].eq(area).any():
+        held = sorted(set(obs["area_code"]))
+        which = f" for {codes[0]}" if len(codes) == 1 else ""
+        raise ConfigError(f"no figures are stored for area {area!r}{which}: give an area code the store holds"
+                          + (f" (e.g. {', '.join(held[:5])}; {len(held)} in all)" if held else " (it holds none for it yet)"))
     if area == council.upper():
         return _scorecard(obs, cat, _period(period), area, codes, as_at=as_at)
     own, why = _own_groups(cat, codes, area, obs, store, params)

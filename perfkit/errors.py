@@ -34,3 +34,36 @@ class IngestError(PerfkitError):
 
 class StoreError(PerfkitError):
     """The store cannot be opened or queried."""
+
+
+#: What an operating-system error means for the person running perfkit, and what to do.
+_OS_WORDS = {
+    "EPERM": "the operating system refused the change (the file or folder is locked: immutable, or read-only to you); "
+             "ask whoever manages the machine to make it writable (`lsattr` shows an immutable 'i' flag), or choose another folder",
+    "EACCES": "permission denied (the file or folder is read-only to you or belongs to another user); make it writable "
+              "(`ls -l` shows who owns it) or choose another folder",
+    "EROFS": "the disk is mounted read-only; choose a folder on a writable disk",
+    "ENOSPC": "the disk is full; free some space and run it again",
+    "EDQUOT": "your disk quota is used up; free some space and run it again",
+    "ENOENT": "no such file or folder; check the path",
+    "EISDIR": "that is a folder, not a file; give the file's path",
+    "ENOTDIR": "a part of the path is a file, not a folder; check the path",
+    "EBUSY": "the file is in use by another program; close it and run it again",
+}
+
+
+def os_error_words(exc: OSError) -> str:
+    """An :class:`OSError` in plain words: which file, what happened and the fix, never "[Errno 1] ...".
+
+    >>> print(os_error_words(PermissionError(1, "Operation not permitted", "outputs/index.html")))
+    could not write outputs/index.html: the operating system refused the change (the file or folder is locked: ...
+    """
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    where = str(exc.filename or "")
+    if "/" in where and where.rsplit("/", 1)[1].startswith(".") and ".tmp" in where:  # perfkit's atomic writer's temporary file
+        where = f"in the folder {where.rsplit('/', 1)[0]}"
+    doing = "write" if name in ("EPERM", "EACCES", "EROFS", "ENOSPC", "EDQUOT", "EBUSY") else "use"
+    words = _OS_WORDS.get(name) or (exc.strerror or str(exc)).rstrip(".").lower()
+    return f"could not {doing} {where}: {words}" if where else f"{words[0].upper()}{words[1:]}"

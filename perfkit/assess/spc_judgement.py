@@ -36,7 +36,7 @@ from perfkit.formatting import format_value
 from perfkit.periods import Period
 
 __all__ = [
-    "judge", "latest_spc", "own_series", "own_values", "process_series", "series_until", "signal", "spc_of", "values_by_indicator",
+    "judge", "latest_spc", "latest_spc_series", "own_series", "own_values", "process_series", "series_until", "signal", "spc_of", "values_by_indicator",
 ]
 
 #: Units whose year-to-date figure is a running total: a period's own figure is the difference.
@@ -147,11 +147,16 @@ def latest_spc(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) ->
     """The judged SPC of the indicator as a paper for ``period`` shows it: its series must reach
     the last of its own periods in the indicator's reporting period (the quarter's last month
     for a monthly indicator in a quarterly paper) and hold 12 points; else None (say nothing)."""
+    return latest_spc_series(rows, ind, area, period)[1]
+
+
+def latest_spc_series(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> tuple[pd.DataFrame, SPCResult | None]:
+    """:func:`latest_spc` with the process series it ran on (period, value), for a chart of it."""
     last = Period.containing(reporting_period(ind.freq, period).end, ind.freq)
     series = process_series(rows, ind, area, last.end)
     if not len(series) or series["period"].iloc[-1] != last:
-        return None
-    return spc_of(series, ind)
+        return series, None
+    return series, spc_of(series, ind)
 
 
 def signal(result: SPCResult | None, polarity: str) -> str | None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import duckdb
-
 from perfkit.audit.findings import FAIL, Finding
 from perfkit.audit.paper import Paper, read_paper
 from perfkit.audit.recompute import Context, check_charts, check_ranks, check_rows
@@ -15,6 +13,7 @@ from perfkit.audit.words import check_chart_words, check_commentary
 from perfkit.config.council import load_council
 from perfkit.config.papers import load_params
 from perfkit.periods import Period, parse_period
+from perfkit.store.store import Store
 
 __all__ = ["Auditor", "audit_paper", "audit_papers", "audit_period", "failed"]
 
@@ -36,7 +35,8 @@ class Auditor:
         self.params = load_params(params)
         self.council = load_council(params)
         self.directorates = {d.name: self.params.indicators_of(slug) for slug, d in self.params.directorates.items()}
-        self.con = duckdb.connect(str(store), read_only=True)
+        self._db = Store(store, read_only=True)  # a file that is not a perfkit store is refused untouched
+        self.con = self._db.con
         self.contexts: dict[str, Context] = {}
 
     def audit(self, path: Path, period: Period | str | None = None) -> list[Finding]:

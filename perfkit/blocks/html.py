@@ -7,6 +7,8 @@ What JupyterLab shows and what the HTML paper is made of. People's text always g
 from __future__ import annotations
 
 import base64
+import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -80,11 +82,25 @@ def _paragraph(b: Data) -> str:
     return f"<p{cls}>{h(b['text'])}</p>"
 
 
+def _native_px(svg: str) -> tuple[int, int] | None:
+    """The SVG's own width and height in CSS pixels ('453.6pt' is 604.8 px), or None."""
+    found = [re.search(rf"<svg[^>]*?\s{k}=['\"]([\d.]+)(pt|px)?['\"]", svg) for k in ("width", "height")]
+    if not all(found):
+        return None
+    return tuple(math.ceil(float(m[1]) * (4 / 3 if m[2] == "pt" else 1) - 1e-6) for m in found)  # type: ignore[return-value]
+
+
 def _chart(b: Data) -> str:
+    """A chart at its own size (its text is drawn at 12 px or more there): on a page narrower
+    than the chart it scrolls sideways in a labelled, focusable region instead of shrinking."""
     data = base64.b64encode(b["svg"].encode("utf-8")).decode("ascii")
-    img = f"<img class='chart' src='data:image/svg+xml;base64,{data}' alt='{h(b['alt'])}'>"
-    cap = f"<figcaption>{h(b['caption'])}</figcaption>" if b["caption"] else ""
-    return f"<figure>{img}{cap}</figure>"
+    size = _native_px(b["svg"])
+    dims = f" width='{size[0]}' height='{size[1]}'" if size else ""
+    img = f"<img class='chart' src='data:image/svg+xml;base64,{data}' alt='{h(b['alt'])}'{dims}>"
+    cap = f"<figcaption>{h(b['caption'])}<span class='scroll-hint'> (scroll sideways to see the whole chart)</span></figcaption>" \
+        if b["caption"] else ""
+    label = h(f"Chart: {b['caption'] or b['alt']}")
+    return f"<figure><div class='chart-scroll' role='region' aria-label='{label}' tabindex='0'>{img}</div>{cap}</figure>"
 
 
 def _table(b: Data) -> str:
@@ -132,6 +148,40 @@ def _card_table(b: Data) -> str:
     )
 
 
+def _svg_img(svg: str, alt: str, cls: str) -> str:
+    data = base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return f"<img class='{cls}' src='data:image/svg+xml;base64,{data}' alt='{h(alt)}'>"
+
+
+def inline(r: Data) -> str:
+    """One run of prose: a link's address is checked to be a web or mail address, or an anchor."""
+    kind, text = r["kind"], h(r["text"])
+    if kind == "break":
+        return "<br>"
+    if kind == "math":
+        out = _svg_img(r["svg"], r["text"], "math") if r["svg"] else f"<code class='math'>{text}</code>"
+    elif kind == "code":
+        out = f"<code>{text}</code>"
+    elif kind == "link" and r["href"].split(":")[0] in ("http", "https", "mailto") or kind == "link" and r["href"].startswith("#"):
+        out = f"<a href='{h(r['href'])}'>{text}</a>"
+    else:
+        out = text
+    out = f"<strong>{out}</strong>" if r["strong"] else out
+    return f"<em>{out}</em>" if r["em"] else out
+
+
+def _list(b: Data) -> str:
+    tag = "ol" if b["ordered"] else "ul"
+    start = f" start='{int(b['start'])}'" if b["ordered"] and b["start"] != 1 else ""
+    items = "".join("<li>" + "".join(render(x) for x in item) + "</li>" for item in b["items"])
+    return f"<{tag}{start} class='prose'>{items}</{tag}>"
+
+
+def _math(b: Data) -> str:
+    body = _svg_img(b["svg"], b["latex"], "math") if b["svg"] else f"<code class='math'>{h(b['latex'])}</code>"
+    return f"<p class='math-display'>{body}</p>"
+
+
 _BLOCKS: dict[str, Callable[[Data], str]] = {
     "Blocks": _items,
     "Keep": lambda b: "<div class='keep'>" + _items(b) + "</div>",
@@ -145,4 +195,9 @@ _BLOCKS: dict[str, Callable[[Data], str]] = {
     "Table": _table,
     "KeyValues": _key_values,
     "CardTable": _card_table,
+    "Prose": lambda b: "<p>" + "".join(inline(r) for r in b["runs"]) + "</p>",
+    "ListBlock": _list,
+    "Math": _math,
+    "Image": _chart,
+    "Code": lambda b: f"<pre class='output-text'><code>{h(b['text'])}</code></pre>",
 }

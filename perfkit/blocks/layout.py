@@ -10,17 +10,20 @@ __all__ = ["entry_name", "header_rows", "numbered"]
 
 
 def header_rows(b: dict[str, Any]) -> list[tuple[str, str]]:
-    """The paper header's rows, in the order every format shows them."""
-    return [
+    """The paper header's rows, in the order every format shows them; a row with nothing to
+    say is left out (an analyst's research has no meeting, paper letter or wards)."""
+    rows = [
         ("Committee", b["committee"]),
         ("Date of meeting", b["meeting"]),
         ("Report of", b["report_of"]),
-        *([("Report author", b["author"])] if b.get("author") else []),
+        ("Report author", b.get("author", "")),
+        ("Date", b.get("date", "")),
         ("Paper", b["paper"]),
         ("Status", b["status"]),
         ("Wards affected", b["wards"]),
         ("Key decision", b["key_decision"]),
     ]
+    return [(k, v) for k, v in rows if v]
 
 
 def numbered(b: dict[str, Any]) -> list[tuple[str, dict[str, Any] | str]]:

@@ -38,6 +38,12 @@ __all__ = [
     "Section",
     "Table",
     "CardTable",
+    "Code",
+    "Image",
+    "Inline",
+    "ListBlock",
+    "Math",
+    "Prose",
     "block_data",
     "rag_badge",
     "direction_badge",
@@ -132,6 +138,7 @@ class PaperHeader(Block):
     wards: str = "All wards"
     key_decision: str = "No"
     author: str = ""  # the report author: who wrote it, and whom to ask
+    date: str = ""  # the paper's own date, where it has no meeting (an analyst's research: perfkit.analysis)
 
 
 @dataclass(frozen=True)
@@ -272,3 +279,63 @@ class CardTable(Block):
     font_size: str = "9pt"
     css: str = ""
     keys: tuple[str, ...] = ()  # a data-key per entry (the indicator code), for tests and scripts
+
+
+# ----- prose: an analyst's markdown (perfkit.analysis), rendered by html, typst and perfkit.render.docx_prose -----
+
+
+@dataclass(frozen=True)
+class Inline:
+    """A run of prose. ``kind``: ``text``, ``code``, ``link`` (``href``), ``math`` (``text`` its
+    LaTeX source, which is also its alternative text; ``svg`` the formula drawn, or "" where it
+    could not be: then the source is shown) or ``break``; ``strong`` and ``em`` for emphasis."""
+
+    text: str = ""
+    kind: str = "text"
+    href: str = ""
+    svg: str = ""
+    strong: bool = False
+    em: bool = False
+
+
+@dataclass(frozen=True)
+class Prose(Block):
+    """A paragraph of runs (links, emphasis, inline maths); not numbered."""
+
+    runs: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock(Block):
+    """A bulleted or numbered list; each item is blocks (paragraphs, lists within it)."""
+
+    items: tuple[tuple[Block, ...], ...]
+    ordered: bool = False
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Math(Block):
+    """A displayed equation: its LaTeX source (its alternative text) and the formula drawn as SVG
+    (or "" where it could not be drawn: then the source is shown)."""
+
+    latex: str
+    svg: str = ""
+
+
+@dataclass(frozen=True)
+class Image(Block):
+    """A markdown image as SVG, with its alt text (a figure a notebook drew is a :class:`Chart`).
+    A raster image is wrapped in an SVG of its own size, so every format takes one kind of image."""
+
+    svg: str
+    alt: str
+    caption: str = ""
+    width_cm: float = 15.0
+
+
+@dataclass(frozen=True)
+class Code(Block):
+    """Source code a notebook chose to show (a cell tagged ``show-code``)."""
+
+    text: str

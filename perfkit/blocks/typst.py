@@ -170,6 +170,46 @@ def _items(b: Data) -> str:
     return "\n".join(render(item) for item in b["items"])
 
 
+def _svg(svg: str, alt: str) -> str:
+    """An SVG at its own size (a formula drawn at the body's type size)."""
+    return f"image(bytes({ts(svg)}), format: \"svg\", alt: {ts(alt)})"
+
+
+def inline(r: Data) -> str:
+    """One run of prose; inline maths is its formula drawn (its LaTeX source the alternative text)."""
+    kind = r["kind"]
+    if kind == "break":
+        return " #linebreak() "
+    if kind == "math":
+        out = f"#box(baseline: 25%, {_svg(r['svg'], r['text'])});" if r["svg"] else _raw(r["text"], False)
+    elif kind == "code":
+        out = _raw(r["text"], False)
+    elif kind == "link" and (r["href"].split(":")[0] in ("http", "https", "mailto")):
+        out = f"#link({ts(r['href'])})[#underline[{tt(r['text'])}]];"
+    else:
+        out = tt(r["text"])
+    out = f"#strong[{out}];" if r["strong"] else out
+    return f"#emph[{out}];" if r["em"] else out
+
+
+def _raw(text: str, block: bool) -> str:
+    """Code in monospace at 9 pt (typst's own raw text is 0.8 of the body's size, under 9 pt)."""
+    return f"#{{ show raw: set text(size: 9pt); raw(block: {'true' if block else 'false'}, {ts(text)}) }};"
+
+
+def _list(b: Data) -> str:
+    items = ", ".join("[" + "\n".join(render(x) for x in item) + "]" for item in b["items"])
+    if b["ordered"]:
+        return f"#enum(start: {int(b['start'])}, {items})\n"
+    return f"#list({items})\n"
+
+
+def _math(b: Data) -> str:
+    if not b["svg"]:
+        return f"#block[{_raw(b['latex'], True)}]\n"
+    return f"#align(center)[#{_svg(b['svg'], b['latex'])}]\n"
+
+
 _BLOCKS: dict[str, Callable[[Data], str]] = {
     "Blocks": _items,
     "Keep": _keep,
@@ -183,4 +223,9 @@ _BLOCKS: dict[str, Callable[[Data], str]] = {
     "Table": _table,
     "KeyValues": _key_values,
     "CardTable": _card_table,
+    "Prose": lambda b: "#par[" + "".join(inline(r) for r in b["runs"]) + "]\n",
+    "ListBlock": _list,
+    "Math": _math,
+    "Image": _chart,
+    "Code": lambda b: f"#block[{_raw(b['text'], True)}]\n",
 }

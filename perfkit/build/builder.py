@@ -60,6 +60,8 @@ class BuildReport:
     seconds: float
     #: what the paper audit (:mod:`perfkit.audit`) found in the built papers, listed with the build's checks
     audit: list = field(default_factory=list)
+    #: the project's own notebooks that ran in place of perfkit's (:meth:`Project.own_notebook`): path and SHA-256
+    own_notebooks: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> list[JobResult]:
@@ -140,6 +142,10 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
                              f"add the date under meetings in {proj.params / 'calendar.yaml'} (or a directorate's own meetings)")
         if why and todo:
             emit("note", why)
+        own = {j.report.notebook: proj.own_notebook(j.report.notebook) for j in todo}
+        for nb in filter(None, own.values()):
+            emit("note", f"runs the project's own notebook {nb['path']} (SHA-256 {nb['sha256'][:16]}...), not perfkit's: it is code "
+                         "the council wrote or changed, run with your permissions")
         started = time.perf_counter()
         emit("start", len(todo))
         audit = BuildAudit(proj)
@@ -155,6 +161,7 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
                     "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
                     "files": result.files,
                     "checks": result.checks,
+                    "notebook": own[result.job.report.notebook] or {"path": f"perfkit:{result.job.report.notebook}"},
                     "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 },
             )
@@ -168,7 +175,7 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
     index = write_index(out, council.name, index_names(params))
     findings = audit.findings(results, lambda text: emit("note", text))
-    return BuildReport(results, periods, out, index, time.perf_counter() - started, findings)
+    return BuildReport(results, periods, out, index, time.perf_counter() - started, findings, list(filter(None, own.values())))
 
 
 def _audit(proj: Project, results: list[JobResult], emit: Event) -> list:

@@ -142,9 +142,11 @@ def _failure_text(exc: BaseException) -> str:
     return f"{where}{name}: {value}"
 
 
-def _record(nb: nbformat.NotebookNode, job: Job, store: Path) -> None:
-    """Copy the provenance output into the notebook's metadata (for the index and audits)."""
-    record = {"report": job.report.name, "subject": job.subject, "period": job.period.label, "parameters": job.parameters(store)}
+def _record(nb: nbformat.NotebookNode, job: Job, store: Path, own: dict[str, str] | None) -> None:
+    """Copy the provenance output into the notebook's metadata (for the index and audits), with
+    the notebook that ran: perfkit's own, or the project's (``own``: its path and SHA-256)."""
+    record = {"report": job.report.name, "subject": job.subject, "period": job.period.label, "parameters": job.parameters(store),
+              "notebook": own or {"path": f"perfkit:{job.report.notebook}"}}
     for cell in nb.cells:
         for output in cell.get("outputs", []):
             if PROVENANCE_MIME in output.get("data", {}):
@@ -248,7 +250,7 @@ def run_job(job: Job, project: Project, out: Path, formats: tuple[str, ...], eng
     if result.status == "failed":
         _remove(finals)  # no HTML or PDF of an earlier build is left beside a failed notebook
         return result
-    _record(nb, job, Path(_public(project.store, project)))
+    _record(nb, job, Path(_public(project.store, project)), project.own_notebook(job.report.notebook))
     result.checks = list(nb.metadata[METADATA_KEY].get("checks", []))
     opened: dict[str, tuple[bytes, bytes] | None] = {}
 

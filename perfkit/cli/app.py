@@ -5,6 +5,7 @@ in one line, and the commands, each from the module of its kind:
 - :mod:`perfkit.cli.cycle`: returns, check, publish, publications
 - :mod:`perfkit.cli.look`: show, benchmark (and the terminal every command prints to)
 - :mod:`perfkit.cli.lab`: lab
+- :mod:`perfkit.cli.render`: render (an analyst's notebook as a paper)
 - :mod:`perfkit.cli.audit`: audit
 - build, here; its terminal side is :mod:`perfkit.cli.build`
 
@@ -15,20 +16,22 @@ to the library.
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import sys
 from collections.abc import Callable
 from typing import Annotated, Optional
 
 import duckdb
+import pydantic
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from perfkit import __version__
-from perfkit.cli import audit, cycle, data, lab, look
+from perfkit.cli import audit, cycle, data, lab, look, render
 from perfkit.cli.look import DirectoratesOpt, OutOpt, StoreOpt, err, out
-from perfkit.errors import PerfkitError
+from perfkit.errors import PerfkitError, os_error_words
 from perfkit.render.formats import formats_help
 
 __all__ = ["app", "run"]
@@ -40,6 +43,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _state = {"debug": False}
+
+
+class _Notes(logging.Handler):
+    """What the library says in passing (a store brought up to date): one "note:" line each, on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        err.print(f"note: {escape(record.getMessage())}", soft_wrap=True)
+
+
+_log = logging.getLogger("perfkit")
+_log.addHandler(_Notes(logging.INFO))
+_log.propagate = False
 
 
 def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
@@ -61,10 +76,21 @@ def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
             "files (`perfkit ingest`)", soft_wrap=True,
         )
         raise typer.Exit(1) from None
-    except (OSError, KeyboardInterrupt) as exc:
+    except OSError as exc:
+        if _state["debug"]:
+            raise
+        err.print(f"[bold red]error:[/] {escape(os_error_words(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt as exc:
         if _state["debug"]:
             raise
         err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
+        raise typer.Exit(1) from None
+    except pydantic.ValidationError as exc:  # a value a command passed on unchecked: said as perfkit says params errors, no web link
+        if _state["debug"]:
+            raise
+        said = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'value'}: {e['msg']} (got {e.get('input')!r})" for e in exc.errors())
+        err.print(f"[bold red]error:[/] {escape(said)}", soft_wrap=True)
         raise typer.Exit(1) from None
     except Exception as exc:  # noqa: BLE001 - never a traceback without --debug
         if _state["debug"]:
@@ -103,6 +129,10 @@ def main(
 ) -> None:
     """perfkit: committee-ready performance reports from indicator data."""
     _state["debug"] = debug or bool(os.environ.get("PERFKIT_DEBUG"))
+    if sys.platform == "win32":  # README, "Platforms": kernels on IPC transport, POSIX renames
+        err.print("[bold red]error:[/] perfkit does not run on Windows itself: run it in WSL 2 (wsl --install -d Debian), "
+                  "then follow README's quick start there", soft_wrap=True)
+        raise typer.Exit(1)
 
 
 # The commands, in the order `perfkit --help` lists them.
@@ -157,6 +187,7 @@ app.command("backup")(_guarded(cycle.backup))
 app.command("restore")(_guarded(cycle.restore))
 app.command("lab", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(_guarded(lab.lab))
 app.command("benchmark")(_guarded(look.benchmark))
+app.command("render")(_guarded(render.render))
 app.command("demo")(_guarded(data.demo))
 
 groups_app = typer.Typer(help="The project's comparator groups (params/comparators/): list them, or add one from a publisher's file.", no_args_is_help=False)

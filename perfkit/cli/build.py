@@ -55,6 +55,8 @@ def run_build(options: BuildOptions, out_console: Console, err_console: Console)
         progress.stop()
     results = report.results
     _summary(results, out_console, report.seconds, report.index)
+    for nb in report.own_notebooks:
+        out_console.print(f"ran the project's own notebook {escape(nb['path'])} (SHA-256 {nb['sha256']}) in place of perfkit's", soft_wrap=True)
     queries = [(r, c) for r in results for c in r.checks]
     if queries or report.audit:
         out_console.print(f"[bold yellow]{len(queries) + len(report.audit)} check(s) before publishing (commentary to query with its owner; "

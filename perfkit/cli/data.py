@@ -205,9 +205,14 @@ def groups_add(
     each area is ranked among its own list, for the indicators --for names (or where
     params/reports.yaml's area profile says `neighbours:`). A group read for one area is that
     area's (--area, default the council): it never ranks another area."""
+    import re
+
     from perfkit.config.groups import read_group, save_group, save_neighbour_lists
     from perfkit.store.store import Store
 
+    if code is not None and not re.fullmatch(r"[a-z0-9_]+", code):
+        raise PerfkitError(f"--code {code!r}: a group's code is lower-case letters, digits and '_' only (it names the file "
+                           "params/comparators/<code>.yaml), e.g. --code my_neighbours")
     proj = project(store=store)
     names, numbers = {}, None
     if proj.store.exists():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 
@@ -24,13 +25,26 @@ def lab_command(proj: Project, extra: list[str]) -> list[str]:
     return [sys.executable, "-m", "jupyterlab", "--notebook-dir", str(folder), *extra]
 
 
-def lab(ctx: typer.Context, store: StoreOpt = None) -> None:
+NewOpt = Annotated[str | None, typer.Option("--new", help="write analysis/<slug>.ipynb for this title (front matter filled in) and stop")]
+
+
+def lab(ctx: typer.Context, store: StoreOpt = None, new: NewOpt = None) -> None:
     r"""Open JupyterLab in analysis/ with the project's store configured (needs perfkit\[lab]).
 
-    Other options go to JupyterLab: perfkit lab --port 8899 --ip 0.0.0.0 --no-browser
+    Other options go to JupyterLab: perfkit lab --port 8899 --ip 0.0.0.0 --no-browser.
+    --new "Temporary accommodation" writes analysis/temporary-accommodation.ipynb, ready for
+    perfkit render, and opens nothing.
     """
     import importlib.util
     import subprocess
+
+    if new is not None:
+        from perfkit.analysis.new import new_analysis
+        from perfkit.scaffold.init import analysis_folder
+
+        path = new_analysis(analysis_folder(project(store=store)), new)
+        out.print(f"wrote {path}: fill in its front matter (the cell tagged 'paper'), then perfkit render {path}", markup=False)
+        return
 
     if importlib.util.find_spec("jupyterlab") is None:
         raise PerfkitError("JupyterLab is not installed: pip install 'perfkit[lab]' (or pip install jupyterlab)")

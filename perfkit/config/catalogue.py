@@ -103,13 +103,17 @@ class Target(BaseModel):
     tolerance: float | None = Field(default=None, ge=0)
 
 
+#: The longest indicator title perfkit takes (README, 'The catalogue'): a scorecard row and a page heading hold it.
+TITLE_MAX = 200
+
+
 class Indicator(BaseModel):
     """One indicator's definition."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9_]{1,31}$")
-    title: str = Field(min_length=3)
+    title: str = Field(min_length=3, max_length=TITLE_MAX)  # a longer one would not fit a scorecard row or a heading
     definition: str = Field(min_length=3)
     unit: Unit
     polarity: Polarity

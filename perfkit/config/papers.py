@@ -30,6 +30,10 @@ from perfkit.periods import Period, parse_period
 __all__ = ["Contact", "Corporate", "Directorate", "Narrative", "Owner", "Paper", "ReportDef", "ReportParams", "area_report_def", "load_directorates", "load_owners", "load_params", "project_params"]
 
 SLUG = r"^[a-z0-9](?:[a-z0-9_-]{0,40}[a-z0-9])?$"
+#: The output folders the build uses beside the directorates' (``outputs/<period>/<folder>/``): the
+#: corporate overview's and the area profiles'. No directorate may take one.
+CORPORATE_FOLDER, AREAS_FOLDER = "corporate", "areas"
+RESERVED_SLUGS = (CORPORATE_FOLDER, AREAS_FOLDER)
 
 
 class Contact(BaseModel):
@@ -127,8 +131,8 @@ class Paper(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    committee: str = Field(min_length=3)
-    officer: str = Field(min_length=3)  # "Report of the <officer>"
+    committee: str = Field(min_length=3, max_length=200)
+    officer: str = Field(min_length=3, max_length=200)  # "Report of the <officer>"
     paper: str = Field(pattern=r"^[A-Z0-9]{1,3}$")
     status: Literal["public", "internal"] = "public"
     #: Owners' commentary and actions beside a figure withheld from a public paper: withheld
@@ -153,7 +157,7 @@ class Paper(BaseModel):
 class Directorate(Paper):
     """One directorate's paper settings (``params/directorates/<slug>.yaml``)."""
 
-    name: str = Field(min_length=2)
+    name: str = Field(min_length=2, max_length=100)
     slug: str
     indicators: list[str] | None = None  # default: every indicator of this directorate
 
@@ -173,6 +177,9 @@ class Directorate(Paper):
                 f"{value!r} is not a path-safe slug: use lower-case letters, digits, '-' and '_' "
                 "(no '/', '..' or spaces)"
             )
+        if value in RESERVED_SLUGS:
+            raise ValueError(f"{value!r} is the output folder of the {'corporate overview' if value == CORPORATE_FOLDER else 'area profiles'}; "
+                             "give this directorate another slug (e.g. its name, such as 'corporate-services')")
         return value
 
 
@@ -249,7 +256,7 @@ class ReportParams:
         """The paper settings of a report's output folder: a directorate's slug, "corporate" or "areas"."""
         if folder == "areas":
             return self.area_paper
-        return self.corporate if folder == "corporate" else self.directorate(folder)
+        return self.corporate if folder == CORPORATE_FOLDER else self.directorate(folder)
 
     def indicators_of(self, slug: str) -> list[str]:
         """The indicator codes of a directorate's paper, in catalogue order."""

@@ -56,6 +56,22 @@ class Project:
         """The notebook ``name`` this project builds with (see :attr:`notebook_folders`)."""
         return next((f / name for f in self.notebook_folders if (f / name).is_file()), self.root / "notebooks" / name)
 
+    def own_notebook(self, name: str) -> dict[str, str] | None:
+        """Where the project runs a notebook of its own for ``name`` (one that is not byte for byte
+        perfkit's shipped notebook): its path, relative to the project, and SHA-256; else None.
+        The build names each in its summary, the manifest and the executed notebook's metadata:
+        a notebook is code, and what runs is said."""
+        import hashlib
+
+        path, shipped = self.notebook(name), PACKAGED_NOTEBOOKS / name
+        if not path.is_file() or path.resolve() == shipped.resolve():
+            return None
+        data = path.read_bytes()
+        if shipped.is_file() and shipped.read_bytes() == data:
+            return None
+        shown = path.resolve().relative_to(self.root.resolve()).as_posix() if self.root.resolve() in path.resolve().parents else str(path)
+        return {"path": shown, "sha256": hashlib.sha256(data).hexdigest()}
+
 
 def _find_root(start: Path) -> Path:
     for folder in (start, *start.parents):

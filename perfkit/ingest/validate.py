@@ -29,6 +29,7 @@ from perfkit.ingest.parse import (
     text_view,
 )
 from perfkit.spreadsheet import FORMULA_START, NUMBER_TEXT
+from perfkit.store.identity import CONFIG
 from perfkit.store.store import OBSERVATION_COLUMNS
 from perfkit.text import shortened
 
@@ -339,7 +340,7 @@ def validate(
         ``clean`` holds the rows with no problem, in :data:`OBSERVATION_COLUMNS` plus
         ``row``; ``problems`` one row per problem (file, row, column, value, problem, fix).
     """
-    con = duckdb.connect()
+    con = duckdb.connect(config=dict(CONFIG))
     try:
         con.register("source_df", frame)
         problems = check(con, "source_df", catalogue, file_name, today, value_tolerance).first(con)

@@ -22,6 +22,7 @@ import nbformat
 
 from perfkit.blocks.layout import header_rows, numbered
 from perfkit.contract import BLOCK_MIME
+from perfkit.render.docx_prose import PROSE, render_prose
 from perfkit.render.word.document import Writer
 from perfkit.render.word.tables import GROUP_FILL, Row, table
 
@@ -112,6 +113,8 @@ def _render(w: Writer, block: dict | str) -> None:
         table(w, block["caption"], None, [Row([k, v]) for k, v in block["items"]], ruled=False)
     elif kind == "CardTable":
         _card_table(w, block)
+    elif kind in PROSE:  # an analyst's prose (perfkit.analysis)
+        render_prose(w, block)
     # Meta and anything without a visible form: nothing to write
 
 

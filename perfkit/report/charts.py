@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 import pandas as pd
 
 from perfkit.blocks.model import Chart
 from perfkit.formatting import format_value
+from perfkit.report.chart_axis import draw_break, value_axis
+from perfkit.report.chart_axis import nice_ticks as _nice_ticks
 
 __all__ = ["comparator_chart", "house_style", "sparkline_svg", "trend_alt", "trend_chart"]
 
@@ -80,17 +82,22 @@ def trend_alt(title: str, series: pd.DataFrame, unit: str, decimals: int) -> str
     return f"{title} {verb}{middle} {span} ({len(known)} periods with data){target_text}."
 
 
-def trend_chart(title: str, series: pd.DataFrame, unit: str, decimals: int, width: float = 6.5, height: float = 2.6) -> Chart:
+def trend_chart(
+    title: str, series: pd.DataFrame, unit: str, decimals: int, width: float = 6.5, height: float = 2.6, quoted: Iterable[float | None] = (),
+) -> Chart:
     """Line chart of ``series`` (period, value, target) with the target as a dashed step line.
 
     Periods before the first figure are left off; a period without a figure inside the
-    series is a gap in the line; the caption says when the vertical axis does not start at
-    zero, so a small change is not read as a large one."""
+    series is a gap in the line. The value axis follows :mod:`perfkit.report.chart_axis`: it
+    holds every figure plotted and every figure in ``quoted`` (what the text around the chart
+    quotes), and an axis that does not start at zero carries a break mark and the caption says
+    where it starts, so a small change is not read as a large one."""
     import matplotlib.pyplot as plt
 
     known = series["value"].notna()
     series = series[known.cummax()] if known.any() else series
     labels = [p.label.replace(" ", "\n") for p in series["period"]]  # "2025/26\nQ2": no overlap
+    axis = value_axis([*series["value"], *series["target"], *quoted], unit)
     with house_style():
         fig, ax = plt.subplots(figsize=(width, height))
         ax.plot(labels, series["value"], marker="o", color=BLUE, linewidth=2, label="Value")
@@ -102,29 +109,17 @@ def trend_chart(title: str, series: pd.DataFrame, unit: str, decimals: int, widt
         ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        bottom = ax.get_ylim()[0]
+        ax.set_ylim(axis.low, axis.high)
+        ax.set_yticks(axis.ticks)
+        if axis.truncated:
+            draw_break(ax)
         svg = _svg(fig)
     notes = [f"{title}: trend with target"]
-    if bottom > 0:
-        notes.append(f"the vertical axis starts at {format_value(bottom, unit, decimals)}, not zero")
+    if axis.truncated:
+        notes.append(f"the vertical axis starts at {format_value(axis.low, unit, decimals)}, not zero")
     if series["value"].isna().any():
         notes.append("a gap in the line is a period without a published figure")
     return Chart(svg=svg, alt=trend_alt(title, series, unit, decimals), caption="; ".join(notes))
-
-
-def _nice_ticks(low: float, high: float, most: int = 6) -> list[float]:
-    """Round tick values covering ``low`` to ``high``: steps of 1, 2 or 5 times a power of ten.
-
-    >>> _nice_ticks(12.3, 27.9), _nice_ticks(0.52, 0.9)
-    ([10.0, 15.0, 20.0, 25.0, 30.0], [0.5, 0.6, 0.7, 0.8, 0.9])
-    """
-    span = (high - low) or abs(high) or 1.0
-    raw = span / max(1, most - 1)
-    power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
-    first = math.floor(low / step) * step
-    count = math.ceil((high - first) / step - 1e-9)
-    return [float(round(first + i * step, 10)) for i in range(count + 1)]
 
 
 def comparator_chart(
@@ -224,52 +219,6 @@ def sparkline_svg(values: list[float | None], alt: str, width: int = 90, height:
     )
 
 
-SPC_STYLE = {  # colour and marker: MDC colours, and a shape so colour is never alone
-    "common cause": ("#7a7a7a", "o", "Common cause"),
-    "special cause improvement": ("#0b5394", "s", "Special cause: improvement"),
-    "special cause concern": ("#c55a11", "X", "Special cause: concern"),
-    "special cause neutral high": ("#5b2c83", "^", "Special cause: neutral (high)"),
-    "special cause neutral low": ("#5b2c83", "v", "Special cause: neutral (low)"),
-}
-
-
-def spc_chart(title: str, periods: list, points: pd.DataFrame, unit: str, decimals: int, target: float | None, variation: str, assurance: str | None) -> Chart:
-    """An XmR chart in the Making Data Count style: mean, process limits, coloured and shaped points."""
-    import matplotlib.pyplot as plt
-
-    labels = [p.label.replace(" ", "\n") for p in periods]
-    x = list(range(len(labels)))
-    with house_style():
-        fig, ax = plt.subplots(figsize=(7.5, 3.2))
-        ax.plot(x, points["value"], color="#9a9a9a", linewidth=1, zorder=1)
-        ax.plot(x, points["mean"], color=INK, linewidth=1.2, label="Mean")
-        ax.plot(x, points["upl"], color=GREY, linestyle="--", linewidth=1, label="Process limits")
-        ax.plot(x, points["lpl"], color=GREY, linestyle="--", linewidth=1)
-        if target is not None and target == target:
-            ax.axhline(target, color=ORANGE, linestyle=":", linewidth=1.5, label="Target")
-        for kind, (colour, marker, name) in SPC_STYLE.items():
-            mask = points["point_type"] == kind
-            if mask.any():
-                ax.scatter([x[i] for i in range(len(x)) if mask.iloc[i]], points["value"][mask], color=colour, marker=marker, s=30, zorder=3, label=name)
-        step = -(-len(labels) // 10)  # ceiling: at most 10 labels
-        ax.set_xticks(x[::step], labels[::step])
-        ax.set_ylabel(unit if unit != "count" else "Number")
-        ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        svg = _svg(fig)
-    fmt = lambda v: format_value(v, unit, decimals)  # noqa: E731
-    last = points.iloc[-1]
-    gaps = int(points["value"].isna().sum())
-    limits = f"process limits {fmt(last['lpl'])} to {fmt(last['upl'])}" if last["upl"] == last["upl"] else \
-        "process limits undefined (every moving range is zero)"
-    alt = (
-        f"{title}: XmR chart of {len(points) - gaps} points{f' ({gaps} missing, shown as gaps)' if gaps else ''}; "
-        f"mean {fmt(last['mean'])}, {limits}. Variation: {variation}. Assurance: {assurance or 'none'}."
-    )
-    return Chart(svg=svg, alt=alt, caption=f"{title}: statistical process control chart", width_cm=16.0)
-
-
 def value_for_money_chart(cost_title: str, outcome_title: str, data: pd.DataFrame, home: str, cost_unit: str, outcome_unit: str, outcome_polarity: str) -> Chart:
     """Cost against outcome for the comparator group: medians split it into four quadrants."""
     import matplotlib.pyplot as plt
@@ -285,10 +234,10 @@ def value_for_money_chart(cost_title: str, outcome_title: str, data: pd.DataFram
         ax.axhline(data["outcome_median"].iloc[0], color=ORANGE, linestyle="--", linewidth=1)
         better = "top" if outcome_polarity == "higher" else "bottom"
         ax.text(0.01, 0.99 if better == "top" else 0.01, "Lower cost, better outcome", transform=ax.transAxes,
-                va="top" if better == "top" else "bottom", fontsize=8, style="italic")
+                va="top" if better == "top" else "bottom", style="italic")
         ax.set_xlabel(f"{cost_title} ({cost_unit})")
         ax.set_ylabel(f"{outcome_title} ({outcome_unit})")
-        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+        ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         svg = _svg(fig)

@@ -53,7 +53,8 @@ from perfkit.contract import (
 from perfkit.formatting import status_note
 from perfkit.periods import Freq, Period, parse_period
 from perfkit.render.open_data import open_data_records
-from perfkit.report.charts import sparkline_svg, trend_alt, trend_chart
+from perfkit.report.charts import sparkline_svg, trend_alt
+from perfkit.report.exception_chart import exception_chart
 from perfkit.report.shell import (
     Inputs,
     PaperSections,
@@ -344,10 +345,11 @@ class DirectoratePaper(PaperSections):
                 facts.append((year_name(r)[0].upper() + year_name(r)[1:], ytd_text(r, self.small, note=False, head=False)))
                 facts += [(label, rag_phrase(rag)) for label, rag in rags.items()]
             facts.append(("Owner", ind.owner))
+            chart, spc_item = exception_chart(self.inputs.rows, ind, self.inputs.council.area_code, self.period, r, series)
+            facts += [spc_item] if spc_item else []
             facts += self._note_lines(r)
             if not isinstance(r["actions"], str) and not r["action_list"]:
                 facts.append(("Actions", "No actions supplied."))
-            chart = trend_chart(ind.title, series, ind.unit.value, ind.decimals)
             items.append(Keep((Heading(f"{r['title']} [{r['indicator']}]", 3), KeyValues(rag_caption(r["title"], r), tuple(facts)), chart)))
         return Blocks(tuple(items))
 

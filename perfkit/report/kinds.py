@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from perfkit.config.papers import ReportDef, ReportParams
+from perfkit.config.papers import AREAS_FOLDER, ReportDef, ReportParams
 from perfkit.contract import ENGLAND
 
 if TYPE_CHECKING:
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "ReportKind", "Selection"]
 
 #: The output folder of every area profile of a period (one file per area inside it).
-AREAS_FOLDER = "areas"
 
 
 @dataclass(frozen=True)

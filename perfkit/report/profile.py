@@ -142,7 +142,8 @@ class IndicatorProfile:
         """Statistical process control of the indicator's process series (12 points or more),
         judged as every paper judges it (:mod:`perfkit.assess.spc_judgement`)."""
         from perfkit.assess.spc_judgement import process_series, spc_of
-        from perfkit.report.charts import spc_chart
+        from perfkit.report.shell import spc_words
+        from perfkit.report.spc_chart import spc_chart
 
         i = self.indicator
         if not i.spc:
@@ -157,7 +158,8 @@ class IndicatorProfile:
             return Section(6, "Statistical process control", (f"Only {series['value'].count()} points{what}: SPC needs at least 12.",), "spc")
         target = i.target_for(series["period"].iloc[-1])
         title = i.title + (f" ({i.freq.value}'s own figure)" if i.cumulative else "")
-        chart = spc_chart(title, list(series["period"]), result.points, i.unit.value, i.decimals, target.value if target else None, result.variation, result.assurance)
+        chart = spc_chart(title, list(series["period"]), result.points, i.unit.value, i.decimals, target.value if target else None,
+                          result.variation, result.assurance, verdict=spc_words(result, i), quoted=(self.card["value"], self.card["target"]))
         text = (
             (f"SPC of {own}. " if own else "") + f"Variation: {result.variation} (from the latest point). "
             f"Assurance: {result.assurance or 'no target, so no assurance icon'}. "

@@ -16,6 +16,7 @@ import pandas as pd
 from perfkit.assess import commentary_checks
 from perfkit.assess.disclosure import suppress_small_numbers, withhold_actions
 from perfkit.assess.rag import RAG_LABELS
+from perfkit.assess.spc import SPCResult
 from perfkit.blocks.model import (
     PROVENANCE_MIME,
     Block,
@@ -40,7 +41,7 @@ from perfkit.provenance import provenance
 from perfkit.report.wording import flagged_figure
 from perfkit.store.store import Store
 
-__all__ = ["ASSURANCE_SHORT", "Inputs", "PaperSections", "SPC_SHORT", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "revised_note", "revised_since_reported", "paper_header", "rag_sentence", "spc_icons", "stacked"]
+__all__ = ["ASSURANCE_SHORT", "Inputs", "PaperSections", "SPC_SHORT", "about", "contact_block", "labelled", "load_inputs", "narrative_sections", "revised_note", "revised_since_reported", "paper_header", "rag_sentence", "spc_icons", "spc_words", "stacked"]
 
 
 
@@ -138,8 +139,11 @@ def spc_icons(rows: pd.DataFrame, ind: Indicator, area: str, period: Period) -> 
     from perfkit.assess.spc_judgement import latest_spc
 
     result = latest_spc(rows, ind, area, period)
-    if result is None:
-        return ""
+    return "" if result is None else spc_words(result, ind)
+
+
+def spc_words(result: SPCResult, ind: Indicator) -> str:
+    """The paper's words for an SPC verdict: 'SPC: improving; hit and miss' (the scorecard's, the exception chart's)."""
     name = f"SPC of each {ind.freq.value}'s own figure" if ind.cumulative else "SPC"
     text = f"{name}: {SPC_SHORT[result.variation]}"
     return text + (f"; {ASSURANCE_SHORT[result.assurance]}" if result.assurance else "")

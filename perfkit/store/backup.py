@@ -21,6 +21,7 @@ import duckdb
 
 from perfkit.atomic import file_sha256, sync_file, write_text
 from perfkit.errors import StoreError
+from perfkit.store.lock import connect
 
 __all__ = ["backup", "content_hash", "restore"]
 
@@ -89,9 +90,9 @@ def restore(copy: str | Path, store: str | Path) -> tuple[Path | None, dict]:
     shutil.copyfile(copy, incoming)
     sync_file(incoming)
     try:
-        with duckdb.connect(str(incoming), read_only=True) as con:
+        with connect(incoming, read_only=True, wait=0) as con:
             found = content_hash(con)
-    except duckdb.Error as exc:
+    except (duckdb.Error, StoreError) as exc:
         incoming.unlink(missing_ok=True)
         raise StoreError(f"{copy} could not be opened as a store ({exc}); nothing was restored") from None
     if found != content:

@@ -33,9 +33,9 @@ from ..helpers import PERIOD, SLUG, cli_env, dump_store, edit_yaml, make_project
 
 pytestmark = pytest.mark.slow
 
-#: commentary as people paste it: an emoji, Chinese, a byte-order mark, NUL, a bell and a
-#: terminal escape sequence (clear the screen)
-PASTED = "Up \U0001f600 \u6f22 \ufeffbom \x00nul \x07bell \x1b[2J done"
+#: commentary as people paste it: an emoji, Chinese, a byte-order mark, NUL, a bell, a
+#: terminal escape sequence (clear the screen) and a right-to-left override (shows "on track" reversed)
+PASTED = "Up \U0001f600 \u6f22 \ufeffbom \x00nul \x07bell \x1b[2J done \u202eon track\u202c"
 
 
 def _files(project: Path, slug: str = "housing", name: str = "directorate_report") -> dict[str, Path]:
@@ -62,7 +62,8 @@ def test_pasted_characters_are_typeset_or_shown_as_replaced_never_a_stale_pdf(pa
     project, log = pasted
     files = _files(project)
     html = files["html"].read_text(encoding="utf-8")
-    assert "Up \U0001f600 \u6f22 bom nul bell [2J done" in html  # controls removed at ingest; the rest as typed
+    assert "Up \U0001f600 \u6f22 bom nul bell [2J done on track" in html  # controls removed at ingest; the rest as typed
+    assert "\u202e" not in html
     text = " ".join(page.extract_text() for page in PdfReader(files["pdf"]).pages)
     assert "\U0001f600" in text  # DejaVu Sans has it
     if _covered("\u6f22"):  # a machine with a CJK font prints it
@@ -70,6 +71,7 @@ def test_pasted_characters_are_typeset_or_shown_as_replaced_never_a_stale_pdf(pa
     else:  # otherwise a visible mark, and the build says which characters and what to install
         assert "Up \U0001f600 \ufffd bom nul bell [2J done" in " ".join(text.split())
         assert "PDF: no installed font has \u6f22" in log and "fonts-noto-cjk" in log
+    assert "done on track" in " ".join(text.split()) and "kcart no" not in text  # in the order typed, not reversed by the override
     assert files["pdf"].stat().st_mtime >= files["html"].stat().st_mtime - 60  # built in the same run
 
 

@@ -34,6 +34,8 @@ def test_demo_params_load():
         ({"slug": "../x"}, ["housing.yaml", "'slug'", "path-safe"]),
         ({"slug": "a/b"}, ["'slug'", "path-safe"]),
         ({"slug": ""}, ["'slug'", "path-safe"]),
+        ({"slug": "corporate"}, ["housing.yaml", "'slug'", "output folder of the corporate overview", "another slug"]),
+        ({"slug": "areas"}, ["housing.yaml", "'slug'", "output folder of the area profiles"]),
         ({"committee": None}, ["housing.yaml", "'committee'", "Field required"]),
         ({"indicators": ["HSG_TA", "NOPE"]}, ["housing.yaml", "'indicators'", "NOPE"]),
         ({"paper": "paper e"}, ["'paper'"]),
