@@ -78,8 +78,9 @@ def scan(path: Path) -> Scan:
             if plain:
                 joined, tail = tail + block, block[-2:]
                 long, since = _long_line(block, since, CELL_MAX)
-                bare = block.count(b"\r") != block.count(b"\r\n")
-                plain = not (bare or long or b"\n\n" in joined or b"\n\r\n" in joined or b"\x00" in block)
+                returns = b"\r" in joined  # searched for a line feed's partner only when there is one (a file from Windows)
+                bare = returns and block.count(b"\r") != block.count(b"\r\n")
+                plain = not (bare or long or b"\x00" in block or b"\n\n" in joined or returns and b"\n\r\n" in joined)
             elif content:
                 break
             block = handle.read(_BLOCK)
