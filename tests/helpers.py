@@ -282,3 +282,16 @@ def pdf_lines(path: Path) -> list[list[tuple[float, float, str]]]:
                  for line in page.iter("{http://www.w3.org/1999/xhtml}line")]
         pages.append(sorted(lines))
     return pages
+
+
+def run_cli_peak(cwd: Path, *args: str | Path, timeout: float = 900) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run ``python -m perfkit *args`` as :func:`run_cli` does (not checked), and measure the peak
+    resident memory of that process in MB: a small wrapper runs it as its only child and reads
+    ``getrusage(RUSAGE_CHILDREN)``, so nothing else this test process ran is counted."""
+    wrapper = ("import resource, subprocess, sys; code = subprocess.run(sys.argv[1:]).returncode; "
+               "print(f'PEAK_KB {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}', file=sys.stderr); sys.exit(code)")
+    proc = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m", "perfkit", *map(str, args)], cwd=cwd,
+                          env=cli_env(cwd), capture_output=True, text=True, timeout=timeout)
+    peak = [line for line in proc.stderr.splitlines() if line.startswith("PEAK_KB ")]
+    assert peak, proc.stderr
+    return proc, int(peak[-1].split()[1]) / 1024

@@ -217,7 +217,7 @@ def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[
     """
     import openpyxl
 
-    from perfkit.ingest.read import check_packed_sizes, excel_text
+    from perfkit.ingest.read import excel_text
 
     path = Path(path)
     props = _properties(path)
@@ -227,7 +227,7 @@ def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[
     if expect_period is not None and issued.period != expect_period:
         raise IngestError(f"{path.name}: this is the return for {issued.period.label}, not {expect_period.label}; "
                           f"import the workbook issued for {expect_period.label} (perfkit returns --period '{expect_period.label}')")
-    check_packed_sizes(path)
+    _bounded(path)
     book = openpyxl.load_workbook(path, data_only=False)
     problems: list[str] = []
     where = f"{path.name}: sheet '{DATA_SHEET}'"
@@ -278,6 +278,23 @@ def read_return(path: str | Path, expect_period: Period | None = None) -> tuple[
     notes = (f"{path.name}: {blank} of {len(issued.rows)} row(s) left blank, so not returned (perfkit check lists them for chasing)",) if blank else ()
     frame = pd.DataFrame(records, columns=["row", "indicator", "area_code", "area_name", "period", *OWNER_COLUMNS, "actions"])
     return frame, notes, actions
+
+
+def _bounded(path: Path) -> None:
+    """Refuse, before any sheet is read, a sheet perfkit did not issue (hidden or not), and a sheet
+    beyond the bounds (:func:`perfkit.ingest.xlsx.scan`): a whole workbook is loaded to read a return."""
+    from perfkit.ingest.bounds import RETURN_MAX_ROWS
+    from perfkit.ingest.xlsx import scan, sheets
+
+    issued = (DATA_SHEET, HELP_SHEET, ACTIONS_SHEET)
+    listed = sheets(path)
+    extra = [s for s in listed if s.name not in issued]
+    if extra and DATA_SHEET in [s.name for s in listed]:  # else: the sheet renamed, said once the workbook is open
+        listed = ", ".join(f"the {s.shown} '{s.name}'" for s in extra)
+        raise IngestError(f"{path.name}: nothing was imported: the workbook holds {listed}, which perfkit did not issue (a return "
+                          f"has the sheets {', '.join(repr(s) for s in issued)}); delete it (Format > Hide & Unhide, or the VBA "
+                          "editor for a very hidden sheet) and send the workbook again, or ask for the return to be issued again")
+    scan(path, max_rows=RETURN_MAX_ROWS)
 
 
 def issued_by(path: str | Path) -> Issued:

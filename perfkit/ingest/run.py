@@ -105,8 +105,7 @@ def _stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, mapping: Sour
     source rows a mapping refused as a whole (joint returns). (A return workbook is staged by
     :func:`_stage_return`.)"""
     if mapping is None or mapping.layout == "canonical":
-        stage_table(con, path, table)
-        return None, (), None, None
+        return None, stage_table(con, path, table), None, None
     raw, attributes, refused = apply_mapping(path, mapping)
     notes = []
     for ind in mapping.indicators:  # a rate of a figure already stored (e.g. the child population)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from perfkit.config.catalogue import Catalogue
 from perfkit.contract import COUNTS_DISAGREE, STATUSES, SUPPRESSION_CODES
+from perfkit.ingest.lookalike import not_latin
 from perfkit.ingest.parse import (
     CELL_LIMITS,
     COUNT_COLUMNS,
@@ -258,6 +259,7 @@ def check(
                 SELECT row, unnest([{found}]) AS p FROM {name}_bad)
             WHERE p IS NOT NULL"""
     )
+    _name_lookalikes(con, name)
     total, rows = con.execute(f"SELECT count(*), count(DISTINCT row) FROM {name}_problems").fetchall()[0]
     cleaned = [r[0] for r in con.execute(f"SELECT row FROM {name}_rows WHERE controls AND NOT bad ORDER BY row").fetchall()]
     notes = []
@@ -273,6 +275,15 @@ def check(
                      f"(e.g. {example} as {example.upper()})")
     flagged = con.execute(f"SELECT count(*) FROM {name}_rows WHERE NOT bad AND quality IS NOT NULL").fetchall()[0][0]
     return Checked(name, total, rows, tuple(notes), flagged)
+
+
+def _name_lookalikes(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A code refused for a character that is not Latin (a Cyrillic А) says which one it is."""
+    found = con.execute(f"""SELECT DISTINCT "column", value FROM {name}_problems
+                            WHERE "column" IN ('indicator', 'area_code') AND NOT regexp_full_match(value, '[\\x00-\\x7f]*')""").fetchall()
+    for column, value in found:
+        con.execute(f"""UPDATE {name}_problems SET problem = problem || ': ' || ?, fix = ? WHERE "column" = ? AND value = ?""",
+                    [not_latin(value), "type the code again with Latin letters (on an English keyboard layout), not pasted", column, value])
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ CORPUS = {
     "xlsx_cell_over_excel_limit.xlsx": (["row 2, column F: the cell holds 40,000 characters, more than Excel allows (32,767)"], None),
     "xlsx_formula_without_value.xlsx": (["row 2: cell E2 holds a formula without a value", "paste the values over the formulas"], None),
     "xlsx_commentary_formula_without_value.xlsx": (["row 2: cell F2 holds a formula without a value", "open and save the workbook in Excel"], None),
-    "csv_huge_cell.csv": (["is 139,999 characters long; at most 5,000 are read", "(139,999 characters)"], (2, "commentary")),
+    "csv_huge_cell.csv": (["row 2, column commentary: the cell holds more than 32,767 characters", "shorten it"], None),
     "huge_integer.csv": (["is too large to be a figure", "(321 characters)"], (2, "value")),
     "fractional_count.csv": (["'485.7': is not a whole number, but HSG_TA is a count"], (2, "value")),
     "double_bom.csv": (["found <U+FEFF>indicator", "invisible characters", "byte-order mark"], None),
@@ -59,7 +59,7 @@ CORPUS = {
 
 
 def test_corpus_is_complete():
-    assert sorted(p.name for p in BAD_INPUTS.iterdir()) == sorted(CORPUS)
+    assert sorted(p.name for p in BAD_INPUTS.iterdir() if p.suffix != ".py") == sorted(CORPUS)  # hostile.py makes the big ones
     assert len(CORPUS) >= 20
 
 
