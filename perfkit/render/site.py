@@ -13,6 +13,7 @@ from perfkit.assess.rag import RAG_LABELS
 from perfkit.atomic import write_text
 from perfkit.periods import Period, parse_period
 from perfkit.render.formats import FORMATS
+from perfkit.render.names import href_of
 from perfkit.report.kinds import AREAS_FOLDER
 from perfkit.text import html_text as h
 
@@ -81,21 +82,38 @@ def _swap(html: str, text: str, href: str) -> str:
     return re.sub(r"href='[^']*'>(" + re.escape(text) + r"[^<]*)</a>", lambda m: f"href='{h(href)}'>{m.group(1)}</a>", html, count=1)
 
 
-def published_links(html: str, out: Path, folder: Path, period: Period, name: str, before: int | None = None) -> str:
+def published_links(html: str, out: Path, folder: Path, period: Period | None, name: str, before: int | None = None,
+                    renamed: dict[str, str] | None = None) -> str:
     """A paper's HTML as published into ``folder``: "All reports" points at ``published/index.html``
     (the publications, not the build's working index) and "Previous paper" at the previous
     period's latest publication of the same paper (else that period in ``published/index.html``),
-    each relative to ``folder`` so the copy works from where it sits, as a file or on a host.
+    each relative to ``folder`` so the copy works from where it sits, as a file or on a host;
+    its links to its own files in other formats point at their published names (``renamed``:
+    the build's file name -> the published one). ``name``: the paper's file name as built.
     ``before``: count only publications numbered below it (as publication ``before`` saw them)."""
+    for built, published in (renamed or {}).items():
+        html = html.replace(f"href='{built}'", f"href='{h(href_of(published))}'")
     index = out / PUBLISHED / PUBLISHED_INDEX
     html = _swap(html, "All reports", os.path.relpath(index, folder))
+    if period is None:  # an analysis: no previous paper
+        return html
     number = lambda p: int(p.parent.name.split("-")[-1]) if p.parent.name.split("-")[-1].isdigit() else 0  # noqa: E731
     earlier = sorted((p for p in (out / PUBLISHED / period.prev().slug / folder.parent.name).glob("publication-*/publication.json")
                       if before is None or number(p) < before), key=number)
     target = f"{os.path.relpath(index, folder)}#{_anchor(period.prev().label)}"
-    if earlier and (earlier[-1].parent / name).is_file():
-        target = os.path.relpath(earlier[-1].parent / name, folder)
+    if earlier and (found := _published_name(earlier[-1], name)):
+        target = href_of(os.path.relpath(earlier[-1].parent / found, folder))
     return _swap(html, "Previous paper", target)
+
+
+def _published_name(record: Path, built: str) -> str | None:
+    """The name the publication whose record is ``record`` gave the build's file ``built`` (None: it has none)."""
+    try:
+        files = json.loads(record.read_text(encoding="utf-8")).get("files") or {}
+    except (OSError, ValueError):
+        files = {}
+    name = next((p for p, b in files.items() if b == built), built)
+    return name if (record.parent / name).is_file() else None
 
 
 def _files(links: dict[str, str], what: str) -> str:
