@@ -221,10 +221,12 @@ def _indexes(proj, out: Path) -> None:  # noqa: ANN001 - Project
     """The index of everything built and published, and ``published/index.html`` (publications only)."""
     from perfkit.config.council import load_council
     from perfkit.config.papers import project_params
-    from perfkit.render.site import index_names, write_index, write_published_index
+    from perfkit.render.public_site import write_published_index
+    from perfkit.render.site import index_names, write_index
 
-    names, council = index_names(project_params(proj)), load_council(proj.params).name
-    write_index(out, council, names)
+    params = project_params(proj)
+    names, council = index_names(params), load_council(proj.params).name
+    write_index(out, council, names, params)
     write_published_index(out, council, names)
 
 
@@ -321,7 +323,7 @@ def _publish(con, out: Path, proj, what: Subject, papers: list, cleared: dict, w
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(staging / paper.folder, target)
                 made.append(target)
-            code = papers[0].inputs["code"] if papers else None
+            code = papers[0].inputs.get("code") if papers else None
             record = {"publication_id": number, "period": what.period, "published_at": now, "published_by": by, "max_batch_id": batch,
                       "folder": subject_root.relative_to(out).as_posix(), "kind": what.kind, "subject": what.subject,
                       "perfkit_version": __version__, "code": code or code_hash()}

@@ -4,7 +4,7 @@ A build writes every paper as ``<report>.<suffix>`` in its own folder (five pape
 Downloaded or published, a file is named for what it is: the paper's letter in the agenda (where
 it has one), what it is about, its period (or date), and, for a file beside the paper, what that
 file is ("open data", "data dictionary"). Only characters every file system and committee system
-takes: ASCII letters and digits, spaces, hyphens and brackets ("&" becomes "and", "/" a hyphen,
+takes: ASCII letters and digits, spaces, hyphens and brackets ("&" becomes "and", "/" a hyphen, ":" a dash,
 accents are dropped, anything else goes).
 """
 
@@ -23,7 +23,7 @@ _LONGEST = 150  # characters before the suffix: well inside every file system's 
 
 def safe_name(text: str) -> str:
     """``text`` in the characters a file name may hold here (see the module)."""
-    text = unicodedata.normalize("NFKD", text.replace("&", " and ").replace("/", "-"))
+    text = unicodedata.normalize("NFKD", text.replace("&", " and ").replace("/", "-").replace(":", " - "))
     text = "".join(c for c in text if c.isascii() and (c.isalnum() or c in " -()"))
     return re.sub(r"\s+", " ", text).strip(" -")[:_LONGEST].strip(" -")
 
