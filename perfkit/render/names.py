@@ -24,7 +24,7 @@ _LONGEST = 150  # characters before the suffix: well inside every file system's 
 def safe_name(text: str) -> str:
     """``text`` in the characters a file name may hold here (see the module)."""
     text = unicodedata.normalize("NFKD", text.replace("&", " and ").replace("/", "-").replace(":", " - "))
-    text = "".join(c for c in text if c.isascii() and (c.isalnum() or c in " -()"))
+    text = "".join(c for c in text if c.isascii() and (c.isalnum() or c.isspace() or c in "-()"))
     return re.sub(r"\s+", " ", text).strip(" -")[:_LONGEST].strip(" -")
 
 

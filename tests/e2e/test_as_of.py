@@ -29,8 +29,9 @@ STAMP = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}(?= with perfkit )")
 
 
 def nav(html: str) -> str:
-    """The page with its links to the index and the previous paper blanked (publishing rewrites them)."""
-    return re.sub(r"href='[^']*'>(All reports|Previous paper)", r"href=''>\1", html)
+    """The page with its links to the index, the previous paper and its own files in other formats
+    blanked (publishing rewrites them: the files are published under a clerk's names)."""
+    return re.sub(r"href='[^'#]*'>(All reports|Previous paper|This paper|Its figures|What each column)", r"href=''>\1", html)
 
 
 @pytest.fixture()
