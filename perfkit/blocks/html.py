@@ -104,19 +104,26 @@ def _chart(b: Data) -> str:
 
 
 def _table(b: Data) -> str:
-    head = "".join(f"<th scope='col'>{h(c)}</th>" for c in b["columns"])
+    """A table that scrolls sideways in a focusable, labelled region where it is wider than the
+    page, and on a phone becomes one card per row, each cell labelled with its column (report.css,
+    ``table.stack``); the ARIA roles keep it a table to a screen reader when shown as cards."""
+    columns = b["columns"]
+    head = "".join(f"<th scope='col' role='columnheader'>{h(c)}</th>" for c in columns)
     body = []
     for row in b["rows"]:
         cells = []
         for i, c in enumerate(row):
-            tag, close = ("th scope='row'", "th") if i == 0 and b["row_headers"] else ("td", "td")
-            cells.append(f"<{tag}{_num(c)}>{cell(c)}</{close}>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+            if i == 0 and b["row_headers"]:
+                cells.append(f"<th scope='row' role='rowheader'{_num(c)}>{cell(c)}</th>")
+            else:
+                label = f" data-label='{h(columns[i])}'" if i < len(columns) and columns[i] else ""
+                cells.append(f"<td role='cell'{label}{_num(c)}>{cell(c)}</td>")
+        body.append("<tr role='row'>" + "".join(cells) + "</tr>")
     cls = f" {h(b['css'])}" if b["css"] else ""
     return (
         f"<div class='table-scroll' role='region' tabindex='0' aria-label='{h(b['caption'])}'>"
-        f"<table class='data{cls}'><caption>{h(b['caption'])}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table></div>"
+        f"<table class='data stack{cls}' role='table'><caption>{h(b['caption'])}</caption><thead role='rowgroup'><tr role='row'>{head}</tr></thead>"
+        f"<tbody role='rowgroup'>{''.join(body)}</tbody></table></div>"
     )
 
 

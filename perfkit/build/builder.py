@@ -173,7 +173,7 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
         finally:
             audit.stop()
     results = sorted(results + skipped, key=lambda r: planned.index(r.job))
-    index = write_index(out, council.name, index_names(params))
+    index = write_index(out, council.name, index_names(params), params)
     findings = audit.findings(results, lambda text: emit("note", text))
     return BuildReport(results, periods, out, index, time.perf_counter() - started, findings, list(filter(None, own.values())))
 

@@ -105,16 +105,29 @@ def clear(
 
 
 def publish(
-    period: Annotated[str, typer.Option("--period", help="The period whose built papers to publish, e.g. '2026/27 Q1'.")],
+    period: Annotated[str | None, typer.Option("--period", help="The period whose built papers to publish, e.g. '2026/27 Q1'.")] = None,
     directorate: DirectoratesOpt = None,
     uncleared: Annotated[bool, typer.Option("--uncleared", help="Publish papers nobody has cleared (perfkit clear), recorded as uncleared.")] = False,
+    analysis: Annotated[str | None, typer.Option("--analysis", help="Publish instead the analyst's paper perfkit render wrote to outputs/analysis/SLUG/.")] = None,
     out: OutOpt = None,
     store: StoreOpt = None,
 ) -> None:
-    """Freeze a period's cleared, built papers as published: read-only copies in outputs/published/,
-    recorded in the store with their SHA-256, clearance and data snapshot. Never replaces a publication."""
+    """Freeze a period's cleared, built papers (or an analysis) as published: read-only copies in outputs/published/,
+    named for a clerk, recorded in the store with their SHA-256, clearance and data snapshot. Never replaces a publication."""
     from perfkit.publish import publish as publish_papers
 
+    if (period is None) == (analysis is None):
+        from perfkit.errors import ConfigError
+
+        raise ConfigError("publish: give --period P (a period's papers) or --analysis SLUG (an analyst's rendered paper), not both or neither")
+    if analysis is not None:
+        from perfkit.publish.analysis import publish_analysis
+
+        pub = publish_analysis(analysis, store=store, out=out)
+        console.print(f"publication {pub.publication_id}: {len(pub.files)} file(s) of the analysis {pub.period} "
+                      f"({', '.join(f.upper() for f in pub.formats)}) in {pub.folder / analysis}, by {escape(pub.published_by)} at "
+                      f"{pub.published_at:%Y-%m-%d %H:%M}; recorded as uncleared (analyses have no clearance step yet)", soft_wrap=True)
+        return
     pub = publish_papers(period, directorate, store=store, out=out, uncleared=uncleared)
     for note in pub.notes:
         console.print(f"first, {escape(note)}", soft_wrap=True)
@@ -142,6 +155,7 @@ def publications(store: StoreOpt = None) -> None:
 
 def verify(
     period: Annotated[str | None, typer.Option("--period", help="Check this period's publications only (default: every publication).")] = None,
+    analysis: Annotated[str | None, typer.Option("--analysis", help="Check this analysis's publications only (its slug).")] = None,
     out: OutOpt = None,
     store: StoreOpt = None,
 ) -> None:
@@ -150,7 +164,7 @@ def verify(
     from perfkit.periods import parse_period
     from perfkit.publish import verify as verify_published
 
-    subject = parse_period(period).label if period else None
+    subject = parse_period(period).label if period else analysis
     checked, found = verify_published(out or project(store=store).outputs, store_path(store), subject)
     if not found:
         console.print(f"{checked} published file(s) checked: each is as published.")

@@ -82,25 +82,28 @@ def compare_publication(out: Path, store: str | Path, number: int, rebuilt: Path
     with Store(store) as db:  # read-write only so a store made before publications' newer columns gains them
         publication_tables(db.con)
         period, folder, code = db.con.execute("SELECT period, folder, code FROM publications WHERE publication_id = ?", [number]).fetchone()
-        rows = db.con.execute("SELECT format, path FROM publication_files WHERE publication_id = ? AND format <> 'ipynb' ORDER BY path",
+        rows = db.con.execute("SELECT format, path, built FROM publication_files WHERE publication_id = ? AND format <> 'ipynb' ORDER BY path",
                               [number]).fetchall()
     when = parse_period(period)
+    renamed = {}  # per published folder: the build's file name -> the published one (perfkit.render.names)
+    for _fmt, path, built in rows:
+        renamed.setdefault((out / path).parent, {})[built or Path(path).name] = Path(path).name
     files = []
-    for fmt, path in rows:
+    for fmt, path, built in rows:
         published = out / path
         paper = Path(path).relative_to(folder).parts[0]  # published/<period>/<paper's folder>/publication-<id>/<file>
-        again = rebuilt / when.slug / paper / published.name
-        files.append(Compared(published, again, _verdict(fmt, published, again, out, when, number)))
+        again = rebuilt / when.slug / paper / (built or published.name)
+        files.append(Compared(published, again, _verdict(fmt, published, again, out, when, number, renamed[published.parent])))
     return Reproduction(number, files, code, code_hash())
 
 
-def _verdict(fmt: str, published: Path, again: Path, out: Path, when, number: int) -> str:  # noqa: ANN001 - Period
+def _verdict(fmt: str, published: Path, again: Path, out: Path, when, number: int, renamed: dict) -> str:  # noqa: ANN001 - Period
     if not again.is_file():
         return "missing"
     theirs, ours = published.read_bytes(), again.read_bytes()
     if theirs == ours:
         return "same"
-    stamp = _stamp_of(published.parent / again.with_suffix(".html").name) if fmt in ("pdf", "docx") else None
+    stamp = _stamp_of(published.parent / renamed.get(again.with_suffix(".html").name, "")) if fmt in ("pdf", "docx") else None
     if fmt == "html" and again.suffix == ".html":
         from perfkit.render.site import published_links
 
@@ -108,7 +111,7 @@ def _verdict(fmt: str, published: Path, again: Path, out: Path, when, number: in
         found = _HTML_STAMP.search(theirs.decode("utf-8", "replace"))
         if found:
             text = _HTML_STAMP.sub(lambda m: m.group(0).replace(m.group(1), found.group(1)), text, count=1)
-        ours = published_links(text, out, published.parent, when, published.name, before=number).encode("utf-8")
+        ours = published_links(text, out, published.parent, when, again.name, before=number, renamed=renamed).encode("utf-8")
     elif stamp and (own := _stamp_of(again.with_suffix(".html"))) and stamp != own:
         # only if the rebuilt notebook renders to exactly the rebuilt file is it rendered again with the published stamp
         ours = _rendered(fmt, again, stamp) if _rendered(fmt, again, own) == ours else None

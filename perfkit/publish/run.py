@@ -132,7 +132,7 @@ def recover(con, out: Path) -> list[str]:  # noqa: ANN001 - DuckDB connection
     root, said = published_root(out), []
     if not root.is_dir():
         return said
-    recorded = {r[0]: r for r in con.execute("SELECT publication_id, subject, published_at, published_by, max_batch_id FROM publications").fetchall()}
+    recorded = {r[0]: r for r in con.execute("SELECT publication_id, subject, published_at, published_by, max_batch_id, kind FROM publications").fetchall()}
     for stray in root.glob(f"{STAGING}-*"):
         _remove(stray)
         said.append(f"removed {stray.name}, left by an interrupted publish")
@@ -146,18 +146,22 @@ def recover(con, out: Path) -> list[str]:  # noqa: ANN001 - DuckDB connection
             said.append(f"removed {folder.relative_to(out)}: an interrupted publish made it and never recorded it")
         elif not (folder / "publication.json").is_file():
             os.chmod(folder, 0o755)
-            report = con.execute("SELECT DISTINCT report FROM publication_files WHERE publication_id = ? AND path LIKE ?",
-                                 [number, f"%{folder.parent.name}/publication-{number}/%"]).fetchall()
-            _write_record(folder, recorded[number], report[0][0] if report else "")
+            found = con.execute("SELECT report, path, built FROM publication_files WHERE publication_id = ? AND path LIKE ?",
+                                [number, f"%{folder.parent.name}/publication-{number}/%"]).fetchall()
+            files = {Path(path).name: built for _, path, built in found if built}
+            _write_record(folder, recorded[number][:5], found[0][0] if found else "", recorded[number][5] or "period", files)
             _read_only(folder)
             said.append(f"finished {folder.relative_to(out)}: recorded, but interrupted before it was sealed")
     return said
 
 
-def _write_record(folder: Path, pub: tuple, report: str) -> None:
+def _write_record(folder: Path, pub: tuple, report: str, kind: str = "period", files: dict | None = None, facts: dict | None = None) -> None:
+    """A publication folder's own record, which the sites read: what it is, when, and each published
+    file's name as the build wrote it (``files``: published name -> build's name), and the paper's facts."""
     number, subject, at, by, batch = pub
-    record = {"publication_id": number, "period": subject, "subject": subject, "published_at": str(at), "published_by": by,
-              "max_batch_id": batch, "report": report}
+    record = {"publication_id": number, "kind": kind, "period": subject if kind == "period" else "", "subject": subject,
+              "published_at": str(at), "published_by": by, "max_batch_id": batch, "report": report,
+              "files": files or {}, "paper": facts or {}}
     (folder / "publication.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
 
 
@@ -206,7 +210,7 @@ def publish(period: str | Period, directorates: list[str] | None = None, root: s
                 raise ConfigError(f"not cleared for publication: {', '.join(missing)}; record who signed them off with "
                                   f"`perfkit clear --period '{when.label}' --by NAME` (the director or portfolio holder), or publish "
                                   "them uncleared with --uncleared (recorded as such)")
-            made = _publish(con, folder.path, proj, when, papers, cleared, who, seen)
+            made = _publish(con, folder.path, proj, _period_subject(proj, when, papers), papers, cleared, who, seen)
         finally:
             db.close()
         _indexes(proj, folder.path)
@@ -217,14 +221,63 @@ def _indexes(proj, out: Path) -> None:  # noqa: ANN001 - Project
     """The index of everything built and published, and ``published/index.html`` (publications only)."""
     from perfkit.config.council import load_council
     from perfkit.config.papers import project_params
-    from perfkit.render.site import index_names, write_index, write_published_index
+    from perfkit.render.public_site import write_published_index
+    from perfkit.render.site import index_names, write_index
 
-    names, council = index_names(project_params(proj)), load_council(proj.params).name
-    write_index(out, council, names)
+    params = project_params(proj)
+    names, council = index_names(params), load_council(proj.params).name
+    write_index(out, council, names, params)
     write_published_index(out, council, names)
 
 
-def _publish(con, out: Path, proj, when: Period, papers: list, cleared: dict, who: str | None, batch: int) -> Publication:  # noqa: ANN001
+@dataclass(frozen=True)
+class Subject:
+    """What a publication publishes: a period's papers (``kind`` 'period', ``subject`` its label)
+    or an analyst's paper ('analysis', its slug); where it goes under ``published/``; what each
+    paper's files are called there and what a reader is told of each paper (its facts)."""
+
+    kind: str
+    subject: str
+    period: str  # the publications table's period: the label, or "" for an analysis
+    folder: str  # under published/: the period's slug, or analysis/<slug>
+    when: Period | None  # the period, whose papers' links publishing rewrites
+    names: dict  # paper key -> {build's file name: published file name}
+    facts: dict  # paper key -> {title, committee, meeting, letter, ...} (publication.json)
+
+
+def _period_subject(proj, when: Period, papers: list) -> Subject:  # noqa: ANN001 - Project
+    """The period's papers, each file named for a clerk (:mod:`perfkit.render.names`), and each
+    paper's committee, meeting date and letter as its params give them now."""
+    from perfkit.config.papers import project_params
+    from perfkit.render.names import paper_download_name
+
+    params = project_params(proj)
+    names, facts = {}, {}
+    for paper in papers:
+        report = paper.key.split("/")[-1]
+        title = _title(paper.files)
+        names[paper.key] = {s.name: paper_download_name(params, paper.folder, when.label, s.name, report, title) for _, s, _ in paper.files}
+        settings = params.paper_for(paper.folder) if paper.folder in (*params.directorates, "corporate", "areas") else None
+        meeting = params.meeting(when, settings) if settings is not None else None
+        facts[paper.key] = {"title": title, "committee": settings.committee if settings else "", "letter": settings.paper if settings else "",
+                            "meeting": meeting.isoformat() if meeting else "", "officer": settings.officer if settings else ""}
+    return Subject("period", when.label, when.label, when.slug, when, names, facts)
+
+
+def _title(files: tuple) -> str:
+    """The paper's title, as its executed notebook records it ("" when it has none)."""
+    from perfkit.contract import METADATA_KEY
+
+    for fmt, source, _ in files:
+        if fmt == "ipynb":
+            try:
+                return str(json.loads(source.read_text(encoding="utf-8")).get("metadata", {}).get(METADATA_KEY, {}).get("title", ""))
+            except (OSError, ValueError):
+                return ""
+    return ""
+
+
+def _publish(con, out: Path, proj, what: Subject, papers: list, cleared: dict, who: str | None, batch: int) -> Publication:  # noqa: ANN001
     from perfkit._version import __version__
     from perfkit.build.manifest import code_hash
     from perfkit.render.site import published_links
@@ -237,7 +290,7 @@ def _publish(con, out: Path, proj, when: Period, papers: list, cleared: dict, wh
     if not (root / PUBLISHED_MARKER).is_file():
         (root / PUBLISHED_MARKER).write_text("perfkit keeps publications here; its writers never write in this folder.\n", encoding="utf-8")
     staging = root / f"{STAGING}-{number}"
-    subject_root = root / when.slug
+    subject_root = root / what.folder
     made: list[Path] = []
     rows: list[dict] = []
     recorded = False
@@ -249,34 +302,37 @@ def _publish(con, out: Path, proj, when: Period, papers: list, cleared: dict, wh
                     raise ConfigError(f"{target} already exists; nothing published is replaced: remove the stray folder by hand")
                 place = staging / paper.folder
                 place.mkdir(parents=True)
+                renamed = what.names.get(paper.key, {})
                 for fmt, source, sha in paper.files:
                     data = source.read_bytes()
                     if hashlib.sha256(data).hexdigest() != sha:
                         raise ConfigError(f"{source} changed while it was being published; build it again, then publish")
                     if fmt == "html" and source.suffix == ".html":  # its links work from where it sits (render.site)
-                        data = published_links(data.decode("utf-8"), out, target, when, source.name).encode("utf-8")
-                    copy = place / source.name
+                        data = published_links(data.decode("utf-8"), out, target, what.when, source.name, renamed=renamed).encode("utf-8")
+                    name = renamed.get(source.name, source.name)
+                    copy = place / name
                     copy.write_bytes(data)
                     os.chmod(copy, 0o444)
                     c = cleared.get(paper.key)
                     rows.append({"publication_id": number, "report": paper.key, "format": fmt,
-                                 "path": (target / source.name).relative_to(out).as_posix(),
+                                 "path": (target / name).relative_to(out).as_posix(),
                                  "sha256": hashlib.sha256(data).hexdigest(), "rows_hash": paper.inputs["data"],
-                                 "cleared_by": c[0] if c else None, "cleared_at": c[1] if c else None})
+                                 "cleared_by": c[0] if c else None, "cleared_at": c[1] if c else None, "built": source.name})
             for paper in papers:
                 target = subject_root / paper.folder / f"publication-{number}"
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.rename(staging / paper.folder, target)
                 made.append(target)
-            code = papers[0].inputs["code"] if papers else None
-            record = {"publication_id": number, "period": when.label, "published_at": now, "published_by": by, "max_batch_id": batch,
-                      "folder": subject_root.relative_to(out).as_posix(), "kind": "period", "subject": when.label,
+            code = papers[0].inputs.get("code") if papers else None
+            record = {"publication_id": number, "period": what.period, "published_at": now, "published_by": by, "max_batch_id": batch,
+                      "folder": subject_root.relative_to(out).as_posix(), "kind": what.kind, "subject": what.subject,
                       "perfkit_version": __version__, "code": code or code_hash()}
             with _signals_held():
                 record_publication(con, record, rows)
                 recorded = True
                 for paper, target in zip(papers, made):
-                    _write_record(target, (number, when.label, now.isoformat(sep=" "), by, batch), paper.key)
+                    _write_record(target, (number, what.subject, now.isoformat(sep=" "), by, batch), paper.key, what.kind,
+                                  {v: k for k, v in what.names.get(paper.key, {}).items()}, what.facts.get(paper.key, {}))
                     _read_only(target)
                 _remove(staging)
     except BaseException as exc:
@@ -290,6 +346,6 @@ def _publish(con, out: Path, proj, when: Period, papers: list, cleared: dict, wh
             raise PublishInterrupted(f"publish was stopped ({name}); nothing was published or recorded. Run it again") from None
         raise
     files = tuple(out / r["path"] for r in rows)
-    return Publication(number, when.label, now, by, batch, subject_root, files, tuple(p.key for p in papers),
+    return Publication(number, what.subject, now, by, batch, subject_root, files, tuple(p.key for p in papers),
                        tuple(dict.fromkeys(f for p in papers for f in p.formats)),
                        tuple(k for k, c in cleared.items() if c is None))

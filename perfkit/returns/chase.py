@@ -267,9 +267,10 @@ def _html(result: CheckResult, council_name: str) -> str:
             f"<td>{e(r.period)}</td><td class='{e(r.issue.replace(' ', '-'))}'>{e(r.issue)}</td><td>{e(r.detail)}</td><td>{e(r.action)}</td></tr>"
             for r in group.itertuples()
         )
-        items.append(f"<h2>{e(directorate)}</h2><table><caption>Findings for {e(directorate)}</caption><thead><tr><th scope='col'>Owner</th>"
+        items.append(f"<h2>{e(directorate)}</h2><div class='scroll' role='region' tabindex='0' aria-label='Findings for {e(directorate)}'>"
+                     f"<table><caption>Findings for {e(directorate)}</caption><thead><tr><th scope='col'>Owner</th>"
                      "<th scope='col'>Contact</th><th scope='col'>Indicator</th><th scope='col'>Period</th><th scope='col'>Finding</th>"
-                     f"<th scope='col'>Detail</th><th scope='col'>What to do</th></tr></thead><tbody>{rows}</tbody></table>")
+                     f"<th scope='col'>Detail</th><th scope='col'>What to do</th></tr></thead><tbody>{rows}</tbody></table></div>")
     due = f"Returns were due on {result.due_date:%-d %B %Y}. " if result.due_date else "No due date is set in params/calendar.yaml. "
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -277,10 +278,12 @@ def _html(result: CheckResult, council_name: str) -> str:
 <style>body{{font-family:"Liberation Sans",Arial,sans-serif;max-width:75rem;margin:1rem auto;padding:0 1rem;color:#1a1a1a;line-height:1.4}}
 table{{border-collapse:collapse;width:100%;margin:0 0 1.5rem}}th,td{{border:1px solid #b1b4b6;padding:.3rem .5rem;text-align:left;vertical-align:top}}
 th{{background:#f3f2f1}}caption{{text-align:left;font-weight:bold;padding:.3rem 0}}.overdue{{color:#942514;font-weight:bold}}
-@media (max-width:40rem){{table{{display:block;overflow-x:auto}}}}</style></head>
+.scroll{{overflow-x:auto;max-width:100%}}.scroll:focus{{outline:3px solid #ffbf47;outline-offset:2px}}
+@media (max-width:40rem){{table{{width:auto}}}}</style></head>
 <body><main><h1>Data check: {e(council_name)}, {e(result.period.label)} ({e(result.period.span)})</h1>
 <p>{e(due)}Checked on {result.today:%-d %B %Y}: {e(result.sentence())}</p>
-<table><caption>Summary by directorate</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>
+<div class='scroll' role='region' tabindex='0' aria-label='Summary by directorate'><table><caption>Summary by directorate</caption>
+<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>
 {''.join(items) if items else '<p>Nothing to chase: every figure due is in, with commentary where required.</p>'}
 <p>The chasing list is also in data-check.csv beside this page.</p></main></body></html>
 """

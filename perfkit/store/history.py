@@ -23,9 +23,12 @@ def resolve_as_of(store: str | Path, as_of: str) -> tuple[int, str | None, list[
         con = db.con
         publication_tables(con)
         if as_of.strip().isdigit():
-            hit = con.execute("SELECT max_batch_id, subject FROM publications WHERE publication_id = ?", [int(as_of)]).fetchall()
+            hit = con.execute("SELECT max_batch_id, subject, kind FROM publications WHERE publication_id = ?", [int(as_of)]).fetchall()
             if not hit:
                 raise ConfigError(f"--as-of {as_of}: no publication {as_of}; `perfkit publications` lists them")
+            if hit[0][2] == "analysis":
+                raise ConfigError(f"--as-of {as_of}: publication {as_of} is the analysis {hit[0][1]!r}, not a period's papers; --as-of "
+                                  "rebuilds period papers (the analysis's notebook, as rendered, is kept in its publication folder)")
             folders = con.execute("SELECT DISTINCT split_part(report, '/', 2) FROM publication_files WHERE publication_id = ?",
                                   [int(as_of)]).fetchall()
             return hit[0][0], hit[0][1], sorted(f[0] for f in folders if f[0] != "corporate") or None

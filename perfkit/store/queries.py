@@ -61,9 +61,11 @@ def row_hashes(store: Path, indicators: list[str], areas: list[str]) -> list[tup
 
 #: What a publication records beyond the first stores' columns (an older store gains them): its
 #: subject (what it publishes: ``kind`` 'period' and ``subject`` the period's label today, an
-#: analyst's paper next), the perfkit that built it, and per file the paper's clearance.
+#: analyst's paper, ``kind`` 'analysis' and its slug), the perfkit that built it, and per file the
+#: paper's clearance and the name the build gave the file (``built``: it is published under the
+#: name a clerk reads, :mod:`perfkit.render.names`; NULL: published under the build's own name).
 _PUBLICATION_COLUMNS = {"publications": {"kind": "VARCHAR", "subject": "VARCHAR", "perfkit_version": "VARCHAR", "code": "VARCHAR"},
-                        "publication_files": {"cleared_by": "VARCHAR", "cleared_at": "TIMESTAMP"}}
+                        "publication_files": {"cleared_by": "VARCHAR", "cleared_at": "TIMESTAMP", "built": "VARCHAR"}}
 _CLEARANCES = """CREATE TABLE IF NOT EXISTS clearances (
     kind VARCHAR NOT NULL, subject VARCHAR NOT NULL,
     report VARCHAR NOT NULL,      -- '<period>/<folder>/<report>', as the build manifest keys it

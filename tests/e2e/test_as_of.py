@@ -8,6 +8,7 @@ real as-of rebuilds through the CLI, one with a copy of perfkit whose wording wa
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -28,8 +29,9 @@ STAMP = re.compile(r"\d{1,2} [A-Z][a-z]+ \d{4}(?= with perfkit )")
 
 
 def nav(html: str) -> str:
-    """The page with its links to the index and the previous paper blanked (publishing rewrites them)."""
-    return re.sub(r"href='[^']*'>(All reports|Previous paper)", r"href=''>\1", html)
+    """The page with its links to the index, the previous paper and its own files in other formats
+    blanked (publishing rewrites them: the files are published under a clerk's names)."""
+    return re.sub(r"href='[^'#]*'>(All reports|Previous paper|This paper|Its figures|What each column)", r"href=''>\1", html)
 
 
 @pytest.fixture()
@@ -46,9 +48,11 @@ def published(project_dir, demo_store):
 
 
 def rebuilt(root: Path, path: str) -> Path:
-    """The as-of rebuild's copy of a published file (published/<period>/<paper>/publication-1/<file>)."""
+    """The as-of rebuild's copy of a published file (published/<period>/<paper>/publication-1/<file>),
+    which the build named as its publication.json records (published under a clerk's name)."""
     parts = Path(path).parts
-    return root / "outputs" / "as-of" / "publication-1" / FOLDER / parts[2] / parts[-1]
+    built = json.loads((root / "outputs" / path).with_name("publication.json").read_text())["files"][parts[-1]]
+    return root / "outputs" / "as-of" / "publication-1" / FOLDER / parts[2] / built
 
 
 def shas(root: Path, files) -> dict[str, str]:
@@ -85,7 +89,8 @@ def test_as_of_reproduces_every_published_format_byte_for_byte(published):
     pdf.write_bytes(render(pdf, "pdf", lambda text: text.replace("Tracing a figure", "Tracing any figure")))
     found = compare_publication(root / "outputs", store, 1, root / "outputs" / "as-of" / "publication-1")
     assert {f.rebuilt for f in found.files if f.verdict != "same"} == {pdf}
-    assert "differs from what was published: published/2025-26-q2/housing/publication-1/directorate_report.pdf (with the code that built it" in \
+    assert ("differs from what was published: published/2025-26-q2/housing/publication-1/Paper E - Housing performance 2025-26 Q2.pdf "
+            "(with the code that built it") in \
         "\n".join(found.lines(root / "outputs"))
 
 

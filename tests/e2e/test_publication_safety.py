@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.slow
 
 P, SLUG, FOLDER = "2025/26 Q2", "housing", "2025-26-q2"
 PAPER = "directorate_report"
+PUB = "Paper E - Housing performance 2025-26 Q2"  # the published copies' name (perfkit.render.names)
 
 #: A publish that stops at a chosen moment: it writes the flag file and waits for the go file.
 PAUSED = """
@@ -193,32 +195,33 @@ def test_a_symlinked_published_folder_is_refused(built, tmp_path):
 
 
 def test_verify_finds_edited_deleted_and_added_files_and_writers_refuse_published(built):
-    root, _store = built
+    root, store = built
     run_cli(root, "publish", "--period", P, "--directorate", SLUG, "--uncleared")
     assert "8 published file(s) checked: each is as published" in run_cli(root, "verify", "--period", P).stdout
     folder = root / "outputs" / "published" / FOLDER / SLUG / "publication-1"
-    assert not folder.stat().st_mode & 0o222 and not (folder / f"{PAPER}.html").stat().st_mode & 0o222
+    assert not folder.stat().st_mode & 0o222 and not (folder / f"{PUB}.html").stat().st_mode & 0o222
     from perfkit.atomic import write_text
     from perfkit.errors import ConfigError
+    from perfkit.publish import verify
 
     with pytest.raises(ConfigError, match="holds publications"):
-        write_text(folder / f"{PAPER}.html", "replaced")
+        write_text(folder / f"{PUB}.html", "replaced")
     folder.chmod(0o755)
-    (folder / f"{PAPER}.html").chmod(0o644)
-    with open(folder / f"{PAPER}.html", "a") as f:
+    (folder / f"{PUB}.html").chmod(0o644)
+    with open(folder / f"{PUB}.html", "a") as f:
         f.write("<!-- edited -->")
-    (folder / f"{PAPER}.pdf").unlink()
+    (folder / f"{PUB}.pdf").unlink()
     (folder / "extra.html").write_text("added")
     proc = run_cli(root, "verify", check=False)
-    found = {(m.group(1), Path(m.group(2)).name) for m in re.finditer(r"│ 1\s+│ (\w+)\s+│ (\S+)", proc.stdout)}
-    assert proc.returncode == 1
-    assert {("changed", f"{PAPER}.html"), ("missing", f"{PAPER}.pdf"), ("added", "extra.html")} <= found, proc.stdout
+    assert proc.returncode == 1 and "finding(s) in 8 published file(s) checked" in " ".join(proc.stderr.split())
+    found = {(f.what, f.path.name) for f in verify(root / "outputs", store)[1] if f.publication_id == 1}
+    assert {("changed", f"{PUB}.html"), ("missing", f"{PUB}.pdf"), ("added", "extra.html")} <= found
 
 
 def test_published_links_work_from_where_the_copy_sits_in_chromium(built):
     root, _store = built
     run_cli(root, "publish", "--period", P, "--directorate", SLUG, "--uncleared")
-    paper = root / "outputs" / "published" / FOLDER / SLUG / "publication-1" / f"{PAPER}.html"
+    paper = root / "outputs" / "published" / FOLDER / SLUG / "publication-1" / f"{PUB}.html"
     with chromium() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
@@ -228,14 +231,15 @@ def test_published_links_work_from_where_the_copy_sits_in_chromium(built):
                 href = link.get_attribute("href")
                 if href.startswith("#"):
                     continue
-                target = (paper.parent / href.split("#")[0]).resolve()
+                target = (paper.parent / unquote(href.split("#")[0])).resolve()
                 assert target.is_file(), href
                 assert "published" in target.parts or target.parent == paper.parent, href  # never the build's working files
             page.get_by_text("All reports").click()
             assert page.url == (root / "outputs" / "published" / "index.html").as_uri()
-            assert "publication 1" in page.content()
+            assert "Housing performance report: 2025/26 Q2" in page.content()
             for link in page.locator("a[href]").all():  # the publications' index links every published file
-                assert (root / "outputs" / "published" / link.get_attribute("href")).resolve().is_file()
+                href = link.get_attribute("href")
+                assert href.startswith("#") or (root / "outputs" / "published" / unquote(href)).resolve().is_file()
         finally:
             browser.close()
 
@@ -247,12 +251,14 @@ def test_as_of_rebuilds_every_published_format(built):
     assert "may now read differently" not in proc.stdout  # the same perfkit built it
     again = root / "outputs" / "as-of" / "publication-1" / FOLDER / SLUG
     published = root / "outputs" / "published" / FOLDER / SLUG / "publication-1"
-    assert sorted(p.name for p in again.glob(f"{PAPER}*")) == sorted(p.name for p in published.glob(f"{PAPER}*"))
-    for name in (f"{PAPER}.csv", f"{PAPER}-dictionary.csv"):
-        assert (again / name).read_bytes() == (published / name).read_bytes()
+    record = json.loads((published / "publication.json").read_text())["files"]  # published name -> the build's
+    assert sorted(p.name for p in again.glob(f"{PAPER}*")) == sorted(record.values())
+    assert sorted(record) == sorted(p.name for p in published.glob(f"{PUB}*"))
+    for name in (f"{PUB} - open data.csv", f"{PUB} - data dictionary.csv"):
+        assert (again / record[name]).read_bytes() == (published / name).read_bytes()
     stamp = lambda text: re.sub(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}", "<time>", text)  # noqa: E731
-    links = lambda text: re.sub(r"href='[^']*'>(All reports|Previous paper)", r"href=''>\1", text)  # noqa: E731
-    assert links(stamp((again / f"{PAPER}.html").read_text())) == links(stamp((published / f"{PAPER}.html").read_text()))
+    links = lambda text: re.sub(r"href='[^']*'>(All reports|Previous paper|[^<]*(PDF|Word|CSV|data dictionary)[^<]*)", r"href=''>\1", text)  # noqa: E731
+    assert links(stamp((again / f"{PAPER}.html").read_text())) == links(stamp((published / f"{PUB}.html").read_text()))
     # the PDF: its text, as committee read it
     text = lambda pdf: stamp(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)  # noqa: E731
-    assert text(again / f"{PAPER}.pdf") == text(published / f"{PAPER}.pdf")
+    assert text(again / f"{PAPER}.pdf") == text(published / f"{PUB}.pdf")

@@ -213,4 +213,4 @@ def test_the_overview_counts_say_no_significant_change(demo_store_master):
     moved = overview.card["direction_previous"].value_counts()
     assert [int(n) for n in said.groups()] == [moved.get(k, 0) for k in ("improved", "no significant change", "worsened")]
     assert int(said.group(2)) > int(said.group(1)) + int(said.group(3))  # most moves are common-cause variation
-    assert "<th scope='col'>No significant change</th>" in overview.counts().html()
+    assert "<th scope='col' role='columnheader'>No significant change</th>" in overview.counts().html()
