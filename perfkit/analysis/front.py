@@ -86,8 +86,11 @@ def front_matter(nb: Any, path: Path) -> tuple[FrontMatter, int | None]:
         try:
             data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
         except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: {where} is not YAML ({shortened(str(exc).splitlines()[0])}); "
-                              f"write one 'field: value' a line ({FIELDS})") from None
+            mark = getattr(exc, "problem_mark", None)
+            line = f" at its line {mark.line + 1}" if mark is not None else ""
+            raise ConfigError(f"{path}: {where} is not YAML{line} ({shortened(str(exc).splitlines()[0])}); "
+                              f"write one 'field: value' a line ({FIELDS}), and put a value that holds ': ' in quotes "
+                              "(title: \"Temporary accommodation: who stays longest\")") from None
     else:
         data = nb.metadata.get("perfkit", {}).get("paper")
         where = "the front matter (metadata.perfkit.paper)"

@@ -14,6 +14,7 @@ import pytest
 
 from ..analysis_notebooks import long_table, markdown_rich, seaborn_heavy
 from ..helpers import CHROMIUM, chromium, make_project, require_shared_data, run_cli
+from ..word_checks import NEAR_BLANK, converted_pdf, pdf_pages, table_rows, whole_on_a_page
 
 pytestmark = pytest.mark.slow
 
@@ -154,6 +155,26 @@ def test_word_reads_back_alt_text_and_repeated_header_rows(rendered):
     assert "Two bars: A at 3 and B at 5" in alts and "r = 100 \\times \\frac{n}{d}" in alts
 
 
+def test_libreoffices_pdf_of_each_analysis_in_word_passes_the_pdfs_checks(rendered, tmp_path):
+    """The Word files as a clerk's software opens them: LibreOffice's PDF of each holds the
+    checks perfkit's own PDF holds (>= 9 pt, "Page N of M" in the footer, no near-blank page,
+    no table row split across pages: the 200-row table's rows each whole on one page)."""
+    folder, _ = rendered
+    for name in NAMES:
+        docx = files(folder, name)["docx"]
+        pages = pdf_pages(converted_pdf(docx, tmp_path / name))
+        n = len(pages)
+        for i, page in enumerate(pages, 1):
+            assert page["sizes"] and min(page["sizes"]) >= 8.99, (name, i, min(page["sizes"]))
+            assert re.fullmatch(rf"Research and analysis – Children's Scrutiny – 31 March 2026 Page {i} of {n}", page["footer"]), (name, i, page["footer"])
+            assert page["filled"] >= NEAR_BLANK or i == n, (name, i, f"{page['filled']:.0%} filled")
+        words = [p["words"] for p in pages]
+        rows = table_rows(docx)
+        assert not [" ".join(r)[:80] for r in rows if not whole_on_a_page(r, words)], name
+        if name == "long_table":
+            assert len(rows) >= 201 and n >= 3  # the table spans pages, its rows whole
+
+
 def test_each_renders_one_paper_per_area_on_the_warm_kernel_batch(tmp_path):
     data = require_shared_data() / C1
     nbformat.write(seaborn_heavy(data), str(tmp_path / "rerefs.ipynb"))
@@ -176,4 +197,4 @@ def test_the_starter_notebook_renders_as_a_paper(tmp_path, demo_store_master):
     assert "1 of 1 paper(s) rendered" in proc.stdout
     html = (project / "outputs" / "analysis" / "analyst-starter" / "analyst-starter.html").read_text()
     assert "<h1>Re-referrals to children&#x27;s social care</h1>" in html and "Kestrel Vale" in html
-    assert "2. Two indicators side by side (seaborn)" in html and "import perfkit" not in html and "house_style" not in html
+    assert "3. Two indicators side by side (seaborn)" in html and "import perfkit" not in html and "house_style" not in html

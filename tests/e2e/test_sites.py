@@ -2,8 +2,8 @@
 team's internal index (outputs/index.html), crawled link by link in Chromium at 390 and 1280 px.
 
 Real parts: the demo store, a real build and publish through the CLI (HTML, PDF, Word, open
-data), and an analysis rendered by hand to the shared contract (tests/e2e/analysis_folder.py:
-an executed notebook and perfkit's own exporters), published with ``perfkit publish --analysis``.
+data), and an analyst's notebook rendered with ``perfkit render --execute`` (tests/e2e/analysis_folder.py),
+published with ``perfkit publish --analysis``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def sites(project_dir, demo_store):
     shutil.copy(demo_store, store)
     run_cli(project_dir, "build", "--period", P, "--directorate", SLUG, "--format", "html,pdf,docx,csv")
     run_cli(project_dir, "publish", "--period", P, "--directorate", SLUG, "--uncleared")
-    make_analysis(project_dir / "outputs")
+    make_analysis(project_dir)
     proc = run_cli(project_dir, "publish", "--analysis", "temporary-accommodation")
     assert "publication 2:" in proc.stdout
     return project_dir / "outputs"
