@@ -194,7 +194,7 @@ def test_each_renders_one_paper_per_area_on_the_warm_kernel_batch(tmp_path):
 def test_the_starter_notebook_renders_as_a_paper(tmp_path, demo_store_master):
     project = make_project(tmp_path / "p", demo_store_master)
     proc = run_cli(project, "render", "notebooks/analyst_starter.ipynb", "--execute", "--format", "html,pdf")
-    assert "1 of 1 paper(s) rendered" in proc.stdout
+    assert "1 of 1 paper(s) rendered" in proc.stdout and "0 check(s) to look at" in " ".join(proc.stdout.split())
     html = (project / "outputs" / "analysis" / "analyst-starter" / "analyst-starter.html").read_text()
     assert "<h1>Re-referrals to children&#x27;s social care</h1>" in html and "Kestrel Vale" in html
     assert "3. Two indicators side by side (seaborn)" in html and "import perfkit" not in html and "house_style" not in html
