@@ -119,7 +119,7 @@ def test_a_long_dataframe_is_a_captioned_table_of_every_row(tmp_path):
     assert table["caption"] == "Referrals by council" and table["columns"] == ["Council", "Referrals"] and table["row_headers"]
     assert len(table["rows"]) == 200 and table["rows"][199][1]["text"] == "1393" and not conv.checks
     html = block_html.render(table)
-    assert "<caption>Referrals by council</caption>" in html and "<th scope='row'>Council 199</th>" in html
+    assert "<caption>Referrals by council</caption>" in html and "<th scope='row' role='rowheader'>Council 199</th>" in html
 
 
 def test_a_table_without_a_caption_and_a_cut_table_are_named(tmp_path):
