@@ -207,7 +207,8 @@ def start_worker(env: dict[str, str], warm: bool) -> None:
     is the build's own, so its environment is set for its life), and start this worker's
     warm kernel (when warm kernels are on)."""
     _die_with_parent(os.getppid())
-    os.setpgid(0, 0)  # a process group of its own: a terminal's Ctrl-C reaches the build alone, which stops its workers (stop_pool)
+    if hasattr(os, "setpgid"):  # a process group of its own: a terminal's Ctrl-C reaches the build alone, which stops its workers (stop_pool)
+        os.setpgid(0, 0)
     os.environ.update(env)
     if warm:
         _warm_up(env)
