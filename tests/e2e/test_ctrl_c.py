@@ -9,7 +9,6 @@ before and after; the build's kernels are looked for afterwards.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import signal
@@ -92,10 +91,6 @@ def ctrl_c(proc: subprocess.Popen) -> tuple[float, str, str]:
     os.killpg(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     return time.perf_counter() - sent, out, err
-
-
-def tree_hash(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture()
