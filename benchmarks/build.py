@@ -36,8 +36,8 @@ import re
 import shutil
 import statistics
 import subprocess
-import sysconfig
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -164,9 +164,8 @@ def _run_in_process(job, project: str, out: str) -> None:
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook
 
-    from perfkit.render.exporters import to_html, to_pdf
-
     from perfkit.config.project import Project
+    from perfkit.render.exporters import to_html, to_pdf
 
     store = Path(project) / "data" / "perfkit.duckdb"
     nb = parameterize_notebook(load_notebook_node(str(Project(Path(project)).notebook(job.report.notebook))), job.parameters(store))
@@ -334,6 +333,9 @@ def report(results: dict, lines: list[str]) -> None:
 
     lines = lines + (area_lines(results["areas"]) if "areas" in results else ["area batch: skipped (--skip-areas)"])
     print("\n".join(lines))
+    earlier = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    if "catalogue" in earlier:  # benchmarks/catalogue.py's figures, kept until it is run again
+        results["catalogue"] = earlier["catalogue"]
     RESULTS.write_text(json.dumps(results, indent=1, default=str) + "\n")
     print(f"written: {RESULTS}")
 

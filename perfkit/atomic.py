@@ -13,9 +13,23 @@ from pathlib import Path
 
 from perfkit.errors import ConfigError
 
-__all__ = ["PUBLISHED_MARKER", "atomic_path", "file_sha256", "refuse_published", "sync_file", "write_text"]
+__all__ = ["PUBLISHED_MARKER", "atomic_path", "file_sha256", "note_written", "refuse_published", "sync_file", "write_text", "written"]
 
 PUBLISHED_MARKER = ".perfkit-published"
+
+#: Every file this process has written whole (by :func:`atomic_path`, or a store's committed
+#: transaction: :func:`note_written`), in order: what a command stopped by Ctrl-C says it kept.
+_WRITTEN: list[Path] = []
+
+
+def note_written(path: str | Path) -> None:
+    """Record that ``path`` now holds what this process wrote, whole (see :func:`written`)."""
+    _WRITTEN.append(Path(path))
+
+
+def written() -> list[Path]:
+    """The files this process has written whole so far, each once, in the order first written."""
+    return list(dict.fromkeys(_WRITTEN))
 
 
 def refuse_published(path: str | Path) -> None:
@@ -28,8 +42,9 @@ def refuse_published(path: str | Path) -> None:
 
 
 @contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; move it into place only if the block succeeds."""
+def atomic_path(path: str | Path, record: bool = True) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; move it into place only if the block succeeds
+    (and, with ``record``, list it among what this process has :func:`written`)."""
     path = Path(path)
     refuse_published(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -42,6 +57,8 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         yield Path(tmp)
         sync_file(tmp)  # a full disk is reported here, before the file takes its final name
         os.replace(tmp, path)
+        if record:
+            note_written(path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -56,9 +73,9 @@ def sync_file(path: str | Path) -> None:
         os.close(fd)
 
 
-def write_text(path: str | Path, text: str) -> None:
-    """Write ``text`` to ``path`` as UTF-8, atomically."""
-    with atomic_path(path) as tmp:
+def write_text(path: str | Path, text: str, record: bool = True) -> None:
+    """Write ``text`` to ``path`` as UTF-8, atomically (see :func:`atomic_path` for ``record``)."""
+    with atomic_path(path, record) as tmp:
         tmp.write_text(text, encoding="utf-8")
 
 

@@ -67,3 +67,12 @@ def os_error_words(exc: OSError) -> str:
     doing = "write" if name in ("EPERM", "EACCES", "EROFS", "ENOSPC", "EDQUOT", "EBUSY") else "use"
     words = _OS_WORDS.get(name) or (exc.strerror or str(exc)).rstrip(".").lower()
     return f"could not {doing} {where}: {words}" if where else f"{words[0].upper()}{words[1:]}"
+
+
+class Stopped(PerfkitError):
+    """A command stopped by Ctrl-C (SIGINT) or SIGTERM after undoing what it had half done;
+    the message says what was kept. ``code`` is the exit code a shell expects (128 + the signal)."""
+
+    def __init__(self, msg: str, code: int = 130) -> None:
+        super().__init__(msg)
+        self.code = code

@@ -139,9 +139,9 @@ def _combine(rows: pd.DataFrame, catalogue: Catalogue, target: Period | pd.Serie
     )
     out[["num", "den", "total"]] = sums.to_numpy()
     out = out.reset_index()
-    cat = catalogue.to_frame().set_index("indicator")
-    rule = out["indicator"].map(cat["aggregation"])
-    mult = out["indicator"].map(cat["multiplier"]).astype(float)
+    codes = out["indicator"].unique()  # the indicators aggregated here, not the whole catalogue (of 10,000, perhaps)
+    rule = out["indicator"].map({c: catalogue[c].aggregation.value for c in codes})
+    mult = out["indicator"].map({c: catalogue[c].unit.multiplier for c in codes}).astype(float)
     rate = (out["num"] / out["den"].where(out["den"] != 0)) * mult
     rate = rate.where(~out["no_counts"])
     value = np.select(

@@ -86,16 +86,45 @@ def _table(b: Data) -> str:
     )
 
 
+#: Visible characters under which a cell, a row of label and value, or an exception's kept blocks
+#: cannot be tall enough for its page break to matter (a line break counts as a line's worth):
+#: typst measures only longer ones. Measuring every entry and row held a directorate of 1,000
+#: indicators' PDF over 2 GB; the text near its length limit is still measured, and breaks.
+TALL_CELL, TALL_ROW, TALL_KEEP = 250, 600, 1500
+
+
+def _chars(value: Any) -> int:
+    """The visible characters of block data (a cell, a block, text), line breaks as 40, images as none."""
+    if isinstance(value, str):
+        return len(value) + 40 * value.count("\n")
+    if isinstance(value, dict):
+        if value.get("kind") == "break":
+            return 40
+        if "parts" in value and value["parts"]:
+            return _chars(value["parts"])
+        return sum(_chars(v) for k, v in value.items() if k not in ("type", "kind", "style", "css", "svg", "alt", "align", "mimetype"))
+    if isinstance(value, (list, tuple)):
+        return sum(_chars(v) for v in value)
+    return 0
+
+
+def _may_be_tall(cells: list[Data], note: Data) -> bool:
+    return any(_chars(c) > TALL_CELL for c in cells) or _chars(note) > TALL_ROW
+
+
 def _key_values(b: Data) -> str:
     """Each row stays on one page unless it is taller than a third of a page: long words (commentary
     near its length limit) flow on from the foot of one page like any paragraph, never cut off."""
+    if all(_chars(k) + _chars(v) <= TALL_ROW for k, v in b["items"]):  # no row could take a third of a page: none is measured
+        cells = ", ".join(f"[*{tt(k)}*], [{tt(v)}]" for k, v in b["items"])
+        return f"{_caption(b)}text(size: 9pt)[#table(columns: (auto, 1fr), stroke: none, inset: 2pt, {cells})])\n"
     labels = ", ".join(f"[*{tt(k)}*]" for k, _ in b["items"])
-    rows = ", ".join(f"..row([*{tt(k)}*], [{tt(v)}])" for k, v in b["items"])
+    rows = ", ".join(f"..row({'true' if _chars(k) + _chars(v) > TALL_ROW else 'false'}, [*{tt(k)}*], [{tt(v)}])" for k, v in b["items"])
     return (
         f"{_caption(b)}text(size: 9pt)[#layout(area => {{\n"
         f"  let cols = (calc.max(0pt, ..({labels},).map(l => measure(l).width)) + 4pt, 1fr)\n"
-        f"  let row(..cells) = {{\n"
-        f"    let tall = measure(table(columns: cols, stroke: none, inset: 2pt, ..cells), width: area.width).height > area.height / 3\n"
+        f"  let row(long, ..cells) = {{\n"
+        f"    let tall = if long {{ measure(table(columns: cols, stroke: none, inset: 2pt, ..cells), width: area.width).height > area.height / 3 }} else {{ false }}\n"
         f"    cells.pos().map(c => table.cell(breakable: tall, c))\n"
         f"  }}\n"
         f"  table(columns: cols, stroke: none, inset: 2pt, {rows})\n"
@@ -105,6 +134,8 @@ def _key_values(b: Data) -> str:
 
 def _keep(b: Data) -> str:
     """Blocks kept on one page (an exception's facts and its chart), unless together they are taller than a page."""
+    if _chars(b["items"]) <= TALL_KEEP:  # a heading, facts and a chart of this little text fit on a page
+        return f"#block(breakable: false, width: 100%)[\n{_items(b)}\n]\n"
     return (
         f"#layout(area => {{\n  let body = [\n{_items(b)}\n]\n"
         f"  block(breakable: measure(body, width: area.width).height > area.height, width: 100%, body)\n}})\n"
@@ -130,7 +161,8 @@ def _card_table(b: Data) -> str:
             key = keys[i] if i < len(keys) else str(i)
             i += 1
             cells = "".join(f"({_align(c)}, [{cell(c)}]), " for c in figures)
-            rows.append(f"..entry({g}, {ts(key)}, {ts(entry_name(entry_head))}, [{cell(entry_head)}], ({cells}), [{cell(note)}])")
+            long = "true" if _may_be_tall([entry_head, *figures], note) else "false"
+            rows.append(f"..entry({g}, {ts(key)}, {ts(entry_name(entry_head))}, {long}, [{cell(entry_head)}], ({cells}), [{cell(note)}])")
     return (
         f"{_caption(b)}text(size: {b['font_size']})[#layout(area => {{\n"
         f"  let table-id = {ts(b['caption'])}\n"
@@ -138,10 +170,10 @@ def _card_table(b: Data) -> str:
         f"  let probe(..cells) = table(columns: cols, inset: (x: 3pt, y: 2pt), ..cells)\n"
         f"{_RUNNING}"
         f"  let room = area.height - measure(probe(table.header({head}), table.cell(colspan: {n})[X]), width: area.width).height - 2pt\n"
-        f"  let entry(group, key, name, head, figures, note) = {{\n"
+        f"  let entry(group, key, name, long, head, figures, note) = {{\n"
         f"    let figs(tall) = figures.map(((a, c)) => table.cell(align: a, breakable: tall, c))\n"
-        f"    let tall = measure(probe(table.cell(rowspan: 2, head), ..figs(false), table.cell(colspan: {n - 1}, note)), width: area.width).height > room\n"
-        f"    let mark(end) = [#metadata((table: table-id, group: group, key: key, end: end, name: name))<perfkit-entry>]\n"
+        f"    let tall = if long {{ measure(probe(table.cell(rowspan: 2, head), ..figs(false), table.cell(colspan: {n - 1}, note)), width: area.width).height > room }} else {{ false }}\n"
+        f"    let mark(end) = if long [#metadata((table: table-id, group: group, key: key, end: end, name: name))<perfkit-entry>]\n"
         f"    (table.cell(rowspan: 2, breakable: tall)[#mark(false)#head], ..figs(tall), table.cell(colspan: {n - 1}, breakable: tall)[#note#mark(true)])\n"
         f"  }}\n"
         f"  table(columns: cols, inset: (x: 3pt, y: 2pt), {_RULE}, table.header({head}),\n    {', '.join(rows)})\n"
@@ -149,14 +181,21 @@ def _card_table(b: Data) -> str:
     )
 
 
-#: typst: the names of the entries of ``groups`` that began on an earlier page and go on past
-#: this point, as " · <name> (continued)"; shown in the headings a page repeats.
+#: typst: the name of the entry of ``groups`` that began on an earlier page and goes on past
+#: this point, as " · <name> (continued)"; shown in the headings a page repeats. Only an entry
+#: long enough to be measured can break, so only such entries are marked; entries follow one
+#: another down the page, so the one going on is the mark placed last before this point when
+#: it is an entry's start (placed, not queried: typst may list an entry's end before its start).
+#: Every entry marked, and every mark looked for against every other, held a directorate of
+#: 1,000 indicators' PDF over 4 GB.
 _RUNNING = """  let running(groups) = context {
     let at = here().position()
-    let marks = query(<perfkit-entry>).filter(m => m.value.table == table-id and m.value.group in groups)
-    let after(m) = m.location().page() > at.page or (m.location().page() == at.page and m.location().position().y > at.y)
-    let going = marks.filter(m => not m.value.end and m.location().page() < at.page).filter(s => marks.any(m => m.value.end and m.value.key == s.value.key and after(m)))
-    for s in going [ · #s.value.name (continued)]
+    let before(m) = m.location().page() < at.page or (m.location().page() == at.page and m.location().position().y < at.y)
+    let marks = query(<perfkit-entry>).filter(m => m.value.table == table-id and before(m))
+    if marks.len() > 0 {
+      let last = marks.sorted(key: m => m.location().page() * 100000 + m.location().position().y / 1pt).last()
+      if not last.value.end and last.value.group in groups and last.location().page() < at.page [ · #last.value.name (continued)]
+    }
   }
 """
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from perfkit.build.options import BuildOptions
 from perfkit.config.council import Council, load_council
 from perfkit.config.papers import ReportParams, project_params
 from perfkit.config.project import Project, project
-from perfkit.errors import ConfigError, PerfkitError
+from perfkit.errors import ConfigError, PerfkitError, Stopped
 from perfkit.outputs import OutputFolder
 from perfkit.periods import Freq, Period, parse_period
 from perfkit.provenance import BUILD_COMMIT, git_commit
@@ -128,7 +128,8 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
     workers, why = worker_count(options.jobs, len(todo))
     environment = {BUILD_COMMIT: git_commit(proj.root)} if todo else {}  # read once for every report's kernel
     executor = executor_for(proj, workers, options.scheduler, options.warm_kernels, environment) if todo else None
-    with executor.started() if executor else contextlib.nullcontext():
+    finished: list[JobResult] = []
+    with _stopping(folder, finished, len(todo)), executor.started() if executor else contextlib.nullcontext():
         _check_data(proj, params, periods, list(options.directorates or ()) or None, options.strict, out, council.name, emit)
         if manifest.problem:
             emit("note", manifest.problem)
@@ -166,6 +167,7 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
                 },
             )
             audit.add(result)
+            finished.append(result)
             emit("done", result)
 
         try:
@@ -176,6 +178,23 @@ def _build(proj: Project, params: ReportParams, council: Council, periods: list[
     index = write_index(out, council.name, index_names(params), params)
     findings = audit.findings(results, lambda text: emit("note", text))
     return BuildReport(results, periods, out, index, time.perf_counter() - started, findings, list(filter(None, own.values())))
+
+
+@contextlib.contextmanager
+def _stopping(folder: OutputFolder, finished: list[JobResult], todo: int) -> Iterator[None]:
+    """Ctrl-C during a build: its workers and kernels are ended (by the executor), the temporary
+    files of the reports they were writing removed, and :class:`Stopped` says what was kept:
+    each report finished before it, whole and in the manifest (the next build skips them)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        folder.remove_stale_temporaries()
+        built = [r for r in finished if r.status == "built"]
+        if not built:
+            raise Stopped("stopped by Ctrl-C: no report was finished, and nothing is half-written; build again to make them") from None
+        names = ", ".join(f"{r.job.folder}/{r.job.name}" for r in built[:3]) + (f" and {len(built) - 3} more" if len(built) > 3 else "")
+        raise Stopped(f"stopped by Ctrl-C: {len(built)} of {todo} report(s) were built before it and are kept whole ({names}); "
+                      f"the rest were not finished, and nothing is half-written: build again to make them") from None
 
 
 def _audit(proj: Project, results: list[JobResult], emit: Event) -> list:

@@ -20,7 +20,7 @@ from typing import Any
 
 from perfkit.errors import PerfkitError
 
-__all__ = ["WARM", "WORKER_MEMORY", "Dask", "Executor", "Processes", "Serial", "warm_kernel", "worker_count"]
+__all__ = ["WARM", "WORKER_MEMORY", "Dask", "Executor", "Processes", "Serial", "stop_pool", "warm_kernel", "worker_count"]
 
 #: Each worker thread's warm kernel (its attribute ``kernel``), when warm kernels are on: a
 #: worker process runs its reports in its main thread; a Dask worker in its own threads.
@@ -104,13 +104,37 @@ class Processes(Executor):
     def _session(self) -> Iterator[tuple[Callable, Callable]]:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        with ProcessPoolExecutor(max_workers=self.workers, initializer=start_worker, initargs=(self.env, self.warm)) as pool:
+        pool = ProcessPoolExecutor(max_workers=self.workers, initializer=start_worker, initargs=(self.env, self.warm))
+        try:
             yield pool.submit, as_completed
+        except BaseException:  # Ctrl-C (or a failure) here: the workers stop now, not after their reports
+            stop_pool(pool)
+            raise
+        pool.shutdown(wait=True)
 
     def _start(self, submit: Callable) -> None:
         # a pool starts its processes as tasks arrive: one task each, which does nothing
         for _ in range(self.workers):
             submit(_nothing, None)
+
+
+def stop_pool(pool: Any, wait: float = 3.0) -> None:
+    """End ``pool``'s worker processes at once, with the kernels they run (each in a session of
+    its own, so Ctrl-C never reached them) and anything those started: their reports are left
+    unfinished, each report's files never half-written (:mod:`perfkit.atomic`)."""
+    import psutil
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # the standard library's pool keeps them here
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            for child in psutil.Process(process.pid).children(recursive=True):  # its kernel first: killed, it says nothing
+                child.kill()
+            process.kill()
+    ends = time.monotonic() + wait
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, ends - time.monotonic()))
 
 
 def _nothing(_: object) -> None:
@@ -183,6 +207,8 @@ def start_worker(env: dict[str, str], warm: bool) -> None:
     is the build's own, so its environment is set for its life), and start this worker's
     warm kernel (when warm kernels are on)."""
     _die_with_parent(os.getppid())
+    if hasattr(os, "setpgid"):  # a process group of its own: a terminal's Ctrl-C reaches the build alone, which stops its workers (stop_pool)
+        os.setpgid(0, 0)
     os.environ.update(env)
     if warm:
         _warm_up(env)

@@ -18,7 +18,9 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Annotated, Optional
 
@@ -29,9 +31,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from perfkit import __version__
+from perfkit.atomic import written
 from perfkit.cli import audit, cycle, data, lab, look, render
 from perfkit.cli.look import DirectoratesOpt, OutOpt, StoreOpt, err, out
-from perfkit.errors import PerfkitError, os_error_words
+from perfkit.errors import PerfkitError, Stopped, os_error_words
 from perfkit.render.formats import formats_help
 
 __all__ = ["app", "run"]
@@ -62,6 +65,9 @@ def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
         return action()
     except typer.Exit:
         raise
+    except Stopped as exc:  # stopped by Ctrl-C or SIGTERM after undoing what it had half done: it says what was kept
+        err.print(escape(str(exc)), soft_wrap=True)
+        raise typer.Exit(exc.code) from None
     except PerfkitError as exc:
         if _state["debug"]:
             raise
@@ -81,11 +87,11 @@ def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
             raise
         err.print(f"[bold red]error:[/] {escape(os_error_words(exc))}", soft_wrap=True)
         raise typer.Exit(1) from None
-    except KeyboardInterrupt as exc:
+    except KeyboardInterrupt:
         if _state["debug"]:
             raise
-        err.print(f"[bold red]error:[/] {escape(str(exc))}", soft_wrap=True)
-        raise typer.Exit(1) from None
+        err.print(escape(_stopped_words()), soft_wrap=True)
+        raise typer.Exit(130) from None  # 128 + SIGINT, as a shell expects of a command stopped by Ctrl-C
     except pydantic.ValidationError as exc:  # a value a command passed on unchecked: said as perfkit says params errors, no web link
         if _state["debug"]:
             raise
@@ -97,6 +103,16 @@ def _run(action):  # noqa: ANN001, ANN202 - wraps every command's body
             raise
         err.print(f"[bold red]unexpected error:[/] {type(exc).__name__}: {escape(str(exc))} (run again with --debug for details)")
         raise typer.Exit(1) from None
+
+
+def _stopped_words() -> str:
+    """What a command stopped by Ctrl-C says, in one line: what it had written whole and kept
+    (every perfkit write is atomic: :mod:`perfkit.atomic`), or that it wrote nothing."""
+    kept = [p for p in written() if p.exists()]
+    if not kept:
+        return "stopped by Ctrl-C: nothing was written"
+    names = ", ".join(str(p) for p in kept[:3]) + (f" and {len(kept) - 3} more" if len(kept) > 3 else "")
+    return f"stopped by Ctrl-C: what was written before it is kept whole ({names}); nothing is half-written"
 
 
 def _guarded(command: Callable[..., None]) -> Callable[..., None]:
@@ -129,6 +145,8 @@ def main(
 ) -> None:
     """perfkit: committee-ready performance reports from indicator data."""
     _state["debug"] = debug or bool(os.environ.get("PERFKIT_DEBUG"))
+    if threading.current_thread() is threading.main_thread():  # from here Ctrl-C raises KeyboardInterrupt: the command says what it kept
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if sys.platform == "win32":  # README, "Platforms": kernels on IPC transport, POSIX renames
         err.print("[bold red]error:[/] perfkit does not run on Windows itself: run it in WSL 2 (wsl --install -d Debian), "
                   "then follow README's quick start there", soft_wrap=True)

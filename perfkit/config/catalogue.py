@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from perfkit.config.calendar import Calendar, load_calendar
+from perfkit.config.checked import KEEP_FROM, Checked, keep, kept, key_of
 from perfkit.config.council import load_council
 from perfkit.config.groups import ComparatorGroup, load_all_neighbour_lists, load_groups
 from perfkit.config.yaml import explain, read_yaml
@@ -222,7 +223,7 @@ class Catalogue(Mapping[str, Indicator]):
         groups: Mapping[str, ComparatorGroup] | None = None,
         calendar: Calendar | None = None,
     ) -> None:
-        self._indicators = dict(indicators)
+        self._indicators = indicators if isinstance(indicators, Checked) else dict(indicators)
         self.groups = dict(groups or {})
         self.calendar = calendar
 
@@ -237,6 +238,11 @@ class Catalogue(Mapping[str, Indicator]):
 
     def __len__(self) -> int:
         return len(self._indicators)
+
+    def only(self, codes: list[str]) -> Catalogue:
+        """These indicators alone, with every group and the calendar: work on a few indicators
+        of a large catalogue then costs a few, not the catalogue."""
+        return Catalogue({c: self[c] for c in codes}, self.groups, self.calendar)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per indicator, with the columns assessments need."""
@@ -315,7 +321,28 @@ def _council_lists(params: Path, indicators: dict[str, Indicator], groups: dict[
             indicators[code] = indicators[code].model_copy(update={"comparator_group": lists.code})
 
 
+#: The params files a catalogue is read from (:func:`load_catalogue`).
+_READS = ("council.yaml", "calendar.yaml", "comparators/*.yaml", "indicators/*.yaml", "neighbours/*.yaml")
+
+
 def load_catalogue(params: str | Path) -> Catalogue:
+    """Read and check every indicator under ``params/indicators/`` (see :func:`_read`); a
+    catalogue of many indicators is kept once checked (:mod:`perfkit.config.checked`)."""
+    params = Path(params)
+    key = key_of(params, _READS)
+    found = kept(params, "catalogue", key)
+    if found is not None:
+        head, items = found
+        return Catalogue(Checked(Indicator, items, lambda: _read(params)._indicators), {c: ComparatorGroup.model_validate(g) for c, g in head["groups"].items()},
+                         None if head["calendar"] is None else Calendar.model_validate(head["calendar"]))
+    catalogue = _read(params)
+    if len(catalogue) >= KEEP_FROM:
+        keep(params, "catalogue", key, {"groups": {c: g.model_dump(mode="json") for c, g in catalogue.groups.items()},
+                                        "calendar": catalogue.calendar and catalogue.calendar.model_dump(mode="json")}, catalogue)
+    return catalogue
+
+
+def _read(params: Path) -> Catalogue:
     """Read and check every indicator under ``params/indicators/``.
 
     Raises
@@ -325,7 +352,6 @@ def load_catalogue(params: str | Path) -> Catalogue:
         missing field, a duplicate code, an unknown comparator group or a target for a
         period that does not exist or lies outside the calendar.
     """
-    params = Path(params)
     groups = load_groups(params / "comparators")
     calendar = load_calendar(params / "calendar.yaml")
     folder = params / "indicators"

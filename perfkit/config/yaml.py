@@ -51,13 +51,17 @@ def read_yaml(path: Path) -> Any:
     :data:`YAML_MAX_VALUES` values, bad UTF-8 or bad YAML are refused naming the file."""
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=_LOADER)  # noqa: S506 - a safe loader
-        if node is not None and "*" in text and _expanded_size(node, {}) > YAML_MAX_VALUES:
-            raise ConfigError(
-                f"{path}: its aliases (*name) expand to more than {YAML_MAX_VALUES:,} values, far more than params need; "
-                "write the values out instead of nesting aliases"
-            )
-        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - a safe loader
+        loader = _LOADER(text)  # parsed once: the nodes checked are the nodes built
+        try:
+            node = loader.get_single_node()
+            if node is not None and "*" in text and _expanded_size(node, {}) > YAML_MAX_VALUES:
+                raise ConfigError(
+                    f"{path}: its aliases (*name) expand to more than {YAML_MAX_VALUES:,} values, far more than params need; "
+                    "write the values out instead of nesting aliases"
+                )
+            return None if node is None else loader.construct_document(node)
+        finally:
+            loader.dispose()
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read it as UTF-8 YAML: {str(exc)[:500]}") from None
 

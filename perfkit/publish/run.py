@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from perfkit.atomic import PUBLISHED_MARKER
-from perfkit.errors import ConfigError, PerfkitError
+from perfkit.errors import ConfigError, Stopped
 from perfkit.periods import Period, parse_period
 
 __all__ = ["PUBLISHED", "Publication", "PublishInterrupted", "publish", "recover"]
@@ -42,7 +42,7 @@ STAGING = ".publishing"
 _FOLDER = re.compile(r"^publication-(\d+)$")
 
 
-class PublishInterrupted(PerfkitError):
+class PublishInterrupted(Stopped):
     """A publish stopped by SIGTERM or SIGINT, after undoing what it had made."""
 
 
@@ -343,7 +343,9 @@ def _publish(con, out: Path, proj, what: Subject, papers: list, cleared: dict, w
                 _remove(path)
         if isinstance(exc, (_Signal, KeyboardInterrupt)):
             name = str(exc) if isinstance(exc, _Signal) else "SIGINT"
-            raise PublishInterrupted(f"publish was stopped ({name}); nothing was published or recorded. Run it again") from None
+            said = "Ctrl-C" if name == "SIGINT" else name
+            raise PublishInterrupted(f"stopped by {said}: nothing was published or recorded; run it again",
+                                     128 + signal.Signals[name].value) from None
         raise
     files = tuple(out / r["path"] for r in rows)
     return Publication(number, what.subject, now, by, batch, subject_root, files, tuple(p.key for p in papers),

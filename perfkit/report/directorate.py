@@ -131,7 +131,8 @@ class DirectoratePaper(PaperSections):
         area = inputs.council.area_code
         card = scorecard(inputs.rows, params.catalogue, when, area, codes, inputs.actions, as_at=params.meeting(when, d))
         series = trends(inputs.rows, params.catalogue, codes, area, when)
-        icons = {c: spc_icons(inputs.rows, params.catalogue[c], area, when) for c in codes}
+        own = dict(tuple(inputs.rows.groupby("indicator", sort=False))) if len(inputs.rows) else {}  # split once, not filtered per indicator
+        icons = {c: spc_icons(own.get(c, inputs.rows.iloc[0:0]), params.catalogue[c], area, when) for c in codes}
         return cls(d, when, card, inputs, {"directorate": directorate, "period": when.label}, series, icons, quality)
 
     # ----- the paper, in order ------------------------------------------------------

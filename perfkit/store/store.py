@@ -23,6 +23,7 @@ from types import TracebackType
 import duckdb
 import pandas as pd
 
+from perfkit.atomic import note_written
 from perfkit.errors import StoreError
 from perfkit.periods import Freq, Period
 from perfkit.store import identity
@@ -70,8 +71,11 @@ class Store:
         if not read_only:
             self.con.execute("BEGIN")
             try:
+                changes = kind != "perfkit" or not up_to_date(self.con)  # a new store, or one brought up to date
                 bring_up_to_date(self.con, self.path, kind)
                 self.con.execute("COMMIT")
+                if changes:
+                    note_written(self.path)
             except BaseException:
                 self.con.execute("ROLLBACK")
                 self.con.close()
@@ -125,6 +129,7 @@ class Store:
             for table, meta in batches:
                 results.append(self._write_one(table, meta))
             self.con.execute("COMMIT")
+            note_written(self.path)  # what a command stopped by Ctrl-C after this says it kept
         except BaseException as exc:
             try:
                 self.con.execute("ROLLBACK")

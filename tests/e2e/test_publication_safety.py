@@ -116,7 +116,7 @@ def test_sigterm_mid_copy_leaves_nothing_and_the_next_publish_works(built):
     proc.send_signal(signal.SIGTERM)
     go.touch()
     _out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 1 and "publish was stopped (SIGTERM); nothing was published or recorded" in err
+    assert proc.returncode == 143 and "stopped by SIGTERM: nothing was published or recorded" in err
     assert on_disk(root) == [] and publications(store).empty
     index = (root / "outputs" / "index.html").read_text()
     assert "(publication 1)" not in index
@@ -131,7 +131,8 @@ def test_sigint_says_what_happened(built):
     proc.send_signal(signal.SIGINT)
     go.touch()
     _out, err = proc.communicate(timeout=120)
-    assert proc.returncode == 1 and "publish was stopped (SIGINT)" in err and on_disk(root) == [] and publications(store).empty
+    assert proc.returncode == 130 and err.strip() == "stopped by Ctrl-C: nothing was published or recorded; run it again"
+    assert on_disk(root) == [] and publications(store).empty
 
 
 def test_a_publish_killed_outright_is_cleaned_up_by_the_next(built):
