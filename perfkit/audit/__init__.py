@@ -13,7 +13,8 @@ store it was built from, it checks that
 4. every rank, median and quartile equals a recomputation on the store;
 5. every number in captions and chart alt text is a figure shown for that indicator (or the
    store's figure at the period the alt text names; an SPC chart's mean and limits are shown
-   in its exception's "SPC" line; where the axis starts is a fact of the chart);
+   in its exception's "SPC" line; where the axis starts, and how many points a chart has
+   and how many are missing, are facts of the chart);
 6. a number in an owner's commentary that carries the indicator's unit or lies in its
    plausible range is a figure shown for that indicator, else a warning;
 7. on/off-target words agree with the RAG shown.

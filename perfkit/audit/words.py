@@ -123,8 +123,9 @@ class _Empty:
 
 def check_chart_words(paper: Paper, ctx: Context) -> list[Finding]:
     """Check 5 in the paper: every number with the indicator's unit in a chart's caption or alt
-    text, or an exception's caption, is a figure shown for that indicator (the axis's start is
-    a fact of the chart, not a figure). The alt text's first point is checked against the store
+    text, or an exception's caption, is a figure shown for that indicator (the axis's start and
+    how many points or periods the chart has, and how many are missing, are facts of the chart,
+    not figures). The alt text's first point is checked against the store
     (:func:`perfkit.audit.recompute.check_charts`), not here."""
     out = []
     texts = [(code, "chart caption", cap) for code, cap, _ in paper.charts if code]
@@ -138,7 +139,7 @@ def check_chart_words(paper: Paper, ctx: Context) -> list[Finding]:
         shown = figures_shown(paper, code)
         unit = _UNIT.get(ctx.catalogue[code].unit.value)
         for n in numbers(text):
-            if (unit is None and n.unit) or (unit is not None and n.unit != unit) or re.search(rf"{re.escape(n.text)} periods? with data", text):
+            if (unit is None and n.unit) or (unit is not None and n.unit != unit) or re.search(rf"{re.escape(n.text)} (?:periods? with data|points?\b|missing\b)", text):
                 continue
             if unit is None and not n.unit and not _relevant(ctx, code, n, shown):
                 continue

@@ -130,9 +130,7 @@ def _lines(path: Path, handle, state: _State) -> Iterator[str]:  # noqa: ANN001 
                                  f"{CELL_MAX:,} characters, more than a cell may hold (Excel's limit); {_SHORTEN}")
             raise fail(path, f"row {state.row}: the row runs on for more than {LINE_MAX:,} bytes without ending (perfkit "
                              f"reads rows of at most 1 MB); check that the file is a table of figures, and {_SAVE}")
-        if b"\x00" in line:
-            raise fail(path, f"row {state.row}: the file holds a NUL byte (character 0), so it is not plain text (or it "
-                             f"is damaged); open it in Excel and {_SAVE}")
+        # a NUL byte is a control character like any other: removed from free text with a note, refused elsewhere (validate)
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError as exc:

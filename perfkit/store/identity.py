@@ -17,9 +17,11 @@ import duckdb
 
 from perfkit.errors import StoreError
 
-__all__ = ["CONFIG", "SCHEMA_VERSION", "MARKER", "kind_of", "mark", "refuse_foreign_file"]
+__all__ = ["CONFIG", "SCHEMA_VERSION", "MARKER", "kind_of", "mark", "marked_version", "refuse_foreign_file"]
 
 #: The store's schema version, written in ``perfkit_store`` when a store is made or brought up to date.
+#: A store marked with it is taken as up to date without looking at its tables: whoever changes a
+#: table or column (perfkit/store/schema.py, actions.py, queries.py) raises it, so stores are brought up to date.
 SCHEMA_VERSION = 3
 MARKER = """
 CREATE TABLE IF NOT EXISTS perfkit_store (
@@ -93,14 +95,16 @@ def foreign_error(path: Path, con: duckdb.DuckDBPyConnection) -> StoreError:
                       "project's own data/perfkit.duckdb) or a new file name")
 
 
-def check_version(path: Path, con: duckdb.DuckDBPyConnection) -> int:
-    """The marked store's schema version; a store from a newer perfkit is refused."""
-    found = con.execute("SELECT max(schema_version), arg_max(made_by, marked_at) FROM perfkit_store").fetchall()[0]
-    version, made_by = found[0] or 0, found[1]
-    if version > SCHEMA_VERSION:
+def marked_version(path: Path, con: duckdb.DuckDBPyConnection) -> int | None:
+    """The marked store's schema version (None: no marker); a store from a newer perfkit is refused."""
+    try:
+        version, made_by = con.execute("SELECT max(schema_version), arg_max(made_by, marked_at) FROM perfkit_store").fetchall()[0]
+    except duckdb.CatalogException:
+        return None
+    if (version or 0) > SCHEMA_VERSION:
         raise StoreError(f"the store {path} was made by a newer perfkit ({made_by}, schema {version}; this is schema {SCHEMA_VERSION}): "
                          "upgrade perfkit (pip install -U perfkit) to read it")
-    return version
+    return version or 0
 
 
 def mark(con: duckdb.DuckDBPyConnection, version: str) -> None:

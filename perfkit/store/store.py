@@ -29,7 +29,7 @@ from perfkit.periods import Freq, Period
 from perfkit.store import identity
 from perfkit.store.actions import current_actions, selection, write_actions
 from perfkit.store.lock import connect
-from perfkit.store.schema import KEY, OBSERVATION_COLUMNS, bring_up_to_date, up_to_date
+from perfkit.store.schema import KEY, OBSERVATION_COLUMNS, bring_up_to_date
 
 __all__ = ["BatchResult", "Store", "OBSERVATION_COLUMNS", "KEY"]
 
@@ -62,46 +62,59 @@ class Store:
             raise StoreError(f"no store at {self.path}: run `perfkit demo` or `perfkit ingest FILE` first")
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a folder, not a perfkit store: give the store's file (e.g. data/perfkit.duckdb)")
-        kind = self._inspect() if exists else "new"  # before any statement that could write: another program's file is refused untouched
-        if read_only and kind == "new":
-            raise StoreError(f"{self.path} is an empty DuckDB database with no perfkit data: run `perfkit demo` or `perfkit ingest FILE` first")
-        if not read_only:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.con = self._connect(read_only)
-        if not read_only:
-            self.con.execute("BEGIN")
+        if exists:  # before DuckDB opens it: a SQLite file or any other is refused untouched
+            identity.refuse_foreign_file(self.path)
+        if read_only:
+            self.con = self._connect(True)
             try:
-                changes = kind != "perfkit" or not up_to_date(self.con)  # a new store, or one brought up to date
-                bring_up_to_date(self.con, self.path, kind)
-                self.con.execute("COMMIT")
-                if changes:
-                    note_written(self.path)
+                kind = self._kind(self.con)
             except BaseException:
-                self.con.execute("ROLLBACK")
                 self.con.close()
                 raise
-        elif not up_to_date(self.con):  # made by an earlier perfkit: bring it up to date once, saying so, then read
-            self.con.close()
+            if kind == "new":
+                self.con.close()
+                raise StoreError(f"{self.path} is an empty DuckDB database with no perfkit data: run `perfkit demo` or `perfkit ingest FILE` first")
+            if kind != "current":  # made by an earlier perfkit: bring it up to date once, saying so, then read
+                self.con.close()
+                try:
+                    Store(self.path).close()
+                except (StoreError, duckdb.Error) as exc:
+                    raise StoreError(f"the store {self.path} was made by an earlier perfkit and needs its tables brought up to date, "
+                                     f"which could not be done now ({exc}); run any `perfkit ingest` on it when nothing else has it open") from None
+                self.con = self._connect(True)
+            return
+        kind = "new"
+        if exists:  # inspected read-only: another program's database is refused before any statement that could write
+            con = self._connect(True)
             try:
-                Store(self.path).close()
-            except (StoreError, duckdb.Error) as exc:
-                raise StoreError(f"the store {self.path} was made by an earlier perfkit and needs its tables brought up to date, "
-                                 f"which could not be done now ({exc}); run any `perfkit ingest` on it when nothing else has it open") from None
-            self.con = self._connect(read_only)
-
-    def _inspect(self) -> str:
-        """What the existing file is (:func:`perfkit.store.identity.kind_of`), read without writing; a foreign file is refused."""
-        identity.refuse_foreign_file(self.path)
-        con = self._connect(read_only=True)
+                kind = self._kind(con)
+            finally:
+                con.close()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.con = self._connect(False)
+        if kind == "current":
+            return
+        self.con.execute("BEGIN")
         try:
-            kind = identity.kind_of(con)
-            if kind == "foreign":
-                raise identity.foreign_error(self.path, con)
-            if kind == "perfkit":
-                identity.check_version(self.path, con)
-            return kind
-        finally:
-            con.close()
+            bring_up_to_date(self.con, self.path, kind)
+            self.con.execute("COMMIT")
+            note_written(self.path)
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            self.con.close()
+            raise
+
+    def _kind(self, con: duckdb.DuckDBPyConnection) -> str:
+        """``"current"`` (marked with this perfkit's schema version: nothing to check or change),
+        ``"perfkit"`` (marked by an earlier version), ``"earlier"`` (made before the marker), or
+        ``"new"`` (no tables); another program's database, or a newer perfkit's, is refused."""
+        version = identity.marked_version(self.path, con)
+        if version is not None:
+            return "current" if version == identity.SCHEMA_VERSION else "perfkit"
+        kind = identity.kind_of(con)
+        if kind == "foreign":
+            raise identity.foreign_error(self.path, con)
+        return kind
 
     def _connect(self, read_only: bool) -> duckdb.DuckDBPyConnection:
         return connect(self.path, read_only)

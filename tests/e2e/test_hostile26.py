@@ -122,3 +122,36 @@ def test_messages_in_plain_words(tmp_path, demo_store):
     said = " ".join(proc.stderr.split())
     assert proc.returncode == 1 and "Errno" not in said and "Operation not permitted" not in said, said
     assert f"could not write in the folder {folder}: the operating system refused the change" in said and "lsattr" in said, said
+
+
+def test_a_3000_character_word_wraps_in_word_as_libreoffice_lays_it_out(tmp_path):
+    """Finding 7 in Word: the same 3,000-character word in a heading, a paragraph and a table
+    cell stays inside the page and above the footer in LibreOffice's PDF of the DOCX."""
+    import nbformat
+    import pdfplumber
+
+    from perfkit.blocks.model import Cell, Heading, Paragraph, Table, block_data
+    from perfkit.contract import BLOCK_MIME, META_MIME
+    from perfkit.render.docx import to_docx
+
+    from ..word_checks import converted_pdf
+
+    word = "".join(chr(ord("a") + i % 26) for i in range(3000))
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("")
+    blocks = [Heading(word, 2), Paragraph(word), Table("Table 1: a long word", ("Indicator", "Value"), ((Cell(word), Cell("5")),))]
+    cell.outputs = [nbformat.v4.new_output("display_data", data={META_MIME: {"title": "Long words", "lang": "en-GB", "committee": "FOOTER"},
+                                                                  "text/plain": ""})]
+    cell.outputs += [nbformat.v4.new_output("display_data", data={BLOCK_MIME: block_data(b), "text/plain": ""}) for b in blocks]
+    nb.cells = [cell]
+    docx = tmp_path / "long.docx"
+    docx.write_bytes(to_docx(nb))
+    letters = 0
+    with pdfplumber.open(converted_pdf(docx, tmp_path / "pdf")) as pdf:
+        for page in pdf.pages:
+            footer_top = min(w["top"] for w in page.extract_words() if "FOOTER" in w["text"])
+            body = [c for c in page.chars if c["top"] < footer_top - 2]
+            assert all(30 <= c["x0"] and c["x1"] <= page.width - 30 for c in page.chars), f"text off page {page.page_number}"
+            assert all(c["bottom"] <= footer_top for c in body)
+            letters += sum(1 for c in body if c["text"].isalpha() and c["text"].islower())
+    assert letters >= 3 * 3000

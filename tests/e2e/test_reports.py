@@ -145,9 +145,14 @@ def test_html_is_self_contained_without_code_and_with_alt_text(built):
 
 
 def test_charts_have_alt_text_that_states_the_trend(built):
+    """A trend chart's alt text states the trend; an SPC chart's (where the paper quotes an SPC
+    verdict) states its points, mean, process limits and verdict, as Making Data Count reads it."""
     soup = BeautifulSoup(report_files(built, "housing")["html"].read_text(), "html.parser")
     alts = [img["alt"] for img in soup.select("img.chart")]
-    assert alts and all(re.search(r"(rose from|fell from|was unchanged at) .+ between \d{4}/\d{2}", a) for a in alts), alts
+    trend = r"(rose from|fell from|was unchanged at) .+ between \d{4}/\d{2}"
+    spc = r"SPC chart of \d+ points.*; mean [\d.,%]+, process limits [\d.,%]+ to [\d.,%]+;.* Variation: .+\. Assurance: "
+    assert alts and all(re.search(trend, a) or re.search(spc, a) for a in alts), alts
+    assert any(re.search(spc, a) for a in alts) and any(re.search(trend, a) for a in alts), alts
 
 
 def test_real_browser_axe_and_phone_width(built):
@@ -333,7 +338,7 @@ def test_each_notebook_runs_as_it_is_on_the_demo_data(tmp_path, demo_store_maste
         months = con.execute("SELECT count(*) FROM observations WHERE indicator = 'HSG_EMERG' AND area_code = 'ZZ0000001' "
                              "AND period_type = 'month' AND status IN ('ok', 'provisional') AND period_start <= DATE '2026-03-31'").fetchone()[0]
         con.close()
-        assert months >= 55 and "Statistical process control" in html and f"XmR chart of {months} points" in html  # 5 years of months
+        assert months >= 55 and "Statistical process control" in html and f"SPC chart of {months} points" in html  # 5 years of months
 
 
 def test_lab_says_how_to_install_jupyterlab(built):

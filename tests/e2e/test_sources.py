@@ -60,5 +60,5 @@ def test_indicator_profile_with_spc_for_a_real_series(tmp_path, public_store, mo
     nb = nbformat.read(out, as_version=4)
     html = " ".join(o["data"]["text/html"] for c in nb.cells for o in c.get("outputs", []) if "text/html" in o.get("data", {}))
     assert "Indicator profile: Re-referrals to children&#x27;s social care within 12 months (DfE), Trafford, 2024/25" in html
-    assert "XmR chart of 13 points" in html  # reporting years 2013 to 2025
+    assert "SPC chart of 13 points" in html  # reporting years 2013 to 2025
     assert "Variation: " in html and "Assurance: no target" in html

@@ -88,7 +88,7 @@ def test_observations_filters_in_the_database(demo_store):
     assert [p.label for p in some["period"]] == [f"2024/25 Q{i}" for i in range(1, 5)]
 
 
-def test_a_store_made_by_an_earlier_perfkit_is_brought_up_to_date_when_read(tmp_path, demo_store):
+def test_a_store_made_by_an_earlier_perfkit_is_brought_up_to_date_when_read(tmp_path, demo_store, monkeypatch):
     """A store from before quality flags and publications (no such column, no such tables) is read,
     not called damaged: opening it read-only brings its tables up to date first, its rows kept."""
     import shutil
@@ -104,17 +104,23 @@ def test_a_store_made_by_an_earlier_perfkit_is_brought_up_to_date_when_read(tmp_
         con.execute(f"ALTER TABLE {table} DROP COLUMN quality")
     con.execute("DROP TABLE publication_files")
     con.execute("DROP TABLE publications")
+    con.execute("DROP TABLE perfkit_store")  # an earlier perfkit did not mark its stores
     con.close()
     with Store(old, read_only=True) as db:
         rows = db.observations(["HSG_TA"], ["ZZ0000001"])
         assert len(rows) and rows["quality"].isna().all()
         assert db.con.execute("SELECT count(*) FROM publications").fetchall() == [(0,)]
-    assert_same_store(before, columns_sorted(dump_store(old)))
+    after = columns_sorted(dump_store(old))
+    assert after.pop("perfkit_store")["made_by"].notna().all()  # marked as it was brought up to date
+    before.pop("perfkit_store")
+    assert_same_store(before, after)
     con = duckdb.connect(str(old))
     con.execute("ALTER TABLE observations DROP COLUMN quality")
+    con.execute("DROP TABLE perfkit_store")
     con.close()
     reader = subprocess.Popen([sys.executable, "-c", f"import duckdb, sys, time; c = duckdb.connect({str(old)!r}, read_only=True); "
                                "print('open', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    monkeypatch.setenv("PERFKIT_LOCK_WAIT", "0")  # no waiting for the reader to let go
     try:  # another program reads it meanwhile: a clear message, not "damaged"
         assert reader.stdout.readline().strip() == "open"
         with pytest.raises(StoreError, match="made by an earlier perfkit.*run any `perfkit ingest` on it when nothing else has it open"):
