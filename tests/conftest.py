@@ -70,15 +70,27 @@ def public_store(tmp_path, shared_data, catalogue) -> Path:
     return store
 
 
-@pytest.fixture()
-def quarter(project_dir, demo_store):
-    """A demo project whose store holds the demo data (to 2025/26 Q4), and its Children's
-    Services returns for 2026/27 Q1: (project folder, store, {workbook stem: path})."""
+@pytest.fixture(scope="session")
+def quarter_master(tmp_path_factory, demo_store_master) -> tuple[Path, list[str]]:
+    """The demo project with its Children's Services returns for 2026/27 Q1 issued, made once:
+    each test gets a copy (:func:`quarter`)."""
     from perfkit.periods import parse_period
     from perfkit.returns.workbook import write_returns
 
+    root = tmp_path_factory.mktemp("quarter")
+    shutil.copytree(PARAMS, root / "params")
+    (root / "data").mkdir()
+    shutil.copy(demo_store_master, root / "data" / "perfkit.duckdb")
+    paths = write_returns(root, parse_period(RETURNS_QUARTER), [RETURNS_DIRECTORATE], store=root / "data" / "perfkit.duckdb")
+    return root, [p.relative_to(root).as_posix() for p in paths]
+
+
+@pytest.fixture()
+def quarter(project_dir, quarter_master):
+    """A demo project whose store holds the demo data (to 2025/26 Q4), and its Children's
+    Services returns for 2026/27 Q1: (project folder, store, {workbook stem: path})."""
+    root, paths = quarter_master
+    for folder in (p.name for p in root.iterdir() if p.name != "params"):
+        shutil.copytree(root / folder, project_dir / folder)
     store = project_dir / "data" / "perfkit.duckdb"
-    store.parent.mkdir()
-    shutil.copy(demo_store, store)
-    paths = write_returns(project_dir, parse_period(RETURNS_QUARTER), [RETURNS_DIRECTORATE])
-    return project_dir, store, {p.stem: p for p in paths}
+    return project_dir, store, {Path(p).stem: project_dir / p for p in paths}
