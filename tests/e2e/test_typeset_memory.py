@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import nbformat
 import psutil
+import pytest
 
 from perfkit.blocks.model import BREAK, CardTable, Cell, PageBreak, Part, block_data
 from perfkit.blocks.typst import render
 from perfkit.contract import META_MIME, TYPST_MIME
 from perfkit.render.exporters import to_pdf
+
+pytestmark = pytest.mark.slow  # a memory bound over a dozen typst compiles
 
 COLUMNS = ("Indicator", "Value", "Target", "RAG (period)", "Outturn", "Direction of travel", "Trend", "Comparators")
 WIDTHS = ("4.1cm", "2.6cm", "1.7cm", "2.2cm", "3.1cm", "3.6cm", "2.4cm", "1fr")
