@@ -221,14 +221,9 @@ def _stage_stream(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Non
     """Stage a CSV file a chunk of rows at a time (memory bounded by the chunk, not the file)."""
     csv_stream.scan(path)
     header, chunks = csv_stream.rows(path, _check_header)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_file (row BIGINT, {', '.join(f'{c} VARCHAR' for c in KNOWN)})")
+    _new_table(con, table)
     for chunk in chunks:
-        frame = pd.DataFrame(chunk, columns=["row", *header]).assign(**{c: "" for c in KNOWN if c not in header})
-        con.register(f"{table}_df", frame)
-        try:
-            con.execute(f"INSERT INTO {table}_file SELECT row::BIGINT, {', '.join(KNOWN)} FROM {table}_df")
-        finally:
-            con.unregister(f"{table}_df")
+        _append(con, pd.DataFrame(chunk, columns=["row", *header]), table)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_file")
     if not con.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchall()[0][0]:
         unstage(con, table)
@@ -237,13 +232,23 @@ def _stage_stream(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Non
 
 def stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, table: str) -> None:
     """Put a frame of text cells (``row`` and the canonical columns; absent optional ones blank) into the view ``table``."""
+    _new_table(con, table)
+    _append(con, frame, table)
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_file")
+
+
+def _new_table(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_file (row BIGINT, {', '.join(f'{c} VARCHAR' for c in KNOWN)})")
+
+
+def _append(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, table: str) -> None:
+    """Add a frame of text cells (``row`` and canonical columns; absent optional ones blank) to ``table``'s staged rows."""
     frame = frame.assign(**{c: "" for c in KNOWN if c not in frame})
     con.register(f"{table}_df", frame)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_file AS SELECT row::BIGINT AS row, {', '.join(KNOWN)} FROM {table}_df")
+        con.execute(f"INSERT INTO {table}_file SELECT row::BIGINT, {', '.join(KNOWN)} FROM {table}_df")
     finally:
         con.unregister(f"{table}_df")
-    con.execute(f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {table}_file")
 
 
 def unstage(con: duckdb.DuckDBPyConnection, table: str) -> None:

@@ -22,15 +22,18 @@ from perfkit.render.names import href_of
 from perfkit.report.kinds import AREAS_FOLDER
 from perfkit.text import html_text as h
 
-__all__ = ["write_published_index"]
+__all__ = ["publication_records", "write_published_index"]
 
 PUBLISHED, PUBLISHED_INDEX = "published", "index.html"
 #: The files a reader is offered, by suffix, in this order (the notebook is not one of them).
 _OFFERED = {".html": "Web page", ".pdf": "PDF", ".docx": "Word"}
 
 
-def _records(root: Path) -> list[dict]:
-    """Every publication folder's record under ``root`` (``published/``), with its folder and files."""
+def publication_records(root: Path) -> list[tuple[dict, Path, dict[str, str]]]:
+    """Every publication under ``root`` (``published/``), from the record each keeps
+    (publication.json, written once the publication is recorded): the record, its folder, and
+    its files that are there (published name -> the name it was built under). The one reader,
+    for both sites."""
     found = []
     for record in sorted(root.glob("**/publication-*/publication.json")):
         try:
@@ -39,9 +42,17 @@ def _records(root: Path) -> list[dict]:
             continue
         folder = record.parent
         names = {p.name for p in folder.iterdir() if p.is_file()}
-        files = meta.get("files") or {n: n for n in names}
+        files = {n: b for n, b in (meta.get("files") or {n: n for n in names}).items() if n in names}
+        found.append((meta, folder, files))
+    return found
+
+
+def _records(root: Path) -> list[dict]:
+    """Every publication's record, with its folder, number and the files a reader is offered."""
+    found = []
+    for meta, folder, files in publication_records(root):
         meta.update(place=folder, number=int(meta.get("publication_id") or 0), area_folder=folder.parent.name,
-                    offered=[(n, b) for n, b in sorted(files.items()) if n in names and not n.endswith((".ipynb", ".json"))])
+                    offered=[(n, b) for n, b in sorted(files.items()) if not n.endswith((".ipynb", ".json"))])
         found.append(meta)
     return found
 

@@ -13,6 +13,7 @@ from perfkit.atomic import write_text
 from perfkit.periods import Period, parse_period
 from perfkit.render.formats import FORMATS
 from perfkit.render.names import download_name, href_of, paper_download_name
+from perfkit.render.public_site import publication_records
 from perfkit.report.kinds import AREAS_FOLDER
 from perfkit.text import html_text as h
 
@@ -100,18 +101,12 @@ def _published(out: Path, base: Path | None = None) -> list[dict]:
     (publication.json, written once the publication is recorded), with links relative to ``base``
     (default ``out``) to the files under the names they were published with."""
     found = []
-    for record in sorted(out.glob("published/*/*/publication-*/publication.json")):
-        try:
-            meta = json.loads(record.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
+    for meta, folder, files in publication_records(out / "published"):
         if meta.get("kind", "period") != "period":
             continue
-        folder = record.parent
-        files = meta.get("files") or {p.name: p.name for p in folder.iterdir() if p.is_file()}
         report = str(meta.get("report", "")).split("/")[-1] or next((Path(b).stem for b in files.values() if b.endswith(".html")), "")
         links = {fmt: os.path.relpath(folder / name, base or out) for fmt, f in FORMATS.items()
-                 for name, built in files.items() if built == f"{report}{f.suffixes[0]}" and (folder / name).is_file()}
+                 for name, built in files.items() if built == f"{report}{f.suffixes[0]}"}
         if "html" in links:
             found.append({"period": meta.get("period", folder.parent.parent.name), "folder": folder.parent.name, "report": report,
                           "id": meta.get("publication_id"), "at": str(meta.get("published_at", ""))[:10], "links": links})
